@@ -1,0 +1,189 @@
+"""Readers of the national-network daily archive: ``china_sites_YYYYMMDD.csv`` (stations) and
+``china_cities_YYYYMMDD.csv`` (cities).
+
+Layout: header ``date,hour,type,<station code or city name>...``; ``date`` = YYYYMMDD, ``hour`` =
+0..23; up to 15 ``type`` rows per hour (AQI, PM2.5, PM2.5_24h, PM10, PM10_24h, SO2, SO2_24h, NO2,
+NO2_24h, O3, O3_24h, O3_8h, O3_8h_24h, CO, CO_24h). Columns are parsed by header name, never by
+position; days with missing hours, hours with missing type rows and empty cells are normal.
+
+Time convention: the value labelled hour H of date D is the mean over (H-1):00..H:00 Beijing time
+(hour-ending). It is stored at ``D + H hours``; hour 0 of D is therefore the last hour of the natural
+day D-1 (see docs/nomenclature.md).
+
+Units as published: µg/m³, CO mg/m³. The 1-hour rows are the canonical data; the archive's AQI and
+moving averages go to ``published_*`` columns and are never inputs to qingshan's computations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from qingshan.ingest.errors import IngestError
+
+__all__ = ["VARIABLE_MAP", "read_cnemc_csv", "HOURLY_COLUMNS", "PUBLISHED_COLUMNS"]
+
+#: archive ``type`` → canonical column
+VARIABLE_MAP = {
+    "PM2.5": "pm25",
+    "PM10": "pm10",
+    "SO2": "so2",
+    "NO2": "no2",
+    "O3": "o3",
+    "CO": "co",
+    "AQI": "published_aqi",
+    "PM2.5_24h": "published_pm25_24h",
+    "PM10_24h": "published_pm10_24h",
+    "SO2_24h": "published_so2_24h",
+    "NO2_24h": "published_no2_24h",
+    "CO_24h": "published_co_24h",
+    "O3_24h": "published_o3_24h",
+    "O3_8h": "published_o3_8h",
+    "O3_8h_24h": "published_o3_8h_24h",
+}
+HOURLY_COLUMNS = ["so2", "no2", "co", "o3", "pm10", "pm25"]
+PUBLISHED_COLUMNS = [c for c in VARIABLE_MAP.values() if c.startswith("published_")]
+_KEYS = ("date", "hour", "type")
+
+
+def _read_raw(p: Path) -> pa.Table:
+    try:
+        with p.open("rb") as f:
+            head = f.readline()
+        header = head.decode("utf-8-sig").strip().split(",")
+    except UnicodeDecodeError:
+        raise IngestError(p.name, "header is not UTF-8 text", line=1) from None
+    if not head.strip():
+        raise IngestError(p.name, "file is empty", line=1)
+    for k in _KEYS:
+        if k not in header:
+            raise IngestError(p.name, f"missing column '{k}' in header", line=1, field=k)
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup:
+        raise IngestError(p.name, f"duplicate column(s) in header: {dup}", line=1, field=dup[0])
+    if any(h == "" for h in header):
+        raise IngestError(p.name, "empty column name in header", line=1)
+    try:
+        tbl = pacsv.read_csv(
+            p,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=True
+            ),
+        )
+    except pa.ArrowInvalid as e:
+        msg = str(e)
+        line = None
+        if "Row #" in msg:
+            try:
+                line = int(msg.split("Row #")[1].split(":")[0])
+            except ValueError:
+                line = None
+        raise IngestError(p.name, f"malformed CSV: {msg.splitlines()[0]}", line=line) from None
+    except UnicodeDecodeError:
+        raise IngestError(p.name, "file is not UTF-8 text") from None
+    return tbl.append_column("_line", pa.array(range(2, tbl.num_rows + 2), pa.int64()))
+
+
+def read_cnemc_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None = None
+                   ) -> tuple[pa.Table, dict]:
+    """Read and validate one archive file. Returns (wide table, metadata).
+
+    The table has one row per (``code``, ``time``) occurrence with the canonical columns of
+    ``air_hourly`` plus ``line`` (first line that contributed). Duplicated (date, hour, type) rows
+    are not merged here: the loader flags and counts them.
+
+    Raises IngestError on a bad date, hour, type or a cell that is not a number.
+    """
+    p = Path(path)
+    raw = _read_raw(p)
+    c = con or duckdb.connect()
+    c.register("_raw", raw)
+    try:
+        # keys first: date, hour, type must be valid on every row
+        bad = c.execute(
+            """
+            SELECT _line, CASE
+                WHEN date IS NULL OR try_strptime(date, '%Y%m%d') IS NULL OR length(date) <> 8
+                    THEN 'date'
+                WHEN hour IS NULL OR try_cast(hour AS INTEGER) IS NULL
+                     OR try_cast(hour AS INTEGER) NOT BETWEEN 0 AND 23 THEN 'hour'
+                ELSE 'type' END AS field,
+                CASE WHEN date IS NULL OR try_strptime(date, '%Y%m%d') IS NULL OR length(date) <> 8
+                    THEN 'not a date YYYYMMDD: ' || coalesce('''' || date || '''', 'empty')
+                WHEN hour IS NULL OR try_cast(hour AS INTEGER) IS NULL
+                     OR try_cast(hour AS INTEGER) NOT BETWEEN 0 AND 23
+                    THEN 'not an hour 0..23: ' || coalesce('''' || hour || '''', 'empty')
+                ELSE 'unknown type ' || coalesce('''' || type || '''', '(empty)') END AS reason,
+                count(*) OVER () AS n
+            FROM _raw
+            WHERE date IS NULL OR try_strptime(date, '%Y%m%d') IS NULL OR length(date) <> 8
+               OR hour IS NULL OR try_cast(hour AS INTEGER) IS NULL
+               OR try_cast(hour AS INTEGER) NOT BETWEEN 0 AND 23
+               OR type IS NULL OR type NOT IN (SELECT unnest(?))
+            ORDER BY _line LIMIT 1
+            """,
+            [list(VARIABLE_MAP)],
+        ).fetchall()
+        bad = bad[0] if bad else None
+        if bad:
+            raise IngestError(p.name, bad[2], line=bad[0], field=bad[1], more=bad[3] - 1)
+        value_cols = [n for n in raw.column_names if n not in (*_KEYS, "_line")]
+        if not value_cols:
+            return _empty(), {"file": p.name, "stations": 0, "rows": 0}
+        # long form of the non-empty cells, with number parsing checked
+        c.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _long AS
+            SELECT _line, date, CAST(hour AS INTEGER) AS hour, type, code, trim(v) AS v,
+                   try_cast(trim(v) AS DOUBLE) AS x
+            FROM (UNPIVOT _raw ON COLUMNS(* EXCLUDE (date, hour, type, _line))
+                  INTO NAME code VALUE v)
+            WHERE trim(v) <> ''
+            """
+        )
+        bad = c.execute(
+            "SELECT _line, code, v, count(*) OVER () FROM _long "
+            "WHERE x IS NULL OR isnan(x) OR isinf(x) ORDER BY _line LIMIT 1"
+        ).fetchall()
+        bad = bad[0] if bad else None
+        if bad:
+            raise IngestError(p.name, f"not a number: {bad[2]!r}", line=bad[0], field=bad[1],
+                              more=bad[3] - 1)
+        pivots = ",\n".join(
+            f"max(x) FILTER (WHERE type = '{t}') AS {col}" for t, col in VARIABLE_MAP.items()
+        )
+        # one row per (code, time, occurrence); occurrence > 1 marks a duplicated type row
+        tbl = c.sql(
+            f"""
+            WITH numbered AS (
+                SELECT *, row_number() OVER (PARTITION BY code, date, hour, type ORDER BY _line)
+                       AS occ
+                FROM _long)
+            SELECT code,
+                   strptime(date, '%Y%m%d') + to_hours(hour) AS time,
+                   {pivots},
+                   min(_line) AS line,
+                   occ
+            FROM numbered
+            GROUP BY code, date, hour, occ
+            ORDER BY code, time, occ
+            """
+        ).to_arrow_table()
+    finally:
+        c.unregister("_raw")
+        if con is None:
+            c.close()
+    meta = {"file": p.name, "stations": len(value_cols), "rows": tbl.num_rows,
+            "lines": raw.num_rows}
+    return tbl, meta
+
+
+def _empty() -> pa.Table:
+    fields = [("code", pa.string()), ("time", pa.timestamp("us"))]
+    fields += [(c, pa.float64()) for c in VARIABLE_MAP.values()]
+    fields += [("line", pa.int64()), ("occ", pa.int64())]
+    return pa.schema(fields).empty_table()

@@ -1,0 +1,39 @@
+"""Export of the hourly air table (Parquet partitioned by year/month, or CSV)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+__all__ = ["export_hourly"]
+
+
+def export_hourly(con: duckdb.DuckDBPyConnection, output: str | Path, fmt: str = "parquet",
+                  start: str | None = None, end: str | None = None) -> int:
+    """Write ``air_hourly`` (optionally a time range) and return the row count.
+
+    Parquet goes to a folder partitioned ``year=YYYY/month=M`` (the layout Spark and DuckDB read
+    with hive partitioning); CSV to one file.
+    """
+    where, params = [], []
+    if start:
+        where.append("time >= CAST(? AS TIMESTAMP)")
+        params.append(start)
+    if end:
+        where.append("time <= CAST(? AS TIMESTAMP)")
+        params.append(end)
+    w = ("WHERE " + " AND ".join(where)) if where else ""
+    out = Path(output)
+    n = con.execute(f"SELECT count(*) FROM air_hourly {w}", params).fetchall()[0][0]
+    q = (f"SELECT *, year(time) AS year, month(time) AS month FROM air_hourly {w} "
+         "ORDER BY station_code, time")
+    if fmt == "parquet":
+        out.mkdir(parents=True, exist_ok=True)
+        con.execute(f"COPY ({q}) TO '{out.as_posix()}' (FORMAT parquet, "
+                    "PARTITION_BY (year, month), OVERWRITE_OR_IGNORE)", params)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f"COPY (SELECT * FROM air_hourly {w} ORDER BY station_code, time) "
+                    f"TO '{out.as_posix()}' (HEADER, DELIMITER ',')", params)
+    return n
