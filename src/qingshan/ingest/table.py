@@ -178,7 +178,8 @@ def read_table(con: duckdb.DuckDBPyConnection, path: str | Path, mapping: dict,
             for c in HOURLY_COLUMNS)
         tbl = con.sql(f"""
             WITH n AS (SELECT *, row_number() OVER (PARTITION BY code, time, canon ORDER BY _line)
-                              AS occ FROM _tl3)
+                              AS occ FROM _tl3
+                       WHERE v IS NOT NULL AND v <> '')
             SELECT code, time, {pivots}, min(_line) AS line, occ
             FROM n GROUP BY code, time, occ ORDER BY code, time, occ""").to_arrow_table()
     finally:
