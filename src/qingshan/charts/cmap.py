@@ -1,0 +1,170 @@
+"""Choropleth of cities (e.g. the composite index), optionally linking each city to its page."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from qingshan.charts.common import ChartSpec, check_lang, finish, pollutant_label, t
+
+__all__ = ["city_map", "feature_anchor", "rewind_for_d3"]
+
+_NO_DATA_COLOUR = "#e6e6e6"
+
+
+def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """Area-weighted centroid and |area| of a closed ring (shoelace formula)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring[:-1], ring[1:]):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(area) < 1e-12:
+        xs = [p[0] for p in ring]
+        ys = [p[1] for p in ring]
+        return sum(xs) / len(xs), sum(ys) / len(ys), 0.0
+    return cx / (3 * area), cy / (3 * area), abs(area) / 2
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring[:-1], ring[1:])) / 2
+
+
+def _rewind_polygon(rings: list[list[list[float]]]) -> list[list[list[float]]]:
+    """Exterior ring clockwise, holes anticlockwise (planar lon/lat), as d3-geo requires.
+
+    RFC 7946 GeoJSON winds exterior rings anticlockwise; d3-geo (used by Vega) reads such a
+    ring as "the whole sphere except this polygon", so rings are re-wound here.
+    """
+    out = []
+    for i, ring in enumerate(rings):
+        area = _signed_area(ring)
+        want_clockwise = i == 0
+        if (area > 0) == want_clockwise:
+            ring = list(reversed(ring))
+        out.append(ring)
+    return out
+
+
+def rewind_for_d3(geometry: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of a Polygon/MultiPolygon geometry wound the way d3-geo expects."""
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": _rewind_polygon(geometry["coordinates"])}
+    if geometry["type"] == "MultiPolygon":
+        return {"type": "MultiPolygon",
+                "coordinates": [_rewind_polygon(p) for p in geometry["coordinates"]]}
+    return geometry
+
+
+def feature_anchor(geometry: dict[str, Any]) -> tuple[float, float]:
+    """Label position of a Polygon/MultiPolygon: centroid of its largest exterior ring."""
+    if geometry["type"] == "Polygon":
+        rings = [geometry["coordinates"][0]]
+    elif geometry["type"] == "MultiPolygon":
+        rings = [poly[0] for poly in geometry["coordinates"]]
+    else:
+        raise ValueError(f"unsupported geometry type {geometry['type']!r}")
+    best = max((_ring_centroid([list(p[:2]) for p in r]) for r in rings), key=lambda c: c[2])
+    return best[0], best[1]
+
+
+def city_map(
+    geojson: dict[str, Any],
+    values: pd.DataFrame,
+    indicator: str,
+    lang: str = "zh",
+    link_template: str | None = None,
+    width: int = 520,
+    height: int = 400,
+    scheme: str = "orangered",
+    show_labels: bool = True,
+) -> ChartSpec:
+    """Choropleth of ``values`` over the city polygons of ``geojson``.
+
+    Parameters
+    ----------
+    geojson : dict
+        GeoJSON FeatureCollection; each feature has ``properties.code`` (city code) and
+        ``properties.name``.
+    values : DataFrame
+        Columns ``code``, ``value`` and ``label`` (text shown on hover and in the table, e.g.
+        ``"4.52 (第 3 名)"``).  Cities without a row are drawn grey as "no data".
+    indicator : str
+        Statistic name for the legend (``composite_index``, ``pm25`` …) or a free label.
+    lang : {"zh", "en"}
+    link_template : str, optional
+        E.g. ``"/air/city/{code}"``: each city polygon becomes a link (Vega-Lite ``href``).
+
+    Returns
+    -------
+    ChartSpec
+        ``.table`` = code, city, value, label for every feature.
+    """
+    check_lang(lang)
+    vals = values.copy()
+    vals["code"] = vals["code"].astype(str)
+    by_code = vals.set_index("code")
+    features = []
+    anchors = []
+    for feat in geojson["features"]:
+        f = copy.deepcopy(feat)
+        props = f.setdefault("properties", {})
+        code = str(props.get("code"))
+        row = by_code.loc[code] if code in by_code.index else None
+        value = None if row is None or pd.isna(row["value"]) else float(row["value"])
+        props["value"] = value
+        props["label"] = "" if row is None or pd.isna(row.get("label")) else str(row["label"])
+        if link_template is not None:
+            props["href"] = link_template.format(code=code)
+        f["geometry"] = rewind_for_d3(f["geometry"])
+        features.append(f)
+        lon, lat = feature_anchor(f["geometry"])
+        anchors.append({"code": code, "name": props.get("name", code), "lon": lon, "lat": lat,
+                        "value": value})
+    legend_title = pollutant_label(indicator, lang)
+    data = alt.Data(values=features)
+    tooltip = [
+        alt.Tooltip("properties.name:N", title=t("city", lang)),
+        alt.Tooltip("properties.value:Q", title=legend_title),
+        alt.Tooltip("properties.label:N", title=t("label", lang)),
+    ]
+    base = alt.Chart(data).mark_geoshape(fill=_NO_DATA_COLOUR, stroke="white", strokeWidth=0.8)
+    enc: dict[str, Any] = {
+        "color": alt.Color("properties.value:Q", title=legend_title,
+                           scale=alt.Scale(scheme=scheme, zero=False),
+                           legend=alt.Legend(orient="right")),
+        "tooltip": tooltip,
+    }
+    if link_template is not None:
+        enc["href"] = alt.Href("properties.href:N")
+    filled = (
+        alt.Chart(data)
+        .transform_filter("isValid(datum.properties.value)")
+        .mark_geoshape(stroke="white", strokeWidth=0.8,
+                       **({"cursor": "pointer"} if link_template else {}))
+        .encode(**enc)
+    )
+    layers = [base, filled]
+    if show_labels:
+        layers.append(
+            alt.Chart(pd.DataFrame(anchors))
+            .mark_text(fontSize=10, color="#222222")
+            .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+        )
+    chart = alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
+    table = pd.DataFrame(anchors)[["code", "name"]].merge(
+        vals[["code", "value", "label"]], on="code", how="left"
+    )
+    table = table.rename(columns={"code": t("code", lang), "name": t("city", lang),
+                                  "value": legend_title, "label": t("label", lang)})
+    shown = table[legend_title].notna().sum()
+    if lang == "zh":
+        caption = f"{pollutant_label(indicator, lang, False)}分布图：{len(table)} 个城市中 {shown} 个有数据，颜色越深数值越高。"
+    else:
+        caption = (f"Map of {pollutant_label(indicator, lang, False)}: {shown} of {len(table)} "
+                   "cities have data; darker means higher.")
+    return finish(chart, table, caption)

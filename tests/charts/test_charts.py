@@ -1,0 +1,178 @@
+"""Chart grammar: specs, tables, captions and offline SVG/PNG rendering (zh and en)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+
+from qingshan.charts import (
+    ChartSpec, bar_vs_limit, calendar, city_map, render_png, render_svg, trend,
+)
+from qingshan.charts.calendar import calendar_layout
+from qingshan.charts.cmap import feature_anchor, rewind_for_d3
+
+# HJ 633-2012 Appendix A Table A.1 colours, as the daily_aqi service delivers them.
+CATS = [("优", "Excellent", "#00E400"), ("良", "Good", "#FFFF00"),
+        ("轻度污染", "Lightly polluted", "#FF7E00"), ("中度污染", "Moderately polluted", "#FF0000"),
+        ("重度污染", "Heavily polluted", "#99004C"), ("严重污染", "Severely polluted", "#7E0023")]
+
+
+def _cat(aqi):
+    if aqi is None:
+        return (None, None, None)
+    i = 0 if aqi <= 50 else 1 if aqi <= 100 else 2 if aqi <= 150 else 3 if aqi <= 200 else (
+        4 if aqi <= 300 else 5)
+    return CATS[i]
+
+
+def _daily(dates, aqis):
+    return pd.DataFrame({
+        "date": pd.to_datetime(dates), "aqi": aqis,
+        "category": [_cat(a)[0] for a in aqis], "category_en": [_cat(a)[1] for a in aqis],
+        "colour": [_cat(a)[2] for a in aqis],
+    })
+
+
+def _svg_texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")]
+
+
+SQUARE_GJ = {"type": "FeatureCollection", "features": [
+    # anticlockwise exterior rings (RFC 7946 order)
+    {"type": "Feature", "properties": {"code": "370100", "name": "济南"}, "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[116.0, 36.0], [117.0, 36.0], [117.0, 37.0], [116.0, 37.0], [116.0, 36.0]]]}},
+    {"type": "Feature", "properties": {"code": "370200", "name": "青岛"}, "geometry": {
+        "type": "MultiPolygon", "coordinates": [
+            [[[117.0, 36.0], [119.0, 36.0], [119.0, 37.0], [117.0, 37.0], [117.0, 36.0]]],
+            [[[119.5, 36.0], [119.6, 36.0], [119.6, 36.1], [119.5, 36.0]]]]}},
+]}
+
+
+def test_chart_spec_is_plain_json_dict():
+    df = pd.DataFrame({"code": ["a"], "name": ["济南"], "value": [40]})
+    spec = bar_vs_limit(df, 35, lang="zh")
+    assert isinstance(spec, dict) and isinstance(spec, ChartSpec)
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "济南" in text and spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert spec.spec == dict(spec)
+
+
+def test_bar_vs_limit_table_caption_and_svg():
+    df = pd.DataFrame({"code": ["370100", "370200", "370300", "370400"],
+                       "name": ["济南", "青岛", "淄博", "枣庄"], "value": [50, 30, None, 35]})
+    spec = bar_vs_limit(df, limit=35, who_level=5, lang="zh")
+    tab = spec.table
+    # sorted descending, missing last; 35 is not above the limit 35 (GB 3095: exceed means > limit)
+    assert tab["城市"].tolist() == ["济南", "枣庄", "青岛", "淄博"]
+    assert tab.iloc[:, 3].tolist() == ["超过限值", "未超过限值", "未超过限值", "无数据"]
+    assert "3 个城市中 1 个超过限值" in spec.caption
+    svg = render_svg(spec)
+    texts = _svg_texts(svg)
+    assert {"济南", "青岛", "枣庄"} <= set(texts)
+    assert "淄博" not in texts  # no bar for a missing value
+    assert "标准限值 35" in texts and "WHO 准则值 5" in texts
+
+
+def test_bar_vs_limit_english():
+    df = pd.DataFrame({"code": ["1", "2"], "name": ["Jinan", "Qingdao"], "value": [50, 30]})
+    spec = bar_vs_limit(df, limit=35, lang="en")
+    assert spec.caption.startswith("City PM₂.₅ against the limit 35: 1 of 2 cities")
+    assert list(spec.table.columns) == ["Code", "City", "PM₂.₅ (µg/m³)", "Limit 35"]
+    with pytest.raises(ValueError):
+        bar_vs_limit(df, 35, lang="fr")
+
+
+def test_calendar_layout_march_2019():
+    # 2019-03-01 was a Friday and 2019-03-31 a Sunday (calendar of 2019).
+    # Friday -> column 4 (Mon = 0), first row 0; the 31st: (31 - 1 + 4) // 7 = 4 -> fifth row.
+    daily = _daily(["2019-03-01", "2019-03-02"], [45, 160])
+    lay = calendar_layout(daily, 2019, 3, "zh").set_index("date")
+    assert len(lay) == 31
+    assert (lay.loc["2019-03-01", "wd"], lay.loc["2019-03-01", "week"]) == (4, 0)
+    assert lay.loc["2019-03-01", "weekday"] == "五"
+    assert (lay.loc["2019-03-31", "wd"], lay.loc["2019-03-31", "week"]) == (6, 4)
+    assert lay.loc["2019-03-02", "colour"] == "#FF0000"
+    assert lay.loc["2019-03-03", "category"] == "无数据"
+
+
+def test_calendar_month_and_year():
+    daily = _daily(pd.date_range("2019-03-01", "2019-03-10"), [20, 60, 60, 120, 170, 250, 310,
+                                                               None, 40, 99])
+    spec = calendar(daily, 2019, 3, lang="en")
+    assert spec.caption.startswith("9 of 31 days have a valid AQI; Excellent 2, Good 3,")
+    svg = render_svg(spec)
+    texts = _svg_texts(svg)
+    for v in ("20", "310", "99"):
+        assert v in texts
+    assert "null" not in texts and "NaN" not in texts
+    assert "Severely polluted" in texts and "Mon" in texts
+    year = calendar(daily, 2019, None, lang="zh")
+    assert len(year.table) == 365
+    assert year["columns"] == 4
+    ytexts = _svg_texts(render_svg(year))
+    assert "1月" in ytexts and "12月" in ytexts and "严重污染" in ytexts
+
+
+def test_trend_rules_and_table():
+    m = pd.DataFrame({"month": [1, 2, 3, 1, 2, 3], "name": ["济南"] * 3 + ["青岛"] * 3,
+                      "pm25": [80, 60, 50, 50, 40, 30]})
+    spec = trend(m, "pm25", {"GB 3095-2012 二级": 35, "WHO AQG": 5}, lang="zh")
+    assert spec.table.to_dict("list") == {"月份": [1, 2, 3], "济南": [80, 60, 50],
+                                          "青岛": [50, 40, 30]}
+    assert "GB 3095-2012 二级 35" in spec.caption
+    texts = _svg_texts(render_svg(spec))
+    assert "GB 3095-2012 二级" in texts and "3月" in texts and "青岛" in texts
+
+
+def test_map_rewinds_rings_and_anchors():
+    g = SQUARE_GJ["features"][0]["geometry"]
+    # the unit square's centroid is its centre (116.5, 36.5)
+    assert feature_anchor(g) == pytest.approx((116.5, 36.5))
+    # the MultiPolygon label goes to the larger part: centre of the 2x1 rectangle
+    assert feature_anchor(SQUARE_GJ["features"][1]["geometry"]) == pytest.approx((118.0, 36.5))
+    ring = rewind_for_d3(g)["coordinates"][0]
+    # clockwise in lon/lat: after (116,36) comes (116,37) (up), not (117,36) (right)
+    assert ring[1] == [116.0, 37.0]
+
+
+def test_city_map_links_and_no_data():
+    vals = pd.DataFrame({"code": ["370100"], "value": [5.2], "label": ["5.20（第1名）"]})
+    spec = city_map(SQUARE_GJ, vals, "composite_index", lang="zh",
+                    link_template="/air/city/{code}")
+    assert spec.table.to_dict("list")["城市"] == ["济南", "青岛"]
+    assert spec.table["综合指数"].isna().tolist() == [False, True]
+    assert "2 个城市中 1 个有数据" in spec.caption
+    svg = render_svg(spec)
+    assert "/air/city/370100" in svg
+    assert "济南" in _svg_texts(svg) and "青岛" in _svg_texts(svg)
+    # the input GeoJSON is not modified
+    assert "value" not in SQUARE_GJ["features"][0]["properties"]
+    plain = city_map(SQUARE_GJ, vals, "pm25", lang="en")
+    assert "<a " not in render_svg(plain)
+
+
+def test_png_render():
+    df = pd.DataFrame({"code": ["a"], "name": ["济南"], "value": [40]})
+    png = render_png(bar_vs_limit(df, 35), scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_system_cjk_font_covers_chart_text():
+    """fonts-noto-cjk (or fonts-wqy-zenhei) must provide the glyphs charts use."""
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig (fc-list) not installed")
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    assert re.search(r"Noto Sans CJK SC|WenQuanYi Zen Hei", out), (
+        "no CJK font: apt-get install fonts-noto-cjk")
+    chars = "".join(sorted(set("济南青岛淄博超过限值标准准则值优良轻度中重严污染无数据月份类别综合指数")))
+    cover = subprocess.run(["fc-list", f":charset={' '.join(f'{ord(c):x}' for c in chars)}",
+                            "family"], capture_output=True, text=True).stdout
+    assert re.search(r"Noto Sans CJK SC|WenQuanYi Zen Hei", cover)
