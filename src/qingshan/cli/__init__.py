@@ -18,6 +18,7 @@ app.add_typer(_ingest.app, name="ingest")
 app.add_typer(_export.app, name="export")
 
 # --- sub-command registrations (one line each; keep this marker) ---
+from qingshan.cli.air import app as _air_app; app.add_typer(_air_app, name="air")
 
 
 def main() -> None:
