@@ -1,0 +1,231 @@
+"""HJ 663 statistics as SQL builders: valid hourly values, daily statistics, period statistics.
+
+Every function returns a SQL string over **named inputs** (tables or views registered by the
+caller), written in portable SQL (CASE, FILTER, standard window frames on an integer hour index,
+``quantile_cont``) so that the same text can be transpiled with sqlglot for Spark. No Python loop
+touches a value or a station.
+
+Conventions (docs/nomenclature.md): hourly inputs have columns ``code, time, so2, no2, co, o3,
+pm10, pm25``; ``time`` is naive Beijing time, hour-ending (the value stamped H:00 is the mean over
+(H−1):00..H:00); the natural day of a stamp is ``date(time − 1 h)``, so day D is made of the stamps
+D 01:00 … D+1 00:00. Units µg/m³, CO mg/m³.
+
+Rules (constants in :mod:`qingshan.standards.hj663_2013`):
+
+* daily mean of SO2, NO2, CO, PM10, PM2.5: valid with ≥ 20 valid hourly values (GB 3095 Table 4);
+* O3 8-h moving average stamped H = mean of the valid values stamped H−7 … H, valid with ≥ 6 of 8
+  (GB 3095 Table 4); the frame is ``RANGE BETWEEN 7 PRECEDING AND CURRENT ROW`` on an integer hour
+  index over a complete hour grid, so missing rows never stretch a window;
+* O3 MDA8 of day D = maximum of the valid 8-h values stamped D 08:00 … D+1 00:00 (the 17 windows
+  inside the natural day; windows spanning midnight are not used), valid with ≥ 14 valid windows or
+  when it exceeds 160 µg/m³ (HJ 663 §6.1.2);
+* O3 daily maximum 1-h: valid with ≥ 20 valid hours or above 200 µg/m³ ([M], low confidence);
+* period statistics use valid daily values only: mean (SO2, NO2, CO, PM10, PM2.5, O3 MDA8), and the
+  HJ 663 Table 1 percentiles by Appendix A (k = 1 + (n−1)·p, linear interpolation between the
+  order statistics = ``quantile_cont``): P98 SO2/NO2, P95 PM10/PM2.5/CO, P90 O3 MDA8; valid with
+  ≥ 27 days in a month (February ≥ 25, leap years included), ≥ 324 in a year (GB 3095 Table 4),
+  and — implementation choice, not in the standard — the sum of the month minimums in a quarter;
+* reported period statistics are rounded by GB/T 8170 (integer µg/m³, CO 0.1 mg/m³ [M]); daily
+  statistics stay unrounded here (callers round for display and daily AQI).
+"""
+
+from __future__ import annotations
+
+from qingshan.engine.rounding import gbt8170_sql
+from qingshan.standards import hj663_2013 as hj
+from qingshan.standards.plausible_ranges import MAX_PLAUSIBLE
+
+__all__ = [
+    "valid_hourly_sql", "aggregate_hourly_sql", "daily_stats_sql", "period_stats_sql",
+    "day_counts_sql", "daily_rounded_sql", "PERIOD_KINDS",
+]
+
+POLS = hj.POLLUTANTS
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+def valid_hourly_sql(source: str = "air_hourly", code_col: str = "station_code",
+                     where: str = "TRUE") -> str:
+    """Hourly values with invalid ones set to NULL.
+
+    A value is invalid when negative or above ``MAX_PLAUSIBLE`` (the rule behind ``qc_flags`` bits
+    1 and 4, applied per value). Output: ``code, time, so2, no2, co, o3, pm10, pm25``.
+    """
+    cols = ", ".join(
+        f"CASE WHEN {p} >= 0 AND {p} <= {MAX_PLAUSIBLE[p]} THEN {p} END AS {p}" for p in POLS)
+    return f"SELECT {code_col} AS code, time, {cols} FROM {source} WHERE {where}"
+
+
+def aggregate_hourly_sql(hourly: str, members: str, group_col: str = "city_code",
+                         member_col: str = "station_code") -> str:
+    """Series of a group (city) = arithmetic mean of its members' valid values at each hour.
+
+    HJ 663 (spec air-assessment §2.6 [M]): the city concentration of a time step is the mean of
+    all valid evaluation stations at that step; a pollutant missing at every station stays NULL.
+    ``members`` has ``group_col, member_col``. Output columns as the hourly input.
+    """
+    cols = ", ".join(f"avg(h.{p}) AS {p}" for p in POLS)
+    return (f"SELECT m.{group_col} AS code, h.time, {cols} FROM {hourly} h "
+            f"JOIN {members} m ON h.code = m.{member_col} GROUP BY m.{group_col}, h.time")
+
+
+def daily_stats_sql(hourly: str, hours: str | None = None) -> str:
+    """Daily statistics per ``code`` and natural day, each with its count and validity flag.
+
+    Parameters
+    ----------
+    hourly : str
+        Named input with ``code, time`` and the six pollutants (invalid values NULL).
+    hours : str, optional
+        Named input with one column ``time`` listing every hour stamp of the period; the grid
+        ``codes × hours`` makes missing hours explicit. Default: the distinct stamps of ``hourly``.
+
+    Returns
+    -------
+    str
+        SQL with ``code, date``; for p in SO2, NO2, CO, PM10, PM2.5: ``p`` (mean), ``p_n`` (valid
+        hours), ``p_valid`` (n ≥ 20); ``o3_1h_max, o3_1h_n, o3_1h_max_valid``; ``o3_8h_max`` (MDA8),
+        ``o3_8h_n`` (valid 8-h windows of the 17), ``o3_8h_max_valid`` (n ≥ 14 or MDA8 > 160).
+    """
+    hours_src = hours or f"(SELECT DISTINCT time FROM {hourly})"
+    vals = ", ".join(f"x.{p}" for p in POLS)
+    means = ",\n  ".join(
+        f"avg({p}) AS {p}, count({p}) AS {p}_n, count({p}) >= {hj.MIN_HOURS_DAILY} AS {p}_valid"
+        for p in hj.DAILY_MEAN_POLLUTANTS)
+    pre = hj.O3_8H_WINDOW - 1
+    in_day = f"hod >= {pre} AND w8_n >= {hj.MIN_HOURS_O3_8H}"
+    return f"""
+WITH codes AS (SELECT DISTINCT code FROM {hourly}),
+grid AS (SELECT c.code, g.time FROM codes c CROSS JOIN {hours_src} g),
+h AS (
+  SELECT g.code, g.time,
+    CAST(FLOOR(EPOCH(g.time) / 3600) AS BIGINT) AS hidx,
+    CAST(g.time - INTERVAL 1 HOUR AS DATE) AS date,
+    EXTRACT(HOUR FROM g.time - INTERVAL 1 HOUR) AS hod,
+    {vals}
+  FROM grid g LEFT JOIN {hourly} x ON x.code = g.code AND x.time = g.time
+),
+w AS (
+  SELECT *,
+    count(o3) OVER (PARTITION BY code ORDER BY hidx
+                    RANGE BETWEEN {pre} PRECEDING AND CURRENT ROW) AS w8_n,
+    avg(o3) OVER (PARTITION BY code ORDER BY hidx
+                  RANGE BETWEEN {pre} PRECEDING AND CURRENT ROW) AS w8_avg
+  FROM h
+),
+d AS (
+  SELECT code, date,
+  {means},
+  max(o3) AS o3_1h_max, count(o3) AS o3_1h_n,
+  max(CASE WHEN {in_day} THEN w8_avg END) AS o3_8h_max,
+  count(CASE WHEN {in_day} THEN 1 END) AS o3_8h_n
+  FROM w GROUP BY code, date
+)
+SELECT *,
+  (o3_1h_n >= {hj.MIN_HOURS_O3_1H_MAX} OR COALESCE(o3_1h_max > {hj.O3_1H_EXCEPTION_LIMIT}, FALSE))
+    AS o3_1h_max_valid,
+  (o3_8h_n >= {hj.MIN_WINDOWS_MDA8} OR COALESCE(o3_8h_max > {hj.MDA8_EXCEPTION_LIMIT}, FALSE))
+    AS o3_8h_max_valid
+FROM d
+"""
+
+
+DAILY_STATS = ("so2", "no2", "co", "pm10", "pm25", "o3_8h_max", "o3_1h_max")
+_DEC = {**hj.DECIMALS, "o3_8h_max": 0, "o3_1h_max": 0}
+
+
+def daily_rounded_sql(daily: str) -> str:
+    """Valid daily statistics rounded by GB/T 8170 for display and daily AQI; invalid → NULL.
+
+    Output: ``code, date``, the seven daily statistics, and their ``*_valid`` flags.
+    """
+    cols = ", ".join(
+        f"CASE WHEN {s}_valid THEN {gbt8170_sql(s, _DEC[s])} END AS {s}, {s}_valid"
+        for s in DAILY_STATS)
+    return f"SELECT code, date, {cols} FROM {daily}"
+
+
+def _min_days_sql(kind: str) -> str:
+    if kind == "month":
+        return (f"CASE WHEN EXTRACT(MONTH FROM period_start) = 2 THEN {hj.MIN_DAYS_FEBRUARY} "
+                f"ELSE {hj.MIN_DAYS_MONTH} END")
+    if kind == "quarter":
+        q = hj.MIN_DAYS_QUARTER
+        return ("CASE EXTRACT(QUARTER FROM period_start) " + " ".join(
+            f"WHEN {k} THEN {v}" for k, v in q.items()) + " END")
+    if kind == "year":
+        return str(hj.MIN_DAYS_YEAR)
+    raise ValueError(f"period kind must be one of {PERIOD_KINDS}, got {kind!r}")
+
+
+_PERIOD_MEANS = {"so2": "so2", "no2": "no2", "co": "co", "pm10": "pm10", "pm25": "pm25",
+                 "o3_8h": "o3_8h_max"}
+
+
+def period_stats_sql(daily: str, kind: str, rounded: bool = True) -> str:
+    """Period statistics per ``code`` and calendar month, quarter or year of the daily input.
+
+    Parameters
+    ----------
+    daily : str
+        Named input shaped like :func:`daily_stats_sql` output (unrounded values + flags).
+    kind : {"month", "quarter", "year"}
+    rounded : bool
+        Round means and percentiles by GB/T 8170 to the reporting precision.
+
+    Returns
+    -------
+    str
+        SQL with ``code, period_start`` and for each of so2, no2, co, pm10, pm25, o3_8h: the mean
+        (``so2`` …, ``o3_8h`` = mean of MDA8), ``*_days`` (valid daily values), ``*_valid``
+        (days ≥ minimum of the period), and the percentiles ``so2_p98, no2_p98, pm10_p95,
+        pm25_p95, co_p95, o3_8h_p90`` (HJ 663 Appendix A = ``quantile_cont``).
+    """
+    min_days = _min_days_sql(kind)
+    parts = []
+    outer = []
+    for name, col in _PERIOD_MEANS.items():
+        dec = hj.DECIMALS.get(name, 0)
+        parts.append(f"avg({col}) FILTER (WHERE {col}_valid) AS {name}")
+        parts.append(f"count({col}) FILTER (WHERE {col}_valid) AS {name}_days")
+        outer.append(f"{gbt8170_sql(name, dec) if rounded else name} AS {name}")
+        outer.append(f"{name}_days, {name}_days >= {min_days} AS {name}_valid")
+        p = hj.PERCENTILES[name] if name in hj.PERCENTILES else None
+        if p is not None:
+            pc = f"{name}_p{p}"
+            parts.append(f"quantile_cont({col}, {p / 100}) FILTER (WHERE {col}_valid) AS {pc}")
+            outer.append(f"{gbt8170_sql(pc, dec) if rounded else pc} AS {pc}")
+    inner = ",\n  ".join(parts)
+    return f"""
+WITH p AS (
+  SELECT code, CAST(date_trunc('{kind}', date) AS DATE) AS period_start,
+  count(*) AS days,
+  {inner}
+  FROM {daily} GROUP BY code, CAST(date_trunc('{kind}', date) AS DATE)
+)
+SELECT code, period_start, days, {", ".join(outer)} FROM p
+"""
+
+
+def day_counts_sql(daily_aqi: str, kind: str) -> str:
+    """AQI day statistics per ``code`` and period (spec air-aqi §7).
+
+    ``daily_aqi`` has ``code, date, aqi, aqi_valid``. Output: ``code, period_start, days`` (rows =
+    calendar days when the input covers the whole period), ``aqi_days`` (valid AQI days),
+    ``good_days`` (AQI ≤ 100), ``good_day_ratio`` (% of valid days, 1 decimal, GB/T 8170),
+    ``heavy_days`` (AQI > 200), ``severe_days`` (AQI > 300).
+    """
+    _min_days_sql(kind)
+    ratio = gbt8170_sql("100.0 * good_days / NULLIF(aqi_days, 0)", 1)
+    return f"""
+WITH c AS (
+  SELECT code, CAST(date_trunc('{kind}', date) AS DATE) AS period_start, count(*) AS days,
+    count(*) FILTER (WHERE aqi_valid) AS aqi_days,
+    count(*) FILTER (WHERE aqi_valid AND aqi <= 100) AS good_days,
+    count(*) FILTER (WHERE aqi_valid AND aqi > 200) AS heavy_days,
+    count(*) FILTER (WHERE aqi_valid AND aqi > 300) AS severe_days
+  FROM {daily_aqi} GROUP BY code, CAST(date_trunc('{kind}', date) AS DATE)
+)
+SELECT code, period_start, days, aqi_days, good_days, {ratio} AS good_day_ratio,
+  heavy_days, severe_days FROM c
+"""
