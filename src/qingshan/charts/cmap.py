@@ -88,10 +88,10 @@ def city_map(
     Parameters
     ----------
     geojson : dict
-        GeoJSON FeatureCollection; each feature has ``properties.code`` (city code) and
-        ``properties.name``.
+        GeoJSON FeatureCollection; each feature has ``properties.code`` (city code) and a
+        name in ``properties.name_<lang>`` or ``properties.name``.
     values : DataFrame
-        Columns ``code``, ``value`` and ``label`` (text shown on hover and in the table, e.g.
+        Columns ``code``, ``value`` and ``label`` (optional ``name``, shown on the map) (text shown on hover and in the table, e.g.
         ``"4.52 (第 3 名)"``).  Cities without a row are drawn grey as "no data".
     indicator : str
         Statistic name for the legend (``composite_index``, ``pm25`` …) or a free label.
@@ -123,8 +123,10 @@ def city_map(
         f["geometry"] = rewind_for_d3(f["geometry"])
         features.append(f)
         lon, lat = feature_anchor(f["geometry"])
-        anchors.append({"code": code, "name": props.get("name", code), "lon": lon, "lat": lat,
-                        "value": value})
+        name = (row["name"] if row is not None and "name" in row.index and pd.notna(row["name"])
+                else props.get(f"name_{lang}") or props.get("name") or props.get("name_zh") or code)
+        props["name"] = str(name)
+        anchors.append({"code": code, "name": str(name), "lon": lon, "lat": lat, "value": value})
     legend_title = pollutant_label(indicator, lang)
     data = alt.Data(values=features)
     tooltip = [
