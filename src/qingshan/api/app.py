@@ -1,0 +1,55 @@
+"""The application factory: JSON API under ``/api/v1`` and the server-rendered pages under ``/``."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from qingshan.api.errors import install_handlers
+from qingshan.api.routers import air, batches, catalog
+from qingshan.api.store import Store
+from qingshan.config import load_province
+from qingshan.config.province import ProvinceConfig
+
+__all__ = ["create_app", "API_PREFIX"]
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
+               read_only: bool = False, web: bool = True) -> FastAPI:
+    """Build the app serving the store at ``db_path`` for ``province``.
+
+    The OpenAPI document is at ``/api/v1/openapi.json``. No interactive docs page is served (the
+    usual ones load scripts from a CDN; nothing here may reference an external host).
+    """
+    prov = province if isinstance(province, ProvinceConfig) else load_province(province)
+    store = Store(db_path, prov, read_only=read_only)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="qingshan API",
+        version="1",
+        description="Air-quality figures of a province: cities, stations, hourly and daily AQI "
+                    "(HJ 633), period assessment (HJ 663), rankings, ingest batches, upload. "
+                    "Errors always have the shape {\"error\": {status, code, message, details}}.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.province = prov
+    install_handlers(app)
+    for r in (catalog.router, air.router, batches.router):
+        app.include_router(r, prefix=API_PREFIX)
+    if web:
+        from qingshan.web import mount_web
+        mount_web(app)
+    return app

@@ -1,0 +1,179 @@
+"""Pydantic response models of the JSON API (``/api/v1``), with examples for the OpenAPI."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Page", "CityOut", "StationOut", "StationLatestOut", "HourlyAqiOut", "DailyAqiOut",
+           "AssessmentOut", "BatchOut", "BatchSummaryOut", "UploadOut", "HourOut", "records"]
+
+T = TypeVar("T")
+
+
+def _clean(v: Any) -> Any:
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if hasattr(v, "item") and not isinstance(v, (list, dict, str)):
+        try:
+            return v.item()
+        except (ValueError, AttributeError):
+            return v
+    if isinstance(v, (list, tuple)):
+        return [_clean(x) for x in v]
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as dicts of plain Python values (NaN/NaT → None)."""
+    return [{k: _clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a long list: ``items`` plus ``total``, ``limit`` and ``offset``."""
+
+    items: list[T]
+    total: int = Field(..., description="number of items in the whole list")
+    limit: int
+    offset: int
+
+
+class CityOut(BaseModel):
+    code: str = Field(..., examples=["370100"])
+    name_zh: str = Field(..., examples=["济南市"])
+    short_zh: str = Field(..., examples=["济南"])
+    name_en: str = Field(..., examples=["Jinan"])
+    coastal: bool
+    stations: int = Field(..., description="number of evaluation stations")
+
+
+class StationOut(BaseModel):
+    code: str = Field(..., examples=["1299A"])
+    name: str
+    city_code: str | None = Field(None, description="configured city it is evaluated for")
+    publication_city: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    is_control: bool
+    is_stopped: bool
+    stop_date: date | None = None
+
+
+class HourOut(BaseModel):
+    """One stored station-hour (hour-ending Beijing time; CO mg/m³, others µg/m³)."""
+
+    time: datetime
+    so2: float | None = None
+    no2: float | None = None
+    co: float | None = None
+    o3: float | None = None
+    pm10: float | None = None
+    pm25: float | None = None
+    qc_flags: int = 0
+
+
+class StationLatestOut(StationOut):
+    latest: HourOut | None = None
+
+
+class HourlyAqiOut(BaseModel):
+    """Hourly AQI (HJ 633) of a station or city; time is hour-ending Beijing time."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    time: datetime
+    aqi: float | None = None
+    primary_pollutant: str | None = None
+    category: str | None = None
+    level: int | None = None
+    colour: str | None = None
+
+
+class DailyAqiOut(BaseModel):
+    """Daily AQI (HJ 633) of a station or city for one natural day."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    date: date
+    aqi: float | None = None
+    primary_pollutant: str | None = None
+    level: int | None = None
+    category: str | None = None
+    category_en: str | None = None
+    colour: str | None = None
+    pm25: float | None = None
+    pm10: float | None = None
+    so2: float | None = None
+    no2: float | None = None
+    co: float | None = None
+    o3_8h_max: float | None = None
+    valid: bool | None = None
+
+
+class AssessmentOut(BaseModel):
+    """Period assessment of one unit (HJ 663 statistics, composite index, rank, YoY)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str = Field(..., examples=["370100"])
+    name_zh: str | None = None
+    name_en: str | None = None
+    period: str | None = Field(None, examples=["2019-03"])
+    pm25: float | None = None
+    pm10: float | None = None
+    so2: float | None = None
+    no2: float | None = None
+    co_p95: float | None = None
+    o3_8h_p90: float | None = None
+    good_day_ratio: float | None = None
+    composite_index: float | None = None
+    rank: int | None = None
+    primary_pollutant: str | None = None
+
+
+class BatchSummaryOut(BaseModel):
+    file: str
+    kind: str
+    outcome: str = Field(..., examples=["loaded", "already loaded"])
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_flagged: int = 0
+    rows_skipped: int = 0
+    flags: dict[str, int] = {}
+    skipped: dict[str, int] = {}
+    message: str = ""
+
+
+class BatchOut(BaseModel):
+    batch_id: int
+    kind: str
+    file_name: str
+    file_size: int | None = None
+    sha256: str
+    rows_read: int | None = None
+    rows_stored: int | None = None
+    rows_flagged: int | None = None
+    rows_skipped: int | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+    outcome: str
+    summary: dict[str, Any] | None = None
+
+
+class UploadOut(BaseModel):
+    """What an upload stored: one summary per file."""
+
+    batches: list[BatchSummaryOut]

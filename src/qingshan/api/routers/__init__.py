@@ -1,0 +1,1 @@
+"""Routers of the JSON API, mounted under ``/api/v1``."""

@@ -1,0 +1,35 @@
+"""``qingshan serve``: the web pages and the JSON API (FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from qingshan.cli.common import DbOpt, ProvinceOpt, console
+from qingshan.config import get_settings
+
+__all__ = ["serve"]
+
+
+def serve(
+    db: DbOpt = None,
+    province: ProvinceOpt = None,
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only", help="refuse uploads")] = False,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Start the server: pages at /, JSON API at /api/v1 (OpenAPI at /api/v1/openapi.json).
+
+    Example: qingshan serve --db qingshan.duckdb --port 8000
+    """
+    import uvicorn
+
+    from qingshan.api import create_app
+
+    settings = get_settings(db=db, province=province)
+    application = create_app(settings.db, settings.province, read_only=read_only)
+    console.print(f"qingshan: serving {settings.db} on http://{host}:{port}/ "
+                  f"(API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+    uvicorn.run(application, host=host, port=port, log_level=log_level)

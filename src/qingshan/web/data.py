@@ -1,0 +1,50 @@
+"""The data page: ingest batches and uploading a file in the browser (no JavaScript)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+
+from qingshan.api import catalog
+from qingshan.api.errors import ApiError, ingest_detail
+from qingshan.api.upload import KINDS, MAX_UPLOAD_BYTES, store_upload
+from qingshan.ingest import IngestError
+from qingshan.web.render import page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+
+
+def _data_page(request: Request, offset: int = 0, status: int = 200, **ctx) -> HTMLResponse:
+    offset = max(0, offset)
+    with request.app.state.store.cursor() as con:
+        df, total = catalog.batches(con, PAGE, offset)
+    return page(request, "data.html", status=status, batches=df.to_dict(orient="records"),
+                total=total, offset=offset, limit=PAGE, kinds=KINDS, **ctx)
+
+
+@router.get("/data", response_class=HTMLResponse)
+def data_page(request: Request, offset: int = 0) -> HTMLResponse:
+    return _data_page(request, offset)
+
+
+@router.post("/data/upload", response_class=HTMLResponse)
+def data_upload(request: Request, file: UploadFile = File(...), kind: str = Form("cnemc"),
+                map: str | None = Form(None)) -> HTMLResponse:
+    """Validate and store the file; show its errors (file, line, field, reason) or summary."""
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        res = store_upload(request.app.state.store, file.filename or "upload.csv", data, kind,
+                           map or None)
+    except IngestError as e:
+        return _data_page(request, status=422, errors=[ingest_detail(e).model_dump()])
+    except ApiError as e:
+        errs = [d.model_dump() for d in e.details] or [{"msg": e.message}]
+        for d in errs:
+            d.setdefault("file", file.filename)
+        return _data_page(request, status=e.status, errors=errs)
+    return _data_page(request, stored=[asdict(s) for s in res])

@@ -1,0 +1,124 @@
+"""Page labels in Chinese (default) and English, and how a request chooses its language.
+
+The language comes from the ``lang`` query parameter (kept in every link the pages write) or,
+failing that, from the ``lang`` cookie set by the switch; the default is Chinese.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+__all__ = ["LANGS", "LABELS", "request_lang", "translator"]
+
+LANGS = ("zh", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "app": ("青山 · 环境空气质量", "qingshan · air quality"),
+    "overview": ("全省概览", "Province overview"),
+    "data": ("数据管理", "Data"),
+    "city": ("城市", "City"),
+    "cities": ("城市", "Cities"),
+    "station": ("监测点", "Station"),
+    "stations": ("监测点", "Stations"),
+    "rank": ("排名", "Rank"),
+    "period": ("时段", "Period"),
+    "year": ("年份", "Year"),
+    "indicator": ("指标", "Indicator"),
+    "show": ("显示", "Show"),
+    "composite_index": ("综合指数", "Composite index"),
+    "composite_index_yoy_pct": ("综合指数同比(%)", "Composite index YoY (%)"),
+    "pm25_yoy_pct": ("PM₂.₅同比(%)", "PM₂.₅ YoY (%)"),
+    "good_day_ratio_yoy_pp": ("优良天数比例同比(百分点)", "Good-day ratio YoY (pp)"),
+    "good_day_ratio": ("优良天数比例(%)", "Good-day ratio (%)"),
+    "good_days": ("优良天数", "Good days"),
+    "heavy_days": ("重度及以上污染天数", "Heavy-or-worse days"),
+    "days": ("有效天数", "Valid days"),
+    "aqi_hour": ("最新小时AQI", "AQI, latest hour"),
+    "aqi_day": ("最新日AQI", "AQI, latest day"),
+    "aqi": ("AQI", "AQI"),
+    "pm25": ("PM₂.₅", "PM₂.₅"), "pm10": ("PM₁₀", "PM₁₀"), "so2": ("SO₂", "SO₂"),
+    "no2": ("NO₂", "NO₂"), "co": ("CO", "CO"), "o3": ("O₃", "O₃"),
+    "co_p95": ("CO(第95百分位)", "CO (95th pct.)"),
+    "o3_8h_p90": ("O₃-8h(第90百分位)", "O₃-8h (90th pct.)"),
+    "o3_8h_max": ("O₃日最大8小时", "O₃ max 8-h"),
+    "primary_pollutant": ("首要污染物", "Primary pollutant"),
+    "category": ("类别", "Category"),
+    "date": ("日期", "Date"),
+    "time": ("时间", "Time"),
+    "month": ("月份", "Month"),
+    "value": ("数值", "Value"),
+    "limit": ("二级标准限值", "Grade II limit"),
+    "who": ("WHO准则值", "WHO guideline"),
+    "compliant": ("是否达标", "Compliant"),
+    "compliance": ("达标情况", "Compliance"),
+    "yes": ("达标", "yes"), "no": ("超标", "no"),
+    "exceed_pollutants": ("超标污染物", "Exceeding pollutants"),
+    "province_summary": ("全省汇总", "Province summary"),
+    "ranking": ("城市排名", "City ranking"),
+    "map": ("地图", "Map"),
+    "map_table": ("地图数据", "Map data"),
+    "chart_table": ("图表数据", "Chart data"),
+    "calendar": ("每日AQI日历", "Daily AQI calendar"),
+    "trend": ("月均浓度趋势", "Monthly trend"),
+    "primary_breakdown": ("首要污染物构成", "Primary pollutants"),
+    "latest": ("最新数据", "Latest values"),
+    "hourly": ("小时数据", "Hourly data"),
+    "flags": ("质控标记", "QC flags"),
+    "valid": ("有效", "valid"),
+    "invalid": ("无效", "invalid"),
+    "flag_1": ("负值", "negative"), "flag_2": ("PM₂.₅>PM₁₀", "PM₂.₅>PM₁₀"),
+    "flag_4": ("超出合理范围", "implausible"), "flag_8": ("重复小时", "duplicated hour"),
+    "batches": ("入库批次", "Ingest batches"),
+    "batch": ("批次", "Batch"),
+    "kind": ("类型", "Kind"),
+    "file": ("文件", "File"),
+    "line": ("行", "Line"),
+    "field": ("字段", "Field"),
+    "reason": ("原因", "Reason"),
+    "rows_read": ("读取行数", "Rows read"),
+    "rows_stored": ("入库行数", "Rows stored"),
+    "rows_flagged": ("标记行数", "Rows flagged"),
+    "rows_skipped": ("跳过行数", "Rows skipped"),
+    "outcome": ("结果", "Outcome"),
+    "started_at": ("开始时间", "Started"),
+    "upload": ("上传文件", "Upload a file"),
+    "upload_btn": ("上传并校验", "Upload and validate"),
+    "column_map": ("列映射(表格类型)", "Column map (table kind)"),
+    "upload_errors": ("文件校验未通过,未入库", "The file did not validate; nothing was stored"),
+    "upload_ok": ("已入库", "Stored"),
+    "no_data": ("无数据", "No data"),
+    "days_count": ("天数", "Days"),
+    "share": ("占比(%)", "Share (%)"),
+    "name": ("名称", "Name"),
+    "code": ("代码", "Code"),
+    "stopped": ("已停运", "stopped"),
+    "from": ("起", "From"),
+    "to": ("止", "To"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "not_found": ("未找到", "Not found"),
+    "bad_request": ("请求参数有误", "Bad request"),
+    "lang_switch": ("English", "中文"),
+    "no_js": ("本页面无需JavaScript;每张图下方均附数据表。",
+              "This page needs no JavaScript; every chart has its data table."),
+    "unit_ug": ("µg/m³", "µg/m³"), "unit_mg": ("mg/m³", "mg/m³"),
+}
+
+
+def request_lang(request: Request) -> str:
+    q = request.query_params.get("lang")
+    if q in LANGS:
+        return q
+    c = request.cookies.get("lang")
+    return c if c in LANGS else "zh"
+
+
+def translator(lang: str):
+    """``t(key)`` → label in ``lang`` (the key itself when unknown)."""
+    i = 1 if lang == "en" else 0
+
+    def t(key: str) -> str:
+        pair = LABELS.get(key)
+        return pair[i] if pair else key
+
+    return t

@@ -1,0 +1,46 @@
+"""Reference lines for the pages' trend charts: GB 3095 grade II and WHO AQG 2021 levels.
+
+Table look-ups only (the values live in :mod:`qingshan.standards`): GB 3095-2012 Table 1 until
+2026-02-28, GB 3095-2026 Table 1 (transition limits until 2030-12-31, then final) from
+2026-03-01; WHO AQG 2021 guideline level (most stringent row).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qingshan.standards import gb3095_2012, gb3095_2026, who_2021
+from qingshan.standards.versions import FAMILY_2026, FINAL_LIMITS_2031, family_for
+
+__all__ = ["reference_lines", "STAT_AVERAGING"]
+
+#: which averaging time of the standards each assessed statistic is compared with
+STAT_AVERAGING = {"pm25": ("pm25", "annual"), "pm10": ("pm10", "annual"),
+                  "so2": ("so2", "annual"), "no2": ("no2", "annual"),
+                  "co_p95": ("co", "24h"), "o3_8h_p90": ("o3", "8h")}
+_WHO_AVG = {"so2": "24h", "co": "24h", "o3": "8h"}
+
+
+def _gb(year: int):
+    d = date(year, 12, 31)
+    if family_for(d) != FAMILY_2026:
+        return gb3095_2012.STANDARD, gb3095_2012.LIMITS
+    table = (gb3095_2026.FINAL_LIMITS if d >= FINAL_LIMITS_2031
+             else gb3095_2026.TRANSITION_LIMITS)
+    return gb3095_2026.STANDARD, table
+
+
+def reference_lines(stat: str, year: int, lang: str) -> dict[str, float]:
+    """``{label: value}`` for the chart of ``stat`` (e.g. ``"pm25"``) in ``year``."""
+    if stat not in STAT_AVERAGING:
+        return {}
+    pol, avg = STAT_AVERAGING[stat]
+    out: dict[str, float] = {}
+    name, table = _gb(year)
+    if (pol, avg) in table:
+        out[f"{name} {'二级' if lang == 'zh' else 'grade II'}"] = float(table[(pol, avg)][1])
+    who_avg = _WHO_AVG.get(pol, avg)
+    levels = who_2021.LEVELS.get((pol, who_avg))
+    if levels:
+        out[f"WHO AQG 2021{'准则值' if lang == 'zh' else ''}"] = float(levels[-1][1])
+    return out

@@ -1,0 +1,172 @@
+"""Server-rendered pages: province overview, city, station. Figures come from the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from qingshan import charts
+from qingshan.api import catalog
+from qingshan.api.errors import ApiError
+from qingshan.api.params import check_range, parse_date, parse_period
+from qingshan.api.routers.air import check_code
+from qingshan.services import air as svc
+from qingshan.web.geo import load_geo
+from qingshan.web.i18n import request_lang, translator
+from qingshan.web.limits import STAT_AVERAGING, reference_lines
+from qingshan.web.periods import data_days, period_options
+from qingshan.web.render import chart_svg, page
+
+__all__ = ["router", "INDICATORS"]
+
+router = APIRouter(include_in_schema=False)
+#: map indicators: (source, column, decimals)
+INDICATORS = {"composite_index": ("period", "composite_index", 2),
+              "pm25": ("period", "pm25", 0),
+              "good_day_ratio": ("period", "good_day_ratio", 1),
+              "aqi_hour": ("hour", "aqi", 0),
+              "aqi_day": ("day", "aqi", 0)}
+_STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
+
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+def _city_names(con, lang: str) -> dict[str, str]:
+    df = catalog.cities(con)
+    return dict(zip(df.code, df.name_zh if lang == "zh" else df.name_en))
+
+
+def _map_values(con, indicator: str, ranking: pd.DataFrame, codes: list[str],
+                last_time: datetime, last_day: date) -> tuple[pd.DataFrame, str]:
+    source, col, _ = INDICATORS[indicator]
+    if source == "period":
+        return ranking[["code", col]].rename(columns={col: "value"}), ""
+    if source == "hour":
+        df = svc.hourly_aqi(con, "city", codes, last_time, last_time)
+        return df[["code", "aqi"]].rename(columns={"aqi": "value"}), f"{last_time:%Y-%m-%d %H:%M}"
+    rows = [svc.daily_aqi(con, "city", c, last_day, last_day)[["code", "aqi"]] for c in codes]
+    df = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["code", "aqi"])
+    return df.rename(columns={"aqi": "value"}), last_day.isoformat()
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, period: str | None = None,
+             indicator: str = "composite_index") -> HTMLResponse:
+    lang = request_lang(request)
+    if indicator not in INDICATORS:
+        raise ApiError(422, "bad_request", f"indicator: {indicator!r} is not one of "
+                                           f"{', '.join(INDICATORS)}")
+    prov = request.app.state.province
+    with _store(request).cursor() as con:
+        first, last = data_days(con)
+        if last is None:
+            return page(request, "empty.html")
+        p = parse_period(period or f"{last:%Y-%m}")
+        ranking = svc.city_ranking(con, p.label, province=prov)
+        summary_df = svc.assess(con, p.label, level="province", province=prov)
+        codes = [c.code for c in prov.cities]
+        last_time = catalog.data_range(con)[1]
+        values, when = _map_values(con, indicator, ranking, codes, last_time, last)
+        names = _city_names(con, lang)
+    nd = INDICATORS[indicator][2]
+    values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
+    svg = caption = None
+    geo = load_geo(prov)
+    if geo is not None:
+        geo = {"type": "FeatureCollection", "features": [
+            {**f, "properties": {**f["properties"], "name": names.get(f["properties"]["code"],
+                                                                       f["properties"]["code"])}}
+            for f in geo["features"]]}
+        spec = charts.city_map(geo, values, INDICATORS[indicator][1] if indicator.startswith(
+            "aqi") else indicator, lang=lang, link_template="/city/{code}?lang=" + lang)
+        svg, caption = chart_svg(spec), getattr(spec, "caption", None)
+    vmap = dict(zip(values.code, values.value))
+    map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd}
+                for c in codes]
+    srow = summary_df.iloc[0].to_dict() if len(summary_df) else {}
+    summary = [(k, srow.get(k), d) for k, d in (("composite_index", 2), ("pm25", 0),
+                                                ("good_day_ratio", 1), ("good_days", 0),
+                                                ("days", 0))]
+    return page(request, "overview.html", period=p, periods=period_options(first, last),
+                indicator=indicator, indicators=list(INDICATORS), summary=summary,
+                map_svg=svg, map_caption=caption, map_when=when, map_rows=map_rows,
+                ranking=ranking.to_dict(orient="records"))
+
+
+@router.get("/city/{code}", response_class=HTMLResponse)
+def city_page(request: Request, code: str, year: int | None = None) -> HTMLResponse:
+    lang = request_lang(request)
+    t = translator(lang)
+    prov = request.app.state.province
+    with _store(request).cursor() as con:
+        check_code(con, "city", code)
+        city = catalog.city(con, code)
+        first, last = data_days(con)
+        if last is None:
+            return page(request, "empty.html")
+        y = year or last.year
+        p = parse_period(str(y), "year")
+        start, end = date(y, 1, 1), min(date(y, 12, 31), last)
+        daily = (svc.daily_aqi(con, "city", code, start, end) if start <= end
+                 else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
+                                            "primary_pollutant"]))
+        monthly = svc.monthly_series(con, "city", code, y)
+        yearly = svc.assess(con, p.label, level="city", province=prov)
+        latest = catalog.latest_hours(con, code)
+    cal = charts.calendar(daily, year=y, lang=lang)
+    trends = []
+    for stat in _STATS:
+        if stat not in monthly.columns:
+            continue
+        spec = charts.trend(monthly, stat, limits=reference_lines(stat, y, lang), lang=lang)
+        trends.append({"stat": stat, "svg": chart_svg(spec), "caption": spec.caption,
+                       "table": spec.table})
+    prim = daily["primary_pollutant"].dropna() if "primary_pollutant" in daily else pd.Series()
+    prim = prim[prim.astype(str) != ""]
+    breakdown = prim.value_counts()
+    breakdown = [{"pollutant": k, "days": int(v), "share": 100.0 * v / len(daily)}
+                 for k, v in breakdown.items()] if len(daily) else []
+    row = yearly[yearly.code == code].iloc[0].to_dict() if (yearly.code == code).any() else {}
+    compliance = []
+    for stat in _STATS:
+        lines = reference_lines(stat, y, lang)
+        compliance.append({"stat": stat, "value": row.get(stat),
+                           "limit": next(iter(lines.values()), None),
+                           "who": list(lines.values())[1] if len(lines) > 1 else None})
+    return page(request, "city.html", city=city, year=y,
+                years=list(range(last.year, first.year - 1, -1)),
+                name=city["name_zh"] if lang == "zh" else city["name_en"],
+                cal_svg=chart_svg(cal), cal_caption=cal.caption, cal_table=cal.table,
+                trends=trends, breakdown=breakdown, row=row, compliance=compliance,
+                averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"), t_=t)
+
+
+@router.get("/station/{code}", response_class=HTMLResponse)
+def station_page(request: Request, code: str, day: str | None = None, days: int = 2
+                 ) -> HTMLResponse:
+    with _store(request).cursor() as con:
+        check_code(con, "station", code)
+        st = catalog.station(con, code)
+        latest = catalog.latest_hour(con, code)
+        if latest is None:
+            return page(request, "station.html", st=st, rows=[], day=None, days=days)
+        last_day = (latest["time"] - timedelta(hours=1)).date()
+        d = parse_date(day, "day") if day else last_day
+        if not 1 <= days <= 31:
+            raise ApiError(422, "bad_request", "days: must be between 1 and 31")
+        start = datetime.combine(d - timedelta(days=days - 1), datetime.min.time()) + \
+            timedelta(hours=1)
+        end = datetime.combine(d + timedelta(days=1), datetime.min.time())
+        check_range(start, end, 31)
+        hours = catalog.station_hours(con, code, start, end)
+        aqi = svc.hourly_aqi(con, "station", [code], start, end)
+    if len(aqi):
+        aqi = aqi[["time", "aqi", "primary_pollutant", "category"]]
+        hours = hours.merge(aqi, on="time", how="left")
+    return page(request, "station.html", st=st, rows=hours.to_dict(orient="records"),
+                day=d, days=days)

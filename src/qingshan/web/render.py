@@ -1,0 +1,97 @@
+"""Template environment and helpers shared by the pages: language, links, numbers, charts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections import OrderedDict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from qingshan.web.i18n import request_lang, translator
+
+__all__ = ["page", "chart_svg", "fmt", "pollutant_name"]
+
+log = logging.getLogger("qingshan.web")
+_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_SVG_CACHE: OrderedDict[str, str] = OrderedDict()
+_POLL_NAMES = {"pm25": "PM₂.₅", "pm10": "PM₁₀", "so2": "SO₂", "no2": "NO₂", "co": "CO",
+               "o3": "O₃", "o3_8h": "O₃", "o3_1h": "O₃"}
+
+
+def fmt(v: Any) -> str:
+    """A table cell: None/NaN as an em dash, floats with up to 3 significant decimals."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+        return "—"
+    if isinstance(v, (datetime, pd.Timestamp)):
+        return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return f"{v:.3f}".rstrip("0").rstrip(".") if abs(v) < 100 else f"{v:.0f}"
+    return str(v)
+
+
+def pollutant_name(code: Any) -> str:
+    """Display name of a primary-pollutant code (or a comma list of them)."""
+    if code is None or (isinstance(code, float) and math.isnan(code)) or code == "":
+        return "—"
+    return ", ".join(_POLL_NAMES.get(c.strip().lower(), c.strip())
+                     for c in str(code).replace(";", ",").split(","))
+
+
+def chart_svg(spec: Any) -> str | None:
+    """SVG of a chart spec (rendered server-side by vl-convert; cached by content)."""
+    from qingshan.charts import render_svg
+    try:
+        key = hashlib.sha1(json.dumps(dict(spec), sort_keys=True, default=str).encode()
+                           ).hexdigest()
+    except TypeError:
+        key = None
+    if key and key in _SVG_CACHE:
+        _SVG_CACHE.move_to_end(key)
+        return _SVG_CACHE[key]
+    try:
+        svg = render_svg(spec)
+    except Exception:  # a chart that cannot be drawn leaves its table on the page
+        log.exception("chart rendering failed")
+        return None
+    if key:
+        _SVG_CACHE[key] = svg
+        while len(_SVG_CACHE) > 64:
+            _SVG_CACHE.popitem(last=False)
+    return svg
+
+
+def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """Render a page in the request's language; links keep the language in the URL."""
+    lang = request_lang(request)
+    other = "en" if lang == "zh" else "zh"
+
+    def url(path: str, **params: Any) -> str:
+        q = {k: v for k, v in params.items() if v is not None}
+        q["lang"] = lang
+        return f"{path}?{urlencode(q)}"
+
+    params = dict(request.query_params)
+    params["lang"] = other
+    prov = request.app.state.province
+    html = _ENV.get_template(template).render(
+        request=request, lang=lang, t=translator(lang), url=url, fmt=fmt,
+        pollutant_name=pollutant_name,
+        switch_url=f"{request.url.path}?{urlencode(params)}",
+        province_name=prov.name_zh if lang == "zh" else prov.name_en, **ctx)
+    resp = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") == lang:
+        resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+    return resp
