@@ -37,7 +37,7 @@ from qingshan.standards.plausible_ranges import MAX_PLAUSIBLE
 
 __all__ = [
     "valid_hourly_sql", "aggregate_hourly_sql", "daily_stats_sql", "period_stats_sql",
-    "day_counts_sql", "daily_rounded_sql", "PERIOD_KINDS",
+    "day_counts_sql", "daily_rounded_sql", "moving_means_sql", "PERIOD_KINDS",
 ]
 
 POLS = hj.POLLUTANTS
@@ -228,4 +228,41 @@ WITH c AS (
 )
 SELECT code, period_start, days, aqi_days, good_days, {ratio} AS good_day_ratio,
   heavy_days, severe_days FROM c
+"""
+
+
+def moving_means_sql(hourly: str, hours: str | None = None) -> str:
+    """Moving means ending at each hour, for the literal HJ 633-2012 real-time AQI (Table 4).
+
+    ``o3_8h``: 8-h moving mean, valid with ≥ 6 of 8 (GB 3095 Table 4); ``pm10_24h``,
+    ``pm25_24h``, ``so2_24h``: 24-h moving means, valid with ≥ 20 of 24 — the daily-mean minimum
+    applied to the moving window ([M] implementation choice; HJ 633-2012 is silent). RANGE frames on
+    the integer hour index over the ``codes × hours`` grid, as in :func:`daily_stats_sql`.
+    Output: every hourly column plus the four moving means (rows of the grid with data only).
+    """
+    hours_src = hours or f"(SELECT DISTINCT time FROM {hourly})"
+    vals = ", ".join(f"x.{p}" for p in POLS)
+
+    def mv(col: str, n: int, need: int) -> str:
+        w = (f"OVER (PARTITION BY code ORDER BY hidx RANGE BETWEEN {n - 1} PRECEDING "
+             f"AND CURRENT ROW)")
+        return f"CASE WHEN count({col}) {w} >= {need} THEN avg({col}) {w} END"
+
+    return f"""
+WITH codes AS (SELECT DISTINCT code FROM {hourly}),
+grid AS (SELECT c.code, g.time FROM codes c CROSS JOIN {hours_src} g),
+h AS (
+  SELECT g.code, g.time, CAST(FLOOR(EPOCH(g.time) / 3600) AS BIGINT) AS hidx, {vals},
+    x.code IS NOT NULL AS present
+  FROM grid g LEFT JOIN {hourly} x ON x.code = g.code AND x.time = g.time
+),
+m AS (
+  SELECT code, time, present, {", ".join(POLS)},
+    {mv("o3", hj.O3_8H_WINDOW, hj.MIN_HOURS_O3_8H)} AS o3_8h,
+    {mv("pm10", 24, hj.MIN_HOURS_DAILY)} AS pm10_24h,
+    {mv("pm25", 24, hj.MIN_HOURS_DAILY)} AS pm25_24h,
+    {mv("so2", 24, hj.MIN_HOURS_DAILY)} AS so2_24h
+  FROM h
+)
+SELECT code, time, {", ".join(POLS)}, o3_8h, pm10_24h, pm25_24h, so2_24h FROM m WHERE present
 """

@@ -1,0 +1,390 @@
+"""Air-quality questions: assessment, daily/hourly AQI, monthly series, city ranking.
+
+Each function runs the SQL builders of :mod:`qingshan.engine` (statistics, aqi, compliance,
+ranking) in the caller's DuckDB store and returns a pandas DataFrame.
+
+Series (HJ 663, spec air-assessment §2.6): a **station** uses its own hourly series. A **city**
+hourly series is the mean of its valid evaluation stations (table ``city_station``) at each hour;
+every city statistic (daily means, 8-h O3, MDA8, period means, percentiles) is then computed from
+that city series, as CNEMC does for O3 — one rule for all pollutants, so a station missing a few
+hours never biases a daily mean (chosen over "mean of station daily means", which differs only
+slightly). The **province** of :func:`assess` is the mean of its cities' period results
+(concentrations, ratios and day counts, re-rounded), as provincial bulletins report "全省平均";
+the province series of :func:`daily_aqi` / :func:`hourly_aqi` is the mean of its city series.
+
+Versions by date: GB 3095-2012/HJ 663-2013/HJ 633-2012 before 2026-03-01, the 2026 family after.
+A period spanning 2026-03-01 is refused (assess its months separately). Every result names the
+standards it used (column ``standard``). HJ 663-2026's new rules (three-year moving average,
+exceptional events) are not implemented: 2026 periods use the HJ 663-2013 statistics.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+
+from qingshan.config import ProvinceConfig, get_settings, load_province
+from qingshan.engine import statistics as st
+from qingshan.engine.aqi import daily_aqi_sql, hourly_aqi_sql
+from qingshan.engine.compliance import annual_compliance_sql, limits_for, standard_for, who_level_sql
+from qingshan.engine.ranking import change_pct_sql, change_pp_sql, index_sql, rank_sql
+from qingshan.engine.rounding import gbt8170_sql
+from qingshan.standards import ranking_rule as rr
+from qingshan.standards.versions import SWITCH_2026, family_for
+
+__all__ = ["Period", "parse_period", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
+           "monthly_series", "standard_label", "LEVELS"]
+
+LEVELS = ("station", "city", "province")
+_STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
+_DAYS = {"pm25": "pm25", "pm10": "pm10", "so2": "so2", "no2": "no2", "co": "co", "o3": "o3_8h"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period: ``label`` ("2019", "2019-Q3", "2019-08"), ``kind`` (year, quarter,
+    month), first and last day (inclusive)."""
+    label: str
+    kind: str
+    start: date
+    end: date
+
+    def previous_year(self) -> "Period":
+        y = self.start.year - 1
+        return parse_period(str(y) + self.label[4:])
+
+
+def parse_period(period: str) -> Period:
+    """Parse "YYYY", "YYYY-Qn" or "YYYY-MM"; refuse a period spanning 2026-03-01."""
+    p = period.strip().upper()
+    try:
+        y = int(p[:4])
+        if len(p) == 4:
+            kind, start, end = "year", date(y, 1, 1), date(y, 12, 31)
+        elif p[4:6] == "-Q" and len(p) == 7 and p[6] in "1234":
+            q = int(p[6])
+            start = date(y, 3 * q - 2, 1)
+            end = (date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)) - timedelta(days=1)
+            kind = "quarter"
+        elif p[4] == "-" and len(p) == 7:
+            m = int(p[5:7])
+            start = date(y, m, 1)
+            end = (date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)) - timedelta(days=1)
+            kind = "month"
+        else:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise ValueError(f"period must look like 2019, 2019-Q3 or 2019-08, got {period!r}") from None
+    _check_one_family(start, end, p)
+    return Period(p, kind, start, end)
+
+
+def _check_one_family(start: date, end: date, what: str) -> None:
+    if start < SWITCH_2026 <= end:
+        raise ValueError(
+            f"{what} spans 2026-03-01, when GB 3095-2026, HJ 633-2026 and HJ 663-2026 replaced the "
+            "2012/2013 standards; assess the parts before and after separately "
+            "(e.g. 2026-01, 2026-02, then 2026-03 …)")
+
+
+def standard_label(d: date) -> str:
+    """E.g. "GB 3095-2012/HJ 663-2013/HJ 633-2012" for data of day ``d``."""
+    if family_for(d) == "2012":
+        return "GB 3095-2012/HJ 663-2013/HJ 633-2012"
+    return f"{standard_for(d)}/HJ 663-2026/HJ 633-2026"
+
+
+@contextmanager
+def _views(con: duckdb.DuckDBPyConnection):
+    """Register intermediate Arrow tables under unique names; drop them afterwards."""
+    names: list[str] = []
+    tag = uuid.uuid4().hex[:8]
+
+    def put(name: str, sql: str) -> str:
+        full = f"_qs_{name}_{tag}_{len(names)}"
+        con.register(full, con.sql(sql).to_arrow_table())
+        names.append(full)
+        return full
+
+    try:
+        yield put
+    finally:
+        for n in names:
+            con.unregister(n)
+
+
+def _province(province: ProvinceConfig | None) -> ProvinceConfig:
+    return province or load_province(get_settings().province)
+
+
+def _ts(d: date) -> str:
+    return f"TIMESTAMP '{datetime(d.year, d.month, d.day):%Y-%m-%d %H:%M:%S}'"
+
+
+def _in(codes: list[str]) -> str:
+    return "(" + ", ".join("'" + c.replace("'", "''") + "'" for c in codes) + ")"
+
+
+def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
+            prov: ProvinceConfig) -> str:
+    """Register the valid hourly series of ``level`` for stamps (start 00:00, end+1 00:00]."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    where = f"time > {_ts(start)} AND time <= {_ts(end + timedelta(days=1))}"
+    if level == "station":
+        pname = prov.name_zh.replace("'", "''")
+        where += f" AND station_code IN (SELECT code FROM station WHERE province = '{pname}')"
+        if codes:
+            where += f" AND station_code IN {_in(codes)}"
+        return put("hourly", st.valid_hourly_sql("air_hourly", where=where))
+    where += " AND station_code IN (SELECT station_code FROM city_station)"
+    valid = put("valid", st.valid_hourly_sql("air_hourly", where=where))
+    city = put("city", st.aggregate_hourly_sql(valid, "city_station"))
+    if level == "province":
+        members = f"(SELECT code AS city_code, '{prov.code}' AS pcode FROM city)"
+        return put("hourly", st.aggregate_hourly_sql(city, members, "pcode", "city_code"))
+    if codes:
+        return put("hourly_sel", f"SELECT * FROM {city} WHERE code IN {_in(codes)}")
+    return city
+
+
+def _grid(put, con, start: date, end: date) -> str:
+    """Register every hour stamp of the days start … end (hour-ending: D 01:00 … end+1 00:00)."""
+    t0 = datetime(start.year, start.month, start.day, 1)
+    t1 = datetime(end.year, end.month, end.day) + timedelta(days=1)
+    tmp = f"_qs_tmp_{uuid.uuid4().hex[:8]}"
+    con.register(tmp, pd.DataFrame({"time": pd.date_range(t0, t1, freq="h")}))
+    try:
+        return put("grid", f"SELECT CAST(time AS TIMESTAMP) AS time FROM {tmp}")
+    finally:
+        con.unregister(tmp)
+
+
+def _daily(put, con, level, start, end, codes, prov) -> tuple[str, str]:
+    """Register daily statistics and daily AQI; returns their view names."""
+    hourly = _hourly(put, level, start, end, codes, prov)
+    daily = put("daily", st.daily_stats_sql(hourly, _grid(put, con, start, end)))
+    version = family_for(start)
+    ind = ["so2", "no2", "co", "pm10", "pm25", "o3_8h_max"] + (
+        ["o3_1h_max"] if version == "2012" else [])
+    # a day counts for day statistics when every indicator is valid, or when the AQI of the
+    # valid ones already exceeds 100 (the logic of HJ 633-2026 §5.3.1; choice for 2012 too)
+    all_valid = " AND ".join(f"{s}_valid" for s in ind)
+    src = "(" + st.daily_rounded_sql(daily) + ")"
+    aqi = put("aqi", f"SELECT *, (aqi IS NOT NULL AND ({all_valid} OR aqi > 100)) AS aqi_valid "
+                     f"FROM ({daily_aqi_sql(src, version)})")
+    return daily, aqi
+
+
+_DEC = {"pm25": 0, "pm10": 0, "so2": 0, "no2": 0, "co": 1, "o3_8h": 0, "so2_p98": 0,
+        "no2_p98": 0, "pm10_p95": 0, "pm25_p95": 0, "co_p95": 1, "o3_8h_p90": 0}
+_VALID = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
+
+
+def _period_rows(put, con, level: str, start: date, end: date, kind: str,
+                 prov: ProvinceConfig) -> str:
+    """Register period statistics + AQI day counts per unit (and per period of ``kind``)."""
+    daily, aqi = _daily(put, con, "city" if level == "province" else level, start, end, None,
+                        prov)
+    stats = put("stats", st.period_stats_sql(daily, kind))
+    days = put("days", st.day_counts_sql(aqi, kind))
+    rows = put("rows", f"SELECT s.*, d.aqi_days, d.good_days, d.good_day_ratio, d.heavy_days, "
+                       f"d.severe_days FROM {stats} s JOIN {days} d "
+                       f"ON s.code = d.code AND s.period_start = d.period_start")
+    if level != "province":
+        return rows
+    # province = mean of its cities' period results (re-rounded, GB/T 8170)
+    cols = [f"{gbt8170_sql(f'avg({c})', d)} AS {c}" for c, d in _DEC.items()]
+    cols += [f"min({v}_days) AS {v}_days, bool_and({v}_valid) AS {v}_valid" for v in _VALID]
+    cols += [f"{gbt8170_sql(f'avg({c})', 1)} AS {c}" for c in
+             ("good_day_ratio", "good_days", "heavy_days", "severe_days")]
+    return put("prov", f"SELECT '{prov.code}' AS code, period_start, max(days) AS days, "
+                       f"min(aqi_days) AS aqi_days, {', '.join(cols)} FROM {rows} "
+                       f"GROUP BY period_start")
+
+
+def _names(level: str, prov: ProvinceConfig) -> str:
+    if level == "station":
+        return "(SELECT code, name AS name_zh, code AS name_en FROM station)"
+    if level == "city":
+        return "(SELECT code, name_zh, name_en FROM city)"
+    zh, en = prov.name_zh.replace("'", "''"), prov.name_en.replace("'", "''")
+    return f"(SELECT '{prov.code}' AS code, '{zh}' AS name_zh, '{en}' AS name_en)"
+
+
+def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig) -> str:
+    rows = _period_rows(put, con, level, per.start, per.end, per.kind, prov)
+    version = family_for(per.start)
+    den = rr.DENOMINATORS_2012 if version == "2012" else rr.DENOMINATORS_2026
+    idx = put("idx", index_sql(rows, den, prov.composite_weights))
+    annual = per.kind == "year"
+    comp = put("comp", annual_compliance_sql(idx, limits_for(per.start))) if annual else idx
+    allvalid = " AND ".join(f"r.{v}_valid" for v in _VALID)
+    who = ", ".join(
+        (f"CASE WHEN r.{p}_valid THEN {who_level_sql('r.' + p, p)} END" if annual else
+         "CAST(NULL AS VARCHAR)") + f" AS who_level_{p}" for p in ("pm25", "pm10", "no2"))
+    vdays = ", ".join(f"r.{v}_days AS valid_days_{k}" for k, v in _DAYS.items())
+    comp_cols = ("r.compliant, r.exceed_pollutants" if annual else
+                 "CAST(NULL AS BOOLEAN) AS compliant, CAST(NULL AS VARCHAR) AS exceed_pollutants")
+    out = f"""
+SELECT r.code, n.name_zh, n.name_en, '{per.label}' AS period,
+  '{standard_label(per.start)}' AS standard,
+  r.pm25, r.pm10, r.so2, r.no2, r.co_p95, r.o3_8h_p90, {vdays},
+  r.days, r.aqi_days AS valid_days, r.good_days, r.good_day_ratio, r.heavy_days, r.severe_days,
+  r.composite_index, r.composite_index_weighted, r.primary_pollutant,
+  r.i_pm25, r.i_pm10, r.i_so2, r.i_no2, r.i_co, r.i_o3, {comp_cols}, {who},
+  ({allvalid}) AS valid
+FROM {comp} r LEFT JOIN {_names(level, prov)} n ON n.code = r.code
+"""
+    return put("out", out)
+
+
+def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
+           province: ProvinceConfig | None = None) -> pd.DataFrame:
+    """Assessment of every station, city or the province for a year, quarter or month.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Store with ``air_hourly``, ``station``, ``city``, ``city_station``.
+    period : str
+        "2019", "2019-Q3" or "2019-08".
+    level : {"station", "city", "province"}
+    province : ProvinceConfig, optional
+        Province config (names, ``composite_weights``); default: the configured one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit, columns of the services contract (see module docstring of the report):
+        statistics (GB/T 8170-rounded), valid-day counts, AQI day statistics, indices, rank
+        (ties shared; NULL at province level), compliance (annual only, Grade II), WHO levels
+        (annual only, valid statistics only), YoY changes (NULL without last year's data).
+    """
+    per = parse_period(period)
+    prov = _province(province)
+    prev = per.previous_year()
+    with _views(con) as put:
+        cur = _assess_one(put, con, level, per, prov)
+        has_prev = con.sql(
+            f"SELECT count(*) FROM air_hourly WHERE time > {_ts(prev.start)} "
+            f"AND time <= {_ts(prev.end + timedelta(days=1))}").fetchall()[0][0] > 0
+        if has_prev:
+            old = _assess_one(put, con, level, prev, prov)
+        else:
+            old = put("noprev", f"SELECT code, CAST(NULL AS DOUBLE) AS composite_index, "
+                                f"CAST(NULL AS DOUBLE) AS pm25, "
+                                f"CAST(NULL AS DOUBLE) AS good_day_ratio FROM {cur} WHERE FALSE")
+        yoy = put("yoy", f"""
+SELECT c.*, {change_pct_sql('c.composite_index', 'p.composite_index')} AS composite_index_yoy_pct,
+  {change_pct_sql('c.pm25', 'p.pm25')} AS pm25_yoy_pct,
+  {change_pp_sql('c.good_day_ratio', 'p.good_day_ratio')} AS good_day_ratio_yoy_pp
+FROM {cur} c LEFT JOIN {old} p ON p.code = c.code""")
+        if level == "province":
+            ranked = f"SELECT *, CAST(NULL AS BIGINT) AS rank FROM {yoy}"
+        else:
+            ranked = rank_sql(yoy, "composite_index")
+        df = con.sql(f"SELECT * FROM ({ranked}) ORDER BY rank NULLS LAST, code").df()
+    order = [c for c in df.columns if c not in ("rank",)]
+    order.insert(order.index("composite_index_weighted") + 1, "rank")
+    return df[order].reset_index(drop=True)
+
+
+def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
+                 province: ProvinceConfig | None = None, weighted: bool = False) -> pd.DataFrame:
+    """Cities ranked by the comprehensive index (weighted: by ``composite_index_weighted``)."""
+    df = assess(con, period, "city", province)
+    if weighted:
+        df["rank"] = df["composite_index_weighted"].rank(method="min").astype("Int64")
+    return df.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
+
+
+def _dates(start, end) -> tuple[date, date]:
+    s = start.date() if isinstance(start, datetime) else start
+    e = end.date() if isinstance(end, datetime) else end
+    if e < s:
+        raise ValueError(f"end {e} is before start {s}")
+    _check_one_family(s, e, f"{s} … {e}")
+    return s, e
+
+
+def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, start: date,
+              end: date, province: ProvinceConfig | None = None) -> pd.DataFrame:
+    """Daily AQI (HJ 633 日报) and daily statistics (HJ 663) of one unit or all units.
+
+    Columns: ``code, date, aqi, primary_pollutant, level, category, category_en, colour, pm25,
+    pm10, so2, no2, co, o3_8h_max, o3_1h_max`` (GB/T 8170-rounded; NULL when not valid),
+    ``valid`` (the day counts for day statistics) and ``standard``.
+    """
+    s, e = _dates(start, end)
+    prov = _province(province)
+    with _views(con) as put:
+        _, aqi = _daily(put, con, level, s, e, [code] if code else None, prov)
+        df = con.sql(f"""
+SELECT code, date, aqi, primary_pollutant, level, category, category_en, colour,
+  pm25, pm10, so2, no2, co, o3_8h_max, o3_1h_max, aqi_valid AS valid,
+  '{standard_label(s)}' AS standard
+FROM {aqi} ORDER BY code, date""").df()
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    return df
+
+
+def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | None, start,
+               end, definition: str = "cnemc",
+               province: ProvinceConfig | None = None) -> pd.DataFrame:
+    """Real-time (hourly) AQI computed from the stored concentrations, never copied.
+
+    ``definition="cnemc"`` (default, verified on the 2019 archive) or ``"literal"`` (HJ 633-2012
+    Table 4 read literally: O3 8-h and 24-h moving PM means; 2012 data only). Stamps from
+    ``start`` 01:00 to ``end``+1 00:00 (dates) — one natural day per date. Columns: ``code, time,
+    aqi, primary_pollutant, category, level, colour``, the IAQIs and the concentrations.
+    """
+    s, e = _dates(start, end)
+    prov = _province(province)
+    version = family_for(s)
+    if definition not in ("cnemc", "literal"):
+        raise ValueError("definition must be 'cnemc' or 'literal'")
+    if definition == "literal" and version != "2012":
+        raise ValueError("the literal definition exists for HJ 633-2012 (data before 2026-03) only")
+    with _views(con) as put:
+        first = s - timedelta(days=1)  # one day of history for the moving means
+        hourly = _hourly(put, level, first, e, codes, prov)
+        mov = put("mov", st.moving_means_sql(hourly, _grid(put, con, first, e)))
+        src = f"(SELECT * FROM {mov} WHERE time > {_ts(s)})"
+        sql = hourly_aqi_sql(src, version, definition, so2_24h=version == "2012")
+        df = con.sql(f"SELECT * FROM ({sql}) ORDER BY code, time").df()
+    lead = ["code", "time", "aqi", "primary_pollutant", "category", "level", "colour"]
+    return df[lead + [c for c in df.columns if c not in lead]]
+
+
+def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
+                   province: ProvinceConfig | None = None) -> pd.DataFrame:
+    """Monthly statistics of one unit for a year (months without any data are left out).
+
+    Columns: ``code, month`` (1–12), ``pm25, pm10, so2, no2, co_p95, o3_8h_p90,
+    good_day_ratio, composite_index, valid, standard``.
+    """
+    prov = _province(province)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    parts = [(start, end)] if not (start < SWITCH_2026 <= end) else [
+        (start, SWITCH_2026 - timedelta(days=1)), (SWITCH_2026, end)]
+    frames = []
+    with _views(con) as put:
+        for a, b in parts:
+            rows = _period_rows(put, con, level, a, b, "month", prov)
+            den = rr.DENOMINATORS_2012 if family_for(a) == "2012" else rr.DENOMINATORS_2026
+            idx = put("idx", index_sql(rows, den, prov.composite_weights))
+            allvalid = " AND ".join(f"{v}_valid" for v in _VALID)
+            frames.append(con.sql(f"""
+SELECT code, CAST(EXTRACT(MONTH FROM period_start) AS INTEGER) AS month, pm25, pm10, so2, no2,
+  co_p95, o3_8h_p90, good_day_ratio, composite_index, ({allvalid}) AS valid,
+  '{standard_label(a)}' AS standard
+FROM {idx} WHERE code = '{code.replace("'", "''")}'
+  AND (aqi_days > 0 OR pm25_days > 0 OR o3_8h_days > 0)
+ORDER BY month""").df())
+    return pd.concat(frames, ignore_index=True)
