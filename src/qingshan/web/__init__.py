@@ -37,6 +37,7 @@ def mount_web(app: FastAPI) -> None:
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     def html_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:
-        return page(request, "error.html", status=status, code=code, message=message)
+        return page(request, "error.html", status=status, err_status=status, code=code,
+                    message=message)
 
     app.state.html_error = html_error

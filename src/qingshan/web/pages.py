@@ -12,7 +12,7 @@ from qingshan import charts
 from qingshan.api import catalog
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
-from qingshan.api.routers.air import check_code
+from qingshan.api.routers.air import check_code, service
 from qingshan.services import air as svc
 from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang, translator
@@ -41,17 +41,44 @@ def _city_names(con, lang: str) -> dict[str, str]:
     return dict(zip(df.code, df.name_zh if lang == "zh" else df.name_en))
 
 
-def _map_values(con, indicator: str, ranking: pd.DataFrame, codes: list[str],
+def _map_values(con, prov, indicator: str, ranking: pd.DataFrame, codes: list[str],
                 last_time: datetime, last_day: date) -> tuple[pd.DataFrame, str]:
     source, col, _ = INDICATORS[indicator]
     if source == "period":
         return ranking[["code", col]].rename(columns={col: "value"}), ""
     if source == "hour":
-        df = svc.hourly_aqi(con, "city", codes, last_time, last_time)
+        df = service(svc.hourly_aqi, con, "city", codes, last_day, last_day, province=prov)
+        df = df[df.time == last_time]
         return df[["code", "aqi"]].rename(columns={"aqi": "value"}), f"{last_time:%Y-%m-%d %H:%M}"
-    rows = [svc.daily_aqi(con, "city", c, last_day, last_day)[["code", "aqi"]] for c in codes]
-    df = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["code", "aqi"])
-    return df.rename(columns={"aqi": "value"}), last_day.isoformat()
+    df = service(svc.daily_aqi, con, "city", None, last_day, last_day, province=prov)
+    return df[["code", "aqi"]].rename(columns={"aqi": "value"}), last_day.isoformat()
+
+
+_MAP_CACHE: dict[tuple, tuple[str | None, str | None]] = {}
+
+
+def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[str, str],
+             link: str) -> tuple[str | None, str | None]:
+    """SVG and caption of the choropleth, cached by everything it shows (building the spec of
+    a province map takes seconds). Links are absolute URLs of this server: Vega resolves a
+    relative ``href`` against its default base URL, an external host."""
+    geo = load_geo(prov)
+    if geo is None:
+        return None, None
+    key = (prov.code, indicator, lang, link, tuple(sorted(names.items())),
+           tuple((c, None if pd.isna(v) else float(v), lab)
+                 for c, v, lab in zip(values.code, values.value, values.label)))
+    if key not in _MAP_CACHE:
+        geo = {"type": "FeatureCollection", "features": [
+            {**f, "properties": {**f["properties"],
+                                 "name": names.get(f["properties"]["code"], "")}}
+            for f in geo["features"]]}
+        stat = INDICATORS[indicator][1] if indicator.startswith("aqi") else indicator
+        spec = charts.city_map(geo, values, stat, lang=lang, link_template=link)
+        if len(_MAP_CACHE) > 32:
+            _MAP_CACHE.clear()
+        _MAP_CACHE[key] = (chart_svg(spec), getattr(spec, "caption", None))
+    return _MAP_CACHE[key]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -67,24 +94,16 @@ def overview(request: Request, period: str | None = None,
         if last is None:
             return page(request, "empty.html")
         p = parse_period(period or f"{last:%Y-%m}")
-        ranking = svc.city_ranking(con, p.label, province=prov)
-        summary_df = svc.assess(con, p.label, level="province", province=prov)
+        ranking = service(svc.city_ranking, con, p.label, province=prov)
+        summary_df = service(svc.assess, con, p.label, level="province", province=prov)
         codes = [c.code for c in prov.cities]
         last_time = catalog.data_range(con)[1]
-        values, when = _map_values(con, indicator, ranking, codes, last_time, last)
+        values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
         names = _city_names(con, lang)
     nd = INDICATORS[indicator][2]
     values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
-    svg = caption = None
-    geo = load_geo(prov)
-    if geo is not None:
-        geo = {"type": "FeatureCollection", "features": [
-            {**f, "properties": {**f["properties"], "name": names.get(f["properties"]["code"],
-                                                                       f["properties"]["code"])}}
-            for f in geo["features"]]}
-        spec = charts.city_map(geo, values, INDICATORS[indicator][1] if indicator.startswith(
-            "aqi") else indicator, lang=lang, link_template="/city/{code}?lang=" + lang)
-        svg, caption = chart_svg(spec), getattr(spec, "caption", None)
+    link = f"{request.base_url}city/{{code}}?lang={lang}"
+    svg, caption = _map_svg(prov, values, indicator, lang, names, link)
     vmap = dict(zip(values.code, values.value))
     map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd}
                 for c in codes]
@@ -112,11 +131,12 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
         y = year or last.year
         p = parse_period(str(y), "year")
         start, end = date(y, 1, 1), min(date(y, 12, 31), last)
-        daily = (svc.daily_aqi(con, "city", code, start, end) if start <= end
+        daily = (service(svc.daily_aqi, con, "city", code, start, end, province=prov)
+                 if start <= end
                  else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
                                             "primary_pollutant"]))
-        monthly = svc.monthly_series(con, "city", code, y)
-        yearly = svc.assess(con, p.label, level="city", province=prov)
+        monthly = service(svc.monthly_series, con, "city", code, y, province=prov)
+        yearly = service(svc.assess, con, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
     cal = charts.calendar(daily, year=y, lang=lang)
     trends = []
@@ -164,7 +184,8 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
         end = datetime.combine(d + timedelta(days=1), datetime.min.time())
         check_range(start, end, 31)
         hours = catalog.station_hours(con, code, start, end)
-        aqi = svc.hourly_aqi(con, "station", [code], start, end)
+        aqi = service(svc.hourly_aqi, con, "station", [code], d - timedelta(days=days - 1), d,
+                      province=request.app.state.province)
     if len(aqi):
         aqi = aqi[["time", "aqi", "primary_pollutant", "category"]]
         hours = hours.merge(aqi, on="time", how="left")

@@ -25,7 +25,7 @@ log = logging.getLogger("qingshan.web")
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 _SVG_CACHE: OrderedDict[str, str] = OrderedDict()
-_POLL_NAMES = {"pm25": "PM₂.₅", "pm10": "PM₁₀", "so2": "SO₂", "no2": "NO₂", "co": "CO",
+_POLL_NAMES = {"pm25": "PM₂.₅", "pm2.5": "PM₂.₅", "pm10": "PM₁₀", "so2": "SO₂", "no2": "NO₂", "co": "CO",
                "o3": "O₃", "o3_8h": "O₃", "o3_1h": "O₃"}
 
 

@@ -1,0 +1,60 @@
+"""A store with real data for the API and web tests, built once per test process.
+
+Data: the national station list and the CNEMC archive of Shandong, January–March 2019
+(``../shared/data``), ingested with the same functions as ``qingshan ingest``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = (REPO / ".." / "shared").resolve()
+ARCHIVE = SHARED / "data" / "cnemc-sites-2019H1-shandong"
+STATIONS = SHARED / "data" / "stations" / "NewSiteList.csv"
+MONTHS = ("201901", "201902", "201903")
+
+_BUILT: Path | None = None
+
+
+def shared_or_skip(p: Path) -> Path:
+    if not p.exists():
+        pytest.skip(f"shared data not found: {p} (tests read ../shared relative to the repo root)")
+    return p
+
+
+def built_store() -> Path:
+    """Path of a DuckDB file holding stations + Jan–Mar 2019 (built once, then reused)."""
+    global _BUILT
+    if _BUILT is not None and _BUILT.exists():
+        return _BUILT
+    shared_or_skip(ARCHIVE)
+    shared_or_skip(STATIONS)
+    from qingshan.config import load_province
+    from qingshan.ingest import ingest_cnemc, ingest_stations
+    from qingshan.store import connect
+
+    tmp = Path(tempfile.mkdtemp(prefix="qingshan-webtest-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    path = tmp / "base.duckdb"
+    prov = load_province("shandong")
+    con = connect(path)
+    ingest_stations(con, STATIONS, prov)
+    files = sorted(f for f in ARCHIVE.glob("china_sites_*.csv") if f.name[12:18] in MONTHS)
+    ingest_cnemc(con, files)
+    con.execute("CHECKPOINT")
+    con.close()
+    _BUILT = path
+    return path
+
+
+def copy_store(dest_dir: Path) -> Path:
+    """A private copy of the built store (a server process needs its own file)."""
+    dest = Path(dest_dir) / "copy.duckdb"
+    shutil.copy(built_store(), dest)
+    return dest
