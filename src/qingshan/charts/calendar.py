@@ -20,14 +20,21 @@ __all__ = ["calendar", "calendar_layout"]
 _NO_DATA_COLOUR = "#e6e6e6"
 
 
-def calendar_layout(daily_df: pd.DataFrame, year: int, month: int | None, lang: str) -> pd.DataFrame:
+def _months(month: int | list[int] | None) -> list[int]:
+    if month is None:
+        return list(range(1, 13))
+    return [month] if isinstance(month, int) else sorted(month)
+
+
+def calendar_layout(daily_df: pd.DataFrame, year: int, month: int | list[int] | None,
+                    lang: str) -> pd.DataFrame:
     """One row per calendar day of the period with its panel position and the day's AQI.
 
     Returns columns ``date`` (ISO text), ``day``, ``month``, ``month_label``, ``weekday``
     (label), ``wd`` (0 = Monday), ``week`` (row in the month panel, 0-based), ``aqi``,
     ``category``, ``colour``.  Days absent from ``daily_df`` get category "no data".
     """
-    months = [month] if month is not None else list(range(1, 13))
+    months = _months(month)
     days = [
         dt.date(year, m, d) for m in months for d in range(1, _cal.monthrange(year, m)[1] + 1)
     ]
@@ -53,7 +60,7 @@ def calendar_layout(daily_df: pd.DataFrame, year: int, month: int | None, lang: 
 def calendar(
     daily_df: pd.DataFrame,
     year: int,
-    month: int | None = None,
+    month: int | list[int] | None = None,
     lang: str = "zh",
     title: str | None = None,
     annotate: str = "aqi",
@@ -67,8 +74,9 @@ def calendar(
         ``services.air.daily_aqi``); with ``lang="en"`` a ``category_en`` column is used when
         present.  ``colour`` is the HJ 633-2012 Appendix A Table A.1 hex
         colour of the day's category.
-    year, month : int
-        The period; ``month=None`` draws the whole year.
+    year : int
+    month : int, list of int or None
+        One month, several months (e.g. a quarter, one panel each) or ``None`` for the year.
     lang : {"zh", "en"}
     annotate : {"aqi", "date"}
         Text in each cell: the AQI value (default) or the day of month.
@@ -102,18 +110,19 @@ def calendar(
         ],
     )
     text_field = "aqi:Q" if annotate == "aqi" else "day:Q"
-    font_size = 9 if month is None else 12
+    several = len(_months(month)) > 1
+    font_size = 9 if several else 12
     labels = base.transform_filter("isValid(datum.aqi)").mark_text(fontSize=font_size).encode(
         text=alt.Text(text_field, format="d"),
         color=alt.condition("datum.aqi > 200", alt.value("white"), alt.value("#222222")),
     )
-    cell = 22 if month is None else 40
+    cell = 22 if several else 40
     chart = alt.layer(cells, labels, data=frame).properties(width=cell * 7, height=cell * 6)
-    if month is None:
+    if several:
         chart = chart.facet(
             facet=alt.Facet("month_label:N", sort=MONTHS[lang], title=None,
                             header=alt.Header(labelFontSize=12, labelFontWeight="bold")),
-            columns=4,
+            columns=min(4, len(_months(month))),
         )
     if title:
         chart = chart.properties(title=title)

@@ -1,0 +1,31 @@
+"""Air-quality bulletins (monthly, quarterly, annual) as HTML, PDF and Excel, in zh and en.
+
+:func:`build_air_report` gathers the figures from :mod:`qingshan.services.air` into a
+:class:`ReportData`; :func:`render_html`, :func:`write_pdf` and :func:`write_xlsx` lay it out.
+:func:`write_report` picks the renderer by format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qingshan.reports.air import build_air_report
+from qingshan.reports.html import render_html, write_html
+from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
+from qingshan.reports.pdf import render_pdf, write_pdf
+from qingshan.reports.xlsx import write_xlsx
+
+__all__ = [
+    "FORMATS", "ReportChart", "ReportData", "ReportSection", "ReportTable", "build_air_report",
+    "render_html", "render_pdf", "write_html", "write_pdf", "write_report", "write_xlsx",
+]
+
+FORMATS = ("html", "pdf", "xlsx")
+
+
+def write_report(report: ReportData, fmt: str, path: str | Path) -> Path:
+    """Write ``report`` as ``fmt`` (``html``, ``pdf`` or ``xlsx``) to ``path``."""
+    writers = {"html": write_html, "pdf": write_pdf, "xlsx": write_xlsx}
+    if fmt not in writers:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    return writers[fmt](report, path)

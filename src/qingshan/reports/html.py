@@ -1,0 +1,58 @@
+"""HTML bulletin: one self-contained file (styles and SVG charts inline, no external reference)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from qingshan.reports.labels import tr
+from qingshan.reports.model import ReportData
+
+__all__ = ["render_html", "write_html"]
+
+
+def _template_text(name: str) -> str:
+    return (resources.files("qingshan.reports") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(_template_text),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(report: ReportData, for_print: bool = False) -> str:
+    """The bulletin as one HTML document.
+
+    Parameters
+    ----------
+    report : ReportData
+    for_print : bool
+        Add the print style sheet (A4 pages, page numbers, table of contents page numbers)
+        used by the PDF renderer; chart tables are then omitted under the charts (their
+        captions remain and the same figures are in the tables of the other sections).
+    """
+    css = _template_text("bulletin.css")
+    if for_print:
+        css += "\n" + _template_text("print.css")
+    lang = report.lang
+    return _env().get_template("air_bulletin.html.j2").render(
+        r=report,
+        css=css,
+        show_chart_tables=not for_print,
+        toc_label=tr("toc", lang),
+        generated_label=tr("generated", lang),
+        draft_label=tr("draft", lang),
+    )
+
+
+def write_html(report: ReportData, path: str | Path) -> Path:
+    """Write :func:`render_html` to ``path`` (UTF-8)."""
+    p = Path(path)
+    p.write_text(render_html(report), encoding="utf-8")
+    return p
