@@ -279,12 +279,13 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
         else:
             old = put("noprev", f"SELECT code, CAST(NULL AS DOUBLE) AS composite_index, "
                                 f"CAST(NULL AS DOUBLE) AS pm25, "
-                                f"CAST(NULL AS DOUBLE) AS good_day_ratio FROM {cur} WHERE FALSE")
+                                f"CAST(NULL AS DOUBLE) AS good_day_ratio, TRUE AS valid "
+                                f"FROM {cur} WHERE FALSE")
         yoy = put("yoy", f"""
 SELECT c.*, {change_pct_sql('c.composite_index', 'p.composite_index')} AS composite_index_yoy_pct,
   {change_pct_sql('c.pm25', 'p.pm25')} AS pm25_yoy_pct,
   {change_pp_sql('c.good_day_ratio', 'p.good_day_ratio')} AS good_day_ratio_yoy_pp
-FROM {cur} c LEFT JOIN {old} p ON p.code = c.code""")
+FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
         if level == "province":
             ranked = f"SELECT *, CAST(NULL AS BIGINT) AS rank FROM {yoy}"
         else:

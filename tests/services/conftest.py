@@ -1,0 +1,88 @@
+"""Fixtures of the air service tests: a small hand-made store and (once) the real 2019-H1 archive."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared").resolve()
+CNEMC_2019H1 = SHARED / "data" / "cnemc-sites-2019H1-shandong"
+STATION_LIST = SHARED / "data" / "stations" / "NewSiteList.csv"
+
+#: constant hourly concentrations per station (µg/m³, CO mg/m³): so2, no2, co, o3, pm10, pm25
+#: City A = stations A1 (pm25 40) and A2 (pm25 60) -> city PM2.5 50; B one station; C = A's values.
+STATIONS = {
+    "A1": ("370100", (10, 35, 1.2, 120, 90, 40)),
+    "A2": ("370100", (10, 35, 1.2, 120, 90, 60)),
+    "B1": ("370200", (60, 40, 4.0, 160, 70, 35)),
+    "C1": ("370300", (10, 35, 1.2, 120, 90, 50)),
+}
+
+
+@pytest.fixture(scope="session")
+def mini_province():
+    from qingshan.config import ProvinceConfig
+    return ProvinceConfig.model_validate({
+        "code": "990000", "name_zh": "测试省", "name_en": "Testland",
+        "cities": [
+            {"code": "370100", "name_zh": "甲市", "short_zh": "甲", "name_en": "Alpha"},
+            {"code": "370200", "name_zh": "乙市", "short_zh": "乙", "name_en": "Beta"},
+            {"code": "370300", "name_zh": "丙市", "short_zh": "丙", "name_en": "Gamma"},
+        ],
+    })
+
+
+def _hours(start: datetime, end: datetime) -> list[datetime]:
+    n = int((end - start).total_seconds() // 3600)
+    return [start + timedelta(hours=i + 1) for i in range(n)]
+
+
+@pytest.fixture(scope="session")
+def mini_store(mini_province):
+    """All of 2019 (stamps 2019-01-01 01:00 … 2020-01-01 00:00) for the four stations, plus
+    February 2018 for station A1 only with PM2.5 40 (so city A had PM2.5 40 in 2018-02)."""
+    from qingshan.store import connect
+    from qingshan.store.province import sync_province
+
+    con = connect(":memory:")
+    short = {c.code: c.short_zh for c in mini_province.cities}
+    con.executemany(
+        "INSERT INTO station (code, name, raw_name, publication_city, prefecture, province, "
+        "is_control, is_stopped, batch_id) VALUES (?, ?, ?, ?, ?, ?, false, false, 0)",
+        [(s, f"站{s}", f"站{s}", short[c], short[c], "测试省") for s, (c, _) in STATIONS.items()])
+    sync_province(con, mini_province)
+    year = _hours(datetime(2019, 1, 1), datetime(2020, 1, 1))
+    rows = [(s, t, *v) for s, (_, v) in STATIONS.items() for t in year]
+    feb18 = _hours(datetime(2018, 2, 1), datetime(2018, 3, 1))
+    rows += [("A1", t, 10, 35, 1.2, 120, 90, 40) for t in feb18]
+    df = pd.DataFrame(rows, columns=["station_code", "time", "so2", "no2", "co", "o3", "pm10",
+                                     "pm25"])
+    con.register("src", df)
+    con.execute("INSERT INTO air_hourly (station_code, time, so2, no2, co, o3, pm10, pm25, "
+                "batch_id) SELECT station_code, time, so2, no2, co, o3, pm10, pm25, 0 FROM src")
+    con.unregister("src")
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory):
+    """Store with the real CNEMC 2019-H1 Shandong archive (≈15 s, once per session)."""
+    if not CNEMC_2019H1.exists() or not STATION_LIST.exists():
+        pytest.skip(f"shared data not found: {CNEMC_2019H1} (tests read ../shared relative to "
+                    "the repo root)")
+    from qingshan.config import load_province
+    from qingshan.ingest import ingest_cnemc, ingest_stations
+    from qingshan.store import connect
+    from qingshan.store.province import sync_province
+
+    prov = load_province("shandong")
+    con = connect(str(tmp_path_factory.mktemp("air_real") / "store.duckdb"))
+    sync_province(con, prov)
+    ingest_stations(con, str(STATION_LIST), prov)
+    ingest_cnemc(con, [str(CNEMC_2019H1)])
+    yield con
+    con.close()
