@@ -133,7 +133,7 @@ def item_class_sql(source_sql: str, *, standard: str = "gb3838", target: bool = 
     """
     lim = "_wq_lim38" if standard == "gb3838" else "_wq_lim97"
     worst = g38.INFERIOR_V if standard == "gb3838" else g97.INFERIOR
-    body = "coalesce(v.water_body, 'river')" if standard == "gb3838" else "'sea'"
+    body = "coalesce(CAST(v.water_body AS VARCHAR), 'river')" if standard == "gb3838" else "'sea'"
     tgt_cols = tgt_join = ""
     if target:
         tgt_cols = (", lt.hi AS limit_target, CASE WHEN v.value > lt.hi AND lt.hi > 0 AND "

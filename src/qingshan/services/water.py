@@ -90,13 +90,14 @@ def classify_file(path: str | Path, output: str | Path | None = None, *,
         body = dict(zip(bodies.name, bodies.water_body)) | dict(zip(bodies.code, bodies.water_body))
         rec = pd.DataFrame({"line": range(2, len(orig) + 2),
                             "name": orig["断面名称"].str.strip()})
-        rec["water_body"] = rec.name.map(body)
+        rec["water_body"] = rec.name.map(body).astype(object)
         rec["water_body_source"] = rec.water_body.notna().map(
             {True: "section table", False: "assumed river: not in the section table"})
         # a duplicated record (first kept by the reader) gets the class of its first occurrence
         first = orig.assign(line=rec.line).groupby(["断面名称", "监测时间"]).line.transform("min")
         rec["key"] = first.to_numpy()
-        df = long.rename(columns={"line": "key"}).merge(rec[["key", "water_body"]], on="key")
+        df = long.rename(columns={"line": "key"}).merge(
+            rec[["key", "water_body"]].drop_duplicates("key"), on="key")
         _, cls = classify_long(work, df[["key", "parameter", "value", "water_body"]], ["key"],
                                rules=rules, labels=PARAM_LABELS_ZH)
         rec = rec.merge(cls[["key", "class_computed", "class_items", "exceed"]], on="key",
@@ -125,6 +126,9 @@ def classify_file(path: str | Path, output: str | Path | None = None, *,
             else "assumed river: not in the section table"
             for a, b in zip(long.file_body, long.table_body)]
         long["key"] = long.section_code + "|" + long.sample_time.astype(str)
+        # a non-detect is classified at the configured fraction of its detection limit
+        long["value"] = long.value.where(~long.below_detection,
+                                         long.detection_limit * rules.non_detect_factor)
         items, cls = classify_long(work, long[["key", "line", "parameter", "value", "water_body"]],
                                    ["key"], rules=rules, labels=PARAM_LABELS_ZH)
         add = long[["line", "key", "water_body", "water_body_source"]].merge(
