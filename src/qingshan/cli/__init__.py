@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qingshan.cli import export as _export
+from qingshan.cli import demo as _demo
 from qingshan.cli import ingest as _ingest
 
 
@@ -16,8 +17,12 @@ app = typer.Typer(
 )
 app.add_typer(_ingest.app, name="ingest")
 app.add_typer(_export.app, name="export")
+app.command("demo")(_demo.demo_cmd)
 
 # --- sub-command registrations (one line each; keep this marker) ---
+from qingshan.cli.report import app as _report_app; app.add_typer(_report_app, name="report")
+from qingshan.cli.water import app as _water_app; app.add_typer(_water_app, name="water")
+from qingshan.cli.serve import serve as _serve; app.command("serve")(_serve)
 from qingshan.cli.air import app as _air_app; app.add_typer(_air_app, name="air")
 
 
