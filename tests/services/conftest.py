@@ -24,15 +24,10 @@ STATIONS = {
 
 @pytest.fixture(scope="session")
 def mini_province():
+    import tomllib
+
     from qingshan.config import ProvinceConfig
-    return ProvinceConfig.model_validate({
-        "code": "990000", "name_zh": "测试省", "name_en": "Testland",
-        "cities": [
-            {"code": "370100", "name_zh": "甲市", "short_zh": "甲", "name_en": "Alpha"},
-            {"code": "370200", "name_zh": "乙市", "short_zh": "乙", "name_en": "Beta"},
-            {"code": "370300", "name_zh": "丙市", "short_zh": "丙", "name_en": "Gamma"},
-        ],
-    })
+    return ProvinceConfig.model_validate(tomllib.loads(MINI_TOML))
 
 
 def _hours(start: datetime, end: datetime) -> list[datetime]:
@@ -40,20 +35,17 @@ def _hours(start: datetime, end: datetime) -> list[datetime]:
     return [start + timedelta(hours=i + 1) for i in range(n)]
 
 
-@pytest.fixture(scope="session")
-def mini_store(mini_province):
+def build_mini(con, province) -> None:
     """All of 2019 (stamps 2019-01-01 01:00 … 2020-01-01 00:00) for the four stations, plus
     February 2018 for station A1 only with PM2.5 40 (so city A had PM2.5 40 in 2018-02)."""
-    from qingshan.store import connect
     from qingshan.store.province import sync_province
 
-    con = connect(":memory:")
-    short = {c.code: c.short_zh for c in mini_province.cities}
+    short = {c.code: c.short_zh for c in province.cities}
     con.executemany(
         "INSERT INTO station (code, name, raw_name, publication_city, prefecture, province, "
         "is_control, is_stopped, batch_id) VALUES (?, ?, ?, ?, ?, ?, false, false, 0)",
         [(s, f"站{s}", f"站{s}", short[c], short[c], "测试省") for s, (c, _) in STATIONS.items()])
-    sync_province(con, mini_province)
+    sync_province(con, province)
     year = _hours(datetime(2019, 1, 1), datetime(2020, 1, 1))
     rows = [(s, t, *v) for s, (_, v) in STATIONS.items() for t in year]
     feb18 = _hours(datetime(2018, 2, 1), datetime(2018, 3, 1))
@@ -64,8 +56,51 @@ def mini_store(mini_province):
     con.execute("INSERT INTO air_hourly (station_code, time, so2, no2, co, o3, pm10, pm25, "
                 "batch_id) SELECT station_code, time, so2, no2, co, o3, pm10, pm25, 0 FROM src")
     con.unregister("src")
+
+
+MINI_TOML = """code = "990000"
+name_zh = "测试省"
+name_en = "Testland"
+[[cities]]
+code = "370100"
+name_zh = "甲市"
+short_zh = "甲"
+name_en = "Alpha"
+[[cities]]
+code = "370200"
+name_zh = "乙市"
+short_zh = "乙"
+name_en = "Beta"
+[[cities]]
+code = "370300"
+name_zh = "丙市"
+short_zh = "丙"
+name_en = "Gamma"
+"""
+
+
+@pytest.fixture(scope="session")
+def mini_store(mini_province):
+    from qingshan.store import connect
+
+    con = connect(":memory:")
+    build_mini(con, mini_province)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def mini_db_file(tmp_path_factory, mini_province):
+    """The hand-made store as a file, plus the province TOML, for CLI tests."""
+    from qingshan.store import connect
+
+    d = tmp_path_factory.mktemp("mini_cli")
+    toml = d / "testland.toml"
+    toml.write_text(MINI_TOML, encoding="utf-8")
+    con = connect(str(d / "mini.duckdb"))
+    build_mini(con, mini_province)
+    con.close()
+    return d / "mini.duckdb", toml
 
 
 @pytest.fixture(scope="session")

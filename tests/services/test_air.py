@@ -185,3 +185,34 @@ def test_real_daily_means_match_published_24h_values(real_store):
         WHERE d.pm25 IS NOT NULL AND h.published_pm25_24h IS NOT NULL""").fetchall()[0]
     real_store.unregister("d_test")
     assert n > 10000 and within1 >= 0.95  # measured 96.6 % of 14,914 station-days
+
+
+# --- CLI over the services (hand-made store as a file) -----------------------------------------
+def test_cli_assess_and_hourly(mini_db_file, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from qingshan.cli import app
+
+    db, toml = mini_db_file
+    run = CliRunner().invoke
+    r = run(app, ["air", "assess", "--db", str(db), "--province", str(toml), "--period",
+                  "2019-02", "--level", "city", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = {x["code"]: x for x in json.loads(r.stdout)}
+    assert rows["370100"]["composite_index"] == 4.81 and rows["370200"]["rank"] == 3
+    r = run(app, ["air", "assess", "--db", str(db), "--province", str(toml), "--period",
+                  "2019-02"])
+    assert r.exit_code == 0 and "甲市" in r.stdout and "4.81" in r.stdout
+    r = run(app, ["air", "assess", "--db", str(db), "--period", "2026"])
+    assert r.exit_code == 2
+    out = tmp_path / "h.csv"
+    r = run(app, ["air", "hourly", "--db", str(db), "--province", str(toml), "--level", "city",
+                  "--from", "2019-02-01", "--to", "2019-02-01", "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    h = pd.read_csv(out, dtype={"code": str})
+    assert list(h.columns) == ["code", "time", "aqi", "primary_pollutant", "category"]
+    # 3 cities × 24 stamps; city B AQI 60 (see test_hourly_aqi), A and C 70 (PM10 90)
+    assert len(h) == 72 and set(h[h.code == "370200"].aqi) == {60}
+    assert set(h[h.code == "370100"].aqi) == {70}
