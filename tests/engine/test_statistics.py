@@ -243,3 +243,22 @@ def test_day_counts():
     # good 2 of 5 valid days = 40.0 %
     assert (r.days, r.aqi_days, r.good_days, r.heavy_days, r.severe_days) == (6, 5, 2, 2, 1)
     assert r.good_day_ratio == 40.0
+
+
+# --- portability: every builder's SQL transpiles to Spark SQL (sqlglot) -----------------------
+def test_builders_transpile_to_spark():
+    import sqlglot
+
+    from qingshan.engine.compliance import annual_compliance_sql, limits_for
+    from qingshan.engine.ranking import index_sql, rank_sql
+    from qingshan.engine.statistics import daily_rounded_sql, moving_means_sql
+
+    sqls = [valid_hourly_sql("h"), aggregate_hourly_sql("h", "m"), daily_stats_sql("h", "g"),
+            daily_rounded_sql("d"), moving_means_sql("h", "g"),
+            period_stats_sql("d", "month"), period_stats_sql("d", "year"),
+            period_stats_sql("d", "quarter"), day_counts_sql("d", "month"),
+            annual_compliance_sql("s", limits_for(date(2019, 1, 1))), index_sql("s"),
+            rank_sql("s", "composite_index")]
+    for sql in sqls:
+        out = sqlglot.transpile(sql, read="duckdb", write="spark")
+        assert len(out) == 1 and out[0].upper().startswith(("SELECT", "WITH"))
