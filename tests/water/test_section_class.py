@@ -69,6 +69,12 @@ def test_lake_tn_is_reference_only_and_lake_tp_column():
     # lake TP 0.06 → IV (lake column ≤ 0.1); TN 2.5 → 劣V but reference only.
     r = _run({"ph": 7, "do": 8, "tp": 0.06, "tn": 2.5}, body="lake")
     assert r.class_computed == 4 and r.class_items == "总磷"
+    assert r.reference_classes == "总氮:6"
+
+
+def test_reference_items_reported_separately_for_rivers():
+    # river: TN has no class; fecal coliform 90000 > 40000 → 6 (reference only)
+    assert _run(SAMPLE).reference_classes == "粪大肠菌群:6"
 
 
 def test_auto_station_subset_only():

@@ -47,6 +47,7 @@ class WaterRules:
     """
 
     assessed_items: tuple[str, ...] = m11.ASSESSED_ITEMS
+    reference_items: tuple[str, ...] = m11.REFERENCE_ITEMS
     non_detect_rule: str = m11.NON_DETECT_RULE
     main_pollutant_max: int = m11.MAIN_POLLUTANT_MAX
     main_pollutant_above_class: int = m11.MAIN_POLLUTANT_ABOVE_CLASS
@@ -181,7 +182,9 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
     ``main_pollutants`` (for a result worse than class III: up to ``main_pollutant_max`` items
     of the worst classes, ties by exceedance multiple, plus cyanide/heavy metals worse than
     class III; "label(multiple)"), and with ``target``: ``target_class``, ``meets_target``,
-    ``exceed_target`` ("label:multiple" of items above the target class limits).
+    ``exceed_target`` ("label:multiple" of items above the target class limits);
+    ``reference_classes`` ("label:class" of the reference items assessed separately — TN of
+    lakes, fecal coliform; §2.1 [M]).
     """
     k = ", ".join(keys)
     on = " AND ".join(f"x.{c} IS NOT DISTINCT FROM a.{c}" for c in keys)
@@ -215,8 +218,15 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
             string_agg(CASE WHEN exceed_iii IS NOT NULL THEN label || ':' ||
                 {_fmt('exceed_iii', d)} END, '; ' ORDER BY exceed_iii DESC, ord) AS exceed
             {tsel}
-        FROM a GROUP BY {k})
-    SELECT a.*, x.main_pollutants FROM agg a LEFT JOIN mp x ON {on}"""
+        FROM a GROUP BY {k}),
+    rfc AS (
+        SELECT {", ".join("i." + c for c in keys)}, string_agg(coalesce(p.label, i.parameter) ||
+            ':' || CAST(i.class AS VARCHAR), '; ' ORDER BY p.ord) AS reference_classes
+        FROM i LEFT JOIN _wq_param p ON p.parameter = i.parameter
+        WHERE i.class IS NOT NULL AND i.parameter IN {_in(rules.reference_items)}
+        GROUP BY ALL)
+    SELECT a.*, x.main_pollutants, y.reference_classes FROM agg a LEFT JOIN mp x ON {on}
+    LEFT JOIN rfc y ON {on.replace("x.", "y.")}"""
 
 
 def classify_long(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, keys: list[str], *,

@@ -104,7 +104,8 @@ def assess_sections(con: duckdb.DuckDBPyConnection, start: date, end: date, *,
              AND (t.year = {year} OR t.year IS NULL) ORDER BY t.year NULLS LAST LIMIT 1)
              AS target_class,
             c.class_computed, {grade_sql('c.class_computed')} AS grade, c.class_items, c.exceed,
-            c.main_pollutants, c.meets_target, c.exceed_target, c.n_assessed, n.n_samples
+            c.main_pollutants, c.meets_target, c.exceed_target, c.reference_classes,
+            c.n_assessed, n.n_samples
         FROM water_section w LEFT JOIN c ON c.section_code = w.code
         LEFT JOIN n ON n.section_code = w.code
         ORDER BY w.city_code NULLS LAST, w.code""").df()
