@@ -24,10 +24,15 @@ _POL_NAMES = {"pm25": "PM₂.₅", "pm10": "PM₁₀", "so2": "SO₂", "no2": "N
               "o3": "O₃", "co_p95": "CO", "o3_8h_p90": "O₃"}
 _POL_CODES = {"PM2.5": "pm25", "PM10": "pm10", "SO2": "so2", "NO2": "no2", "CO": "co",
               "O3": "o3", "O3_8H": "o3", "O3-8H": "o3"}
-#: change columns of the assess service: indicator -> (column, unit key)
-_CHANGE = {"pm25": ("pm25_yoy_pct", "yoy_pct"),
-           "composite_index": ("composite_index_yoy_pct", "yoy_pct"),
-           "good_day_ratio": ("good_day_ratio_yoy_pp", "yoy_pp")}
+
+
+def _change_column(row: pd.Series, key: str) -> tuple[str | None, str | None]:
+    """The assess service's year-on-year column of ``key`` (``<key>_yoy_pct`` as a rate in %,
+    ``<key>_yoy_pp`` in percentage points), if it gives one."""
+    for suffix, unit in (("_yoy_pct", "yoy_pct"), ("_yoy_pp", "yoy_pp")):
+        if key + suffix in row.index:
+            return key + suffix, unit
+    return None, None
 #: best/worst lists: indicator -> True when a higher value is better
 _RANKED = {"pm25": False, "pm10": False, "so2": False, "no2": False, "good_day_ratio": True,
            "composite_index": False, "composite_index_yoy_pct": False}
@@ -111,7 +116,7 @@ def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Perio
     recs = []
     for k in _SUMMARY_KEYS:
         ind = INDICATORS[k]
-        col, unit_key = _CHANGE.get(k, (None, None))
+        col, unit_key = _change_column(row, k)
         change = _num(row.get(col)) if col else None
         recs.append({
             tr("indicator", lang): ind.label(lang, unit=False),
@@ -119,10 +124,9 @@ def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Perio
             f"{tr('this_period', lang)} {p.label(lang)}": _num(row.get(k)),
             f"{tr('last_year', lang)} {prev.label(lang)}": None if last is None else _num(last.get(k)),
             tr("change", lang): change,
-            "": "" if change is None else tr(unit_key, lang),
+            tr("change_unit", lang): "" if change is None else tr(unit_key, lang),
         })
     df = pd.DataFrame(recs)
-    df = df.rename(columns={"": tr("unit", lang) + " "})
     title = tr("sec_summary", lang) + " — " + p.label(lang)
     note = tr("summary_note", lang)
     if last is None:  # no data of the same period last year in the store
@@ -265,11 +269,18 @@ def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> 
         for i in range(n):
             b = col(best.index, best_place, i)
             w = col(worst.index, worst_place, i)
-            recs.append({tr("rank", lang): b[0], tr("best", lang): b[1], f"{label} ": b[2],
-                         tr("rank", lang) + " ": w[0], tr("worst", lang): w[1], label: w[2]})
+            rec = {}
+            for side, (place, city, value) in (("best", b), ("worst", w)):
+                head = tr(side, lang)
+                sep = "：" if lang == "zh" else ": "
+                rec[f"{head}{sep}{tr('rank', lang)}"] = place
+                rec[f"{head}{sep}{tr('city', lang)}"] = city
+                rec[f"{head}{sep}{label}"] = value
+            recs.append(rec)
         df = pd.DataFrame(recs)
         note = tr("improvement_note", lang) if key == "composite_index_yoy_pct" else ""
-        out.append(ReportTable(f"rank_{key}"[:31], label, df, {f"{label} ": dec, label: dec}, note))
+        out.append(ReportTable(f"rank_{key}"[:31], label, df,
+                               {c: dec for c in df.columns[2::3]}, note))
     return out
 
 

@@ -64,6 +64,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "this_period": ("本期", "This period"),
     "last_year": ("去年同期", "Same period last year"),
     "change": ("同比变化", "Change vs last year"),
+    "change_unit": ("变化单位", "Change unit"),
     "city": ("城市", "City"),
     "code": ("代码", "Code"),
     "rank": ("排名", "Rank"),
@@ -84,7 +85,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "page": ("第 {n} 页", "Page {n}"),
     "no_data": ("无数据", "no data"),
     "yoy_pct": ("同比（%）", "YoY (%)"),
-    "yoy_pp": ("同比（百分点）", "YoY (pp)"),
+    "yoy_pp": ("同比（百分点）", "YoY (percentage points)"),
     "days": ("有效天数", "Valid days"),
     "stations": ("评价点位数", "Evaluation stations"),
     "issuer": ("{prov}生态环境厅", "Department of Ecology and Environment of {prov}"),
@@ -194,8 +195,10 @@ class Period:
     def previous_year(self) -> "Period":
         """The same period one year earlier."""
         y = self.year - 1
-        text = {"month": f"{y}-{self.number:02d}", "quarter": f"{y}-Q{self.number}",
-                "year": f"{y}"}[self.kind]
+        if self.kind == "month":
+            text = f"{y}-{self.number:02d}"
+        else:
+            text = f"{y}-Q{self.number}" if self.kind == "quarter" else f"{y}"
         return Period(text, self.kind, y, self.number)
 
     def label(self, lang: str) -> str:

@@ -42,7 +42,8 @@ def _write_table(wb: xlsxwriter.Workbook, ws, t: ReportTable, fmts: dict) -> Non
                 d = t.cell_decimals(i - _HEADER_ROW - 1, c)
                 key = f"num{d}" if d is not None else "num"
                 if key not in fmts:
-                    fmts[key] = wb.add_format({"num_format": "0" if d == 0 else f"0.{'0' * d}"})
+                    fmt = "General" if d is None else ("0" if d == 0 else "0." + "0" * d)
+                    fmts[key] = wb.add_format({"num_format": fmt})
                 ws.write_number(i, j, float(v), fmts[key])
             else:
                 ws.write_string(i, j, str(v))

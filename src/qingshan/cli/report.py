@@ -1,0 +1,47 @@
+"""``qingshan report …`` commands: bulletins as HTML, PDF or Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qingshan.cli.common import DbOpt, ProvinceOpt, console, open_store
+
+app = typer.Typer(help="Bulletins (HTML, PDF, Excel) from the stored data.", no_args_is_help=True)
+
+
+@app.command("air")
+def air_cmd(
+    period: Annotated[str, typer.Option("--period", help="2019-08 (month), 2019-Q3 (quarter) "
+                                                         "or 2019 (year)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
+    format: Annotated[str, typer.Option("--format", help="html, pdf or xlsx")] = "html",
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    city: Annotated[str | None, typer.Option("--city", help="city code or name for the daily "
+                                                            "AQI calendar and monthly trends "
+                                                            "(default: the province)")] = None,
+    db: DbOpt = None,
+    province: ProvinceOpt = None,
+) -> None:
+    """Air-quality bulletin for a month, quarter or year.
+
+    Example: qingshan report air --period 2019-03 --format pdf --output bulletin-2019-03.pdf
+    """
+    from qingshan.reports import FORMATS, build_air_report, write_report
+
+    if format not in FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(FORMATS)}")
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("lang must be zh or en")
+    con, _, prov = open_store(db, province)
+    with console.status(f"assessing {period} …"):
+        try:
+            report = build_air_report(con, period, city=city, lang=lang, province=prov)
+        except (KeyError, ValueError) as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from None
+    with console.status(f"writing {format} …"):
+        path = write_report(report, format, output)
+    console.print(f"wrote {report.title} {report.subtitle} ({format}) to {path}")

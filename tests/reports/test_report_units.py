@@ -1,0 +1,95 @@
+"""Bulletin pieces that need no store: periods, cell formatting, best/worst with ties."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from qingshan.config import load_province
+from qingshan.reports.air_sections import best_worst_tables, cities_table
+from qingshan.reports.labels import parse_period
+from qingshan.reports.model import ReportTable, format_value
+
+
+def test_parse_period_kinds_and_bounds():
+    m = parse_period("2019-8")
+    assert (m.text, m.kind, m.start, m.end) == ("2019-08", "month", date(2019, 8, 1),
+                                               date(2019, 8, 31))
+    q = parse_period("2019-q3")
+    assert (q.text, q.start, q.end, q.months) == ("2019-Q3", date(2019, 7, 1),
+                                                  date(2019, 9, 30), [7, 8, 9])
+    y = parse_period("2020")
+    assert (y.start, y.end) == (date(2020, 1, 1), date(2020, 12, 31))
+    # February of a leap year ends on the 29th
+    assert parse_period("2020-02").end == date(2020, 2, 29)
+    assert parse_period("2019-02").previous_year().text == "2018-02"
+    assert y.previous_year().text == "2019" and q.previous_year().text == "2018-Q3"
+    assert m.label("zh") == "2019年8月" and m.label("en") == "August 2019"
+    assert q.label("zh") == "2019年第3季度"
+    for bad in ("2019-13", "2019-Q5", "19", "2019/08"):
+        with pytest.raises(ValueError):
+            parse_period(bad)
+
+
+def test_format_value_and_row_decimals():
+    assert format_value(None, 0) == "—" and format_value(float("nan"), 1) == "—"
+    assert format_value(56.0, 0) == "56" and format_value(1.2, 1) == "1.2"
+    assert format_value(5.6, 2) == "5.60" and format_value("济南", None) == "济南"
+    t = ReportTable("t", "t", pd.DataFrame({"k": ["a", "b"], "v": [56.0, 1.25]}),
+                    row_decimals=[0, 2])
+    assert t.rows() == [["a", "56"], ["b", "1.25"]]
+
+
+def _cities(values: list[float]) -> pd.DataFrame:
+    prov = load_province("shandong")
+    cs = prov.cities[: len(values)]
+    return pd.DataFrame({"code": [c.code for c in cs], "name_zh": [c.name_zh for c in cs],
+                         "name_en": [c.name_en for c in cs], "pm25": values})
+
+
+def test_best_worst_three_show_ties():
+    # PM2.5 济南 30, 青岛 30, 淄博 35, 枣庄 40, 东营 50, 烟台 50, 潍坊 missing.
+    # Lower is better. Best places (competition ranking): 济南 1, 青岛 1, 淄博 3 -> three rows.
+    # Worst places: 东营 1, 烟台 1, 枣庄 3.
+    prov = load_province("shandong")
+    df = _cities([30, 30, 35, 40, 50, 50, None])
+    (t,) = [x for x in best_worst_tables(df, prov, "zh") if x.key == "rank_pm25"]
+    rows = t.rows()
+    assert [r[:3] for r in rows] == [["1 (并列)", "济南", "30"], ["1 (并列)", "青岛", "30"],
+                                     ["3", "淄博", "35"]]
+    assert [r[3:] for r in rows] == [["1 (并列)", "东营", "50"], ["1 (并列)", "烟台", "50"],
+                                     ["3", "枣庄", "40"]]
+
+
+def test_best_worst_tie_at_third_place_lists_all_tied():
+    # 10, 20, 30, 30, 40: places 1, 2, 3, 3 -> four best rows; worst: 40 (1), 30, 30 (2, 2)
+    prov = load_province("shandong")
+    df = _cities([10, 20, 30, 30, 40])
+    (t,) = [x for x in best_worst_tables(df, prov, "en") if x.key == "rank_pm25"]
+    rows = t.rows()
+    assert [r[1] for r in rows] == ["Jinan", "Qingdao", "Zibo", "Zaozhuang"]
+    assert [r[0] for r in rows] == ["1", "2", "3 (tie)", "3 (tie)"]
+    assert [r[4] for r in rows[:3]] == ["Dongying", "Zibo", "Zaozhuang"]
+    assert [r[3] for r in rows[:3]] == ["1", "2 (tie)", "2 (tie)"]
+    assert rows[3][3:] == ["—", "—", "—"]
+
+
+def test_good_day_ratio_higher_is_better():
+    prov = load_province("shandong")
+    df = _cities([1, 2, 3]).assign(good_day_ratio=[80.0, 90.5, 70.0])
+    (t,) = [x for x in best_worst_tables(df, prov, "zh") if x.key == "rank_good_day_ratio"]
+    assert [r[1] for r in t.rows()] == ["青岛", "济南", "淄博"]
+    assert t.rows()[0][2] == "90.5"
+
+
+def test_cities_table_sorted_by_rank_and_drops_empty_yoy():
+    prov = load_province("shandong")
+    df = _cities([30, 40, 35]).assign(rank=[1, 3, 2], composite_index=[4.1, 5.2, 4.6],
+                                      composite_index_yoy_pct=[None, None, None],
+                                      primary_pollutant=["PM2.5", "PM10,O3", None])
+    t = cities_table(df, prov, "zh")
+    assert t.df["城市"].tolist() == ["济南", "淄博", "青岛"]
+    assert not [c for c in t.df.columns if "同比" in c]
+    assert t.rows()[0][-1] == "PM₂.₅" and t.rows()[1][-1] == "—" and t.rows()[2][-1] == "PM₁₀、O₃"
