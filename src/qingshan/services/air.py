@@ -261,9 +261,8 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     Returns
     -------
     pandas.DataFrame
-        One row per unit, columns of the services contract (see module docstring of the report):
-        statistics (GB/T 8170-rounded), valid-day counts, AQI day statistics, indices, rank
-        (ties shared; NULL at province level), compliance (annual only, Grade II), WHO levels
+        One row per unit: code, names, period, standard, statistics (GB/T 8170-rounded),
+        valid-day counts, AQI day statistics, indices, rank (ties shared; NULL at province level), compliance (annual only, Grade II), WHO levels
         (annual only, valid statistics only), YoY changes (NULL without last year's data).
     """
     per = parse_period(period)
@@ -356,7 +355,12 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
         first = s - timedelta(days=1)  # one day of history for the moving means
         hourly = _hourly(put, level, first, e, codes, prov)
         mov = put("mov", st.moving_means_sql(hourly, _grid(put, con, first, e)))
-        src = f"(SELECT * FROM {mov} WHERE time > {_ts(s)})"
+        # hourly concentrations reported like the published ones: GB/T 8170, integer µg/m³,
+        # CO 0.1 mg/m³ (a no-op for station data; city/province means are rounded)
+        cols = ", ".join(f"{gbt8170_sql(c, 1 if c == 'co' else 0)} AS {c}" for c in
+                         ("so2", "no2", "co", "o3", "pm10", "pm25", "o3_8h", "pm10_24h",
+                          "pm25_24h", "so2_24h"))
+        src = f"(SELECT code, time, {cols} FROM {mov} WHERE time > {_ts(s)})"
         sql = hourly_aqi_sql(src, version, definition, so2_24h=version == "2012")
         df = con.sql(f"SELECT * FROM ({sql}) ORDER BY code, time").df()
     lead = ["code", "time", "aqi", "primary_pollutant", "category", "level", "colour"]
