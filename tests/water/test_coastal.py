@@ -73,3 +73,12 @@ def test_excellent_share_by_count_and_by_area(coastal):
     assert g.excellent_pct_count == pytest.approx(50.0)
     assert g.excellent_pct_area == pytest.approx(100 * 150 / 450)
     assert (g.count_mode, g.area_mode) == ("point count", "configured point areas")
+
+
+def test_unverified_limits_can_be_replaced(coastal):
+    # If the primary text gave DIN class II as 0.35 instead of 0.30 [M], P2 (DIN 0.32) → II.
+    from qingshan.engine.water import gb3097_limits
+    lim = gb3097_limits()
+    lim.loc[(lim.parameter == "din") & (lim["class"] == 2), "hi"] = 0.35
+    p = assess_coastal_points(coastal, date(2021, 1, 1), date(2022, 1, 1), limits=lim)
+    assert p.set_index("code").loc["P2", "class_computed"] == 2

@@ -145,3 +145,20 @@ def test_non_detect_rule(tmp_path):
         assert m.value.iloc[0] == pytest.approx(want)
     m = section_means(con, date(2021, 2, 1), date(2021, 3, 1))  # monthly
     assert (m.n.iloc[0], m.n_below_detection.iloc[0]) == (1, 1)
+
+
+def test_year_specific_target(tmp_path):
+    # target_class 3 for every year, target_2022 = 2: a class-III section meets its 2021 target
+    # but not its 2022 one.
+    con = connect(":memory:")
+    sync_province(con, load_province("shandong"))
+    sec, smp = tmp_path / "s.csv", tmp_path / "m.csv"
+    sec.write_text("code,name,target_class,target_2022\nX,X,3,2\n", encoding="utf-8")
+    smp.write_text("section_code,sample_date,parameter,value\nX,2021-05-05,nh3n,0.8\n"
+                   "X,2022-05-05,nh3n,0.8\n", encoding="utf-8")
+    ingest_water_sections(con, sec)
+    ingest_water_samples(con, [smp])
+    a = assess_sections(con, Y0, Y1).iloc[0]
+    b = assess_sections(con, date(2022, 1, 1), date(2023, 1, 1)).iloc[0]
+    assert (a.target_class, a.meets_target) == (3, True)
+    assert (b.target_class, b.meets_target, b.exceed_target) == (2, False, "nh3n:0.6")

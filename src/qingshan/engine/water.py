@@ -103,11 +103,17 @@ def gb3097_limits() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "water_body", "class", "lo", "lo_strict", "hi"])
 
 
-def register_tables(con: duckdb.DuckDBPyConnection, labels: dict[str, str] | None = None) -> None:
+def register_tables(con: duckdb.DuckDBPyConnection, labels: dict[str, str] | None = None, *,
+                    gb3838: pd.DataFrame | None = None, gb3097: pd.DataFrame | None = None
+                    ) -> None:
     """Register the limit tables and parameter labels as ``_wq_lim38``, ``_wq_lim97``,
-    ``_wq_param`` (parameter, label, ord) on the connection."""
-    con.register("_wq_lim38", gb3838_limits())
-    con.register("_wq_lim97", gb3097_limits())
+    ``_wq_param`` (parameter, label, ord) on the connection.
+
+    ``gb3838`` / ``gb3097`` replace the bundled limit tables (same columns as
+    ``gb3838_limits()``), e.g. once an [M] value has been checked against the primary text.
+    """
+    con.register("_wq_lim38", gb3838 if gb3838 is not None else gb3838_limits())
+    con.register("_wq_lim97", gb3097 if gb3097 is not None else gb3097_limits())
     order = list(g38.ITEMS) + [p for p in PARAM_LABELS_ZH if p not in g38.ITEMS]
     lab = labels if labels is not None else {p: p for p in order}
     con.register("_wq_param", pd.DataFrame(
@@ -232,12 +238,14 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
 def classify_long(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, keys: list[str], *,
                   standard: str = "gb3838", target: bool = False,
                   rules: WaterRules = WaterRules(),
-                  labels: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  labels: dict[str, str] | None = None,
+                  limits: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify a long table of values; returns (items, per-key classes) as DataFrames.
 
     ``df`` columns: ``keys``, parameter, value, water_body (and target_class with ``target``).
+    ``limits`` replaces the bundled limit table of ``standard``.
     """
-    register_tables(con, labels)
+    register_tables(con, labels, **{standard: limits})
     con.register("_wq_in", df)
     try:
         isql = item_class_sql("SELECT * FROM _wq_in", standard=standard, target=target,

@@ -29,13 +29,15 @@ __all__ = ["assess_coastal_points", "assess_coastal_groups"]
 
 def assess_coastal_points(con: duckdb.DuckDBPyConnection, start: date, end: date, *,
                           rules: WaterRules = WaterRules(),
-                          labels: dict[str, str] | None = None) -> pd.DataFrame:
+                          labels: dict[str, str] | None = None,
+                          limits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Class of each coastal point over ``[start, end)``.
 
     Columns: code, name, city_code, zone_class, area_km2, class_computed (1–5, 5 = 劣四类),
     class_name, class_items, meets_zone (class ≤ functional-zone class), n_assessed, n_samples.
+    ``limits`` replaces the bundled GB 3097 table (columns of ``gb3097_limits()``).
     """
-    register_tables(con, labels)
+    register_tables(con, labels, gb3097=limits)
     f = rules.non_detect_factor
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _wq_cmeans AS

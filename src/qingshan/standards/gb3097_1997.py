@@ -4,7 +4,8 @@ Transcribed from ``spec/water.md`` §3. Only the class II column of DO, COD, BOD
 nitrogen, active phosphate and petroleum is [V] there (an EIA report quoting class II); every other
 value, including the pH ranges and all metals, is [M] (from memory, unverified against the
 primary text). Callers may pass their own limits to the engine
-(``qingshan.engine.water.classify_coastal(limits=...)``).
+(``qingshan.engine.water_coastal.assess_coastal_points(limits=...)``,
+``qingshan.engine.water.classify_long(limits=...)``).
 
 Four classes (一类..四类); worse than class IV is 劣四类 (coded 5). Units mg/L; pH dimensionless.
 Upper limits are "≤" (inclusive). DO is a strict lower limit ("> 6, 5, 4, 3" in the table) [P].
