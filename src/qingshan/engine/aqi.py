@@ -265,9 +265,9 @@ def daily_aqi_sql(source: str, version: str, *, round_inputs: bool | None = None
         1-h mean) [µg/m³; CO mg/m³].
     version : {"2012", "2026"}
         2012 (§5.1.2): 7 indicators; O3 8-h > 800 → the O3 IAQI is reported as the 1-h one
-        (Table 1 note (3)): ``iaqi_o3_8h`` takes the value of ``iaqi_o3_1h``. 2026 (§4.2.2): 6 indicators (no
-        O3 1-h); O3 8-h > 800 → IAQI 300 (Table 3 note c); §5.3.1 NA rule as in
-        :func:`hourly_aqi_sql`.
+        (Table 1 note (3)): ``iaqi_o3_8h`` takes the value of ``iaqi_o3_1h``.
+        2026 (§4.2.2): 6 indicators (no O3 1-h); O3 8-h > 800 → IAQI 300 (Table 3 note c);
+        §5.3.1 NA rule as in :func:`hourly_aqi_sql`.
     round_inputs, plausible
         As in :func:`hourly_aqi_sql` (2026 §4.2.2 rounding; default True for 2026 only).
 

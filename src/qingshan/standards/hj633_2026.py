@@ -14,8 +14,8 @@ HJ 633-2012):
 - ``INPUT_DECIMALS``: §4.2.2 (daily) / §4.2.3 (real-time): SO2, NO2, O3, PM10, PM2.5 in µg/m³
   rounded to integers per GB/T 8170; CO in mg/m³ to 1 decimal.
 - Rounding of results: §4.2.6 "应全部向上进位取整数" (ceil).
-- Daily report §4.2.2: SO2, NO2, CO, PM10, PM2.5 daily means and O3 daily max 8-h mean (6 indicators,
-  natural day). Real-time §4.2.3: the six 1-h means.
+- Daily report §4.2.2: SO2, NO2, CO, PM10, PM2.5 daily means and O3 daily max 8-h mean
+  (6 indicators, natural day). Real-time §4.2.3: the six 1-h means.
 - Data completeness §5.3.1: with a pollutant missing or invalid, AQI etc. are computed from the
   others and published only if AQI > 100, otherwise marked NA (``NA_RULE_AQI``).
 - The exceedance pollutant of HJ 633-2012 is deleted (foreword).
