@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -24,14 +23,11 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
 
     The OpenAPI document is at ``/api/v1/openapi.json``. No interactive docs page is served (the
     usual ones load scripts from a CDN; nothing here may reference an external host).
+    The store stays open for the life of the app (``app.state.store.close()`` closes it);
+    ASGI lifespan cycles — test clients start and stop them freely — do not close it.
     """
     prov = province if isinstance(province, ProvinceConfig) else load_province(province)
     store = Store(db_path, prov, read_only=read_only)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        yield
-        store.close()
 
     app = FastAPI(
         title="qingshan API",
@@ -42,7 +38,6 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
-        lifespan=lifespan,
     )
     app.state.store = store
     app.state.province = prov

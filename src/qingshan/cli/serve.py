@@ -32,4 +32,7 @@ def serve(
     application = create_app(settings.db, settings.province, read_only=read_only)
     console.print(f"qingshan: serving {settings.db} on http://{host}:{port}/ "
                   f"(API: /api/v1, OpenAPI: /api/v1/openapi.json)")
-    uvicorn.run(application, host=host, port=port, log_level=log_level)
+    try:
+        uvicorn.run(application, host=host, port=port, log_level=log_level)
+    finally:
+        application.state.store.close()

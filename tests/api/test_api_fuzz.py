@@ -1,0 +1,61 @@
+"""Property-based fuzzing of the API from its own OpenAPI document (schemathesis).
+
+Every operation gets at most 50 generated requests; none may answer 5xx, and every error
+answer must have the one error shape. Runs on a private copy of the real-data store (the
+upload operation may store what it is sent).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+from tests.api._store import built_store
+
+
+@pytest.fixture(scope="module")
+def fuzz_schema():
+    from qingshan.api import create_app
+    tmp = Path(tempfile.mkdtemp(prefix="qingshan-fuzz-"))
+    db = tmp / "fuzz.duckdb"
+    shutil.copy(built_store(), db)
+    app = create_app(db, "shandong", web=False)
+    yield schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    app.state.store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+OPERATIONS = [("/cities", "GET"), ("/cities/{code}", "GET"), ("/stations", "GET"),
+              ("/stations/{code}", "GET"), ("/stations/{code}/hours", "GET"),
+              ("/aqi/hourly", "GET"), ("/aqi/daily", "GET"), ("/assessment", "GET"),
+              ("/rankings", "GET"), ("/batches", "GET"), ("/batches/{batch_id}", "GET"),
+              ("/upload", "POST")]
+
+
+def test_every_operation_is_fuzzed(fuzz_schema):
+    ops = {(r.ok().path, r.ok().method.upper()) for r in fuzz_schema.get_all_operations()}
+    assert ops == {("/api/v1" + p, m) for p, m in OPERATIONS}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path,method", OPERATIONS)
+def test_no_server_errors(fuzz_schema, path, method):
+    op = fuzz_schema["/api/v1" + path][method]
+
+    @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(case=op.as_strategy())
+    def run(case):
+        r = case.call()
+        assert r.status_code < 500, (f"{case.method} {case.formatted_path} {case.query}: "
+                                     f"{r.text[:300]}")
+        if r.status_code >= 400:
+            err = r.json()["error"]
+            assert err["status"] == r.status_code and err["message"]
+
+    run()
