@@ -37,121 +37,160 @@ def _qc_expr() -> str:
     )
 
 
-def _first_quality_issue(con, file: str) -> None:
-    """Strict mode: raise for the first negative or implausible value (line, field)."""
+def _first_quality_issue(con, infos: list[FileInfo]) -> None:
+    """Strict mode: raise for the first negative, implausible or duplicated value."""
     checks = []
     for c in HOURLY_COLUMNS:
-        checks.append(f"SELECT line, '{c}' AS f, {c} AS v, 'negative value' AS why FROM _in "
-                      f"WHERE {c} < 0")
-        checks.append(f"SELECT line, '{c}', {c}, 'beyond plausible range (> {MAX_PLAUSIBLE[c]})' "
-                      f"FROM _in WHERE {c} > {MAX_PLAUSIBLE[c]}")
-    checks.append("SELECT line, 'code+time', NULL, 'duplicated station-hour' FROM _in WHERE occ > 1")
+        checks.append(f"SELECT file_idx, line, '{c}' AS f, {c} AS v, 'negative value' AS why "
+                      f"FROM _in WHERE {c} < 0")
+        checks.append(f"SELECT file_idx, line, '{c}', {c}, 'beyond plausible range "
+                      f"(> {MAX_PLAUSIBLE[c]})' FROM _in WHERE {c} > {MAX_PLAUSIBLE[c]}")
+    checks.append("SELECT file_idx, line, 'code+time', NULL, 'duplicated station-hour' "
+                  "FROM _in WHERE occ > 1")
     row = con.execute(
-        f"SELECT line, f, v, why, count(*) OVER () FROM ({' UNION ALL '.join(checks)}) "
-        "ORDER BY line LIMIT 1"
+        f"SELECT file_idx, line, f, v, why, count(*) OVER (PARTITION BY file_idx) "
+        f"FROM ({' UNION ALL '.join(checks)}) ORDER BY file_idx, line LIMIT 1"
     ).fetchall()
-    row = row[0] if row else None
     if row:
-        val = "" if row[2] is None else f" {row[2]:g}"
-        raise IngestError(file, f"{row[3]}{val}", line=row[0], field=row[1], more=row[4] - 1)
+        f, line, fld, v, why, n = row[0]
+        val = "" if v is None else f" {v:g}"
+        raise IngestError(infos[f].name, f"{why}{val}", line=line, field=fld, more=n - 1)
 
 
 def store_air_table(
     con: duckdb.DuckDBPyConnection,
     table: pa.Table,
-    info: FileInfo,
+    infos: list[FileInfo],
     kind: str,
     *,
     unknown_stations: str = "error",
     quality: str = "flag",
-) -> BatchSummary:
-    """Store one validated file's table as a new batch. Must run inside a transaction.
+) -> list[BatchSummary]:
+    """Store validated files (rows tagged by ``file_idx``) as one new batch per file.
 
-    ``unknown_stations``: ``error`` (default; names the station and its column) or ``register``
-    (adds the station, flagged by name = code and no city). ``quality``: ``flag`` (default: keep,
-    flag and count) or ``error`` (raise on the first flagged value).
+    Must run inside a transaction. ``unknown_stations``: ``error`` (default; names the station
+    and its column) or ``register`` (adds the station with name = code and no city).
+    ``quality``: ``flag`` (default: keep, flag and count) or ``error`` (raise on the first
+    flagged value). A station-hour present in the store, or in an earlier file of the same call,
+    is replaced by the later file; the replacement is recorded in ``batch_supersession``.
     """
     t0 = _time.perf_counter()
     started = datetime.now()
+    n = table.num_rows
     for c in [*HOURLY_COLUMNS, *PUBLISHED_COLUMNS]:
         if c not in table.column_names:
-            table = table.append_column(c, pa.nulls(table.num_rows, pa.float64()))
+            table = table.append_column(c, pa.nulls(n, pa.float64()))
     if "occ" not in table.column_names:
-        table = table.append_column("occ", pa.array([1] * table.num_rows, pa.int64()))
+        table = table.append_column("occ", pa.array([1] * n, pa.int64()))
+    if "file_idx" not in table.column_names:
+        table = table.append_column("file_idx", pa.array([0] * n, pa.int32()))
     con.register("_in", table)
     try:
-        batch_id = new_batch_id(con)
-        summary = BatchSummary(file=info.name, kind=kind, outcome="loaded", batch_id=batch_id,
-                               rows_read=table.num_rows)
-        unknown = [r[0] for r in con.execute(
-            "SELECT DISTINCT code FROM _in WHERE code NOT IN (SELECT code FROM station) ORDER BY 1"
-        ).fetchall()]
+        base = new_batch_id(con)
+        summaries = [BatchSummary(file=i.name, kind=kind, outcome="loaded", batch_id=base + k)
+                     for k, i in enumerate(infos)]
+        unknown = con.execute(
+            "SELECT code, min(file_idx) FROM _in WHERE code NOT IN (SELECT code FROM station) "
+            "GROUP BY code ORDER BY 2, 1").fetchall()
         if unknown and unknown_stations == "error":
-            hint = (" (the station table is empty: ingest the station list first)"
-                    if con.execute("SELECT count(*) FROM station").fetchall()[0][0] == 0 else "")
+            empty = con.execute("SELECT count(*) FROM station").fetchall()[0][0] == 0
+            hint = " (the station table is empty: ingest the station list first)" if empty else ""
+            codes = [u[0] for u in unknown]
             raise IngestError(
-                info.name,
-                f"unknown station(s) {', '.join(unknown[:5])}"
-                f"{' …' if len(unknown) > 5 else ''} ({len(unknown)} in all){hint}; "
+                infos[unknown[0][1]].name,
+                f"unknown station(s) {', '.join(codes[:5])}"
+                f"{' …' if len(codes) > 5 else ''} ({len(codes)} in all){hint}; "
                 "use --register-unknown to add them",
-                line=1, field=unknown[0])
+                line=1, field=codes[0])
         if unknown:
             con.execute(
                 "INSERT INTO station SELECT code, code, code, NULL, NULL, NULL, NULL, NULL, "
-                "false, false, NULL, ? FROM (SELECT unnest(?) AS code)", [batch_id, unknown])
-            summary.skipped["stations registered (unknown)"] = len(unknown)
+                "false, false, NULL, ? + f FROM (SELECT unnest(?) AS code, unnest(?) AS f)",
+                [base, [u[0] for u in unknown], [u[1] for u in unknown]])
+            for code, f in unknown:
+                s = summaries[f].skipped
+                s["stations registered (unknown)"] = s.get("stations registered (unknown)", 0) + 1
         if quality == "error":
-            _first_quality_issue(con, info.name)
+            _first_quality_issue(con, infos)
         cols = ", ".join([*HOURLY_COLUMNS, *PUBLISHED_COLUMNS])
+        # first occurrence within a file; the latest file wins across files of this call
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _cand AS
+            SELECT *, (max(occ) OVER (PARTITION BY file_idx, code, time)) > 1 AS dup
+            FROM _in
+            """
+        )
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _new AS
-            WITH d AS (
-                SELECT *, (max(occ) OVER (PARTITION BY code, time)) > 1 AS dup FROM _in)
             SELECT code AS station_code, time, {cols}, ({_qc_expr()})::INTEGER AS qc_flags,
-                   {batch_id}::BIGINT AS batch_id
-            FROM d WHERE occ = 1
+                   ({base} + file_idx)::BIGINT AS batch_id, file_idx
+            FROM _cand
+            WHERE occ = 1
+            QUALIFY row_number() OVER (PARTITION BY code, time ORDER BY file_idx DESC) = 1
             """
         )
-        dups = con.execute("SELECT count(*) FROM _in WHERE occ > 1").fetchall()[0][0]
-        if dups:
-            summary.skipped["duplicated station-hour (first occurrence kept)"] = dups
-        summary.rows_skipped = dups
-        # quality counts
-        flags = con.execute(
-            "SELECT " + ", ".join(
-                f"count(*) FILTER (WHERE qc_flags & {bit} <> 0)" for bit in QC_NAMES
-            ) + ", count(*) FILTER (WHERE qc_flags <> 0), count(*) FROM _new"
-        ).fetchall()
-        flags = flags[0] if flags else None
-        summary.flags = {QC_NAMES[b]: n for b, n in zip(QC_NAMES, flags[:-2]) if n}
-        summary.rows_flagged = flags[-2]
-        summary.rows_stored = flags[-1]
-        # supersession: existing rows for the same station-hours are replaced by this batch
+        per_file = con.execute(
+            "SELECT file_idx, count(*) FILTER (WHERE occ > 1), count(*) FILTER (WHERE occ = 1) "
+            "FROM _cand GROUP BY file_idx").fetchall()
+        for f, dups, firsts in per_file:
+            s = summaries[f]
+            s.rows_read = dups + firsts
+            if dups:
+                s.skipped["duplicated station-hour (first occurrence kept)"] = dups
+            s.rows_skipped = dups
         value_cols = [*HOURLY_COLUMNS, *PUBLISHED_COLUMNS]
         differs = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in value_cols)
+        # across files of this call: earlier file's station-hours replaced by a later file
+        inner = con.execute(
+            f"""
+            SELECT n.file_idx, o.file_idx, count(*), count(*) FILTER (WHERE {differs})
+            FROM (SELECT * FROM _cand WHERE occ = 1) o
+            JOIN _new n ON o.code = n.station_code AND o.time = n.time
+                       AND o.file_idx < n.file_idx
+            GROUP BY ALL ORDER BY 1, 2""").fetchall()
+        for new_f, old_f, cnt, changed in inner:
+            summaries[old_f].rows_skipped += cnt
+            summaries[old_f].skipped["superseded by a later file of this ingest"] = cnt
+        # quality counts per file
+        qc = con.execute(
+            "SELECT file_idx, " + ", ".join(
+                f"count(*) FILTER (WHERE qc_flags & {bit} <> 0)" for bit in QC_NAMES
+            ) + ", count(*) FILTER (WHERE qc_flags <> 0), count(*) FROM _new GROUP BY file_idx"
+        ).fetchall()
+        for row in qc:
+            s = summaries[row[0]]
+            s.flags = {QC_NAMES[b]: k for b, k in zip(QC_NAMES, row[1:-2]) if k}
+            s.rows_flagged, s.rows_stored = row[-2], row[-1]
+        # supersession of stored rows (time range first: zone maps prune the scan)
+        tmin, tmax = con.execute("SELECT min(time), max(time) FROM _new").fetchall()[0]
         sup = con.execute(
             f"""
-            SELECT o.batch_id, count(*), count(*) FILTER (WHERE {differs})
-            FROM air_hourly o JOIN _new n USING (station_code, time)
-            GROUP BY o.batch_id ORDER BY o.batch_id
-            """
-        ).fetchall()
+            SELECT n.file_idx, o.batch_id, count(*), count(*) FILTER (WHERE {differs})
+            FROM (SELECT * FROM air_hourly WHERE time BETWEEN ? AND ?) o
+            JOIN _new n USING (station_code, time)
+            GROUP BY ALL ORDER BY 1, 2
+            """, [tmin, tmax]).fetchall() if tmin is not None else []
+        sup_rows = [(base + f, old, k, ch) for f, old, k, ch in sup]
+        sup_rows += [(base + nf, base + of, k, ch) for nf, of, k, ch in inner]
         if sup:
             con.execute(
-                "DELETE FROM air_hourly WHERE (station_code, time) IN "
-                "(SELECT (station_code, time) FROM _new)"
-            )
-            for old, n, changed in sup:
-                con.execute("INSERT INTO batch_supersession VALUES (?, ?, ?, ?)",
-                            [batch_id, old, n, changed])
-                summary.superseded.append(
-                    {"batch_id": old, "rows_replaced": n, "rows_changed": changed})
+                "DELETE FROM air_hourly WHERE time BETWEEN ? AND ? AND (station_code, time) IN "
+                "(SELECT (station_code, time) FROM _new)", [tmin, tmax])
+        for b, old, k, ch in sup_rows:
+            con.execute("INSERT INTO batch_supersession VALUES (?, ?, ?, ?)", [b, old, k, ch])
+            summaries[b - base].superseded.append(
+                {"batch_id": old, "rows_replaced": k, "rows_changed": ch})
         con.execute(f"INSERT INTO air_hourly ({', '.join(STORE_COLUMNS)}) "
-                    f"SELECT {', '.join(STORE_COLUMNS)} FROM _new")
+                    f"SELECT {', '.join(STORE_COLUMNS)} FROM _new ORDER BY time, station_code")
         con.execute("DROP TABLE _new")
-        record_batch(con, batch_id, kind, info, summary, started)
+        con.execute("DROP TABLE _cand")
+        for info, s in zip(infos, summaries):
+            record_batch(con, s.batch_id, kind, info, s, started)
     finally:
         con.unregister("_in")
-    summary.seconds = _time.perf_counter() - t0
-    return summary
+    secs = _time.perf_counter() - t0
+    for s in summaries:
+        s.seconds = secs / max(len(summaries), 1)
+    return summaries

@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 
 from qingshan.ingest.errors import IngestError
 
-__all__ = ["VARIABLE_MAP", "read_cnemc_csv", "HOURLY_COLUMNS", "PUBLISHED_COLUMNS"]
+__all__ = ["VARIABLE_MAP", "read_cnemc_csv", "read_cnemc_files", "HOURLY_COLUMNS", "PUBLISHED_COLUMNS"]
 
 #: archive ``type`` → canonical column
 VARIABLE_MAP = {
@@ -90,23 +90,36 @@ def _read_raw(p: Path) -> pa.Table:
 
 def read_cnemc_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None = None
                    ) -> tuple[pa.Table, dict]:
-    """Read and validate one archive file. Returns (wide table, metadata).
+    """Read and validate one archive file; see :func:`read_cnemc_files`."""
+    tbl, metas = read_cnemc_files([path], con)
+    return tbl, metas[0]
 
-    The table has one row per (``code``, ``time``) occurrence with the canonical columns of
-    ``air_hourly`` plus ``line`` (first line that contributed). Duplicated (date, hour, type) rows
-    are not merged here: the loader flags and counts them.
 
-    Raises IngestError on a bad date, hour, type or a cell that is not a number.
+def read_cnemc_files(paths: list[str | Path], con: duckdb.DuckDBPyConnection | None = None
+                     ) -> tuple[pa.Table, list[dict]]:
+    """Read and validate archive files together (one set of table operations for all).
+
+    Returns (wide table, per-file metadata). The table has one row per (``file_idx``, ``code``,
+    ``time``, ``occ``) with the canonical columns of ``air_hourly``, ``line`` (first line that
+    contributed) and ``occ`` (> 1 for a repeated occurrence of the same station-hour within a
+    file: the loader flags and counts those). Station sets may differ between files.
+
+    Raises IngestError (file, line, field, reason) on a bad date, hour, type or a cell that is
+    not a number; files are checked in the given order.
     """
-    p = Path(path)
-    raw = _read_raw(p)
+    ps = [Path(p) for p in paths]
+    raws = []
+    for i, p in enumerate(ps):
+        r = _read_raw(p)
+        raws.append(r.append_column("_file", pa.array([i] * r.num_rows, pa.int32())))
+    raw = pa.concat_tables(raws, promote_options="default") if len(raws) > 1 else raws[0]
     c = con or duckdb.connect()
     c.register("_raw", raw)
     try:
         # keys first: date, hour, type must be valid on every row
         bad = c.execute(
             """
-            SELECT _line, CASE
+            SELECT _file, _line, CASE
                 WHEN date IS NULL OR try_strptime(date, '%Y%m%d') IS NULL OR length(date) <> 8
                     THEN 'date'
                 WHEN hour IS NULL OR try_cast(hour AS INTEGER) IS NULL
@@ -118,72 +131,82 @@ def read_cnemc_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None = Non
                      OR try_cast(hour AS INTEGER) NOT BETWEEN 0 AND 23
                     THEN 'not an hour 0..23: ' || coalesce('''' || hour || '''', 'empty')
                 ELSE 'unknown type ' || coalesce('''' || type || '''', '(empty)') END AS reason,
-                count(*) OVER () AS n
+                count(*) OVER (PARTITION BY _file) AS n
             FROM _raw
             WHERE date IS NULL OR try_strptime(date, '%Y%m%d') IS NULL OR length(date) <> 8
                OR hour IS NULL OR try_cast(hour AS INTEGER) IS NULL
                OR try_cast(hour AS INTEGER) NOT BETWEEN 0 AND 23
                OR type IS NULL OR type NOT IN (SELECT unnest(?))
-            ORDER BY _line LIMIT 1
+            ORDER BY _file, _line LIMIT 1
             """,
             [list(VARIABLE_MAP)],
         ).fetchall()
-        bad = bad[0] if bad else None
         if bad:
-            raise IngestError(p.name, bad[2], line=bad[0], field=bad[1], more=bad[3] - 1)
-        value_cols = [n for n in raw.column_names if n not in (*_KEYS, "_line")]
+            f, line, field, reason, n = bad[0]
+            raise IngestError(ps[f].name, reason, line=line, field=field, more=n - 1)
+        value_cols = [n for n in raw.column_names if n not in (*_KEYS, "_line", "_file")]
         if not value_cols:
-            return _empty(), {"file": p.name, "stations": 0, "rows": 0}
+            return _empty(), [{"file": p.name, "stations": 0, "rows": 0,
+                               "lines": r.num_rows} for p, r in zip(ps, raws)]
+        # a repeated (date, hour, type) row within a file: the first occurrence is kept, the
+        # repeats are returned as occ = 2 rows for the loader to flag and count
+        c.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _rows AS
+            SELECT _file, _line, row_number() OVER (PARTITION BY _file, date, hour, type
+                                                    ORDER BY _line) AS occ
+            FROM (SELECT _file, _line, date, hour, type FROM _raw)
+            """
+        )
         # long form of the non-empty cells, with number parsing checked
         c.execute(
             """
             CREATE OR REPLACE TEMP TABLE _long AS
-            SELECT _line, date, CAST(hour AS INTEGER) AS hour, type, code, trim(v) AS v,
-                   try_cast(trim(v) AS DOUBLE) AS x
-            FROM (UNPIVOT _raw ON COLUMNS(* EXCLUDE (date, hour, type, _line))
-                  INTO NAME code VALUE v)
-            WHERE trim(v) <> ''
+            SELECT u._file, u._line, date, CAST(hour AS INTEGER) AS hour, type, code, v,
+                   try_cast(v AS DOUBLE) AS x, least(r.occ, 2) AS occ
+            FROM (UNPIVOT _raw ON COLUMNS(* EXCLUDE (date, hour, type, _line, _file))
+                  INTO NAME code VALUE v) u
+            JOIN _rows r ON r._file = u._file AND r._line = u._line
+            WHERE v <> ''
             """
         )
         bad = c.execute(
-            "SELECT _line, code, v, count(*) OVER () FROM _long "
-            "WHERE x IS NULL OR isnan(x) OR isinf(x) ORDER BY _line LIMIT 1"
+            "SELECT _file, _line, code, v, count(*) OVER (PARTITION BY _file) FROM _long "
+            "WHERE x IS NULL OR isnan(x) OR isinf(x) ORDER BY _file, _line LIMIT 1"
         ).fetchall()
-        bad = bad[0] if bad else None
         if bad:
-            raise IngestError(p.name, f"not a number: {bad[2]!r}", line=bad[0], field=bad[1],
-                              more=bad[3] - 1)
+            f, line, code, v, n = bad[0]
+            raise IngestError(ps[f].name, f"not a number: {v!r}", line=line, field=code,
+                              more=n - 1)
         pivots = ",\n".join(
             f"max(x) FILTER (WHERE type = '{t}') AS {col}" for t, col in VARIABLE_MAP.items()
         )
-        # one row per (code, time, occurrence); occurrence > 1 marks a duplicated type row
         tbl = c.sql(
             f"""
-            WITH numbered AS (
-                SELECT *, row_number() OVER (PARTITION BY code, date, hour, type ORDER BY _line)
-                       AS occ
-                FROM _long)
-            SELECT code,
+            SELECT _file AS file_idx, code,
                    strptime(date, '%Y%m%d') + to_hours(hour) AS time,
                    {pivots},
                    min(_line) AS line,
                    occ
-            FROM numbered
-            GROUP BY code, date, hour, occ
-            ORDER BY code, time, occ
+            FROM _long
+            GROUP BY _file, code, date, hour, occ
+            ORDER BY _file, code, time, occ
             """
         ).to_arrow_table()
+        c.execute("DROP TABLE _rows")
+        c.execute("DROP TABLE _long")
     finally:
         c.unregister("_raw")
         if con is None:
             c.close()
-    meta = {"file": p.name, "stations": len(value_cols), "rows": tbl.num_rows,
-            "lines": raw.num_rows}
-    return tbl, meta
+    metas = [{"file": p.name, "stations": sum(1 for n in r.column_names
+                                              if n not in (*_KEYS, "_line", "_file")),
+              "lines": r.num_rows} for p, r in zip(ps, raws)]
+    return tbl, metas
 
 
 def _empty() -> pa.Table:
-    fields = [("code", pa.string()), ("time", pa.timestamp("us"))]
+    fields = [("file_idx", pa.int32()), ("code", pa.string()), ("time", pa.timestamp("us"))]
     fields += [(c, pa.float64()) for c in VARIABLE_MAP.values()]
     fields += [("line", pa.int64()), ("occ", pa.int64())]
     return pa.schema(fields).empty_table()

@@ -17,7 +17,7 @@ import duckdb
 
 from qingshan.config.province import ProvinceConfig
 from qingshan.ingest.air_loader import store_air_table
-from qingshan.ingest.cnemc import read_cnemc_csv
+from qingshan.ingest.cnemc import read_cnemc_csv, read_cnemc_files
 from qingshan.ingest.errors import IngestError
 from qingshan.ingest.stations import read_station_list
 from qingshan.ingest.table import read_table
@@ -60,35 +60,71 @@ def _transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], list[BatchSu
         raise
 
 
+#: files read and stored together; bounds memory for national-scale archives
+CHUNK_CELLS = 40_000_000
+
+
 def ingest_cnemc(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *,
                  unknown_stations: str = "error", quality: str = "flag",
                  progress: Progress = None) -> list[BatchSummary]:
-    """Ingest national-network daily archive files (sites and cities)."""
+    """Ingest national-network daily archive files (sites and cities).
+
+    Files are read and stored in chunks (one set of table operations per chunk, one batch per
+    file) inside a single transaction for the whole call.
+    """
     files = expand_paths(paths)
 
     def work() -> list[BatchSummary]:
-        out = []
-        for f in files:
-            t0 = _time.perf_counter()
+        out: list[BatchSummary | None] = [None] * len(files)
+        seen: dict[str, int] = {}
+        todo: list[tuple[int, Path, object]] = []
+        for i, f in enumerate(files):
             info = file_info(f)
             kind = "cnemc_cities" if _CITIES.search(f.name) else "cnemc_sites"
             prev = already_loaded(con, kind, info.sha256)
+            if prev is None and info.sha256 in seen:
+                prev = seen[info.sha256]
             if prev is not None:
-                out.append(BatchSummary(file=f.name, kind=kind, outcome="already loaded",
-                                        batch_id=prev, message=f"same content as batch {prev}"))
-            else:
+                out[i] = BatchSummary(file=f.name, kind=kind, outcome="already loaded",
+                                      batch_id=prev if prev >= 0 else None,
+                                      message="same content loaded before" if prev >= 0 else
+                                      "same content as another file of this ingest")
+                if progress:
+                    progress(f.name)
+                continue
+            seen[info.sha256] = -1
+            if kind == "cnemc_cities":
                 tbl, meta = read_cnemc_csv(f, con)
-                if kind == "cnemc_cities":
-                    s = _store_cities(con, tbl, info)
-                else:
-                    s = store_air_table(con, tbl, info, kind, unknown_stations=unknown_stations,
-                                        quality=quality)
-                s.rows_read = meta.get("lines", s.rows_read)
-                s.seconds = _time.perf_counter() - t0
-                out.append(s)
-            if progress:
-                progress(f.name)
-        return out
+                out[i] = _store_cities(con, tbl, info)
+                out[i].rows_read = meta["lines"]
+                if progress:
+                    progress(f.name)
+            else:
+                todo.append((i, f, info))
+        chunk: list[tuple[int, Path, object]] = []
+        cells = 0
+
+        def flush():
+            nonlocal chunk, cells
+            if not chunk:
+                return
+            tbl, metas = read_cnemc_files([f for _, f, _ in chunk], con)
+            sums = store_air_table(con, tbl, [inf for _, _, inf in chunk], "cnemc_sites",
+                                   unknown_stations=unknown_stations, quality=quality)
+            for (i, f, _), s, m in zip(chunk, sums, metas):
+                s.rows_read = m["lines"]
+                out[i] = s
+                if progress:
+                    progress(f.name)
+            chunk, cells = [], 0
+
+        for item in todo:
+            chunk.append(item)
+            cells += item[2].size // 3
+            if cells >= CHUNK_CELLS:
+                flush()
+        flush()
+        return [s for s in out if s is not None]
 
     return _transaction(con, work)
 
@@ -180,8 +216,8 @@ def ingest_table(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], ma
                                         batch_id=prev, message=f"same content as batch {prev}"))
             else:
                 tbl, meta = read_table(con, f, mapping, long=long, hour_beginning=hour_beginning)
-                s = store_air_table(con, tbl, info, "table", unknown_stations=unknown_stations,
-                                    quality=quality)
+                s = store_air_table(con, tbl, [info], "table",
+                                    unknown_stations=unknown_stations, quality=quality)[0]
                 s.rows_read = meta["lines"]
                 out.append(s)
             if progress:

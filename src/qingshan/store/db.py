@@ -64,6 +64,7 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(path, read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         migrate(con)
     return con
