@@ -71,7 +71,7 @@ def _sections(province: ProvinceConfig, rng: np.random.Generator) -> pd.DataFram
     # pollution factor: mostly clean, a tail of polluted rivers; reservoirs cleaner
     f = np.exp(rng.normal(0.0, 0.45, len(df)))
     f[df.water_body.eq("lake").to_numpy()] *= 0.45
-    bad = (rng.random(len(df)) < 0.04) & df.drinking_source.ne("true").to_numpy()
+    bad = (rng.random(len(df)) < 0.07) & df.drinking_source.ne("true").to_numpy()
     f[bad] *= 3.2
     df["factor"] = f
     return df
