@@ -216,3 +216,35 @@ def test_cli_assess_and_hourly(mini_db_file, tmp_path):
     # 3 cities × 24 stamps; city B AQI 60 (see test_hourly_aqi), A and C 70 (PM10 90)
     assert len(h) == 72 and set(h[h.code == "370200"].aqi) == {60}
     assert set(h[h.code == "370100"].aqi) == {70}
+
+
+@pytest.mark.slow
+def test_real_o3_8h_window_matches_published(real_store):
+    # The archive's O3_8h (CNEMC's published 8-h moving mean) is the mean of the values stamped
+    # H−7 … H for the stamps 08:00 … 24:00 of a natural day — exactly the 17 windows MDA8 uses.
+    # (At 01:00 … 07:00 CNEMC publishes instead the mean of the day's values since 01:00 — its
+    # windows never cross the natural-day boundary, 94–100 % agreement measured; not compared.)
+    from qingshan.engine.statistics import moving_means_sql, valid_hourly_sql
+
+    con = real_store
+    con.register("v_o3", con.sql(valid_hourly_sql("air_hourly")).to_arrow_table())
+    con.register("g_o3", con.sql("SELECT DISTINCT time FROM air_hourly").to_arrow_table())
+    try:
+        n, ok = con.sql(f"""
+            WITH m AS ({moving_means_sql("v_o3", "g_o3")}),
+            full8 AS (SELECT code, time FROM (
+              SELECT code, time, count(o3) OVER (PARTITION BY code ORDER BY time
+                RANGE BETWEEN INTERVAL 7 HOUR PRECEDING AND CURRENT ROW) AS n FROM v_o3)
+              WHERE n = 8)
+            SELECT count(*), avg(CASE WHEN abs(m.o3_8h - h.published_o3_8h) <= 0.5 THEN 1.0
+                                      ELSE 0.0 END)
+            FROM m JOIN air_hourly h ON h.station_code = m.code AND h.time = m.time
+            JOIN full8 f ON f.code = m.code AND f.time = m.time
+            WHERE h.published_o3_8h IS NOT NULL AND m.o3_8h IS NOT NULL
+              AND (EXTRACT(HOUR FROM m.time) >= 8 OR EXTRACT(HOUR FROM m.time) = 0)""").fetchall()[0]
+    finally:
+        con.unregister("v_o3")
+        con.unregister("g_o3")
+    # compared on windows with all 8 hours in the archive (the archive lacks hours CNEMC had):
+    # measured 97.7 % of 226,355 station-hours within 0.5 µg/m³
+    assert n > 200_000 and ok >= 0.97
