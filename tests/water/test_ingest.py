@@ -117,3 +117,20 @@ def test_resubmitted_samples_supersede(con, tmp_path):
     assert b.superseded == [{"batch_id": a.batch_id, "rows_replaced": 1, "rows_changed": 1}]
     assert sorted(con.execute("SELECT parameter, value FROM water_sample").fetchall()) == \
         [("cod", 13.0), ("nh3n", 0.3)]
+
+
+def test_implausible_values_are_dropped_and_counted(con, tmp_path):
+    # a negative NH3-N and a pH of 15 are physically impossible: dropped, counted, not stored
+    text = (DATA / "water_auto_sample.csv").read_text(encoding="utf-8")
+    f = tmp_path / "neg.csv"
+    f.write_text(text.replace("7.1,2.35,0.45", "7.1,-0.05,0.45").replace(",8.21,", ",15,"),
+                 encoding="utf-8")
+    [s] = ingest_water_auto(con, [f])
+    assert s.skipped["implausible values dropped"] == 2
+    assert s.rows_stored == 36 and s.rows_skipped == 3  # + the duplicated record
+    g = tmp_path / "neg_long.csv"
+    g.write_text("section_code,sample_date,parameter,value\nSD-TEZ,2021-02-01,cod,-3\n"
+                 "SD-TEZ,2021-02-01,nh3n,0.3\n", encoding="utf-8")
+    ingest_water_sections(con, DATA / "water_sections.csv")
+    [s] = ingest_water_samples(con, [g])
+    assert (s.rows_stored, s.skipped) == (1, {"implausible values dropped": 1})

@@ -86,3 +86,11 @@ def test_auto_station_subset_only():
 def test_main_pollutant_count_is_configurable():
     r = _run(SAMPLE, rules=WaterRules(main_pollutant_max=1, always_listed=()))
     assert r.main_pollutants == "氨氮(1.6)"
+
+
+def test_no_class_without_an_assessed_item():
+    # only water temperature, conductivity and turbidity measured → no class at all
+    df = pd.DataFrame({"s": [1, 1, 1], "parameter": ["water_temp", "conductivity", "turbidity"],
+                       "value": [20.0, 600.0, 10.0], "water_body": "river"})
+    _, out = classify_long(duckdb.connect(), df, ["s"])
+    assert out.empty

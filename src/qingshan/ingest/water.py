@@ -65,6 +65,20 @@ _UNIT_FACTORS = {
 _CANON_UNIT = {"ph": "无量纲", "water_temp": "℃", "fecal_coliform": "个/l",
                "conductivity": "μs/cm", "turbidity": "ntu", "algae_density": "cells/l",
                "transparency": "m", "salinity": "‰"}
+#: physically plausible ranges (not from a standard); a value outside is dropped at ingestion and
+#: counted in the summary ("implausible values dropped"). Default for other parameters: ≥ 0.
+PLAUSIBLE = {"ph": (0.0, 14.0), "water_temp": (-5.0, 50.0), "do": (0.0, 30.0)}
+
+
+def _implausible(parameter: pd.Series | str, value: pd.Series) -> pd.Series:
+    if isinstance(parameter, str):
+        lo, hi = PLAUSIBLE.get(parameter, (0.0, float("inf")))
+        return (value < lo) | (value > hi)
+    lo = parameter.map(lambda p: PLAUSIBLE.get(p, (0.0, None))[0])
+    hi = parameter.map(lambda p: PLAUSIBLE.get(p, (None, float("inf")))[1])
+    return (value < lo) | (value > hi)
+
+
 _ND = re.compile(r"^\s*(?:<\s*(?P<lt>[0-9.eE+-]+)|(?P<l>[0-9.eE+-]+)\s*L|ND|nd|未检出)\s*$")
 
 
@@ -140,16 +154,20 @@ def read_auto_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     dup = base.duplicated(["section_name", "sample_time"], keep="first")
     vals = {col: _numbers(df, col, name) for col in AUTO_PARAMETER_COLUMNS}
     base = base[~dup]
-    parts = []
+    parts, n_bad = [], 0
     for col, (code, unit) in AUTO_PARAMETER_COLUMNS.items():
         v = vals[col][~dup]
-        p = base.assign(parameter=code, value=v, unit=unit)
-        parts.append(p[v.notna()])
-    empty = pd.concat(vals, axis=1)[~dup].isna().all(axis=1)
+        bad = _implausible(code, v)
+        n_bad += int(bad.sum())
+        vals[col] = v.where(~bad)
+        p = base.assign(parameter=code, value=vals[col], unit=unit)
+        parts.append(p[vals[col].notna()])
+    empty = pd.concat(vals, axis=1).isna().all(axis=1)
     parts.append(base[empty].assign(parameter=None, value=float("nan"), unit=None))
     long = pd.concat(parts, ignore_index=True)
     meta = {"lines": len(df) + 1, "records": len(df), "encoding": enc,
-            "duplicates": int(dup.sum()), "records_without_values": int(empty.sum())}
+            "duplicates": int(dup.sum()), "records_without_values": int(empty.sum()),
+            "implausible": n_bad}
     return long, meta
 
 
@@ -224,10 +242,11 @@ def read_samples_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
                             {"mg/l": "mg/L", "个/l": "个/L"}),
                         "below_detection": below, "detection_limit": dl * factor,
                         "line": df.index + 2})
-    out = out[out.value.notna() | out.below_detection]
+    bad = _implausible(out.parameter, out.value)
+    out = out[(out.value.notna() & ~bad) | out.below_detection]
     dup = out.duplicated(["section_code", "sample_time", "parameter"], keep="first")
     meta = {"lines": len(df) + 1, "encoding": enc, "duplicates": int(dup.sum()),
-            "empty_values": len(df) - len(out)}
+            "empty_values": len(df) - len(out) - int(bad.sum()), "implausible": int(bad.sum())}
     return out[~dup].reset_index(drop=True), meta
 
 

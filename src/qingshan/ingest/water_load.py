@@ -171,6 +171,8 @@ def _store_samples(con, df: pd.DataFrame, info, kind: str, source: str, table: s
     s.flags = {"non-detects": s.rows_flagged}
     if meta.get("duplicates"):
         s.skipped["duplicated (first kept)"] = meta["duplicates"]
+    if meta.get("implausible"):
+        s.skipped["implausible values dropped"] = meta["implausible"]
     s.rows_skipped = sum(s.skipped.values())
     s.message = f"encoding {meta['encoding']}"
     record_batch(con, bid, kind, info, s, started)
@@ -278,7 +280,9 @@ def ingest_water_auto(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path
             s.skipped["duplicated section-time (first kept)"] = meta["duplicates"]
         if meta["records_without_values"]:
             s.flags["records without any value"] = meta["records_without_values"]
-        s.rows_skipped = meta["duplicates"]
+        if meta["implausible"]:
+            s.skipped["implausible values dropped"] = meta["implausible"]
+        s.rows_skipped = meta["duplicates"] + meta["implausible"]
         s.message = f"encoding {meta['encoding']}; {len(pub)} station-times, {len(vals)} values"
         record_batch(con, bid, "water_auto", info, s, started)
         return s
