@@ -72,3 +72,16 @@ def test_round_inputs_option(tmp_path, flag, expected):
     assert res.exit_code == 0, res.output
     # 2026: 35.4 -> 35 -> 50 (GB/T 8170); unrounded 50 + 50*0.4/25 = 50.8 -> 51
     assert pd.read_csv(tmp_path / "o.csv")["aqi"].tolist() == [expected]
+
+
+def test_not_in_plan_option(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("so2,no2,co,o3,pm10,pm25\n5,20,0.5,60,,20\n")
+    for extra, expected in (([], ""), (["--not-in-plan", "pm10"], "29")):
+        res = runner.invoke(app, ["air", "aqi", "-i", str(src), "-o", str(tmp_path / "o.csv"),
+                                  *extra])
+        assert res.exit_code == 0, res.output
+        # 2026 §5.3.1: PM10 missing, AQI 29 <= 100 -> NA; §5.3.2 (not in plan) -> 29 published
+        line = (tmp_path / "o.csv").read_text().splitlines()[1].split(",")
+        header = (tmp_path / "o.csv").read_text().splitlines()[0].split(",")
+        assert line[header.index("aqi")] == expected

@@ -214,3 +214,18 @@ def test_sql_transpiles_to_spark():
                 hourly_aqi_sql("t", "2012", "literal", so2_24h=True)):
         out = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
         assert "CEIL" in out.upper() and "GREATEST" in out.upper()
+
+
+def test_2026_not_in_monitoring_plan_5_3_2(aqi_duck):
+    # §5.3.2: PM10 not in the monitoring plan (and never primary in 3 years, caller's check):
+    # the AQI of the others (29, PM2.5 20 -> 50*20/35 = 28.6 -> 29) is published, not NA.
+    row = {**CLEAN, "pm10": None}
+    got = run(aqi_duck, lambda s: hourly_aqi_sql(s, "2026", not_in_plan=("pm10",)), HOURLY,
+              [row, {**row, "co": None}])
+    assert got[0]["aqi"] == 29 and got[0]["category"] == "优"
+    assert got[1]["aqi"] is None          # CO is missing too and is in the plan -> NA
+    got = run(aqi_duck, lambda s: daily_aqi_sql(s, "2026", not_in_plan=("o3_8h",)), DAILY_2026,
+              [{"so2": 5, "no2": 20, "co": 0.5, "pm10": 40, "pm25": 20}])
+    assert got[0]["aqi"] == 40
+    with pytest.raises(ValueError):
+        hourly_aqi_sql("t", "2026", not_in_plan=("o3_8h",))

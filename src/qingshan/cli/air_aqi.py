@@ -35,7 +35,8 @@ def _read_sql(path: Path) -> str:
 
 
 def compute_file(input: Path, output: Path, standard: str = "hj633-2026", mode: str = "hourly",
-                 definition: str = "cnemc", round_inputs: bool | None = None) -> int:
+                 definition: str = "cnemc", round_inputs: bool | None = None,
+                 not_in_plan: tuple[str, ...] = ()) -> int:
     """Compute AQI for every row of ``input`` and write ``output``; returns the row count."""
     version = {"hj633-2012": "2012", "hj633-2026": "2026"}.get(standard)
     if version is None:
@@ -63,9 +64,10 @@ def compute_file(input: Path, output: Path, standard: str = "hj633-2026", mode: 
     src = f"(SELECT {keep_sql}{cols} FROM input)"
     if mode == "hourly":
         sql = hourly_aqi_sql(src, version, definition, so2_24h="so2_24h" in have,
-                             round_inputs=round_inputs)
+                             round_inputs=round_inputs, not_in_plan=tuple(not_in_plan))
     else:
-        sql = daily_aqi_sql(src, version, round_inputs=round_inputs)
+        sql = daily_aqi_sql(src, version, round_inputs=round_inputs,
+                            not_in_plan=tuple(not_in_plan))
     con.execute(f"CREATE TABLE result AS {sql}")
     out = str(output).replace("'", "''")
     if output.suffix.lower() == ".parquet":
@@ -91,6 +93,10 @@ def aqi_cmd(
     round_inputs: Annotated[bool | None, typer.Option(
         "--round-inputs/--no-round-inputs", help="GB/T 8170 input rounding (default: on for "
         "hj633-2026 §4.2.2, off for hj633-2012)")] = None,
+    not_in_plan: Annotated[list[str] | None, typer.Option(
+        "--not-in-plan", help="hj633-2026 §5.3.2: indicator not in the monitoring plan (so2, "
+        "no2, co, o3, o3_8h, pm10, pm25; repeatable); its absence does not make the AQI NA")]
+    = None,
 ) -> None:
     """HJ 633 AQI of every row: IAQIs, AQI, primary pollutant, level, category, colour.
 
@@ -100,5 +106,9 @@ def aqi_cmd(
 
     Example: qingshan air aqi --input conc.csv --output aqi.csv --standard hj633-2012 --mode hourly
     """
-    n = compute_file(input, output, standard, mode, definition, round_inputs)
+    try:
+        n = compute_file(input, output, standard, mode, definition, round_inputs,
+                         tuple(not_in_plan or ()))
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
     typer.echo(f"wrote {n} rows to {output}")

@@ -135,7 +135,7 @@ def _above_rule_sql(x: str, key: str, std: ModuleType, substitute_iaqi: str | No
 
 
 def _assemble(source: str, std: ModuleType, items: list[tuple[str, str, str | None]],
-              na_rule: bool, exceedance: bool) -> str:
+              na_rule: bool, exceedance: bool, not_in_plan: tuple[str, ...] = ()) -> str:
     """Wrap the IAQI columns into the final SELECT.
 
     ``items``: (output suffix, IAQI SQL, beyond-range SQL or None) in tie order.
@@ -145,7 +145,11 @@ def _assemble(source: str, std: ModuleType, items: list[tuple[str, str, str | No
     l1 = ", ".join(f"{sql} AS iaqi_{k}" for k, sql, _ in items)
     l1 += f", ({' OR '.join(beyond) if beyond else 'FALSE'}) AS beyond_range"
     greatest = f"GREATEST({', '.join(iaqi_cols)})"
-    missing = " OR ".join(f"{c} IS NULL" for c in iaqi_cols)
+    bad = set(not_in_plan) - {k for k, _, _ in items}
+    if bad:
+        raise ValueError(f"not_in_plan names unknown indicators: {sorted(bad)}")
+    missing = " OR ".join(f"iaqi_{k} IS NULL" for k, _, _ in items if k not in not_in_plan)
+    missing = missing or "FALSE"
     aqi = (f"CASE WHEN ({missing}) AND {greatest} <= {std.NA_RULE_AQI} THEN NULL "
            f"ELSE {greatest} END") if na_rule else greatest
     names = [PRIMARY_NAMES[k] for k, _, _ in items]
@@ -183,7 +187,7 @@ def _defaults(version: str, round_inputs: bool | None) -> tuple[ModuleType, bool
 
 def hourly_aqi_sql(source: str, version: str = "2012", mode: str = "cnemc", *,
                    so2_24h: bool = False, round_inputs: bool | None = None,
-                   plausible: bool = True) -> str:
+                   plausible: bool = True, not_in_plan: tuple[str, ...] = ()) -> str:
     """SELECT computing the real-time (hourly) AQI of every row of ``source``.
 
     Parameters
@@ -208,6 +212,11 @@ def hourly_aqi_sql(source: str, version: str = "2012", mode: str = "cnemc", *,
         scoring. Default True for 2026, False for 2012 (HJ 633-2012 is silent).
     plausible : bool
         Treat negative values and values above ``MAX_PLAUSIBLE`` as invalid (NULL).
+    not_in_plan : tuple of str
+        2026 §5.3.2: indicators (e.g. ``("co",)``) absent because the monitoring plan does not
+        include them and that, per the caller's check of the last three years, were never the
+        primary pollutant of a lightly-polluted-or-worse day; their absence does not trigger the
+        §5.3.1 NA rule. (The three-year check is the caller's; the engine only applies it.)
 
     Returns
     -------
@@ -250,11 +259,11 @@ def hourly_aqi_sql(source: str, version: str = "2012", mode: str = "cnemc", *,
         t = bp[f"{name}_24h"]
         items.append((name, iaqi_sql(inp(col, name), t), beyond_range_sql(inp(col, name), t)))
     return _assemble(source, std, items, na_rule=std.VERSION == "2026",
-                     exceedance=std.VERSION == "2012")
+                     exceedance=std.VERSION == "2012", not_in_plan=tuple(not_in_plan))
 
 
 def daily_aqi_sql(source: str, version: str, *, round_inputs: bool | None = None,
-                  plausible: bool = True) -> str:
+                  plausible: bool = True, not_in_plan: tuple[str, ...] = ()) -> str:
     """SELECT computing the daily AQI (日报) of every row of ``source``.
 
     Parameters
@@ -268,7 +277,7 @@ def daily_aqi_sql(source: str, version: str, *, round_inputs: bool | None = None
         (Table 1 note (3)): ``iaqi_o3_8h`` takes the value of ``iaqi_o3_1h``.
         2026 (§4.2.2): 6 indicators (no O3 1-h); O3 8-h > 800 → IAQI 300 (Table 3 note c);
         §5.3.1 NA rule as in :func:`hourly_aqi_sql`.
-    round_inputs, plausible
+    round_inputs, plausible, not_in_plan
         As in :func:`hourly_aqi_sql` (2026 §4.2.2 rounding; default True for 2026 only).
 
     Returns
@@ -298,4 +307,4 @@ def daily_aqi_sql(source: str, version: str, *, round_inputs: bool | None = None
         t = bp[f"{name}_24h"]
         items.append((name, iaqi_sql(inp(name, name), t), beyond_range_sql(inp(name, name), t)))
     return _assemble(source, std, items, na_rule=std.VERSION == "2026",
-                     exceedance=std.VERSION == "2012")
+                     exceedance=std.VERSION == "2012", not_in_plan=tuple(not_in_plan))
