@@ -248,3 +248,13 @@ def test_real_o3_8h_window_matches_published(real_store):
     # compared on windows with all 8 hours in the archive (the archive lacks hours CNEMC had):
     # measured 97.7 % of 226,355 station-hours within 0.5 µg/m³
     assert n > 200_000 and ok >= 0.97
+
+
+def test_cities_without_data_still_listed(mini_store, mini_province):
+    # February 2018: only city A has data (station A1) -> B and C listed with NULL statistics
+    df = assess(mini_store, "2018-02", "city", mini_province).set_index("code")
+    assert sorted(df.index) == ["370100", "370200", "370300"]
+    assert df.loc["370100", "pm25"] == 40 and df.loc["370100", "rank"] == 1
+    assert pd.isna(df.loc["370200", "composite_index"]) and pd.isna(df.loc["370200", "rank"])
+    assert df.loc["370200", "valid_days_pm25"] == 0 and not df.loc["370200", "valid"]
+    assert (df.days == 28).all()

@@ -228,18 +228,24 @@ def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig) -> str:
     who = ", ".join(
         (f"CASE WHEN r.{p}_valid THEN {who_level_sql('r.' + p, p)} END" if annual else
          "CAST(NULL AS VARCHAR)") + f" AS who_level_{p}" for p in ("pm25", "pm10", "no2"))
-    vdays = ", ".join(f"r.{v}_days AS valid_days_{k}" for k, v in _DAYS.items())
+    vdays = ", ".join(f"COALESCE(r.{v}_days, 0) AS valid_days_{k}" for k, v in _DAYS.items())
     comp_cols = ("r.compliant, r.exceed_pollutants" if annual else
                  "CAST(NULL AS BOOLEAN) AS compliant, CAST(NULL AS VARCHAR) AS exceed_pollutants")
+    names = _names(level, prov)
+    # cities / province: every configured unit gets a row, with NULL statistics when no data
+    join = (f"{comp} r LEFT JOIN {names} n ON n.code = r.code" if level == "station" else
+            f"{names} n LEFT JOIN {comp} r ON r.code = n.code")
     out = f"""
-SELECT r.code, n.name_zh, n.name_en, '{per.label}' AS period,
-  '{standard_label(per.start)}' AS standard,
+SELECT {"r" if level == "station" else "n"}.code, n.name_zh, n.name_en,
+  '{per.label}' AS period, '{standard_label(per.start)}' AS standard,
   r.pm25, r.pm10, r.so2, r.no2, r.co_p95, r.o3_8h_p90, {vdays},
-  r.days, r.aqi_days AS valid_days, r.good_days, r.good_day_ratio, r.heavy_days, r.severe_days,
+  {(per.end - per.start).days + 1} AS days, COALESCE(r.aqi_days, 0) AS valid_days,
+  COALESCE(r.good_days, 0) AS good_days, r.good_day_ratio,
+  COALESCE(r.heavy_days, 0) AS heavy_days, COALESCE(r.severe_days, 0) AS severe_days,
   r.composite_index, r.composite_index_weighted, r.primary_pollutant,
   r.i_pm25, r.i_pm10, r.i_so2, r.i_no2, r.i_co, r.i_o3, {comp_cols}, {who},
-  ({allvalid}) AS valid
-FROM {comp} r LEFT JOIN {_names(level, prov)} n ON n.code = r.code
+  COALESCE({allvalid}, FALSE) AS valid
+FROM {join}
 """
     return put("out", out)
 
