@@ -113,3 +113,22 @@ def test_cli_assess_levels(water_demo_db, tmp_path):
         assert r.exit_code == 0, (level, r.output)
     city = pd.read_csv(tmp_path / "city.csv", encoding="utf-8-sig")
     assert len(city) == 16 and {"excellent_pct", "grade", "change"} <= set(city.columns)
+
+
+def test_sections_without_city_are_section_level_only(tmp_path):
+    # 南陶 is registered from the automatic file without a city: listed per section, but not
+    # counted in the province's proportions (only SD-TEZ and SD-LSK are).
+    from qingshan.config import load_province
+    from qingshan.ingest.water_load import (
+        ingest_water_auto, ingest_water_samples, ingest_water_sections,
+    )
+    from qingshan.store.province import sync_province
+    con = connect(":memory:")
+    sync_province(con, load_province("shandong"))
+    ingest_water_sections(con, DATA / "water_sections.csv")
+    ingest_water_samples(con, [DATA / "water_samples_long.csv"])
+    ingest_water_auto(con, [DATA / "water_auto_sample.csv"])
+    sec = water_assessment(con, "2021", "section")
+    assert set(sec.code) == {"SD-TEZ", "SD-LSK", "南陶"}
+    prov = water_assessment(con, "2021", "province").iloc[0]
+    assert prov.n_sections == 2 and prov.n_inferior_v == 0

@@ -71,7 +71,11 @@ def classify_cmd(
     con = None
     path = db if db is not None else get_settings().db
     if Path(path).exists():  # the store's section table, read only; never creates a store
-        con = connect(path, read_only=True)
+        try:
+            con = connect(path, read_only=True)
+        except Exception as e:  # e.g. locked by a running server: go on without it
+            err_console.print(f"[yellow]store {path} not readable ({e}); section table from "
+                              "--sections only[/yellow]")
     try:
         out, meta = classify_file(input, output, con=con, sections_path=sections)
     except (IngestError, OSError, ValueError) as e:

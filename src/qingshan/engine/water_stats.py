@@ -130,7 +130,9 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
     """Proportions and grade per group of sections (``level``: city | basin | province).
 
     ``sections`` is the result of ``assess_sections`` on the same connection (its means are in
-    the temp table ``_wq_means``). Columns: group_key, n_sections (with a class), n_excellent,
+    the temp table ``_wq_means``). Only sections of a configured city count: sections without
+    one (e.g. registered from an automatic-station file of the national publication, which
+    lists every province) appear at section level only. Columns: group_key, n_sections (with a class), n_excellent,
     excellent_pct, n_inferior_v, inferior_v_pct, grade, grade_method ('proportion' or
     'mean concentration'), class_of_means (groups below the proportion threshold),
     main_pollutants, n_drinking, n_drinking_compliant, drinking_rate_count, drinking_rate_volume.
@@ -151,7 +153,7 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
                 sum(supply_volume) FILTER (WHERE drinking_source AND class_computed <=
                     {rules.drinking_max_class}) AS drinking_volume_compliant,
                 bool_and(water_body = 'lake') AS all_lakes
-            FROM _wq_sections WHERE class_computed IS NOT NULL
+            FROM _wq_sections WHERE class_computed IS NOT NULL AND city_code IS NOT NULL
             GROUP BY ALL""")
         con.execute("CREATE OR REPLACE TEMP TABLE _wq_groups AS SELECT * FROM g")
         # groups below the threshold: class of the mean concentrations over their sections
@@ -163,7 +165,7 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
             FROM _wq_means m JOIN _wq_sections s ON s.code = m.section_code
             JOIN _wq_groups gr ON gr.group_key IS NOT DISTINCT FROM
                 {key.replace('city_code', 's.city_code').replace('basin', 's.basin')}
-            WHERE s.class_computed IS NOT NULL
+            WHERE s.class_computed IS NOT NULL AND s.city_code IS NOT NULL
                 AND gr.n_sections < {rules.proportion_min_sections}
             GROUP BY ALL""")
         isql = item_class_sql("SELECT * FROM _wq_gmeans", rules=rules)
@@ -175,7 +177,7 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
                     AS group_key, i.parameter, count(DISTINCT i.section_code) AS n_over
                 FROM ({item_class_sql('SELECT * FROM _wq_secin', rules=rules)}) i
                 JOIN _wq_sections s ON s.code = i.section_code
-                WHERE i.class > {rules.main_pollutant_above_class}
+                WHERE i.class > {rules.main_pollutant_above_class} AND s.city_code IS NOT NULL
                     AND i.parameter IN {_in(rules.assessed_items)}
                 GROUP BY ALL),
             r AS (
