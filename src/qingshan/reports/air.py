@@ -123,7 +123,10 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         raise ValueError(f"no assessment for {p.text}: is there data for this period in the store?")
     row = pv.iloc[0]
     last = svc.assess(con, prev.text, level="province", province=prov)
-    last_row = last.iloc[0] if len(last) else None
+    stat_cols = [c for c in ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90",
+                             "good_day_ratio") if c in last.columns]
+    has_last = len(last) > 0 and bool(last[stat_cols].notna().to_numpy().any())
+    last_row = last.iloc[0] if has_last else None  # None: no data of last year's period
     cities = svc.assess(con, p.text, level="city", province=prov)
     std = sec.limits_module(row)
     prov_name = prov.name_zh if lang == "zh" else prov.name_en

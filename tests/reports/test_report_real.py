@@ -1,0 +1,96 @@
+"""Bulletin of March 2019 from the real Shandong archive (2019-H1): every format read back."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from qingshan.reports import render_html, write_pdf, write_xlsx
+from tests.reports.readback import html_tables, pdf_fonts, pdf_text, render_pages, table_dict
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def march(real_store):
+    from qingshan.config import load_province
+    from qingshan.services.air import assess
+
+    prov = load_province("shandong")
+    return {lvl: assess(real_store, "2019-03", level=lvl, province=prov)
+            for lvl in ("city", "province")}
+
+
+def test_html_march_2019(real_march_zh, march):
+    html = render_html(real_march_zh)
+    parsed = html_tables(html)
+    assert parsed.external == []
+    assert "山东省环境空气质量月报" in html and "2019年3月" in html
+    cities = table_dict(parsed.tables["table-cities"], "代码")
+    assert len(cities) == 16
+    for r in march["city"].itertuples():
+        row = cities[r.code]
+        assert row["PM₂.₅ 平均浓度（µg/m³）"] == f"{r.pm25:.0f}"
+        assert row["O₃ 日最大8小时第90百分位（µg/m³）"] == f"{r.o3_8h_p90:.0f}"
+        assert row["综合指数"] == f"{r.composite_index:.2f}"
+        assert row["重度及以上污染天数（天）"] == f"{r.heavy_days:.0f}"
+    prov = march["province"].iloc[0]
+    assert f"PM₂.₅ 平均浓度为 {prov.pm25:.0f} µg/m³" in html
+    assert f"综合指数为 {prov.composite_index:.2f}" in html
+    # no 2018 data in the store: the summary says so instead of showing empty changes
+    assert "库中无2018年3月数据" in html
+    # the best city for the composite index is the service's rank 1
+    best = march["city"].sort_values("rank").iloc[0]
+    rank = parsed.tables["table-rank_composite_index"]
+    assert rank[1][1] == best.name_zh.removesuffix("市")
+
+
+def test_pdf_march_2019(real_march_zh, march, tmp_path):
+    path = write_pdf(real_march_zh, tmp_path / "2019-03.pdf")
+    text = pdf_text(path)
+    for s in ("山东省环境空气质量月报", "2019年3月", "方法说明", "城市排名", "济南", "威海", "菏泽",
+              "优良天数比例", "逐日空气质量指数"):
+        assert s in text, s
+    assert "\ufffd" not in text and "□" not in text
+    fonts = pdf_fonts(path)
+    assert all(fonts.values()) and any("NotoSansCJK" in n.replace("-", "") for n in fonts)
+    prov = march["province"].iloc[0]
+    assert f"{prov.good_day_ratio:.1f}" in text
+    pages = render_pages(path, tmp_path, dpi=30)
+    assert 5 <= len(pages) <= 12
+    n = len(pages)
+    assert all(re.search(rf"\b{i}\s*/\s*{n}\b", text) for i in range(1, n + 1))
+
+
+def test_xlsx_march_2019(real_march_zh, march, tmp_path):
+    path = write_xlsx(real_march_zh, tmp_path / "2019-03.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["cities"]
+    head = [c.value for c in ws[3]]
+    rows = {r[0]: dict(zip(head, r)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    for r in march["city"].itertuples():
+        assert rows[r.code]["NO₂ 平均浓度（µg/m³）"] == pytest.approx(r.no2)
+        assert rows[r.code]["优良天数比例（%）"] == pytest.approx(r.good_day_ratio)
+    for name in wb.sheetnames[1:]:
+        assert wb[name].freeze_panes == "A4", name
+
+
+def test_cli_report_air(real_db, real_store, tmp_path):
+    from qingshan.cli import app
+
+    out = tmp_path / "b.html"
+    res = CliRunner().invoke(app, ["report", "air", "--period", "2019-03", "--format", "html",
+                                   "--lang", "en", "--city", "370200", "--db", str(real_db),
+                                   "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    assert "Shandong Air Quality Monthly Bulletin" in html and "Daily AQI calendar, Qingdao" in html
+    bad = CliRunner().invoke(app, ["report", "air", "--period", "2019-13", "--db", str(real_db),
+                                   "--output", str(tmp_path / "x.html")])
+    assert bad.exit_code != 0
+    bad = CliRunner().invoke(app, ["report", "air", "--period", "2019-03", "--format", "doc",
+                                   "--db", str(real_db), "--output", str(tmp_path / "x.doc")])
+    assert bad.exit_code != 0
