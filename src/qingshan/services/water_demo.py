@@ -6,7 +6,8 @@ less oxygen and more phosphorus in summer), sized so that the province lands nea
 excellent (I–III) and inferior-V proportions such provinces publish (≈ 75–85 % and a few %).
 Metals, cyanide and phenol are mostly below detection and written the way Chinese reports
 write non-detects (``0.00004L``). The previous year is generated slightly worse, so that the
-change against last year has something to show.
+change against last year has something to show. In the automatic-station file the published
+``水质类别`` column is a placeholder (3, or −1 for a missing record): the demo has no publisher.
 """
 
 from __future__ import annotations
