@@ -16,8 +16,11 @@ from qingshan.store.province import sync_province
 
 __all__ = ["DbOpt", "ProvinceOpt", "LangOpt", "console", "open_store", "print_summaries"]
 
-console = Console()
-err_console = Console(stderr=True)
+import sys
+
+# wide tables stay readable when output is piped or logged (no terminal width to detect)
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB store (default: $QINGSHAN_DB "
                                                           "or ./qingshan.duckdb)")]

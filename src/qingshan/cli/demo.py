@@ -11,7 +11,22 @@ from rich.progress import Progress
 from rich.table import Table
 
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, open_store
+from qingshan.services.air import city_ranking
 from qingshan.services.demo import load_demo
+from qingshan.services.water import water_summary
+from qingshan.services.water_demo import generate_water_demo
+
+#: (header, column) of the printed ranking; the full table is `qingshan air assess`
+_RANK_COLS = [("#", "rank"), ("city", None), ("PM2.5", "pm25"), ("PM10", "pm10"),
+              ("O3-8h P90", "o3_8h_p90"), ("good %", "good_day_ratio"), ("heavy", "heavy_days"),
+              ("index", "composite_index"), ("YoY %", "composite_index_yoy_pct"),
+              ("primary", "primary_pollutant")]
+
+
+def _fmt(v) -> str:
+    if v is None or v != v:
+        return "—"
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def demo_cmd(
@@ -22,52 +37,47 @@ def demo_cmd(
     Path("demo-output"),
     seed: Annotated[int, typer.Option(help="random seed")] = 2025,
 ) -> None:
-    """Build a synthetic province from the config, ingest it through the real ingest path, assess
-    it and print the city ranking.
+    """Build a synthetic province from the config (air: two years of hourly station data as
+    national-network archive files; water: sections, samples, coastal points), ingest it through
+    the real ingest path, assess it and print the city ranking and water summary.
 
     Example: qingshan demo --db demo.duckdb
     """
-    from qingshan.services.air import city_ranking
-
     t0 = time.perf_counter()
     con, settings, prov = open_store(db, province)
     years = [year - 1, year]
     console.print(f"[bold]qingshan demo[/bold] — synthetic {prov.name_zh} ({prov.name_en}), "
-                  f"{len(prov.cities)} cities, years {years[0]}–{years[-1]}, store {settings.db}")
+                  f"{len(prov.cities)} cities, {years[0]}–{years[-1]}, store {settings.db}")
     with Progress(transient=True) as bar:
-        task = bar.add_task("generating and ingesting", total=None)
+        task = bar.add_task("generating air data", total=None)
         res = load_demo(con, prov, workdir, years, seed,
                         progress=lambda name: bar.update(task, description=f"ingest {name}"))
-    loaded = [s for s in res.summaries if s.outcome == "loaded"]
+        bar.update(task, description="generating water data")
+        generate_water_demo(con, prov, year, folder=workdir / "water")
+    loaded = [s for s in res.summaries if s.outcome == "loaded" and s.kind != "stations"]
     console.print(
-        f"stations: {res.station_count}; archive files: {res.files} "
-        f"({len(loaded)} loaded, {len(res.summaries) - len(loaded)} already loaded); "
-        f"station-hours stored: {sum(s.rows_stored for s in loaded if s.kind != 'stations'):,}; "
-        f"flagged: {sum(s.rows_flagged for s in loaded if s.kind != 'stations'):,}; "
-        f"generate {res.seconds['generate']:.1f} s, ingest {res.seconds['ingest']:.1f} s")
+        f"air: {res.station_count} stations, {res.files} archive files "
+        f"({len(loaded)} loaded now, {res.files - len(loaded)} already loaded), "
+        f"{sum(s.rows_stored for s in loaded):,} station-hours stored, "
+        f"{sum(s.rows_flagged for s in loaded):,} flagged; generate "
+        f"{res.seconds['generate']:.1f} s, ingest {res.seconds['ingest']:.1f} s")
     t1 = time.perf_counter()
     rank = city_ranking(con, str(year), prov)
     t2 = time.perf_counter()
-    table = Table(title=f"{prov.name_zh} {year} 城市环境空气质量排名 / city ranking "
-                        f"({rank['standard'].iloc[0]})")
-    cols = [("rank", "rank"), ("city", None), ("PM2.5", "pm25"), ("PM10", "pm10"),
-            ("SO2", "so2"), ("NO2", "no2"), ("CO P95", "co_p95"), ("O3-8h P90", "o3_8h_p90"),
-            ("good days %", "good_day_ratio"), ("heavy days", "heavy_days"),
-            ("composite", "composite_index"), ("YoY %", "composite_index_yoy_pct"),
-            ("primary", "primary_pollutant")]
-    for name, _ in cols:
-        table.add_column(name, justify="left" if name in ("city", "primary") else "right")
+    table = Table(title=f"{prov.name_zh} {year} 城市环境空气质量排名 city ranking\n"
+                        f"{rank['standard'].iloc[0]}", title_justify="left")
+    for name, _ in _RANK_COLS:
+        table.add_column(name, justify="left" if name in ("city", "primary") else "right",
+                         no_wrap=True)
     for r in rank.itertuples():
-        cells = []
-        for name, col in cols:
-            if col is None:
-                cells.append(f"{r.name_zh} {r.name_en}")
-                continue
-            v = getattr(r, col)
-            cells.append("—" if v is None or v != v else
-                         (f"{v:g}" if isinstance(v, float) else str(v)))
-        table.add_row(*cells)
+        table.add_row(*[r.name_zh if col is None else _fmt(getattr(r, col))
+                        for _, col in _RANK_COLS])
     console.print(table)
-    console.print(f"assessment of {len(rank)} cities: {t2 - t1:.1f} s; "
-                  f"demo total {time.perf_counter() - t0:.1f} s")
+    console.print(f"city ranking: {t2 - t1:.1f} s (µg/m³, CO mg/m³; index = comprehensive index, "
+                  "unweighted; full table: qingshan air assess)")
+    ws = water_summary(con, year)
+    console.print("[bold]water[/bold]: " + "; ".join(ws.lines()[:3]))
     con.close()
+    console.print(f"demo finished in {time.perf_counter() - t0:.1f} s. See it in a browser: "
+                  f"[bold]qingshan serve --db {settings.db}[/bold] then open "
+                  "http://127.0.0.1:8000/")
