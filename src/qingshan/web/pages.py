@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -32,6 +33,25 @@ INDICATORS = {"composite_index": ("period", "composite_index", 2),
 _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
 
 
+_RESULTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+
+
+def _svc(con, fn, *args, **kwargs) -> pd.DataFrame:
+    """A service result, cached until the store changes (a new ingest batch): pages ask the
+    same questions again and again (every city page needs the year's assessment)."""
+    version = tuple(con.execute("SELECT max(batch_id), count(*) FROM ingest_batch").fetchall()[0])
+    prov = kwargs.get("province")
+    key = (fn.__name__, version, repr(args),
+           repr(sorted((k, v) for k, v in kwargs.items() if k != "province")),
+           prov.code if prov else None)
+    if key not in _RESULTS:
+        _RESULTS[key] = service(fn, con, *args, **kwargs)
+        while len(_RESULTS) > 128:
+            _RESULTS.popitem(last=False)
+    _RESULTS.move_to_end(key)
+    return _RESULTS[key].copy()
+
+
 def _store(request: Request):
     return request.app.state.store
 
@@ -47,10 +67,10 @@ def _map_values(con, prov, indicator: str, ranking: pd.DataFrame, codes: list[st
     if source == "period":
         return ranking[["code", col]].rename(columns={col: "value"}), ""
     if source == "hour":
-        df = service(svc.hourly_aqi, con, "city", codes, last_day, last_day, province=prov)
+        df = _svc(con, svc.hourly_aqi, "city", codes, last_day, last_day, province=prov)
         df = df[df.time == last_time]
         return df[["code", "aqi"]].rename(columns={"aqi": "value"}), f"{last_time:%Y-%m-%d %H:%M}"
-    df = service(svc.daily_aqi, con, "city", None, last_day, last_day, province=prov)
+    df = _svc(con, svc.daily_aqi, "city", None, last_day, last_day, province=prov)
     return df[["code", "aqi"]].rename(columns={"aqi": "value"}), last_day.isoformat()
 
 
@@ -94,8 +114,8 @@ def overview(request: Request, period: str | None = None,
         if last is None:
             return page(request, "empty.html")
         p = parse_period(period or f"{last:%Y-%m}")
-        ranking = service(svc.city_ranking, con, p.label, province=prov)
-        summary_df = service(svc.assess, con, p.label, level="province", province=prov)
+        ranking = _svc(con, svc.city_ranking, p.label, province=prov)
+        summary_df = _svc(con, svc.assess, p.label, level="province", province=prov)
         codes = [c.code for c in prov.cities]
         last_time = catalog.data_range(con)[1]
         values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
@@ -131,12 +151,12 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
         y = year or last.year
         p = parse_period(str(y), "year")
         start, end = date(y, 1, 1), min(date(y, 12, 31), last)
-        daily = (service(svc.daily_aqi, con, "city", code, start, end, province=prov)
+        daily = (_svc(con, svc.daily_aqi, "city", code, start, end, province=prov)
                  if start <= end
                  else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
                                             "primary_pollutant"]))
-        monthly = service(svc.monthly_series, con, "city", code, y, province=prov)
-        yearly = service(svc.assess, con, p.label, level="city", province=prov)
+        monthly = _svc(con, svc.monthly_series, "city", code, y, province=prov)
+        yearly = _svc(con, svc.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
     cal = charts.calendar(daily, year=y, lang=lang)
     trends = []
@@ -184,7 +204,7 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
         end = datetime.combine(d + timedelta(days=1), datetime.min.time())
         check_range(start, end, 31)
         hours = catalog.station_hours(con, code, start, end)
-        aqi = service(svc.hourly_aqi, con, "station", [code], d - timedelta(days=days - 1), d,
+        aqi = _svc(con, svc.hourly_aqi, "station", [code], d - timedelta(days=days - 1), d,
                       province=request.app.state.province)
     if len(aqi):
         aqi = aqi[["time", "aqi", "primary_pollutant", "category"]]
