@@ -1,0 +1,95 @@
+"""The full air assessment of one period as a chain of engine SQL steps, on any backend.
+
+Each step is an engine SQL builder (``qingshan.engine``) run by a :class:`~qingshan.backends.Backend`
+and kept under a name, so the same chain runs on DuckDB and, transpiled, on Spark:
+
+==================  ===========================================================================
+``valid``           valid hourly values (negative / implausible → NULL), engine.statistics
+``hourly_aqi``      hourly (real-time) AQI of every station-hour, engine.aqi (HJ 633)
+``daily``           daily statistics per station (HJ 663 / GB 3095 Table 4 validity)
+``daily_rounded``   valid daily statistics rounded by GB/T 8170
+``daily_aqi``       daily AQI per station (HJ 633)
+``station_year``    period statistics per station (HJ 663 Table 1, Appendix A percentiles)
+``station_comp``    annual compliance per station (GB 3095)
+``city_hourly``     city series = mean of the evaluation stations at each hour (HJ 663)
+``city_daily``      daily statistics per city
+``city_year``       period statistics per city
+``city_comp``       annual compliance per city
+``ranking``         comprehensive indices and rank of the cities (城市环境空气质量排名技术规定)
+==================  ===========================================================================
+
+No computation is re-implemented here: the module only names inputs and chains the builders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from qingshan.backends import Backend
+from qingshan.engine import aqi, compliance, ranking, statistics
+
+__all__ = ["STEPS", "assessment_steps", "run_assessment"]
+
+STEPS = ("valid", "hourly_aqi", "daily", "daily_rounded", "daily_aqi", "station_year",
+         "station_comp", "city_hourly", "city_daily", "city_year", "city_comp", "ranking")
+
+
+def assessment_steps(hourly: str, members: str, period_start: date, kind: str = "year",
+                     version: str | None = None, code_col: str = "code",
+                     weights: dict[str, float] | None = None) -> list[tuple[str, str]]:
+    """The (name, SQL) steps of the assessment, in order.
+
+    Parameters
+    ----------
+    hourly : str
+        Named input: ``code_col, time, so2, no2, co, o3, pm10, pm25`` (hour-ending stamps).
+    members : str
+        Named input ``city_code, station_code``: the evaluation stations of each city.
+    period_start : datetime.date
+        A day of the period; picks the HJ 633 version and GB 3095 limits by date.
+    kind : {"month", "quarter", "year"}
+        Period of the statistics.
+    version : str, optional
+        HJ 633 version ("2012" / "2026"); default by date (``qingshan.standards.versions``).
+    weights : dict, optional
+        Weights of the weighted comprehensive index (province ``composite_weights``).
+    """
+    from qingshan.standards.versions import SWITCH_2026
+
+    ver = version or ("2026" if period_start >= SWITCH_2026 else "2012")
+    limits = compliance.limits_for(period_start)
+    return [
+        ("valid", statistics.valid_hourly_sql(hourly, code_col)),
+        ("hourly_aqi", aqi.hourly_aqi_sql("valid", ver)),
+        ("daily", statistics.daily_stats_sql("valid")),
+        ("daily_rounded", statistics.daily_rounded_sql("daily")),
+        ("daily_aqi", aqi.daily_aqi_sql("daily_rounded", ver)),
+        ("station_year", statistics.period_stats_sql("daily", kind)),
+        ("station_comp", compliance.annual_compliance_sql("station_year", limits)),
+        ("city_hourly", statistics.aggregate_hourly_sql("valid", members)),
+        ("city_daily", statistics.daily_stats_sql("city_hourly")),
+        ("city_year", statistics.period_stats_sql("city_daily", kind)),
+        ("city_comp", compliance.annual_compliance_sql("city_year", limits)),
+        ("ranking", ranking.rank_sql(f"({ranking.index_sql('city_year', weights=weights)})",
+                                     "composite_index")),
+    ]
+
+
+def run_assessment(backend: Backend, hourly: str, members: str, period_start: date,
+                   kind: str = "year", version: str | None = None, code_col: str = "code",
+                   weights: dict[str, float] | None = None,
+                   on_step: Callable[[str], None] | None = None) -> list[str]:
+    """Run every step on ``backend``, keeping each result under its step name.
+
+    Returns the step names (query them with ``backend.sql("SELECT … FROM ranking")``).
+    ``on_step`` is called with each name after the step finished (timing, progress).
+    """
+    names = []
+    for name, sql in assessment_steps(hourly, members, period_start, kind, version, code_col,
+                                      weights):
+        backend.materialize(name, sql)
+        names.append(name)
+        if on_step:
+            on_step(name)
+    return names
