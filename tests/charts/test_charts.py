@@ -176,3 +176,23 @@ def test_system_cjk_font_covers_chart_text():
     cover = subprocess.run(["fc-list", f":charset={' '.join(f'{ord(c):x}' for c in chars)}",
                             "family"], capture_output=True, text=True).stdout
     assert re.search(r"Noto Sans CJK SC|WenQuanYi Zen Hei", cover)
+
+
+def test_calendar_legend_no_data_only_when_missing():
+    full = _daily(pd.date_range("2019-02-01", "2019-02-28"), [40] * 28)
+    texts = _svg_texts(render_svg(calendar(full, 2019, 2, lang="zh")))
+    assert "优" in texts and "无数据" not in texts
+    part = _daily(["2019-02-01"], [40])
+    assert "无数据" in _svg_texts(render_svg(calendar(part, 2019, 2, lang="zh")))
+
+
+def test_city_map_uses_geojson_names_in_language():
+    gj = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "370100", "name_zh": "济南市",
+                                           "name_en": "Jinan"},
+         "geometry": SQUARE_GJ["features"][0]["geometry"]}]}
+    vals = pd.DataFrame({"code": ["370100"], "value": [4.5], "label": ["4.50"]})
+    assert city_map(gj, vals, "composite_index", lang="en").table["City"].tolist() == ["Jinan"]
+    assert city_map(gj, vals, "composite_index", lang="zh").table["城市"].tolist() == ["济南市"]
+    named = vals.assign(name=["济南"])
+    assert "济南" in _svg_texts(render_svg(city_map(gj, named, "composite_index", lang="zh")))

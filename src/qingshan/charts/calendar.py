@@ -90,8 +90,11 @@ def calendar(
     frame = calendar_layout(daily_df, year, month, lang)
     present = frame.dropna(subset=["aqi"]).sort_values("aqi")
     pairs = present.drop_duplicates("category")[["category", "colour"]]
-    domain = pairs["category"].tolist() + [t("no_data", lang)]
-    colours = pairs["colour"].tolist() + [_NO_DATA_COLOUR]
+    domain = pairs["category"].tolist()
+    colours = pairs["colour"].tolist()
+    if len(present) < len(frame):  # "no data" appears in the legend only when a day lacks data
+        domain.append(t("no_data", lang))
+        colours.append(_NO_DATA_COLOUR)
     base = alt.Chart().encode(
         x=alt.X("weekday:O", sort=WEEKDAYS[lang], title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, domain=False, ticks=False)),

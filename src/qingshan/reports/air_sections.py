@@ -66,17 +66,11 @@ def _fmt(v: object, decimals: int) -> str:
 
 
 def limits_module(row: pd.Series) -> dict:
-    """GB 3095 limits for the period of an assess row (by the period's first day)."""
-    start = pd.Timestamp(row.get("start", None) or row.get("period_start", None) or "NaT")
-    if pd.isna(start):
-        start = pd.Timestamp(_period_start(str(row["period"])))
-    return {"limits": limits_for(start.date()), "standard": standard_for(start.date())}
-
-
-def _period_start(text: str):
+    """GB 3095 limits (and their name) in force on the first day of the row's period."""
     from qingshan.reports.labels import parse_period
 
-    return parse_period(text).start
+    start = parse_period(str(row["period"])).start
+    return {"limits": limits_for(start), "standard": standard_for(start)}
 
 
 def pm25_limits(std: dict) -> tuple[float, float]:
