@@ -271,3 +271,32 @@ def test_real_hourly_aqi_reproduces_published(real_store):
         WHERE a.published_aqi IS NOT NULL AND t.aqi IS NOT NULL""").fetchall()[0]
     real_store.unregister("h_test")
     assert n > 50_000 and same >= 0.999
+
+
+def test_yoy_across_2026_switch_uses_current_denominators(mini_province):
+    from datetime import timedelta
+
+    from qingshan.store import connect
+    from qingshan.store.province import sync_province
+
+    con = connect(":memory:")
+    con.execute("INSERT INTO station (code, name, raw_name, publication_city, prefecture, "
+                "province, is_control, is_stopped, batch_id) VALUES "
+                "('C1', 'c', 'c', '丙', '丙', '测试省', false, false, 0)")
+    sync_province(con, mini_province)
+    rows = [("C1", datetime(y, 3, 1) + timedelta(hours=h + 1), 10, 35, 1.2, 120, 90, 50)
+            for y in (2025, 2026) for h in range(31 * 24)]
+    con.executemany("INSERT INTO air_hourly (station_code, time, so2, no2, co, o3, pm10, pm25, "
+                    "batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
+    df = assess(con, "2026-03", "city", mini_province).set_index("code")
+    c = df.loc["370300"]
+    # 2026 denominators (ranking_rule.DENOMINATORS_2026, transition Grade II): PM2.5 30, PM10 60
+    # I = 50/30 1.666667 + 90/60 1.5 + 10/60 0.166667 + 35/40 0.875 + 1.2/4 0.3 + 120/160 0.75
+    #   = 5.258333 -> 5.26; March 2025 (same values) with the same denominators -> 5.26 -> 0.0 %
+    # (with its own 2012 denominators it would be 4.81 and the change +9.4 %)
+    assert c.composite_index == 5.26 and c.composite_index_yoy_pct == 0.0
+    # HJ 633-2026 daily AQI: PM2.5 50 -> 50 + 15/25·50 = 80 (2012: 69); still a good day
+    d = daily_aqi(con, "city", "370300", date(2026, 3, 1), date(2026, 3, 1), mini_province)
+    assert d.aqi.tolist() == [80] and c.good_day_ratio == 100.0
+    assert c.standard.startswith("GB 3095-2026 (transition)")
+    con.close()

@@ -13,7 +13,10 @@ slightly). The **province** of :func:`assess` is the mean of its cities' period 
 the province series of :func:`daily_aqi` / :func:`hourly_aqi` is the mean of its city series.
 
 Versions by date: GB 3095-2012/HJ 663-2013/HJ 633-2012 before 2026-03-01, the 2026 family after.
-A period spanning 2026-03-01 is refused (assess its months separately). Every result names the
+A period spanning 2026-03-01 is refused (assess its months separately). Year-on-year changes
+compare with the same period of last year only when last year's statistics are valid, and last
+year's comprehensive index is computed with this period's denominators (comparable across the
+2026 switch); last year's AQI days use last year's HJ 633 version, as published then. Every result names the
 standards it used (column ``standard``). HJ 663-2026's new rules (three-year moving average,
 exceptional events) are not implemented: 2026 periods use the HJ 663-2013 statistics.
 """
@@ -217,9 +220,12 @@ def _names(level: str, prov: ProvinceConfig) -> str:
     return f"(SELECT '{prov.code}' AS code, '{zh}' AS name_zh, '{en}' AS name_en)"
 
 
-def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig) -> str:
+def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
+                index_day: date | None = None) -> str:
+    """``index_day``: the day whose ranking denominators are used (default: the period's own;
+    the previous year of a YoY comparison uses the current period's, so both are comparable)."""
     rows = _period_rows(put, con, level, per.start, per.end, per.kind, prov)
-    version = family_for(per.start)
+    version = family_for(index_day or per.start)
     den = rr.DENOMINATORS_2012 if version == "2012" else rr.DENOMINATORS_2026
     idx = put("idx", index_sql(rows, den, prov.composite_weights))
     annual = per.kind == "year"
@@ -280,7 +286,7 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
             f"SELECT count(*) FROM air_hourly WHERE time > {_ts(prev.start)} "
             f"AND time <= {_ts(prev.end + timedelta(days=1))}").fetchall()[0][0] > 0
         if has_prev:
-            old = _assess_one(put, con, level, prev, prov)
+            old = _assess_one(put, con, level, prev, prov, index_day=per.start)
         else:
             old = put("noprev", f"SELECT code, CAST(NULL AS DOUBLE) AS composite_index, "
                                 f"CAST(NULL AS DOUBLE) AS pm25, "
