@@ -54,10 +54,12 @@ def test_spark_equals_duckdb(spark, aqi_duck):
     df = _frame()
     spark.register("aqi_rows", df)
     aqi_duck.register("aqi_rows", df)
+    # two queries cover every SQL construct (Spark planning of these wide CASE expressions
+    # costs tens of seconds each on a busy 2-core machine): hourly 2012 with the SO2 > 800
+    # substitution and no input rounding; daily 2026 with BROUND input rounding, the fixed
+    # O3-8h > 800 value and the §5.3.1 NA rule.
     queries = {
         "hourly 2012": hourly_aqi_sql("aqi_rows", "2012", so2_24h=True),
-        "hourly 2026": hourly_aqi_sql("aqi_rows", "2026"),
-        "daily 2012": daily_aqi_sql("aqi_rows", "2012"),
         "daily 2026": daily_aqi_sql("aqi_rows", "2026"),
     }
     try:
