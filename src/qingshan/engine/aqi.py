@@ -109,7 +109,7 @@ def beyond_range_sql(expr: str, pollutant_table) -> str:
     return f"COALESCE(({expr}) > {_num(tuple(pollutant_table)[-1][1])}, FALSE)"
 
 
-def _input(col: str, base: str, version: str, round_inputs: bool, plausible: bool) -> str:
+def _input(col: str, base: str, round_inputs: bool, plausible: bool) -> str:
     """Validated and (optionally) GB/T 8170-rounded input expression for column ``col``.
 
     ``base`` is the pollutant (so2 … pm25) giving the plausible maximum and the 2026 decimals
@@ -159,6 +159,7 @@ def _assemble(source: str, std: ModuleType, items: list[tuple[str, str, str | No
     primary = ("CASE WHEN aqi > {t} THEN CONCAT_WS(',', ".format(t=std.PRIMARY_POLLUTANT_AQI)
                + ", ".join(f"CASE WHEN {c} = aqi THEN '{n}' END" for c, n in zip(iaqi_cols, names))
                + ") END")
+
     def by_level(field: str) -> str:
         whens = []
         for lv in std.LEVELS:
@@ -235,7 +236,7 @@ def hourly_aqi_sql(source: str, version: str = "2012", mode: str = "cnemc", *,
     bp = std.BREAKPOINTS
 
     def inp(col: str, base: str | None = None) -> str:
-        return _input(col, base or col.split("_")[0], std.VERSION, rnd, plausible)
+        return _input(col, base or col.split("_")[0], rnd, plausible)
 
     sub = None
     if so2_24h and std.VERSION == "2012":
@@ -291,7 +292,7 @@ def daily_aqi_sql(source: str, version: str, *, round_inputs: bool | None = None
     bp = std.BREAKPOINTS
 
     def inp(col: str, base: str) -> str:
-        return _input(col, base, std.VERSION, rnd, plausible)
+        return _input(col, base, rnd, plausible)
 
     items: list[tuple[str, str, str | None]] = []
     for name in ("so2", "no2", "co"):
