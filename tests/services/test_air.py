@@ -300,3 +300,14 @@ def test_yoy_across_2026_switch_uses_current_denominators(mini_province):
     assert d.aqi.tolist() == [80] and c.good_day_ratio == 100.0
     assert c.standard.startswith("GB 3095-2026 (transition)")
     con.close()
+
+
+def test_compliance_rates(mini_store, mini_province):
+    from qingshan.services.air import compliance_rates
+
+    df = compliance_rates(mini_store, "2019-02", "city", mini_province).set_index("code")
+    # A: PM2.5 50 <= 75 every day -> 28/28 = 100.0 %; B: CO 4 <= 4 -> 100.0 %;
+    # A's O3 1-h max 120 <= 200 -> 100.0 %
+    assert df.loc["370100", "pm25_rate"] == 100.0 and df.loc["370100", "pm25_days"] == 28
+    assert df.loc["370200", "co_rate"] == 100.0 and df.loc["370100", "o3_1h_max_rate"] == 100.0
+    assert (df.period == "2019-02").all()

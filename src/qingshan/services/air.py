@@ -34,14 +34,17 @@ import pandas as pd
 from qingshan.config import ProvinceConfig, get_settings, load_province
 from qingshan.engine import statistics as st
 from qingshan.engine.aqi import daily_aqi_sql, hourly_aqi_sql
-from qingshan.engine.compliance import annual_compliance_sql, limits_for, standard_for, who_level_sql
+from qingshan.engine.compliance import (
+    annual_compliance_sql, compliance_rate_sql, daily_compliance_sql, limits_for, standard_for,
+    who_level_sql,
+)
 from qingshan.engine.ranking import change_pct_sql, change_pp_sql, index_sql, rank_sql
 from qingshan.engine.rounding import gbt8170_sql
 from qingshan.standards import ranking_rule as rr
 from qingshan.standards.versions import SWITCH_2026, family_for
 
 __all__ = ["Period", "parse_period", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
-           "monthly_series", "standard_label", "LEVELS"]
+           "monthly_series", "compliance_rates", "standard_label", "LEVELS"]
 
 LEVELS = ("station", "city", "province")
 _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
@@ -405,3 +408,24 @@ FROM {idx} WHERE code = '{code.replace("'", "''")}'
   AND (aqi_days > 0 OR pm25_days > 0 OR o3_8h_days > 0)
 ORDER BY month""").df())
     return pd.concat(frames, ignore_index=True)
+
+
+def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
+                     province: ProvinceConfig | None = None) -> pd.DataFrame:
+    """Daily compliance rates (达标率, HJ 663 [M]) per unit and pollutant for a period.
+
+    D = days with the daily statistic ≤ the GB 3095 Grade II limit of the same averaging time /
+    valid days × 100 % (1 decimal). Columns: ``code, period, standard`` and for each of so2, no2,
+    co, pm10, pm25, o3_8h_max, o3_1h_max: ``<stat>_ok_days``, ``<stat>_days``, ``<stat>_rate``.
+    Province level is the province series (mean of its cities' hourly series).
+    """
+    per = parse_period(period)
+    prov = _province(province)
+    with _views(con) as put:
+        daily, _ = _daily(put, con, level, per.start, per.end, None, prov)
+        ok = put("ok", daily_compliance_sql(f"({st.daily_rounded_sql(daily)})",
+                                            limits_for(per.start)))
+        df = con.sql(f"SELECT * FROM ({compliance_rate_sql(ok)}) r ORDER BY code").df()
+    df.insert(1, "period", per.label)
+    df.insert(2, "standard", standard_label(per.start))
+    return df
