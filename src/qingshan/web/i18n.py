@@ -51,6 +51,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "who": ("WHO准则值", "WHO guideline"),
     "compliant": ("是否达标", "Compliant"),
     "compliance": ("达标情况", "Compliance"),
+    "who_level": ("WHO级别", "WHO level"),
+    "compliance_note": ("达标判定与WHO级别仅针对有效的全年统计(GB 3095-2012表4、HJ 663);"
+                        "“—”表示该年统计量无效或尚未完整。",
+                        "Compliance and WHO level are judged on valid annual statistics only "
+                        "(GB 3095-2012 Table 4, HJ 663); “—” means the year is not valid or "
+                        "not complete."),
     "yes": ("达标", "yes"), "no": ("超标", "no"),
     "exceed_pollutants": ("超标污染物", "Exceeding pollutants"),
     "province_summary": ("全省汇总", "Province summary"),

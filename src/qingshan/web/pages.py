@@ -31,6 +31,7 @@ INDICATORS = {"composite_index": ("period", "composite_index", 2),
               "aqi_hour": ("hour", "aqi", 0),
               "aqi_day": ("day", "aqi", 0)}
 _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
+_LABEL = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
 
 
 _RESULTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
@@ -137,6 +138,24 @@ def overview(request: Request, period: str | None = None,
                 ranking=ranking.to_dict(orient="records"))
 
 
+def _compliance(row: dict, year: int, lang: str) -> list[dict]:
+    """Rows of the compliance table: the assessed statistic, its reference lines, and the
+    service's verdict (``compliant``/``exceed_pollutants``: annual, valid years only — None
+    otherwise) and WHO level (``who_level_<pollutant>``)."""
+    verdict = row.get("compliant")
+    verdict = None if verdict is None or pd.isna(verdict) else bool(verdict)
+    exceed = {x.strip().upper() for x in str(row.get("exceed_pollutants") or "").split(",")}
+    out = []
+    for stat in _STATS:
+        pol = STAT_AVERAGING[stat][0]
+        lines = list(reference_lines(stat, year, lang).values())
+        ok = None if verdict is None else _LABEL[pol] not in exceed
+        out.append({"stat": stat, "value": row.get(stat), "limit": lines[0] if lines else None,
+                    "who": lines[1] if len(lines) > 1 else None, "ok": ok,
+                    "who_level": row.get(f"who_level_{pol}")})
+    return out
+
+
 @router.get("/city/{code}", response_class=HTMLResponse)
 def city_page(request: Request, code: str, year: int | None = None) -> HTMLResponse:
     lang = request_lang(request)
@@ -172,12 +191,7 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
     breakdown = [{"pollutant": k, "days": int(v), "share": 100.0 * v / len(daily)}
                  for k, v in breakdown.items()] if len(daily) else []
     row = yearly[yearly.code == code].iloc[0].to_dict() if (yearly.code == code).any() else {}
-    compliance = []
-    for stat in _STATS:
-        lines = reference_lines(stat, y, lang)
-        compliance.append({"stat": stat, "value": row.get(stat),
-                           "limit": next(iter(lines.values()), None),
-                           "who": list(lines.values())[1] if len(lines) > 1 else None})
+    compliance = _compliance(row, y, lang)
     return page(request, "city.html", city=city, year=y,
                 years=list(range(last.year, first.year - 1, -1)),
                 name=city["name_zh"] if lang == "zh" else city["name_en"],

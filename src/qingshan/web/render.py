@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from qingshan.web.i18n import request_lang, translator
 
-__all__ = ["page", "chart_svg", "fmt", "pollutant_name"]
+__all__ = ["page", "chart_svg", "fmt", "num", "pollutant_name"]
 
 log = logging.getLogger("qingshan.web")
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -31,14 +31,29 @@ _POLL_NAMES = {"pm25": "PM₂.₅", "pm2.5": "PM₂.₅", "pm10": "PM₁₀", "s
 
 def fmt(v: Any) -> str:
     """A table cell: None/NaN as an em dash, floats with up to 3 significant decimals."""
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
-        return "—"
+    try:
+        if v is None or pd.isna(v):
+            return "—"
+    except (TypeError, ValueError):
+        pass
     if isinstance(v, (datetime, pd.Timestamp)):
         return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
     if isinstance(v, date):
         return v.isoformat()
     if isinstance(v, float):
         return f"{v:.3f}".rstrip("0").rstrip(".") if abs(v) < 100 else f"{v:.0f}"
+    return str(v)
+
+
+def num(v: Any, nd: int = 0) -> str:
+    """A figure with ``nd`` decimals; missing (None, NaN, NA) as an em dash."""
+    try:
+        if v is None or pd.isna(v):
+            return "—"
+    except (TypeError, ValueError):
+        return str(v)
+    if isinstance(v, (int, float)) or hasattr(v, "__float__"):
+        return f"{float(v):.{nd}f}"
     return str(v)
 
 
@@ -87,7 +102,7 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
     params["lang"] = other
     prov = request.app.state.province
     html = _ENV.get_template(template).render(
-        request=request, lang=lang, t=translator(lang), url=url, fmt=fmt,
+        request=request, lang=lang, t=translator(lang), url=url, fmt=fmt, fnum=num,
         pollutant_name=pollutant_name,
         switch_url=f"{request.url.path}?{urlencode(params)}",
         province_name=prov.name_zh if lang == "zh" else prov.name_en, **ctx)
