@@ -277,8 +277,12 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     -------
     pandas.DataFrame
         One row per unit: code, names, period, standard, statistics (GB/T 8170-rounded),
-        valid-day counts, AQI day statistics, indices, rank (ties shared; NULL at province level), compliance (annual only, Grade II), WHO levels
-        (annual only, valid statistics only), YoY changes (NULL without last year's data).
+        valid-day counts, AQI day statistics (province: means of the cities' counts, 1
+        decimal), indices, rank (ties shared; NULL at province level), compliance (annual only, Grade II), WHO levels
+        (annual only, valid statistics only), YoY changes (NULL without last year's data),
+        ``valid`` (all six statistics meet the GB 3095 Table 4 minimum; invalid units are still
+        ranked). Stations: ``name_zh`` = station name, ``name_en`` = station code (the station
+        list has no English names). Cities/province: every configured unit has a row.
     """
     per = parse_period(period)
     prov = _province(province)
