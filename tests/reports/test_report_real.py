@@ -24,7 +24,7 @@ def march(real_store):
             for lvl in ("city", "province")}
 
 
-def test_html_march_2019(real_march_zh, march):
+def test_html_march_2019(real_march_zh, march, real_store):
     html = render_html(real_march_zh)
     parsed = html_tables(html)
     assert parsed.external == []
@@ -42,6 +42,14 @@ def test_html_march_2019(real_march_zh, march):
     assert f"综合指数为 {prov.composite_index:.2f}" in html
     # no 2018 data in the store: the summary says so instead of showing empty changes
     assert "库中无2018年3月数据" in html
+    # stations included: each city's evaluation stations as the store maps them
+    from qingshan.store.province import evaluation_stations
+
+    st = table_dict(parsed.tables["table-stations"], "城市")
+    for r in march["city"].itertuples():
+        codes = evaluation_stations(real_store, r.code)
+        row = st[r.name_zh.removesuffix("市")]
+        assert row["评价点位数"] == str(len(codes)) and row["点位编码"].split() == codes
     # the best city for the composite index is the service's rank 1
     best = march["city"].sort_values("rank").iloc[0]
     rank = parsed.tables["table-rank_composite_index"]

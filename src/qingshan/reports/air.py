@@ -80,6 +80,12 @@ def _load_geo(prov: ProvinceConfig):
     return load_geo(prov)
 
 
+def _stations(con, cities: pd.DataFrame) -> dict[str, list[str]]:
+    from qingshan.store.province import evaluation_stations
+
+    return {c: evaluation_stations(con, c) for c in cities["code"].astype(str)}
+
+
 def _calendar_target(prov: ProvinceConfig, city: str | None, lang: str) -> tuple[str, str, str]:
     if city is None:
         return "province", prov.code, prov.name_zh if lang == "zh" else prov.name_en
@@ -147,7 +153,9 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
                                   charts=_charts(con, svc, p, prov, cities, city, lang, std)))
     sections.append(ReportSection("methods", tr("sec_methods", lang),
                                   paragraphs=sec.method_paragraphs(row, cities, p, prov, lang),
-                                  tables=[sec.validity_table(cities, prov, lang)]))
+                                  tables=[sec.validity_table(cities, prov, lang),
+                                          sec.stations_table(cities, _stations(con, cities),
+                                                             prov, lang)]))
     values = {"province": row.to_dict(), "last_year": None if last_row is None
               else last_row.to_dict()}
     return ReportData(

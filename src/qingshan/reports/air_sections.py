@@ -17,7 +17,7 @@ from qingshan.standards import who_2021
 __all__ = [
     "best_worst_tables", "cities_table", "compliance_paragraphs", "compliance_table",
     "limits_module", "method_paragraphs", "pm25_limits", "pollutant_name", "rank_label",
-    "summary_paragraphs", "summary_table", "trend_limits", "validity_table",
+    "stations_table", "summary_paragraphs", "summary_table", "trend_limits", "validity_table",
 ]
 
 _POL_NAMES = {"pm25": "PM₂.₅", "pm10": "PM₁₀", "so2": "SO₂", "no2": "NO₂", "co": "CO",
@@ -311,17 +311,27 @@ def cities_table(cities: pd.DataFrame, prov: ProvinceConfig, lang: str):
 
 
 # ---------------------------------------------------------------- method notes
+def stations_table(cities: pd.DataFrame, stations: dict[str, list[str]], prov: ProvinceConfig,
+                   lang: str):
+    """Evaluation stations of each city (``store.province.evaluation_stations``)."""
+    from qingshan.reports.model import ReportTable
+
+    codes = cities["code"].astype(str)
+    df = pd.DataFrame({
+        tr("city", lang): _names(cities, prov, lang),
+        tr("stations", lang): [len(stations.get(c, [])) for c in codes],
+        tr("station_codes", lang): [" ".join(stations.get(c, [])) for c in codes],
+    })
+    return ReportTable("stations", tr("stations_title", lang), df, {tr("stations", lang): 0},
+                       tr("stations_note", lang))
+
+
 def validity_table(cities: pd.DataFrame, prov: ProvinceConfig, lang: str):
-    """Valid daily values per pollutant and city, days in the period, stations used."""
+    """Valid daily values per pollutant and city, and the days in the period."""
     from qingshan.reports.model import ReportTable
 
     data = {tr("city", lang): _names(cities, prov, lang)}
     decimals = {}
-    for c in ("n_stations", "stations"):
-        if c in cities.columns:
-            data[tr("stations", lang)] = pd.to_numeric(cities[c], errors="coerce")
-            decimals[tr("stations", lang)] = 0
-            break
     if "days" in cities.columns:
         head = tr("period_days", lang)
         data[head] = pd.to_numeric(cities["days"], errors="coerce")

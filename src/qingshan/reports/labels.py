@@ -117,6 +117,11 @@ _TEXT: dict[str, tuple[str, str]] = {
                     "Ranked by composite index, lowest first (1 = best); equal values share a "
                     "rank. Primary pollutant: the one with the largest single-item index."),
     "period_days": ("本期天数", "Days in period"),
+    "station_codes": ("点位编码", "Station codes"),
+    "stations_title": ("参与评价的点位", "Stations included"),
+    "stations_note": ("评价点位：各城市国控城市点位（不含对照点），按省级配置文件确定。",
+                      "Evaluation stations: each city's national-control urban stations "
+                      "(control stations excluded), as set in the province configuration."),
     "validity_title": ("有效数据统计", "Valid data"),
     "validity_note": (
         "有效天数：满足 GB 3095 表 4 与 HJ 663 数据有效性规定的日值（O₃ 为日最大 8 小时平均）个数；"
