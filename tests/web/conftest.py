@@ -86,3 +86,13 @@ def page(browser, server):
 def shot(pg, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def web_client():
+    """The whole app (pages + API) in process."""
+    from fastapi.testclient import TestClient
+
+    from qingshan.api import create_app
+    with TestClient(create_app(built_store(), "shandong"), raise_server_exceptions=False) as c:
+        yield c

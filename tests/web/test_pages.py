@@ -1,0 +1,71 @@
+"""Pages in process: errors as HTML pages (never 5xx), no JavaScript, a table behind every
+chart, the language cookie, the served geometry, the ``serve`` command."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from qingshan.cli import app as cli_app
+
+
+@pytest.mark.parametrize("url,status", [
+    ("/city/379999", 404),
+    ("/station/NOPE", 404),
+    ("/?period=2999-01", 422),
+    ("/?period=2019-13", 422),
+    ("/?period=2026", 422),
+    ("/?indicator=nonsense", 422),
+    ("/city/370100?year=abc", 422),
+    ("/station/1299A?day=2019-02-30", 422),
+    ("/station/1299A?days=99", 422),
+    ("/data?offset=x", 422),
+    ("/no/such/page", 404),
+])
+def test_bad_page_requests_are_html_errors(web_client, url, status):
+    r = web_client.get(url + ("&" if "?" in url else "?") + "lang=en")
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("text/html")
+    assert 'id="error-message"' in r.text and f"<h1>{status}" in r.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("url", ["/?period=2019-02", "/?period=2019-Q1&indicator=pm25",
+                                 "/?indicator=aqi_hour", "/?indicator=aqi_day",
+                                 "/city/370200", "/station/1299A", "/data"])
+def test_pages_need_no_javascript_and_show_tables(web_client, url):
+    r = web_client.get(url)
+    assert r.status_code == 200, r.text[:500]
+    assert "<script" not in r.text.lower()
+    figures = r.text.count('<figure class="chart"')
+    # every chart is followed by its data table (map: the map-data table)
+    assert r.text.count("<table") >= figures
+    for fig in re.finditer(r'<figure class="chart" id="([^"]+)"', r.text):
+        rest = r.text[fig.end():]
+        assert "<table" in rest.split("<figure", 1)[0], fig.group(1)
+
+
+def test_language_cookie(web_client):
+    r = web_client.get("/data?lang=en")
+    assert r.cookies.get("lang") == "en" or "lang=en" in r.headers.get("set-cookie", "")
+    web_client.cookies.set("lang", "en")
+    assert "<h1>Data</h1>" in web_client.get("/data").text
+    web_client.cookies.set("lang", "zh")
+    assert "<h1>数据管理</h1>" in web_client.get("/data").text
+    web_client.cookies.clear()
+
+
+def test_geometry_and_static_files_are_served(web_client):
+    r = web_client.get("/geo/province.geo.json")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
+    assert len(r.json()["features"]) == 16
+    assert web_client.get("/static/style.css").status_code == 200
+    assert web_client.get("/favicon.ico").status_code == 200
+
+
+def test_serve_command_is_registered():
+    r = CliRunner().invoke(cli_app, ["serve", "--help"])
+    assert r.exit_code == 0
+    assert "--port" in r.output and "qingshan serve" in r.output
