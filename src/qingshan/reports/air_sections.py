@@ -114,7 +114,7 @@ def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Perio
         change = _num(row.get(col)) if col else None
         recs.append({
             tr("indicator", lang): ind.label(lang, unit=False),
-            tr("unit", lang): ind.unit,
+            tr("unit", lang): ind.unit_for(lang),
             f"{tr('this_period', lang)} {p.label(lang)}": _num(row.get(k)),
             f"{tr('last_year', lang)} {prev.label(lang)}": None if last is None else _num(last.get(k)),
             tr("change", lang): change,

@@ -23,11 +23,17 @@ class Indicator:
     en: str
     unit: str
     decimals: int
+    unit_en: str | None = None
+
+    def unit_for(self, lang: str) -> str:
+        """The unit in ``lang`` (units other than day counts are the same in both)."""
+        return self.unit_en if lang == "en" and self.unit_en is not None else self.unit
 
     def label(self, lang: str, unit: bool = True) -> str:
         name = self.zh if lang == "zh" else self.en
-        if unit and self.unit:
-            return f"{name}（{self.unit}）" if lang == "zh" else f"{name} ({self.unit})"
+        u = self.unit_for(lang)
+        if unit and u:
+            return f"{name}（{u}）" if lang == "zh" else f"{name} ({u})"
         return name
 
 
@@ -44,8 +50,8 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("o3_8h_p90", "O₃ 日最大8小时第90百分位", "O₃ 90th pct. of daily max 8-h", "µg/m³", 0),
     Indicator("composite_index", "综合指数", "Composite index", "", 2),
     Indicator("good_day_ratio", "优良天数比例", "Good-day ratio", "%", 1),
-    Indicator("good_days", "优良天数", "Good days", "天", 1),
-    Indicator("heavy_days", "重度及以上污染天数", "Heavy-pollution days", "天", 1),
+    Indicator("good_days", "优良天数", "Good days", "天", 1, "days"),
+    Indicator("heavy_days", "重度及以上污染天数", "Heavy-pollution days", "天", 1, "days"),
 )}
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -81,7 +87,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "who_level": ("达到的 WHO 水平", "WHO level reached"),
     "improvement": ("综合指数改善幅度", "Composite index improvement"),
     "ties": ("并列", "tie"),
-    "generated": ("生成时间", "Generated"),
+    "generated": ("生成时间：", "Generated: "),
     "page": ("第 {n} 页", "Page {n}"),
     "no_data": ("无数据", "no data"),
     "yoy_pct": ("同比（%）", "YoY (%)"),
