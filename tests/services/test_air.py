@@ -311,3 +311,31 @@ def test_compliance_rates(mini_store, mini_province):
     assert df.loc["370100", "pm25_rate"] == 100.0 and df.loc["370100", "pm25_days"] == 28
     assert df.loc["370200", "co_rate"] == 100.0 and df.loc["370100", "o3_1h_max_rate"] == 100.0
     assert (df.period == "2019-02").all()
+
+
+def test_city_method_station_daily(mini_province):
+    from datetime import timedelta
+
+    from qingshan.store import connect
+    from qingshan.store.province import sync_province
+
+    con = connect(":memory:")
+    con.execute("INSERT INTO station (code, name, raw_name, publication_city, prefecture, "
+                "province, is_control, is_stopped, batch_id) VALUES "
+                "('A1', 'a1', 'a1', '甲', '甲', '测试省', false, false, 0), "
+                "('A2', 'a2', 'a2', '甲', '甲', '测试省', false, false, 0)")
+    sync_province(con, mini_province)
+    t0 = datetime(2019, 2, 1)
+    rows = [("A1", t0 + timedelta(hours=h), 40) for h in range(1, 25)]
+    rows += [("A2", t0 + timedelta(hours=h), 60) for h in range(1, 13)]
+    con.executemany("INSERT INTO air_hourly (station_code, time, pm25, batch_id) "
+                    "VALUES (?, ?, ?, 0)", rows)
+    d1 = date(2019, 2, 1)
+    # city hourly series: 50 for stamps 01..12 (both stations), 40 for 13..24 -> daily 45
+    h = daily_aqi(con, "city", "370100", d1, d1, mini_province)
+    # station daily means: A1 40 (24 h, valid), A2 60 from 12 h -> invalid -> city = 40
+    s = daily_aqi(con, "city", "370100", d1, d1, mini_province, city_method="station_daily")
+    assert h.pm25.tolist() == [45.0] and s.pm25.tolist() == [40.0]
+    with pytest.raises(ValueError, match="city_method"):
+        daily_aqi(con, "city", "370100", d1, d1, mini_province, city_method="median")
+    con.close()

@@ -37,7 +37,8 @@ from qingshan.standards.plausible_ranges import MAX_PLAUSIBLE
 
 __all__ = [
     "valid_hourly_sql", "aggregate_hourly_sql", "daily_stats_sql", "period_stats_sql",
-    "day_counts_sql", "daily_rounded_sql", "moving_means_sql", "PERIOD_KINDS",
+    "day_counts_sql", "daily_rounded_sql", "moving_means_sql", "aggregate_daily_sql",
+    "PERIOD_KINDS", "DAILY_STATS",
 ]
 
 POLS = hj.POLLUTANTS
@@ -143,6 +144,23 @@ def daily_rounded_sql(daily: str) -> str:
         f"CASE WHEN {s}_valid THEN {gbt8170_sql(s, _DEC[s])} END AS {s}, {s}_valid"
         for s in DAILY_STATS)
     return f"SELECT code, date, {cols} FROM {daily}"
+
+
+def aggregate_daily_sql(daily: str, members: str, group_col: str = "city_code",
+                        member_col: str = "station_code") -> str:
+    """Alternative city rule: a city's daily statistic = mean of its stations' **valid** daily
+    statistics (valid when at least one station's is), instead of statistics of the city hourly
+    series (spec air-assessment §2.6 leaves the choice open [M]).
+
+    Output: ``code, date``, the seven daily statistics, ``<stat>_n`` (stations averaged) and
+    ``<stat>_valid``, i.e. the columns the period builders read.
+    """
+    cols = ",\n  ".join(
+        f"avg(CASE WHEN d.{s}_valid THEN d.{s} END) AS {s}, "
+        f"count(CASE WHEN d.{s}_valid THEN 1 END) AS {s}_n, "
+        f"count(CASE WHEN d.{s}_valid THEN 1 END) > 0 AS {s}_valid" for s in DAILY_STATS)
+    return (f"SELECT m.{group_col} AS code, d.date,\n  {cols}\nFROM {daily} d "
+            f"JOIN {members} m ON d.code = m.{member_col} GROUP BY m.{group_col}, d.date")
 
 
 def _min_days_sql(kind: str) -> str:

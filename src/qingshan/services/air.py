@@ -7,8 +7,9 @@ Series (HJ 663, spec air-assessment §2.6): a **station** uses its own hourly se
 hourly series is the mean of its valid evaluation stations (table ``city_station``) at each hour;
 every city statistic (daily means, 8-h O3, MDA8, period means, percentiles) is then computed from
 that city series, as CNEMC does for O3 — one rule for all pollutants, so a station missing a few
-hours never biases a daily mean (chosen over "mean of station daily means", which differs only
-slightly). The **province** of :func:`assess` is the mean of its cities' period results
+hours never biases a daily mean. The alternative "mean of the stations' valid daily statistics"
+is available as ``city_method="station_daily"``; on the 2019-H1 Shandong archive the two differ by
+at most 1.9 µg/m³ (mean 0.2) in monthly city PM2.5 and 6.8 µg/m³ (mean 1.0) in monthly O3 P90. The **province** of :func:`assess` is the mean of its cities' period results
 (concentrations, ratios and day counts, re-rounded), as provincial bulletins report "全省平均";
 the province series of :func:`daily_aqi` / :func:`hourly_aqi` is the mean of its city series.
 
@@ -44,9 +45,12 @@ from qingshan.standards import ranking_rule as rr
 from qingshan.standards.versions import SWITCH_2026, family_for
 
 __all__ = ["Period", "parse_period", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
-           "monthly_series", "compliance_rates", "standard_label", "LEVELS"]
+           "monthly_series", "compliance_rates", "standard_label", "LEVELS", "CITY_METHODS"]
 
 LEVELS = ("station", "city", "province")
+#: how city daily statistics are formed: from the city hourly series (default) or as the mean
+#: of the stations' valid daily statistics (engine.statistics.aggregate_daily_sql)
+CITY_METHODS = ("hourly", "station_daily")
 _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
 _DAYS = {"pm25": "pm25", "pm10": "pm10", "so2": "so2", "no2": "no2", "co": "co", "o3": "o3_8h"}
 
@@ -139,7 +143,7 @@ def _in(codes: list[str]) -> str:
 def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
             prov: ProvinceConfig) -> str:
     """Register the valid hourly series of ``level`` for stamps (start 00:00, end+1 00:00]."""
-    if level not in LEVELS:
+    if level not in LEVELS + ("station_eval",):
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     where = f"time > {_ts(start)} AND time <= {_ts(end + timedelta(days=1))}"
     if level == "station":
@@ -150,6 +154,8 @@ def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
         return put("hourly", st.valid_hourly_sql("air_hourly", where=where))
     where += " AND station_code IN (SELECT station_code FROM city_station)"
     valid = put("valid", st.valid_hourly_sql("air_hourly", where=where))
+    if level == "station_eval":  # the cities' evaluation stations, each on its own
+        return valid
     city = put("city", st.aggregate_hourly_sql(valid, "city_station"))
     if level == "province":
         members = f"(SELECT code AS city_code, '{prov.code}' AS pcode FROM city)"
@@ -157,6 +163,11 @@ def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
     if codes:
         return put("hourly_sel", f"SELECT * FROM {city} WHERE code IN {_in(codes)}")
     return city
+
+
+def _daily_stats(put, con, level, start, end, codes, prov) -> str:
+    hourly = _hourly(put, level, start, end, codes, prov)
+    return put("dstats", st.daily_stats_sql(hourly, _grid(put, con, start, end)))
 
 
 def _grid(put, con, start: date, end: date) -> str:
@@ -171,10 +182,18 @@ def _grid(put, con, start: date, end: date) -> str:
         con.unregister(tmp)
 
 
-def _daily(put, con, level, start, end, codes, prov) -> tuple[str, str]:
+def _daily(put, con, level, start, end, codes, prov,
+           city_method: str = "hourly") -> tuple[str, str]:
     """Register daily statistics and daily AQI; returns their view names."""
-    hourly = _hourly(put, level, start, end, codes, prov)
-    daily = put("daily", st.daily_stats_sql(hourly, _grid(put, con, start, end)))
+    if city_method not in CITY_METHODS:
+        raise ValueError(f"city_method must be one of {', '.join(CITY_METHODS)}")
+    if level == "city" and city_method == "station_daily":
+        members = "city_station" if not codes else (
+            f"(SELECT * FROM city_station WHERE city_code IN {_in(codes)})")
+        sd = _daily_stats(put, con, "station_eval", start, end, None, prov)
+        daily = put("daily", st.aggregate_daily_sql(sd, members))
+    else:
+        daily = _daily_stats(put, con, level, start, end, codes, prov)
     version = family_for(start)
     ind = ["so2", "no2", "co", "pm10", "pm25", "o3_8h_max"] + (
         ["o3_1h_max"] if version == "2012" else [])
@@ -193,10 +212,10 @@ _VALID = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
 
 
 def _period_rows(put, con, level: str, start: date, end: date, kind: str,
-                 prov: ProvinceConfig) -> str:
+                 prov: ProvinceConfig, city_method: str = "hourly") -> str:
     """Register period statistics + AQI day counts per unit (and per period of ``kind``)."""
     daily, aqi = _daily(put, con, "city" if level == "province" else level, start, end, None,
-                        prov)
+                        prov, city_method)
     stats = put("stats", st.period_stats_sql(daily, kind))
     days = put("days", st.day_counts_sql(aqi, kind))
     rows = put("rows", f"SELECT s.*, d.aqi_days, d.good_days, d.good_day_ratio, d.heavy_days, "
@@ -224,10 +243,10 @@ def _names(level: str, prov: ProvinceConfig) -> str:
 
 
 def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
-                index_day: date | None = None) -> str:
+                index_day: date | None = None, city_method: str = "hourly") -> str:
     """``index_day``: the day whose ranking denominators are used (default: the period's own;
     the previous year of a YoY comparison uses the current period's, so both are comparable)."""
-    rows = _period_rows(put, con, level, per.start, per.end, per.kind, prov)
+    rows = _period_rows(put, con, level, per.start, per.end, per.kind, prov, city_method)
     version = family_for(index_day or per.start)
     den = rr.DENOMINATORS_2012 if version == "2012" else rr.DENOMINATORS_2026
     idx = put("idx", index_sql(rows, den, prov.composite_weights))
@@ -260,7 +279,7 @@ FROM {join}
 
 
 def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
-           province: ProvinceConfig | None = None) -> pd.DataFrame:
+           province: ProvinceConfig | None = None, city_method: str = "hourly") -> pd.DataFrame:
     """Assessment of every station, city or the province for a year, quarter or month.
 
     Parameters
@@ -272,6 +291,9 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     level : {"station", "city", "province"}
     province : ProvinceConfig, optional
         Province config (names, ``composite_weights``); default: the configured one.
+    city_method : {"hourly", "station_daily"}
+        City daily statistics from the city hourly series (default) or as the mean of the
+        stations' valid daily statistics (see ``CITY_METHODS``).
 
     Returns
     -------
@@ -288,12 +310,13 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     prov = _province(province)
     prev = per.previous_year()
     with _views(con) as put:
-        cur = _assess_one(put, con, level, per, prov)
+        cur = _assess_one(put, con, level, per, prov, city_method=city_method)
         has_prev = con.sql(
             f"SELECT count(*) FROM air_hourly WHERE time > {_ts(prev.start)} "
             f"AND time <= {_ts(prev.end + timedelta(days=1))}").fetchall()[0][0] > 0
         if has_prev:
-            old = _assess_one(put, con, level, prev, prov, index_day=per.start)
+            old = _assess_one(put, con, level, prev, prov, index_day=per.start,
+                              city_method=city_method)
         else:
             old = put("noprev", f"SELECT code, CAST(NULL AS DOUBLE) AS composite_index, "
                                 f"CAST(NULL AS DOUBLE) AS pm25, "
@@ -315,9 +338,10 @@ FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
 
 
 def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
-                 province: ProvinceConfig | None = None, weighted: bool = False) -> pd.DataFrame:
+                 province: ProvinceConfig | None = None, weighted: bool = False,
+                 city_method: str = "hourly") -> pd.DataFrame:
     """Cities ranked by the comprehensive index (weighted: by ``composite_index_weighted``)."""
-    df = assess(con, period, "city", province)
+    df = assess(con, period, "city", province, city_method)
     if weighted:
         df["rank"] = df["composite_index_weighted"].rank(method="min").astype("Int64")
     return df.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
@@ -333,7 +357,8 @@ def _dates(start, end) -> tuple[date, date]:
 
 
 def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, start: date,
-              end: date, province: ProvinceConfig | None = None) -> pd.DataFrame:
+              end: date, province: ProvinceConfig | None = None,
+              city_method: str = "hourly") -> pd.DataFrame:
     """Daily AQI (HJ 633 日报) and daily statistics (HJ 663) of one unit or all units.
 
     Columns: ``code, date, aqi, primary_pollutant, level, category, category_en, colour, pm25,
@@ -343,7 +368,7 @@ def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, star
     s, e = _dates(start, end)
     prov = _province(province)
     with _views(con) as put:
-        _, aqi = _daily(put, con, level, s, e, [code] if code else None, prov)
+        _, aqi = _daily(put, con, level, s, e, [code] if code else None, prov, city_method)
         df = con.sql(f"""
 SELECT code, date, aqi, primary_pollutant, level, category, category_en, colour,
   pm25, pm10, so2, no2, co, o3_8h_max, o3_1h_max, aqi_valid AS valid,
@@ -387,7 +412,8 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
 
 
 def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
-                   province: ProvinceConfig | None = None) -> pd.DataFrame:
+                   province: ProvinceConfig | None = None,
+                   city_method: str = "hourly") -> pd.DataFrame:
     """Monthly statistics of one unit for a year (months without any data are left out).
 
     Columns: ``code, month`` (1–12), ``pm25, pm10, so2, no2, co_p95, o3_8h_p90,
@@ -400,7 +426,7 @@ def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: 
     frames = []
     with _views(con) as put:
         for a, b in parts:
-            rows = _period_rows(put, con, level, a, b, "month", prov)
+            rows = _period_rows(put, con, level, a, b, "month", prov, city_method)
             den = rr.DENOMINATORS_2012 if family_for(a) == "2012" else rr.DENOMINATORS_2026
             idx = put("idx", index_sql(rows, den, prov.composite_weights))
             allvalid = " AND ".join(f"{v}_valid" for v in _VALID)
@@ -415,7 +441,8 @@ ORDER BY month""").df())
 
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
-                     province: ProvinceConfig | None = None) -> pd.DataFrame:
+                     province: ProvinceConfig | None = None,
+                     city_method: str = "hourly") -> pd.DataFrame:
     """Daily compliance rates (达标率, HJ 663 [M]) per unit and pollutant for a period.
 
     D = days with the daily statistic ≤ the GB 3095 Grade II limit of the same averaging time /
@@ -426,7 +453,7 @@ def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "
     per = parse_period(period)
     prov = _province(province)
     with _views(con) as put:
-        daily, _ = _daily(put, con, level, per.start, per.end, None, prov)
+        daily, _ = _daily(put, con, level, per.start, per.end, None, prov, city_method)
         ok = put("ok", daily_compliance_sql(f"({st.daily_rounded_sql(daily)})",
                                             limits_for(per.start)))
         df = con.sql(f"SELECT * FROM ({compliance_rate_sql(ok)}) r ORDER BY code").df()
