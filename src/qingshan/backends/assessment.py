@@ -61,10 +61,12 @@ def assessment_steps(hourly: str, members: str, period_start: date, kind: str = 
     limits = compliance.limits_for(period_start)
     return [
         ("valid", statistics.valid_hourly_sql(hourly, code_col)),
-        ("hourly_aqi", aqi.hourly_aqi_sql("valid", ver)),
+        # "valid" already applied the plausibility rule (same MAX_PLAUSIBLE), so it is not
+        # repeated inside every IAQI expression
+        ("hourly_aqi", aqi.hourly_aqi_sql("valid", ver, plausible=False)),
         ("daily", statistics.daily_stats_sql("valid")),
         ("daily_rounded", statistics.daily_rounded_sql("daily")),
-        ("daily_aqi", aqi.daily_aqi_sql("daily_rounded", ver)),
+        ("daily_aqi", aqi.daily_aqi_sql("daily_rounded", ver, plausible=False)),
         ("station_year", statistics.period_stats_sql("daily", kind)),
         ("station_comp", compliance.annual_compliance_sql("station_year", limits)),
         ("city_hourly", statistics.aggregate_hourly_sql("valid", members)),

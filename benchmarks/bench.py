@@ -1,0 +1,361 @@
+"""qingshan benchmark: national-scale synthetic year, qingshan workloads against baselines.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench.py                 # full run, writes benchmarks/RESULTS.md
+    .venv/bin/python benchmarks/bench.py --quick         # smoke run (120 stations, one month)
+
+Data (generated once, reused; ``benchmarks/data/`` is git-ignored): the synthetic generator
+(``qingshan.synth``) at national scale — 1,650 stations, one year, hourly, six pollutants with
+realistic missing data — as Parquet (``hourly_<n>.parquet``), and the same year as national-network
+daily CSV files (``csv_<n>/china_sites_YYYYMMDD.csv``).
+
+Workloads, each in a fresh subprocess (its own peak RSS): (1) ingest of the CSV year into a new
+store; (2) ingest from Parquet; (3) the full assessment (``qingshan.backends.assessment``: hourly
+AQI of every station-hour, daily statistics and daily AQI, annual statistics and compliance per
+station and per city, city ranking) on DuckDB. Baselines: (a) one DuckDB ``GROUP BY station, day``
+average over the same hourly table (same process as (3)); (b) the pandas implementation in
+``benchmarks/baselines/pandas_assessment.py``; (c) ``python-aqi`` and (d) ``aqi-hub`` computing
+hourly AQI value by value on a sample, extrapolated. Scaling sweep of (3): 0.25×, 0.5×, 1×, 2×
+stations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+POLS = ["so2", "no2", "co", "o3", "pm10", "pm25"]
+
+
+# ----------------------------------------------------------------------------- data
+def _paths(data: Path, n: int) -> dict[str, Path]:
+    return {"stations": data / f"stations_{n}.csv", "parquet": data / f"hourly_{n}.parquet",
+            "csv": data / f"csv_{n}"}
+
+
+def prepare(data: Path, n: int, start: date, end: date, csv: bool) -> dict:
+    """Generate (once) the station list, the hourly Parquet file and optionally the CSV year."""
+    import pyarrow.parquet as pq
+
+    from qingshan.synth import generate_hourly, generate_stations, write_cnemc_daily
+    from qingshan.synth import write_station_list
+
+    p = _paths(data, n)
+    data.mkdir(parents=True, exist_ok=True)
+    info: dict = {}
+    if not p["parquet"].exists() or not p["stations"].exists():
+        t0 = time.perf_counter()
+        st = generate_stations(None, n_stations=n, seed=2025)
+        hourly = generate_hourly(st, start, end, seed=2025)
+        info["generate_s"] = time.perf_counter() - t0
+        write_station_list(st, p["stations"])
+        pq.write_table(hourly, p["parquet"], row_group_size=1 << 20)
+    if csv and not p["csv"].exists():
+        hourly = pq.read_table(p["parquet"])
+        t0 = time.perf_counter()
+        tmp = p["csv"].with_name(p["csv"].name + ".tmp")
+        write_cnemc_daily(hourly, tmp)
+        tmp.rename(p["csv"])
+        info["write_csv_s"] = time.perf_counter() - t0
+    if p["csv"].exists():
+        info["csv_bytes"] = sum(f.stat().st_size for f in p["csv"].glob("*.csv"))
+        info["csv_files"] = len(list(p["csv"].glob("*.csv")))
+    info["parquet_bytes"] = p["parquet"].stat().st_size
+    return info
+
+
+def _members(con, stations_csv: Path):
+    """Evaluation stations (code letter A) of each invented city (code digits 1-4)."""
+    import pandas as pd
+    st = pd.read_csv(stations_csv, dtype=str)
+    ev = st[st["监测点编码"].str[5] == "A"]["监测点编码"]
+    return pd.DataFrame({"city_code": ev.str[1:5] + "00", "station_code": ev})
+
+
+# ----------------------------------------------------------------------------- workloads
+def w_ingest_csv(p: dict, args) -> dict:
+    from qingshan.ingest import ingest_cnemc, ingest_stations
+    from qingshan.store import connect
+    db = p["csv"].parent / "bench_csv.duckdb"
+    db.unlink(missing_ok=True)
+    con = connect(str(db))
+    t0 = time.perf_counter()
+    ingest_stations(con, p["stations"])
+    files = sorted(p["csv"].glob("*.csv"))[: args.csv_files or None]
+    ingest_cnemc(con, files)
+    secs = time.perf_counter() - t0
+    rows = con.execute("SELECT count(*) FROM air_hourly").fetchall()[0][0]
+    con.close()
+    db.unlink(missing_ok=True)
+    return {"seconds": secs, "rows": rows, "files": len(files)}
+
+
+def w_ingest_parquet(p: dict, args) -> dict:
+    from qingshan.ingest import ingest_stations, ingest_table
+    from qingshan.ingest.table import parse_map
+    from qingshan.store import connect
+    db = p["parquet"].parent / "bench_pq.duckdb"
+    db.unlink(missing_ok=True)
+    con = connect(str(db))
+    t0 = time.perf_counter()
+    ingest_stations(con, p["stations"])
+    mapping = parse_map("station=code,time=time," + ",".join(f"{c}={c}" for c in POLS))
+    ingest_table(con, [p["parquet"]], mapping)
+    secs = time.perf_counter() - t0
+    rows = con.execute("SELECT count(*) FROM air_hourly").fetchall()[0][0]
+    con.close()
+    db.unlink(missing_ok=True)
+    return {"seconds": secs, "rows": rows}
+
+
+def w_assess(p: dict, args) -> dict:
+    from qingshan.backends import get_backend
+    from qingshan.backends.assessment import run_assessment
+    be = get_backend("duckdb", threads=args.threads)
+    be.register("hourly_file", p["parquet"])
+    be.materialize("h", "SELECT code, time, " + ", ".join(POLS) + " FROM hourly_file")
+    be.register("m", _members(be.con, p["stations"]))
+    n = be.count("h")
+    steps: dict[str, float] = {}
+    t0 = time.perf_counter()
+    last = [t0]
+
+    def tick(name: str) -> None:
+        now = time.perf_counter()
+        steps[name] = now - last[0]
+        last[0] = now
+
+    run_assessment(be, "h", "m", date(args.year, 1, 1), kind="year", on_step=tick)
+    secs = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    be.materialize("base_a", "SELECT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS day, "
+                   + ", ".join(f"avg({c}) AS {c}" for c in POLS) + " FROM h GROUP BY ALL")
+    base = time.perf_counter() - t1
+    ranked = be.count("ranking")
+    return {"seconds": secs, "baseline_a_s": base, "rows": n, "steps": steps,
+            "cities_ranked": ranked}
+
+
+def w_pandas(p: dict, args) -> dict:
+    import pyarrow.parquet as pq
+    sys.path.insert(0, str(HERE))
+    from baselines.pandas_assessment import assessment
+    hourly = pq.read_table(p["parquet"], columns=["code", "time", *POLS]).to_pandas()
+    members = _members(None, p["stations"])
+    t0 = time.perf_counter()
+    out = assessment(hourly, members)
+    return {"seconds": time.perf_counter() - t0, "rows": len(hourly),
+            "cities_ranked": len(out["ranking"])}
+
+
+def _sample(p: dict, k: int):
+    import pyarrow.parquet as pq
+    t = pq.read_table(p["parquet"], columns=POLS)
+    import numpy as np
+    idx = np.random.default_rng(1).choice(t.num_rows, size=min(k, t.num_rows), replace=False)
+    return t.take(idx).to_pylist(), t.num_rows
+
+
+def w_python_aqi(p: dict, args) -> dict:
+    import aqi
+    from aqi import constants as c
+    rows, total = _sample(p, args.sample)
+    keys = {"so2": c.POLLUTANT_SO2_1H, "no2": c.POLLUTANT_NO2_1H, "co": c.POLLUTANT_CO_1H,
+            "o3": c.POLLUTANT_O3_1H, "pm10": c.POLLUTANT_PM10, "pm25": c.POLLUTANT_PM25}
+    t0 = time.perf_counter()
+    for r in rows:  # value by value, as the package is meant to be used
+        ccs = [(keys[k], str(v)) for k, v in r.items() if v is not None and v >= 0]
+        try:
+            aqi.to_aqi(ccs, algo=aqi.ALGO_MEP)
+        except (IndexError, ValueError, ZeroDivisionError):
+            pass  # outside the package's tables
+    secs = time.perf_counter() - t0
+    return {"sample": len(rows), "sample_s": secs, "seconds": secs * total / len(rows),
+            "extrapolated": True, "rows": total}
+
+
+def w_aqi_hub(p: dict, args) -> dict:
+    from aqi_hub.aqi_cn import cal_aqi_cn
+    rows, total = _sample(p, args.sample)
+    t0 = time.perf_counter()
+    for r in rows:
+        try:
+            cal_aqi_cn(r["pm25"], r["pm10"], r["so2"], r["no2"], r["co"], r["o3"], "hourly")
+        except (TypeError, ValueError):
+            pass
+    secs = time.perf_counter() - t0
+    return {"sample": len(rows), "sample_s": secs, "seconds": secs * total / len(rows),
+            "extrapolated": True, "rows": total}
+
+
+WORKERS = {"ingest_csv": w_ingest_csv, "ingest_parquet": w_ingest_parquet, "assess": w_assess,
+           "pandas": w_pandas, "python_aqi": w_python_aqi, "aqi_hub": w_aqi_hub}
+
+
+def run_worker(name: str, n: int, args) -> dict:
+    """Run one workload in a fresh interpreter; returns its JSON result with peak RSS."""
+    cmd = [sys.executable, __file__, "--worker", name, "--n", str(n), "--data", str(args.data),
+           "--year", str(args.year), "--sample", str(args.sample), "--threads",
+           str(args.threads or 0), "--csv-files", str(args.csv_files or 0)]
+    t0 = time.perf_counter()
+    pr = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    if pr.returncode != 0:
+        err = [ln for ln in (pr.stderr or pr.stdout).strip().splitlines() if "Error" in ln]
+        return {"error": err[-1:] or (pr.stderr or pr.stdout).strip().splitlines()[-1:],
+                "wall_s": time.perf_counter() - t0}
+    return json.loads(pr.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- report
+def _machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, {platform.system()} " \
+           f"{platform.release()}, Python {platform.python_version()}"
+
+
+def _fmt_s(x: float | None) -> str:
+    return "—" if x is None else (f"{x:,.1f} s" if x >= 1 else f"{x * 1000:,.0f} ms")
+
+
+def _gb(r: dict) -> str:
+    return f"{r['peak_rss_gb']:.2f} GB" if "peak_rss_gb" in r else "—"
+
+
+def report(res: dict, args, prep: dict) -> str:
+    n = args.stations
+    a = res.get("assess", {})
+    q = a.get("seconds")
+    values = a.get("rows", 0) * 6
+    lines = [
+        "# qingshan benchmark results", "",
+        f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {_machine()}",
+        f"- Data: synthetic (`qingshan.synth`, seed 2025), {n:,} stations × {args.year} hourly "
+        f"= {a.get('rows', 0):,} station-hours × 6 pollutants = {values / 1e6:,.1f} M values "
+        f"(with missing data); Parquet {prep.get('parquet_bytes', 0) / 1e6:,.0f} MB; CSV year "
+        f"{prep.get('csv_bytes', 0) / 1e6:,.0f} MB in {prep.get('csv_files', 0)} daily files.",
+        f"- Command: `{args.command}`", "",
+        "| workload | time | peak RSS | ratio (qingshan ÷ baseline) | target |",
+        "|---|---|---|---|---|",
+    ]
+    ci = res.get("ingest_csv", {})
+    lines.append(f"| (1) ingest CSV year → store | {_fmt_s(ci.get('seconds'))} | {_gb(ci)} | "
+                 f"| ≤ 60 s |")
+    pi = res.get("ingest_parquet", {})
+    lines.append(f"| (2) ingest Parquet → store | {_fmt_s(pi.get('seconds'))} | {_gb(pi)} | | |")
+    lines.append(f"| (3) full assessment (DuckDB) | {_fmt_s(q)} | {_gb(a)} | | ≤ 10 s, "
+                 f"≤ 4 GB |")
+    ba = a.get("baseline_a_s")
+    lines.append(f"| (a) DuckDB GROUP BY station, day | {_fmt_s(ba)} | (same process) | "
+                 f"{q / ba:,.1f}× |" if q and ba else "| (a) DuckDB GROUP BY | — | | |")
+    lines[-1] += " ≤ 3× |"
+    for key, label, target in (("pandas", "(b) pandas assessment", "≥ 10× faster"),
+                               ("python_aqi", "(c) python-aqi hourly AQI, extrapolated",
+                                "≥ 200× faster"),
+                               ("aqi_hub", "(d) aqi-hub hourly AQI, extrapolated", "")):
+        r = res.get(key, {})
+        s = r.get("seconds")
+        extra = f" (sample {r['sample']:,} rows in {_fmt_s(r['sample_s'])})" if "sample" in r \
+            else ""
+        ratio = f"{q / s:.3f}× (qingshan {s / q:,.0f}× faster)" if q and s else "—"
+        err = f" error: {r['error']}" if "error" in r else ""
+        lines.append(f"| {label}{extra}{err} | {_fmt_s(s)} | {_gb(r)} | {ratio} | {target} |")
+    if a.get("steps"):
+        lines += ["", "Assessment steps (DuckDB, seconds): " + ", ".join(
+            f"{k} {v:.2f}" for k, v in a["steps"].items())]
+    sw = res.get("sweep", {})
+    if sw:
+        lines += ["", "## Scaling sweep (full assessment, DuckDB)", "",
+                  "| stations | station-hours | values | time | per million values | "
+                  "peak RSS |", "|---|---|---|---|---|---|"]
+        for k in sorted(sw, key=int):
+            r = sw[k]
+            if "seconds" in r:
+                v = r["rows"] * 6
+                lines.append(f"| {int(k):,} | {r['rows']:,} | {v / 1e6:,.1f} M | "
+                             f"{_fmt_s(r['seconds'])} | {r['seconds'] / (v / 1e6) * 1000:,.0f} ms "
+                             f"| {_gb(r)} |")
+            else:
+                lines.append(f"| {int(k):,} | — | — | error {r.get('error')} | | |")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- main
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--stations", type=int, default=1650)
+    ap.add_argument("--year", type=int, default=2025)
+    ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--sweep", default="0.25,0.5,1,2", help="station multipliers ('' = none)")
+    ap.add_argument("--workloads", default="ingest_csv,ingest_parquet,assess,pandas,python_aqi,"
+                                           "aqi_hub")
+    ap.add_argument("--sample", type=int, default=20000, help="rows for (c) and (d)")
+    ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0 = all cores)")
+    ap.add_argument("--csv-files", type=int, default=0, help="ingest only the first N CSV files")
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds per workload")
+    ap.add_argument("--quick", action="store_true", help="smoke run: 120 stations, January")
+    ap.add_argument("--out", type=Path, default=None, help="write the Markdown report here")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    sys.path.insert(0, str(HERE.parent / "src"))
+    start, end = date(args.year, 1, 1), date(args.year, 12, 31)
+    if args.quick and not args.worker:
+        args.stations, end = 120, date(args.year, 1, 31)
+        args.data = args.data / "quick"
+    if args.worker:
+        p = _paths(args.data, args.n)
+        out = WORKERS[args.worker](p, args)
+        out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(json.dumps(out))
+        return
+    args.command = "python benchmarks/bench.py " + " ".join(sys.argv[1:])
+    n = args.stations
+    work = [w for w in args.workloads.split(",") if w]
+    print(f"preparing data for {n} stations …", flush=True)
+    prep = prepare(args.data, n, start, end, csv="ingest_csv" in work)
+    print(json.dumps(prep), flush=True)
+    res: dict = {}
+    for w in work:
+        print(f"running {w} …", flush=True)
+        res[w] = run_worker(w, n, args)
+        print(f"  {json.dumps(res[w])}", flush=True)
+    sweep = [float(x) for x in args.sweep.split(",") if x.strip()]
+    if sweep:
+        res["sweep"] = {}
+        for m in sweep:
+            k = max(1, round(n * m))
+            if k == n and "assess" in res:
+                res["sweep"][str(k)] = res["assess"]
+                continue
+            prepare(args.data, k, start, end, csv=False)
+            print(f"sweep: assess {k} stations …", flush=True)
+            res["sweep"][str(k)] = run_worker("assess", k, args)
+            print(f"  {json.dumps(res['sweep'][str(k)])}", flush=True)
+    text = report(res, args, prep)
+    print(text)
+    (args.data / "results.json").write_text(json.dumps({"prep": prep, **res}, indent=1))
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
