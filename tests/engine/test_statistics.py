@@ -252,11 +252,12 @@ def test_builders_transpile_to_spark():
     from qingshan.engine.compliance import annual_compliance_sql, limits_for
     from qingshan.engine.ranking import index_sql, rank_sql
     from qingshan.engine.statistics import (
-        aggregate_daily_sql, daily_rounded_sql, moving_means_sql,
+        aggregate_daily_sql, daily_rounded_sql, moving_means_sql, region_mean_sql,
     )
 
     sqls = [valid_hourly_sql("h"), aggregate_hourly_sql("h", "m"), daily_stats_sql("h", "g"),
             daily_rounded_sql("d"), moving_means_sql("h", "g"), aggregate_daily_sql("d", "m"),
+            region_mean_sql("r", "370000"),
             period_stats_sql("d", "month"), period_stats_sql("d", "year"),
             period_stats_sql("d", "quarter"), day_counts_sql("d", "month"),
             annual_compliance_sql("s", limits_for(date(2019, 1, 1))), index_sql("s"),

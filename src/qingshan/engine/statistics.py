@@ -38,7 +38,7 @@ from qingshan.standards.plausible_ranges import MAX_PLAUSIBLE
 __all__ = [
     "valid_hourly_sql", "aggregate_hourly_sql", "daily_stats_sql", "period_stats_sql",
     "day_counts_sql", "daily_rounded_sql", "moving_means_sql", "aggregate_daily_sql",
-    "PERIOD_KINDS", "DAILY_STATS",
+    "region_mean_sql", "PERIOD_KINDS", "DAILY_STATS",
 ]
 
 POLS = hj.POLLUTANTS
@@ -284,3 +284,26 @@ m AS (
 )
 SELECT code, time, {", ".join(POLS)}, o3_8h, pm10_24h, pm25_24h, so2_24h FROM m WHERE present
 """
+
+
+_REGION_DEC = {"pm25": 0, "pm10": 0, "so2": 0, "no2": 0, "co": 1, "o3_8h": 0, "so2_p98": 0,
+               "no2_p98": 0, "pm10_p95": 0, "pm25_p95": 0, "co_p95": 1, "o3_8h_p90": 0}
+
+
+def region_mean_sql(rows: str, code: str) -> str:
+    """A region (province) = arithmetic mean of its units' (cities') period results.
+
+    ``rows``: :func:`period_stats_sql` output joined with :func:`day_counts_sql` columns
+    (aqi_days, good_days, good_day_ratio, heavy_days, severe_days), one row per city and period.
+    Concentrations are re-rounded by GB/T 8170 (integer, CO 0.1); ratios and day counts are city
+    means to 1 decimal; a statistic is valid only if every city's is (valid days = the minimum).
+    Provincial bulletins report such "全省平均" figures (spec air-assessment §2.6: regional rule
+    not verified [M]).
+    """
+    cols = [f"{gbt8170_sql(f'avg({c})', d)} AS {c}" for c, d in _REGION_DEC.items()]
+    cols += [f"min({v}_days) AS {v}_days, bool_and({v}_valid) AS {v}_valid"
+             for v in _PERIOD_MEANS]
+    cols += [f"{gbt8170_sql(f'avg({c})', 1)} AS {c}" for c in
+             ("good_day_ratio", "good_days", "heavy_days", "severe_days")]
+    return (f"SELECT '{code}' AS code, period_start, max(days) AS days, "
+            f"min(aqi_days) AS aqi_days, {', '.join(cols)} FROM {rows} GROUP BY period_start")

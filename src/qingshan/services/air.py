@@ -206,8 +206,6 @@ def _daily(put, con, level, start, end, codes, prov,
     return daily, aqi
 
 
-_DEC = {"pm25": 0, "pm10": 0, "so2": 0, "no2": 0, "co": 1, "o3_8h": 0, "so2_p98": 0,
-        "no2_p98": 0, "pm10_p95": 0, "pm25_p95": 0, "co_p95": 1, "o3_8h_p90": 0}
 _VALID = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
 
 
@@ -224,13 +222,7 @@ def _period_rows(put, con, level: str, start: date, end: date, kind: str,
     if level != "province":
         return rows
     # province = mean of its cities' period results (re-rounded, GB/T 8170)
-    cols = [f"{gbt8170_sql(f'avg({c})', d)} AS {c}" for c, d in _DEC.items()]
-    cols += [f"min({v}_days) AS {v}_days, bool_and({v}_valid) AS {v}_valid" for v in _VALID]
-    cols += [f"{gbt8170_sql(f'avg({c})', 1)} AS {c}" for c in
-             ("good_day_ratio", "good_days", "heavy_days", "severe_days")]
-    return put("prov", f"SELECT '{prov.code}' AS code, period_start, max(days) AS days, "
-                       f"min(aqi_days) AS aqi_days, {', '.join(cols)} FROM {rows} "
-                       f"GROUP BY period_start")
+    return put("prov", st.region_mean_sql(rows, prov.code))
 
 
 def _names(level: str, prov: ProvinceConfig) -> str:
