@@ -98,3 +98,28 @@ def render_pages(path: Path, out_dir: Path, dpi: int = 30) -> list[Path]:
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(path), str(out_dir / "page")],
                    check=True)
     return sorted(out_dir.glob("page*.png"))
+
+
+def uncovered_characters(text: str, font_names: list[str]) -> set[str]:
+    """Characters of ``text`` that no system font behind ``font_names`` has a glyph for.
+
+    ``font_names`` are PDF BaseFont names (``ABCDEF+Noto-Sans-CJK-SC``); each is resolved to its
+    file with ``fc-match`` and its character map read with fontTools.  An empty result means
+    every character was drawn with a real glyph (no missing-glyph boxes).
+    """
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if shutil.which("fc-match") is None:
+        import pytest
+
+        pytest.skip("fontconfig (fc-match) not installed")
+    covered: set[int] = set()
+    for name in font_names:
+        family = name.lstrip("/").split("+", 1)[-1].replace("-", " ")
+        family = re.sub(r"\s+(Bold|Regular|Italic|Oblique)$", "", family)
+        file = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,
+                              text=True).stdout.strip()
+        fonts = TTCollection(file).fonts if file.endswith(".ttc") else [TTFont(file)]
+        for f in fonts[:1]:
+            covered |= set(f.getBestCmap())
+    return {c for c in set(text) if not c.isspace() and ord(c) not in covered}

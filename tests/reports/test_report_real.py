@@ -9,7 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from qingshan.reports import render_html, write_pdf, write_xlsx
-from tests.reports.readback import html_tables, pdf_fonts, pdf_text, render_pages, table_dict
+from tests.reports.readback import (
+    html_tables, pdf_fonts, pdf_text, render_pages, table_dict, uncovered_characters,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +67,8 @@ def test_pdf_march_2019(real_march_zh, march, tmp_path):
     assert "\ufffd" not in text and "□" not in text
     fonts = pdf_fonts(path)
     assert all(fonts.values()) and any("NotoSansCJK" in n.replace("-", "") for n in fonts)
+    # every character of the extracted text has a glyph in the embedded fonts' families
+    assert uncovered_characters(text, list(fonts)) == set()
     prov = march["province"].iloc[0]
     assert f"{prov.good_day_ratio:.1f}" in text
     pages = render_pages(path, tmp_path, dpi=30)

@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 
 from qingshan.reports import render_html, write_pdf, write_xlsx
-from tests.reports.readback import html_tables, pdf_fonts, pdf_text, render_pages, table_dict
+from tests.reports.readback import (
+    html_tables, pdf_fonts, pdf_text, render_pages, table_dict, uncovered_characters,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +69,7 @@ def test_pdf_annual_a4_toc_fonts(synth_year_zh, assess_2019, tmp_path):
     fonts = pdf_fonts(path)
     assert fonts and all(fonts.values()), f"fonts not embedded: {fonts}"
     assert any("NotoSansCJK" in n.replace("-", "") or "WenQuanYi" in n for n in fonts), fonts
+    assert uncovered_characters(text, list(fonts)) == set()
     pages = render_pages(path, tmp_path, dpi=30)
     from pypdf import PdfReader
 
