@@ -16,7 +16,8 @@ app = typer.Typer(help="Bulletins (HTML, PDF, Excel) from the stored data.", no_
 def air_cmd(
     period: Annotated[str, typer.Option("--period", help="2019-08 (month), 2019-Q3 (quarter) "
                                                          "or 2019 (year)")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="file to write (default: air-<period>-<lang>.<format>)")] = None,
     format: Annotated[str, typer.Option("--format", help="html, pdf or xlsx")] = "html",
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
     city: Annotated[str | None, typer.Option("--city", help="city code or name for the daily "
@@ -35,6 +36,7 @@ def air_cmd(
         raise typer.BadParameter(f"format must be one of {', '.join(FORMATS)}")
     if lang not in ("zh", "en"):
         raise typer.BadParameter("lang must be zh or en")
+    output = output or Path(f"air-{period}-{lang}.{format}")
     con, _, prov = open_store(db, province)
     with console.status(f"assessing {period} …"):
         try:
