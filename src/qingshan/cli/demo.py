@@ -37,9 +37,10 @@ def demo_cmd(
     Path("demo-output"),
     seed: Annotated[int, typer.Option(help="random seed")] = 2025,
 ) -> None:
-    """Build a synthetic province from the config (air: two years of hourly station data as
-    national-network archive files; water: sections, samples, coastal points), ingest it through
-    the real ingest path, assess it and print the city ranking and water summary.
+    """Build a synthetic province, ingest it through the real ingest path, assess it.
+
+    Air: two years of hourly station data written as national-network archive files; water:
+    sections, samples and coastal points. Prints the city ranking and the water summary.
 
     Example: qingshan demo --db demo.duckdb
     """
