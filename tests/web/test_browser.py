@@ -13,7 +13,8 @@ import pytest
 from tests.api._store import ARCHIVE
 from tests.web.conftest import shot
 
-pytestmark = pytest.mark.slow
+# one worker runs every test of the server subprocess (pytest -n 2 --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("qingshan-web-server")]
 PERIOD = "2019-03"
 
 

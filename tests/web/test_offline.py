@@ -54,6 +54,7 @@ def test_the_detector_finds_external_references():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("qingshan-web-server")
 def test_no_page_or_asset_references_an_external_host(server):
     own = urlparse(server).netloc
     start = [f"{server}/?lang=zh", f"{server}/?lang=en", f"{server}/static/style.css",
