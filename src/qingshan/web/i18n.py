@@ -71,6 +71,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "hourly": ("小时数据", "Hourly data"),
     "flags": ("质控标记", "QC flags"),
     "valid": ("有效", "valid"),
+    "missing": ("缺测", "missing"),
     "invalid": ("无效", "invalid"),
     "flag_1": ("负值", "negative"), "flag_2": ("PM₂.₅>PM₁₀", "PM₂.₅>PM₁₀"),
     "flag_4": ("超出合理范围", "implausible"), "flag_8": ("重复小时", "duplicated hour"),

@@ -16,7 +16,7 @@ from qingshan.api.params import check_range, parse_date, parse_period
 from qingshan.api.routers.air import check_code, service
 from qingshan.services import air as svc
 from qingshan.web.geo import load_geo
-from qingshan.web.i18n import request_lang, translator
+from qingshan.web.i18n import request_lang
 from qingshan.web.limits import STAT_AVERAGING, reference_lines
 from qingshan.web.periods import data_days, period_options
 from qingshan.web.render import chart_svg, page
@@ -159,7 +159,6 @@ def _compliance(row: dict, year: int, lang: str) -> list[dict]:
 @router.get("/city/{code}", response_class=HTMLResponse)
 def city_page(request: Request, code: str, year: int | None = None) -> HTMLResponse:
     lang = request_lang(request)
-    t = translator(lang)
     prov = request.app.state.province
     with _store(request).cursor() as con:
         check_code(con, "city", code)
@@ -197,7 +196,7 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
                 name=city["name_zh"] if lang == "zh" else city["name_en"],
                 cal_svg=chart_svg(cal), cal_caption=cal.caption, cal_table=cal.table,
                 trends=trends, breakdown=breakdown, row=row, compliance=compliance,
-                averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"), t_=t)
+                averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"))
 
 
 @router.get("/station/{code}", response_class=HTMLResponse)
@@ -206,9 +205,10 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
     with _store(request).cursor() as con:
         check_code(con, "station", code)
         st = catalog.station(con, code)
+        city = catalog.city(con, st["city_code"]) if st.get("city_code") else None
         latest = catalog.latest_hour(con, code)
         if latest is None:
-            return page(request, "station.html", st=st, rows=[], day=None, days=days)
+            return page(request, "station.html", st=st, city=city, rows=[], day=None, days=days)
         last_day = (latest["time"] - timedelta(hours=1)).date()
         d = parse_date(day, "day") if day else last_day
         if not 1 <= days <= 31:
@@ -219,9 +219,14 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
         check_range(start, end, 31)
         hours = catalog.station_hours(con, code, start, end)
         aqi = _svc(con, svc.hourly_aqi, "station", [code], d - timedelta(days=days - 1), d,
-                      province=request.app.state.province)
+                   province=request.app.state.province)
+    # every hour of the natural days shown, stored or not (a missing hour is shown as such)
+    grid = pd.DataFrame({"time": pd.date_range(start, end, freq="h")})
+    hours = grid.merge(hours.assign(stored=True), on="time", how="left")
+    hours["stored"] = hours["stored"].eq(True)
+    hours["qc_flags"] = hours["qc_flags"].astype("Int64")
     if len(aqi):
-        aqi = aqi[["time", "aqi", "primary_pollutant", "category"]]
-        hours = hours.merge(aqi, on="time", how="left")
-    return page(request, "station.html", st=st, rows=hours.to_dict(orient="records"),
+        hours = hours.merge(aqi[["time", "aqi", "primary_pollutant", "category"]], on="time",
+                            how="left")
+    return page(request, "station.html", st=st, city=city, rows=hours.to_dict(orient="records"),
                 day=d, days=days)

@@ -37,7 +37,7 @@ def fmt(v: Any) -> str:
     except (TypeError, ValueError):
         pass
     if isinstance(v, (datetime, pd.Timestamp)):
-        return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
+        return v.strftime("%Y-%m-%d %H:%M")
     if isinstance(v, date):
         return v.isoformat()
     if isinstance(v, float):
