@@ -87,6 +87,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows_flagged": ("标记行数", "Rows flagged"),
     "rows_skipped": ("跳过行数", "Rows skipped"),
     "outcome": ("结果", "Outcome"),
+    "notes": ("说明", "Notes"),
+    "supersedes": ("替换批次", "supersedes batch"),
     "started_at": ("开始时间", "Started"),
     "upload": ("上传文件", "Upload a file"),
     "upload_btn": ("上传并校验", "Upload and validate"),
