@@ -77,6 +77,12 @@ def test_assess_city_month(mini_store, mini_province):
     # YoY: Feb 2018 city A had only A1 (PM2.5 40): I = 40/35 + 3.377381 = 4.520238 -> 4.52
     # (4.81 − 4.52)/4.52 = 6.416 % -> 6.4; PM2.5 (50 − 40)/40 = 25.0 %; good days 100 -> 0.0 pp
     assert (a.composite_index_yoy_pct, a.pm25_yoy_pct, a.good_day_ratio_yoy_pp) == (6.4, 25.0, 0)
+    # the other statistics did not change (only A1's PM2.5 differs between the years)
+    assert (a.pm10_yoy_pct, a.so2_yoy_pct, a.no2_yoy_pct, a.co_p95_yoy_pct,
+            a.o3_8h_p90_yoy_pct) == (0, 0, 0, 0, 0)
+    # weighted: Feb 2018 = 9.288095 − 3·(50 − 40)/35 = 8.430952 -> (9.288095 − 8.430952)/8.430952
+    # = 10.17 % -> 10.2
+    assert a.composite_index_weighted_yoy_pct == 10.2
     assert pd.isna(b.composite_index_yoy_pct)  # no data last year
 
 

@@ -310,13 +310,13 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
             old = _assess_one(put, con, level, prev, prov, index_day=per.start,
                               city_method=city_method)
         else:
-            old = put("noprev", f"SELECT code, CAST(NULL AS DOUBLE) AS composite_index, "
-                                f"CAST(NULL AS DOUBLE) AS pm25, "
-                                f"CAST(NULL AS DOUBLE) AS good_day_ratio, TRUE AS valid "
-                                f"FROM {cur} WHERE FALSE")
+            nulls = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in _YOY_PCT)
+            old = put("noprev", f"SELECT code, {nulls}, CAST(NULL AS DOUBLE) AS good_day_ratio, "
+                                f"TRUE AS valid FROM {cur} WHERE FALSE")
+        pct = ",\n  ".join(f"{change_pct_sql('c.' + c, 'p.' + c)} AS {c}_yoy_pct"
+                            for c in _YOY_PCT)
         yoy = put("yoy", f"""
-SELECT c.*, {change_pct_sql('c.composite_index', 'p.composite_index')} AS composite_index_yoy_pct,
-  {change_pct_sql('c.pm25', 'p.pm25')} AS pm25_yoy_pct,
+SELECT c.*, {pct},
   {change_pp_sql('c.good_day_ratio', 'p.good_day_ratio')} AS good_day_ratio_yoy_pp
 FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
         if level == "province":
@@ -327,6 +327,11 @@ FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
     order = [c for c in df.columns if c not in ("rank",)]
     order.insert(order.index("composite_index_weighted") + 1, "rank")
     return df[order].reset_index(drop=True)
+
+
+#: statistics whose change versus the same period last year is reported in % (ranking rule ΔI)
+_YOY_PCT = ("composite_index", "composite_index_weighted", "pm25", "pm10", "so2", "no2", "co_p95",
+            "o3_8h_p90")
 
 
 def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
