@@ -57,9 +57,11 @@ def test_the_detector_finds_external_references():
 @pytest.mark.xdist_group("qingshan-web-server")
 def test_no_page_or_asset_references_an_external_host(server):
     own = urlparse(server).netloc
-    start = [f"{server}/?lang=zh", f"{server}/?lang=en", f"{server}/static/style.css",
-             f"{server}/favicon.ico", f"{server}/geo/province.geo.json",
-             f"{server}/api/v1/openapi.json"]
+    from qingshan.web import STATIC
+    static = [f"{server}/static/{p.relative_to(STATIC).as_posix()}"
+              for p in sorted(STATIC.rglob("*")) if p.is_file()]
+    start = [f"{server}/?lang=zh", f"{server}/?lang=en", *static, f"{server}/favicon.ico",
+             f"{server}/geo/province.geo.json", f"{server}/api/v1/openapi.json"]
     queue, seen, per_route = deque(start), set(), Counter()
     problems: dict[str, list[str]] = {}
     fetched = 0
