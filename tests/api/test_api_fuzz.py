@@ -1,8 +1,8 @@
 """Property-based fuzzing of the API from its own OpenAPI document (schemathesis).
 
 Every operation gets at most EXAMPLES (40) generated requests; none may answer 5xx, and every error
-answer must have the one error shape. Runs on a private copy of the real-data store (the
-upload operation may store what it is sent).
+answer must have the one error shape. Runs on a private copy of the real-data store plus the
+synthetic water demo of 2019 (the upload operation may store what it is sent).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.api._store import built_store
+from tests.api._water import water_store
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def fuzz_schema():
     from qingshan.api import create_app
     tmp = Path(tempfile.mkdtemp(prefix="qingshan-fuzz-"))
     db = tmp / "fuzz.duckdb"
-    shutil.copy(built_store(), db)
+    shutil.copy(water_store(), db)
     app = create_app(db, "shandong", web=False)
     yield schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     app.state.store.close()
@@ -35,7 +35,8 @@ EXAMPLES = 40
 OPERATIONS = [("/cities", "GET"), ("/cities/{code}", "GET"), ("/stations", "GET"),
               ("/stations/{code}", "GET"), ("/stations/{code}/hours", "GET"),
               ("/aqi/hourly", "GET"), ("/aqi/daily", "GET"), ("/assessment", "GET"),
-              ("/rankings", "GET"), ("/batches", "GET"), ("/batches/{batch_id}", "GET"),
+              ("/rankings", "GET"), ("/water/assessment", "GET"), ("/water/coastal", "GET"),
+              ("/batches", "GET"), ("/batches/{batch_id}", "GET"),
               ("/upload", "POST")]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from qingshan.api.errors import install_handlers
-from qingshan.api.routers import air, batches, catalog
+from qingshan.api.routers import air, batches, catalog, water
 from qingshan.api.store import Store
 from qingshan.config import load_province
 from qingshan.config.province import ProvinceConfig
@@ -33,7 +33,8 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
         title="qingshan API",
         version="1",
         description="Air-quality figures of a province: cities, stations, hourly and daily AQI "
-                    "(HJ 633), period assessment (HJ 663), rankings, ingest batches, upload. "
+                    "(HJ 633), period assessment (HJ 663), rankings; surface-water (GB 3838) "
+                    "and coastal-water (GB 3097) assessment; ingest batches, upload. "
                     "Errors always have the shape {\"error\": {status, code, message, details}}.",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
@@ -42,7 +43,7 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
     app.state.store = store
     app.state.province = prov
     install_handlers(app)
-    for r in (catalog.router, air.router, batches.router):
+    for r in (catalog.router, air.router, water.router, batches.router):
         app.include_router(r, prefix=API_PREFIX)
     if web:
         from qingshan.web import mount_web

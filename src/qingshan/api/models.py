@@ -10,7 +10,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["Page", "CityOut", "StationOut", "StationLatestOut", "HourlyAqiOut", "DailyAqiOut",
-           "AssessmentOut", "BatchOut", "BatchSummaryOut", "UploadOut", "HourOut", "records"]
+           "AssessmentOut", "BatchOut", "BatchSummaryOut", "UploadOut", "HourOut",
+           "WaterAssessmentOut", "CoastalOut", "records"]
 
 T = TypeVar("T")
 
@@ -177,3 +178,50 @@ class UploadOut(BaseModel):
     """What an upload stored: one summary per file."""
 
     batches: list[BatchSummaryOut]
+
+
+class WaterAssessmentOut(BaseModel):
+    """One row of a surface-water assessment (GB 3838-2002 classes, 地表水环境质量评价办法
+    (试行) 2011 grades). ``level=section``: one section with its class, grade, main
+    pollutants and target compliance. Other levels (city, basin, province): ``code`` is the
+    group key, with section counts, proportions, grade, main pollutants, drinking-water
+    compliance and the change against the same period of the previous year."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "code": "370100", "name": "济南市", "n_sections": 8, "n_excellent": 5,
+        "excellent_pct": 62.5, "n_inferior_v": 0, "inferior_v_pct": 0.0, "grade": "轻度污染",
+        "grade_method": "proportion", "main_pollutants": "总磷(37.5%),化学需氧量(25.0%)",
+        "drinking_rate_count": 100.0, "prev_excellent_pct": 50.0, "delta_excellent": 12.5,
+        "change": "有所好转"}]})
+    code: str = Field(..., description="section code, or city code / basin / province code")
+    name: str | None = None
+    grade: str | None = Field(None, examples=["良好"])
+    main_pollutants: str | None = None
+    change: str | None = Field(None, description="against the same period last year")
+    # section level
+    city_code: str | None = None
+    class_computed: int | None = Field(None, description="water class 1–6 (6 = 劣V)")
+    target_class: int | None = None
+    meets_target: bool | None = None
+    # group levels
+    n_sections: int | None = None
+    excellent_pct: float | None = Field(None, description="share of classes I–III (%)")
+    inferior_v_pct: float | None = Field(None, description="share of class 劣V (%)")
+    drinking_rate_count: float | None = None
+
+
+class CoastalOut(BaseModel):
+    """One row of a coastal-water assessment (GB 3097-1997). ``level=point``: the class of a
+    monitoring point; ``city`` / ``province``: the excellent (I+II) share by point count and by
+    configured area."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "code": "370200", "name": "青岛市", "n_points": 5, "n_excellent": 4,
+        "excellent_pct_count": 80.0, "area_km2": 1085.6, "excellent_pct_area": 83.4}]})
+    code: str = Field(..., description="point code, or city / province code")
+    name: str | None = None
+    class_computed: int | None = Field(None, description="sea-water class 1–5 (5 = 劣四类)")
+    class_name: str | None = None
+    n_points: int | None = None
+    excellent_pct_count: float | None = None
+    excellent_pct_area: float | None = None
