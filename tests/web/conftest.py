@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.api._store import built_store
+from tests.api._water import water_store
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -30,9 +31,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """``qingshan serve`` on a private copy of the real-data store; yields its base URL."""
+    """``qingshan serve`` on a private copy of the real-data store plus the water demo of 2019;
+    yields its base URL."""
     db = tmp_path_factory.mktemp("served") / "served.duckdb"
-    shutil.copy(built_store(), db)
+    shutil.copy(water_store(), db)
     port = _free_port()
     log = open(db.with_suffix(".log"), "w")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -95,4 +97,14 @@ def web_client():
 
     from qingshan.api import create_app
     with TestClient(create_app(built_store(), "shandong"), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def water_client():
+    """The whole app in process over the real air data plus the water demo of 2019."""
+    from fastapi.testclient import TestClient
+
+    from qingshan.api import create_app
+    with TestClient(create_app(water_store(), "shandong"), raise_server_exceptions=False) as c:
         yield c

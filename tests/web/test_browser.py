@@ -148,3 +148,28 @@ def test_upload_good_file_shows_its_summary(page, server):
     assert "china_sites_20190402.csv" in text and "loaded" in text
     assert page.inner_text("#batches tbody tr >> nth=0").find("china_sites_20190402.csv") >= 0
     shot(page, "upload-ok")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_water_page_equals_the_api(page, server, lang):
+    page.goto(f"{server}/?lang={lang}&period={PERIOD}")
+    page.click("#nav-water")
+    page.wait_for_url("**/water**")
+    assert page.inner_text("#nav-water") == ("水环境" if lang == "zh" else "Water")
+    api = httpx.get(f"{server}/api/v1/water/assessment", timeout=120,
+                    params={"period": "2019", "level": "province"}).json()["items"][0]
+    assert page.inner_text("#water-title").endswith("2019")
+    assert page.inner_text('#water-summary [data-key="excellent_pct"]') == \
+        f"{api['excellent_pct']:.1f}"
+    assert page.inner_text('#water-summary [data-key="inferior_v_pct"]') == \
+        f"{api['inferior_v_pct']:.1f}"
+    cities = httpx.get(f"{server}/api/v1/water/assessment", timeout=120,
+                       params={"period": "2019", "level": "city"}).json()["items"]
+    assert page.locator("#water-cities tbody tr").count() == len(cities)
+    # choose a month in the form (no JavaScript: a GET form)
+    page.select_option("#water-period", "2019-07")
+    page.click("form.inline button")
+    page.wait_for_url("**period=2019-07**")
+    assert page.inner_text("#water-title").endswith("2019-07")
+    shot(page, f"water-{lang}")
+    _only_local(page, server)

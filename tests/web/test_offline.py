@@ -100,5 +100,6 @@ def test_no_page_or_asset_references_an_external_host(server):
     assert not problems, problems
     # crawled: both overviews, data pages, city and station pages, the static files
     assert fetched >= 14
+    assert ("/water", False) in seen and ("/water", True) in seen  # linked from the nav
     assert per_route[("/city/{code}", False)] and per_route[("/city/{code}", True)]
     assert per_route[("/station/{code}", False)] and per_route[("/station/{code}", True)]

@@ -20,6 +20,7 @@ from qingshan.web.i18n import request_lang
 from qingshan.web.limits import STAT_AVERAGING, reference_lines
 from qingshan.web.periods import data_days, period_options
 from qingshan.web.render import chart_svg, page
+from qingshan.web.water import city_water, water_headline, water_periods
 
 __all__ = ["router", "INDICATORS"]
 
@@ -121,6 +122,9 @@ def overview(request: Request, period: str | None = None,
         last_time = catalog.data_range(con)[1]
         values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
         names = _city_names(con, lang)
+        wperiods = water_periods(con)
+        wyear = str(p.year) if str(p.year) in wperiods else (wperiods[0] if wperiods else None)
+        water = water_headline(con, wyear) if wyear else {}
     nd = INDICATORS[indicator][2]
     values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
     link = f"{request.base_url}city/{{code}}?lang={lang}"
@@ -135,7 +139,7 @@ def overview(request: Request, period: str | None = None,
     return page(request, "overview.html", period=p, periods=period_options(first, last),
                 indicator=indicator, indicators=list(INDICATORS), summary=summary,
                 map_svg=svg, map_caption=caption, map_when=when, map_rows=map_rows,
-                ranking=ranking.to_dict(orient="records"))
+                ranking=ranking.to_dict(orient="records"), water=water)
 
 
 def _compliance(row: dict, year: int, lang: str) -> list[dict]:
@@ -176,6 +180,7 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
         monthly = _svc(con, svc.monthly_series, "city", code, y, province=prov)
         yearly = _svc(con, svc.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
+        water = city_water(con, code, y)
     cal = charts.calendar(daily, year=y, lang=lang)
     trends = []
     for stat in _STATS:
@@ -196,7 +201,7 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
                 name=city["name_zh"] if lang == "zh" else city["name_en"],
                 cal_svg=chart_svg(cal), cal_caption=cal.caption, cal_table=cal.table,
                 trends=trends, breakdown=breakdown, row=row, compliance=compliance,
-                averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"))
+                averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"), water=water)
 
 
 @router.get("/station/{code}", response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from qingshan.reports import water_terms
 from qingshan.web.i18n import request_lang, translator
 
 __all__ = ["page", "chart_svg", "fmt", "num", "pollutant_name"]
@@ -103,7 +104,7 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
     prov = request.app.state.province
     html = _ENV.get_template(template).render(
         request=request, lang=lang, t=translator(lang), url=url, fmt=fmt, fnum=num,
-        pollutant_name=pollutant_name,
+        pollutant_name=pollutant_name, wt=water_terms,
         switch_url=f"{request.url.path}?{urlencode(params)}",
         province_name=prov.name_zh if lang == "zh" else prov.name_en, **ctx)
     resp = HTMLResponse(html, status_code=status)
