@@ -1,5 +1,5 @@
-"""Fixtures of the bulletin tests: a synthetic 3-city store (2018–2019) and the real 2019-H1
-archive, each ingested once per session, and the bulletins built from them (once each)."""
+"""Fixtures of the bulletin tests: a synthetic 3-city store (2018–2019, with synthetic water
+data of 2018–2019) and the real 2019-H1 archive, each ingested once per session, and the bulletins built from them (once each)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ def synth_store(tmp_path_factory, synth_province):
     con = connect(str(work / "synth.duckdb"))
     sync_province(con, synth_province)
     load_demo(con, synth_province, work / "files", [2018, 2019], 7)
+    # synthetic water of 2019 (and 2018) through the water ingest: the bulletins of 2019 and
+    # of its months get their water section
+    from qingshan.services.water import generate_water_demo
+    generate_water_demo(con, synth_province, 2019, seed=7, folder=work / "water")
     yield con
     con.close()
 
@@ -87,3 +91,10 @@ def real_march_zh(real_store):
     from qingshan.reports import build_air_report
 
     return build_air_report(real_store, "2019-03", lang="zh", province=load_province("shandong"))
+
+
+@pytest.fixture(scope="session")
+def synth_month_en(synth_store, synth_province):
+    from qingshan.reports import build_air_report
+
+    return build_air_report(synth_store, "2019-07", lang="en", province=synth_province)

@@ -18,6 +18,7 @@ from qingshan.config.province import ProvinceConfig
 from qingshan.reports import air_sections as sec
 from qingshan.reports.labels import parse_period, tr
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
+from qingshan.reports.water_section import water_method_paragraph, water_section
 
 __all__ = ["build_air_report"]
 
@@ -114,7 +115,8 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     -------
     ReportData
         Sections: province overview (and, for a year, GB 3095 compliance and WHO levels),
-        best/worst three cities, all cities, charts, method notes.
+        best/worst three cities, all cities, the water environment (years and months whose
+        period has surface-water data in the store), charts, method notes.
     """
     from qingshan.services import air as svc  # the services layer; imported at call time
 
@@ -149,10 +151,16 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
                                   tables=sec.best_worst_tables(cities, prov, lang)))
     sections.append(ReportSection("cities", tr("sec_cities", lang),
                                   tables=[sec.cities_table(cities, prov, lang)]))
+    water = water_section(con, p.text, p.kind, p.label(lang), prov, lang)
+    if water is not None:
+        sections.append(water)
     sections.append(ReportSection("charts", tr("sec_charts", lang),
                                   charts=_charts(con, svc, p, prov, cities, city, lang, std)))
+    methods = sec.method_paragraphs(row, cities, p, prov, lang)
+    if water is not None:
+        methods.append(water_method_paragraph(lang))
     sections.append(ReportSection("methods", tr("sec_methods", lang),
-                                  paragraphs=sec.method_paragraphs(row, cities, p, prov, lang),
+                                  paragraphs=methods,
                                   tables=[sec.validity_table(cities, prov, lang),
                                           sec.stations_table(cities, _stations(con, cities),
                                                              prov, lang)]))

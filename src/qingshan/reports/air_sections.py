@@ -355,9 +355,10 @@ def method_paragraphs(row: pd.Series, cities: pd.DataFrame, p: Period, prov: Pro
     from qingshan.standards import ranking_rule as rr
 
     standard = str(row.get("standard", "")) or "—"
-    min_days = {"month": str(hj.MIN_DAYS_FEBRUARY if p.number == 2 else hj.MIN_DAYS_MONTH),
-                "quarter": str(hj.MIN_DAYS_QUARTER[p.number or 1]),
-                "year": str(hj.MIN_DAYS_YEAR)}[p.kind]
+    # only the entry of the period's kind is evaluated (a month number is not a quarter)
+    min_days = str(hj.MIN_DAYS_FEBRUARY if p.number == 2 else hj.MIN_DAYS_MONTH) \
+        if p.kind == "month" else str(hj.MIN_DAYS_QUARTER[p.number or 1]) \
+        if p.kind == "quarter" else str(hj.MIN_DAYS_YEAR)
     n_cities = len(cities)
     n_ci = int(pd.to_numeric(cities.get("composite_index"), errors="coerce").notna().sum()) \
         if "composite_index" in cities.columns else 0
