@@ -15,7 +15,7 @@ from qingshan.charts import (
     ChartSpec, bar_vs_limit, calendar, city_map, render_png, render_svg, trend,
 )
 from qingshan.charts.calendar import calendar_layout
-from qingshan.charts.cmap import feature_anchor, rewind_for_d3
+from qingshan.charts.cmap import feature_anchor, rewind_for_d3, safe_link
 
 # HJ 633-2012 Appendix A Table A.1 colours, as the daily_aqi service delivers them.
 CATS = [("优", "Excellent", "#00E400"), ("良", "Good", "#FFFF00"),
@@ -146,12 +146,12 @@ def test_map_rewinds_rings_and_anchors():
 def test_city_map_links_and_no_data():
     vals = pd.DataFrame({"code": ["370100"], "value": [5.2], "label": ["5.20（第1名）"]})
     spec = city_map(SQUARE_GJ, vals, "composite_index", lang="zh",
-                    link_template="/air/city/{code}")
+                    link_template="/air/city/{code}", base_url="http://127.0.0.1:8000/")
     assert spec.table.to_dict("list")["城市"] == ["济南", "青岛"]
     assert spec.table["综合指数"].isna().tolist() == [False, True]
     assert "2 个城市中 1 个有数据" in spec.caption
     svg = render_svg(spec)
-    assert "/air/city/370100" in svg
+    assert 'href="http://127.0.0.1:8000/air/city/370100"' in svg
     assert "济南" in _svg_texts(svg) and "青岛" in _svg_texts(svg)
     # the input GeoJSON is not modified
     assert "value" not in SQUARE_GJ["features"][0]["properties"]
@@ -196,3 +196,40 @@ def test_city_map_uses_geojson_names_in_language():
     assert city_map(gj, vals, "composite_index", lang="zh").table["城市"].tolist() == ["济南市"]
     named = vals.assign(name=["济南"])
     assert "济南" in _svg_texts(render_svg(city_map(gj, named, "composite_index", lang="zh")))
+
+
+def test_city_map_links_are_absolute_by_construction():
+    # Vega resolves a relative href against its default base URL, an external host:
+    # a relative template without base_url is refused, whatever the scheme trick
+    vals = pd.DataFrame({"code": ["370100"], "value": [5.2], "label": ["5.2"]})
+    for bad in ("/city/{code}", "city/{code}", "javascript:alert({code})", "//evil/{code}"):
+        with pytest.raises(ValueError, match="absolute"):
+            city_map(SQUARE_GJ, vals, "pm25", link_template=bad)
+    spec = city_map(SQUARE_GJ, vals, "pm25", link_template="city/{code}?lang=en",
+                    base_url="https://example.org/qingshan/")
+    hrefs = re.findall(r'href="([^"]+)"', render_svg(spec))
+    # only cities with a value are drawn in the linked layer (青岛 has none here)
+    assert sorted(set(hrefs)) == ["https://example.org/qingshan/city/370100?lang=en"]
+    assert not any("vega.github.io" in h for h in hrefs)
+    assert safe_link("http://h/city/{code}", "37 01") == "http://h/city/37%2001"
+
+
+def test_city_map_of_the_province_builds_fast():
+    """The spec is a plain dict written directly: no Altair conversion of the geometry."""
+    import time
+
+    from qingshan.config import load_province
+    from qingshan.web.geo import load_geo
+    prov = load_province("shandong")
+    geo = load_geo(prov)
+    if geo is None:
+        pytest.skip("no bundled geometry")
+    vals = pd.DataFrame({"code": [c.code for c in prov.cities], "value": range(16),
+                         "label": [str(i) for i in range(16)]})
+    t0 = time.perf_counter()
+    spec = city_map(geo, vals, "composite_index", "zh", link_template="http://h/city/{code}")
+    assert time.perf_counter() - t0 < 0.5  # was ≈ 1.5–4 s through Altair's to_dict
+    # the geometry is stored once (top-level datasets) and shared by both geoshape layers
+    assert [layer["data"] for layer in spec["layer"][:2]] == [{"name": "features"}] * 2
+    assert len(spec["datasets"]["features"]) == 16
+    json.dumps(dict(spec))  # plain JSON

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
 
 import altair as alt
 import pandas as pd
 
 from qingshan.charts.common import ChartSpec, check_lang, finish, pollutant_label, t
 
-__all__ = ["city_map", "feature_anchor", "rewind_for_d3"]
+__all__ = ["city_map", "feature_anchor", "rewind_for_d3", "safe_link"]
 
 _NO_DATA_COLOUR = "#e6e6e6"
 
@@ -72,6 +72,26 @@ def feature_anchor(geometry: dict[str, Any]) -> tuple[float, float]:
     return best[0], best[1]
 
 
+def safe_link(template: str, code: str, base_url: str | None = None) -> str:
+    """The absolute http(s) URL of a city's link.
+
+    Vega resolves every ``href`` against its loader's base URL, which by default is an
+    external host (``https://vega.github.io/vega-datasets/``): a relative ``/city/370100``
+    would become a link to that host. So a link is made absolute here, by construction:
+    ``base_url`` (e.g. the server's own ``http://host:port/``) is joined with the formatted
+    template, and anything that is still not an absolute ``http``/``https`` URL (a relative
+    template without ``base_url``, ``javascript:`` …) is refused with ``ValueError``.
+    """
+    link = template.format(code=quote(str(code), safe=""))
+    if base_url is not None:
+        link = urljoin(base_url, link)
+    u = urlsplit(link)
+    if u.scheme not in ("http", "https") or not u.netloc:
+        raise ValueError(f"map link {link!r} is not an absolute http(s) URL: Vega would resolve "
+                         "it against its own default base URL; pass base_url")
+    return link
+
+
 def city_map(
     geojson: dict[str, Any],
     values: pd.DataFrame,
@@ -82,8 +102,14 @@ def city_map(
     height: int = 400,
     scheme: str = "orangered",
     show_labels: bool = True,
+    base_url: str | None = None,
 ) -> ChartSpec:
     """Choropleth of ``values`` over the city polygons of ``geojson``.
+
+    The Vega-Lite specification is written directly as a ``dict`` (not through Altair
+    objects): converting and validating the inline geometry (tens of thousands of
+    coordinates) through Altair took seconds per map. The geometry is stored once in the
+    top-level ``datasets`` and referenced by name from the two geoshape layers.
 
     Parameters
     ----------
@@ -91,13 +117,18 @@ def city_map(
         GeoJSON FeatureCollection; each feature has ``properties.code`` (city code) and a
         name in ``properties.name_<lang>`` or ``properties.name``.
     values : DataFrame
-        Columns ``code``, ``value`` and ``label`` (optional ``name``, shown on the map) (text shown on hover and in the table, e.g.
-        ``"4.52 (第 3 名)"``).  Cities without a row are drawn grey as "no data".
+        Columns ``code``, ``value`` and ``label`` (optional ``name``, shown on the map); the
+        label is the text shown on hover and in the table, e.g. ``"4.52 (第 3 名)"``.
+        Cities without a row are drawn grey as "no data".
     indicator : str
         Statistic name for the legend (``composite_index``, ``pm25`` …) or a free label.
     lang : {"zh", "en"}
     link_template : str, optional
-        E.g. ``"/air/city/{code}"``: each city polygon becomes a link (Vega-Lite ``href``).
+        E.g. ``"http://host/city/{code}"`` or, with ``base_url``, ``"/city/{code}"``: each
+        city polygon becomes a link (Vega-Lite ``href``). Links must end up absolute
+        http(s) URLs (see :func:`safe_link`); otherwise ``ValueError``.
+    base_url : str, optional
+        Base against which a relative ``link_template`` is resolved.
 
     Returns
     -------
@@ -111,62 +142,63 @@ def city_map(
     features = []
     anchors = []
     for feat in geojson["features"]:
-        f = copy.deepcopy(feat)
-        props = f.setdefault("properties", {})
+        props = dict(feat.get("properties") or {})
         code = str(props.get("code"))
         row = by_code.loc[code] if code in by_code.index else None
         value = None if row is None or pd.isna(row["value"]) else float(row["value"])
         props["value"] = value
         props["label"] = "" if row is None or pd.isna(row.get("label")) else str(row["label"])
         if link_template is not None:
-            props["href"] = link_template.format(code=code)
-        f["geometry"] = rewind_for_d3(f["geometry"])
-        features.append(f)
-        lon, lat = feature_anchor(f["geometry"])
+            props["href"] = safe_link(link_template, code, base_url)
+        geometry = rewind_for_d3(feat["geometry"])
+        lon, lat = feature_anchor(geometry)
         name = (row["name"] if row is not None and "name" in row.index and pd.notna(row["name"])
                 else props.get(f"name_{lang}") or props.get("name") or props.get("name_zh") or code)
         props["name"] = str(name)
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
         anchors.append({"code": code, "name": str(name), "lon": lon, "lat": lat, "value": value})
     legend_title = pollutant_label(indicator, lang)
-    data = alt.Data(values=features)
     tooltip = [
-        alt.Tooltip("properties.name:N", title=t("city", lang)),
-        alt.Tooltip("properties.value:Q", title=legend_title),
-        alt.Tooltip("properties.label:N", title=t("label", lang)),
+        {"field": "properties.name", "type": "nominal", "title": t("city", lang)},
+        {"field": "properties.value", "type": "quantitative", "title": legend_title},
+        {"field": "properties.label", "type": "nominal", "title": t("label", lang)},
     ]
-    base = alt.Chart(data).mark_geoshape(fill=_NO_DATA_COLOUR, stroke="white", strokeWidth=0.8)
     enc: dict[str, Any] = {
-        "color": alt.Color("properties.value:Q", title=legend_title,
-                           scale=alt.Scale(scheme=scheme, zero=False),
-                           legend=alt.Legend(orient="right")),
+        "color": {"field": "properties.value", "type": "quantitative", "title": legend_title,
+                  "scale": {"scheme": scheme, "zero": False}, "legend": {"orient": "right"}},
         "tooltip": tooltip,
     }
+    mark: dict[str, Any] = {"type": "geoshape", "stroke": "white", "strokeWidth": 0.8}
     if link_template is not None:
-        enc["href"] = alt.Href("properties.href:N")
-    filled = (
-        alt.Chart(data)
-        .transform_filter("isValid(datum.properties.value)")
-        .mark_geoshape(stroke="white", strokeWidth=0.8,
-                       **({"cursor": "pointer"} if link_template else {}))
-        .encode(**enc)
-    )
-    layers = [base, filled]
+        enc["href"] = {"field": "properties.href", "type": "nominal"}
+        mark["cursor"] = "pointer"
+    layers: list[dict[str, Any]] = [
+        {"data": {"name": "features"},
+         "mark": {"type": "geoshape", "fill": _NO_DATA_COLOUR, "stroke": "white",
+                  "strokeWidth": 0.8}},
+        {"data": {"name": "features"}, "transform": [{"filter": "isValid(datum.properties.value)"}],
+         "mark": mark, "encoding": enc},
+    ]
     if show_labels:
-        layers.append(
-            alt.Chart(pd.DataFrame(anchors))
-            .mark_text(fontSize=10, color="#222222")
-            .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
-        )
-    chart = alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
-    table = pd.DataFrame(anchors)[["code", "name"]].merge(
-        vals[["code", "value", "label"]], on="code", how="left"
-    )
+        layers.append({
+            "data": {"values": anchors},
+            "mark": {"type": "text", "fontSize": 10, "color": "#222222"},
+            "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                         "latitude": {"field": "lat", "type": "quantitative"},
+                         "text": {"field": "name", "type": "nominal"}},
+        })
+    spec = {"$schema": alt.SCHEMA_URL, "width": width, "height": height,
+            "projection": {"type": "mercator"}, "datasets": {"features": features},
+            "layer": layers}
+    table = pd.DataFrame(anchors, columns=["code", "name", "lon", "lat", "value"])[
+        ["code", "name"]].merge(vals[["code", "value", "label"]], on="code", how="left")
     table = table.rename(columns={"code": t("code", lang), "name": t("city", lang),
                                   "value": legend_title, "label": t("label", lang)})
     shown = table[legend_title].notna().sum()
     if lang == "zh":
-        caption = f"{pollutant_label(indicator, lang, False)}分布图：{len(table)} 个城市中 {shown} 个有数据，颜色越深数值越高。"
+        caption = (f"{pollutant_label(indicator, lang, False)}分布图：{len(table)} 个城市中 "
+                   f"{shown} 个有数据，颜色越深数值越高。")
     else:
         caption = (f"Map of {pollutant_label(indicator, lang, False)}: {shown} of {len(table)} "
                    "cities have data; darker means higher.")
-    return finish(chart, table, caption)
+    return finish(spec, table, caption)

@@ -145,8 +145,9 @@ def base_config() -> dict[str, Any]:
 
 
 def finish(chart: Any, table: pd.DataFrame, caption: str) -> ChartSpec:
-    """Turn an Altair chart into a :class:`ChartSpec` with the shared config applied."""
-    spec = chart.to_dict()
+    """Turn an Altair chart (or a Vega-Lite ``dict`` written directly) into a
+    :class:`ChartSpec` with the shared config applied."""
+    spec = dict(chart) if isinstance(chart, dict) else chart.to_dict()
     config = spec.get("config", {})
     for key, value in base_config().items():
         if isinstance(value, dict) and isinstance(config.get(key), dict):

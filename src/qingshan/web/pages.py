@@ -81,9 +81,10 @@ _MAP_CACHE: dict[tuple, tuple[str | None, str | None]] = {}
 
 def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[str, str],
              link: str) -> tuple[str | None, str | None]:
-    """SVG and caption of the choropleth, cached by everything it shows (building the spec of
-    a province map takes seconds). Links are absolute URLs of this server: Vega resolves a
-    relative ``href`` against its default base URL, an external host."""
+    """SVG and caption of the choropleth, cached by everything it shows (rendering a province
+    map takes about a second). Links are absolute URLs of this server: Vega resolves a
+    relative ``href`` against its default base URL, an external host, and ``city_map``
+    refuses links that are not absolute (``charts.cmap.safe_link``)."""
     geo = load_geo(prov)
     if geo is None:
         return None, None
