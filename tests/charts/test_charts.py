@@ -233,3 +233,44 @@ def test_city_map_of_the_province_builds_fast():
     assert [layer["data"] for layer in spec["layer"][:2]] == [{"name": "features"}] * 2
     assert len(spec["datasets"]["features"]) == 16
     json.dumps(dict(spec))  # plain JSON
+
+
+def test_hourly_series_breaks_at_missing_and_invalid_hours():
+    from qingshan.charts import hourly_series
+
+    # 12 hour-ending stamps 01:00 … 12:00 of 2019-01-15; 04:00 missing (no value), 07:00
+    # invalid (negative, qc bit 1), 10:00 not in the frame at all (a gap of 2 h)
+    times = list(pd.date_range("2019-01-15 01:00", periods=12, freq="h"))
+    vals = [float(v) for v in range(10, 22)]
+    valid = [True] * 12
+    vals[3], valid[3] = None, False
+    vals[6], valid[6] = -5.0, False
+    df = pd.DataFrame({"time": times, "value": vals, "valid": valid}).drop(index=9)
+    spec = hourly_series(df, "pm25", lang="en")
+    line = spec["layer"][0]["data"]["values"]
+    # valid hours: 01–03 | 05–06 | 08–09 | 11–12 → four separately drawn runs
+    runs = {}
+    for r in line:
+        runs.setdefault(r["run"], []).append(r["time"][11:16])
+    assert list(runs.values()) == [["01:00", "02:00", "03:00"], ["05:00", "06:00"],
+                                   ["08:00", "09:00"], ["11:00", "12:00"]]
+    assert line[0]["time"] == "2019-01-15T01:00:00Z"  # the stored stamp, no time-zone shift
+    bad = spec["layer"][1]["data"]["values"]
+    assert [(r["time"][11:16], r["value"]) for r in bad] == [("07:00", -5.0)]
+    assert spec.caption == ("Hourly PM₂.₅: 11 hours, 9 valid, 1 invalid (red ticks), "
+                            "1 missing (gaps in the line).")
+    assert spec.table["Status"].tolist().count("missing") == 1
+    svg = render_svg(spec)
+    assert "01-15 01:00" in _svg_texts(svg)  # axis labels show the stored Beijing time
+    zh = hourly_series(df, "co", lang="zh")
+    assert "CO（mg/m³）" in zh.table.columns and "无效 1" in zh.caption
+
+
+def test_hourly_series_without_any_value_still_renders():
+    from qingshan.charts import hourly_series
+
+    df = pd.DataFrame({"time": pd.date_range("2019-01-15 01:00", periods=3, freq="h"),
+                       "value": [None] * 3, "valid": [False] * 3})
+    spec = hourly_series(df, "o3", lang="zh")
+    assert "缺测 3" in spec.caption
+    assert render_svg(spec).startswith("<svg")

@@ -111,6 +111,7 @@ def test_station_page_shows_hours_and_flags(page, server, lang):
                     params={"start": "2019-01-15T01:00", "end": "2019-01-16T00:00"}).json()
     assert rows.count() == 24
     assert page.locator("#hours tbody tr.missing").count() == 24 - api["total"]
+    assert page.locator("#hourly-series svg").count() == 1  # the hourly chart, above the table
     first = rows.nth(0).inner_text()
     assert first.startswith("2019-01-15 01:00")
     valid = "有效" if lang == "zh" else "valid"

@@ -21,6 +21,7 @@ from qingshan.cli import app as cli_app
     ("/city/370100?year=abc", 422),
     ("/station/1299A?day=2019-02-30", 422),
     ("/station/1299A?days=99", 422),
+    ("/station/1299A?pollutant=pm1", 422),
     ("/data?offset=x", 422),
     ("/no/such/page", 404),
 ])
@@ -69,3 +70,20 @@ def test_serve_command_is_registered():
     r = CliRunner().invoke(cli_app, ["serve", "--help"])
     assert r.exit_code == 0
     assert "--port" in r.output and "qingshan serve" in r.output
+
+
+def test_station_hourly_chart_counts_equal_the_stored_hours(web_client):
+    r = web_client.get("/station/1299A?day=2019-01-15&days=1&pollutant=pm25&lang=en")
+    assert r.status_code == 200
+    assert '<figure class="chart" id="hourly-series">' in r.text and "<svg" in r.text
+    api = web_client.get("/api/v1/stations/1299A/hours",
+                         params={"start": "2019-01-15T01:00", "end": "2019-01-16T00:00"}).json()
+    stored = [h for h in api["items"] if h["pm25"] is not None]
+    # valid = stored, not negative and not above the plausible maximum (qc bits 1 and 4)
+    n_valid = sum(1 for h in stored if 0 <= h["pm25"] <= 5000)
+    cap = re.search(r'<figure class="chart" id="hourly-series">.*?<figcaption[^>]*>([^<]*)<',
+                    r.text, re.S).group(1)
+    assert cap == (f"Hourly PM₂.₅: 24 hours, {n_valid} valid, {len(stored) - n_valid} invalid "
+                   f"(red ticks), {24 - len(stored)} missing (gaps in the line).")
+    # the hourly table stays, after the chart
+    assert r.text.index('id="hourly-series"') < r.text.index('id="hours"')

@@ -15,6 +15,7 @@ from qingshan.charts.bars import bar_vs_limit
 from qingshan.charts.calendar import calendar
 from qingshan.charts.cmap import city_map
 from qingshan.charts.common import FONT_FAMILY, ChartSpec, pollutant_label
+from qingshan.charts.hourly import hourly_series
 from qingshan.charts.render import render_png, render_svg
 from qingshan.charts.trend import trend
 
@@ -24,6 +25,7 @@ __all__ = [
     "bar_vs_limit",
     "calendar",
     "city_map",
+    "hourly_series",
     "pollutant_label",
     "render_png",
     "render_svg",

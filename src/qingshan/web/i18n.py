@@ -111,6 +111,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_js": ("本页面无需JavaScript;每张图下方均附数据表。",
               "This page needs no JavaScript; every chart has its data table."),
     "unit_ug": ("µg/m³", "µg/m³"), "unit_mg": ("mg/m³", "mg/m³"),
+    "chart_pollutant": ("图表污染物", "Chart pollutant"),
     # water (GB 3838-2002, 2011 assessment method; GB 3097-1997)
     "water": ("水环境", "Water"),
     "water_title": ("水环境质量", "Water quality"),

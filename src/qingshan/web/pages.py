@@ -14,6 +14,7 @@ from qingshan.api import catalog
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
 from qingshan.api.routers.air import check_code, service
+from qingshan.engine.statistics import valid_hourly_sql
 from qingshan.services import air as svc
 from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang
@@ -206,8 +207,12 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
 
 
 @router.get("/station/{code}", response_class=HTMLResponse)
-def station_page(request: Request, code: str, day: str | None = None, days: int = 2
-                 ) -> HTMLResponse:
+def station_page(request: Request, code: str, day: str | None = None, days: int = 2,
+                 pollutant: str = "pm25") -> HTMLResponse:
+    lang = request_lang(request)
+    if pollutant not in _LABEL:
+        raise ApiError(422, "bad_request", f"pollutant: {pollutant!r} is not one of "
+                                           f"{', '.join(_LABEL)}")
     with _store(request).cursor() as con:
         check_code(con, "station", code)
         st = catalog.station(con, code)
@@ -224,6 +229,9 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
         end = datetime.combine(d + timedelta(days=1), datetime.min.time())
         check_range(start, end, 31)
         hours = catalog.station_hours(con, code, start, end)
+        # the per-value validity rule of the engine (negative / above the plausible maximum)
+        valid = con.execute(valid_hourly_sql(
+            where="station_code = ? AND time >= ? AND time <= ?"), [code, start, end]).df()
         aqi = _svc(con, svc.hourly_aqi, "station", [code], d - timedelta(days=days - 1), d,
                    province=request.app.state.province)
     # every hour of the natural days shown, stored or not (a missing hour is shown as such)
@@ -234,5 +242,10 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
     if len(aqi):
         hours = hours.merge(aqi[["time", "aqi", "primary_pollutant", "category"]], on="time",
                             how="left")
+    ok = set(valid.loc[valid[pollutant].notna(), "time"])
+    spec = charts.hourly_series(pd.DataFrame({"time": hours["time"], "value": hours[pollutant],
+                                              "valid": hours["time"].isin(ok)}),
+                                pollutant, lang=lang)
     return page(request, "station.html", st=st, city=city, rows=hours.to_dict(orient="records"),
-                day=d, days=days)
+                day=d, days=days, pollutant=pollutant, pollutants=list(_LABEL),
+                series_svg=chart_svg(spec), series_caption=spec.caption)
