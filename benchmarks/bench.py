@@ -121,7 +121,7 @@ def w_ingest_parquet(p: dict, args) -> dict:
 def w_assess(p: dict, args) -> dict:
     from qingshan.backends import get_backend
     from qingshan.backends.assessment import run_assessment
-    be = get_backend("duckdb", threads=args.threads)
+    be = get_backend("duckdb", threads=args.threads, memory_limit=args.memory_limit or None)
     be.register("hourly_file", p["parquet"])
     be.materialize("h", "SELECT code, time, " + ", ".join(POLS) + " FROM hourly_file")
     be.register("m", _members(be.con, p["stations"]))
@@ -135,14 +135,16 @@ def w_assess(p: dict, args) -> dict:
         steps[name] = now - last[0]
         last[0] = now
 
+    c0 = time.process_time()
     run_assessment(be, "h", "m", date(args.year, 1, 1), kind="year", on_step=tick)
     secs = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     t1 = time.perf_counter()
     be.materialize("base_a", "SELECT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS day, "
                    + ", ".join(f"avg({c}) AS {c}" for c in POLS) + " FROM h GROUP BY ALL")
     base = time.perf_counter() - t1
     ranked = be.count("ranking")
-    return {"seconds": secs, "baseline_a_s": base, "rows": n, "steps": steps,
+    return {"seconds": secs, "cpu_s": cpu, "baseline_a_s": base, "rows": n, "steps": steps,
             "cities_ranked": ranked}
 
 
@@ -206,12 +208,20 @@ def run_worker(name: str, n: int, args) -> dict:
     """Run one workload in a fresh interpreter; returns its JSON result with peak RSS."""
     cmd = [sys.executable, __file__, "--worker", name, "--n", str(n), "--data", str(args.data),
            "--year", str(args.year), "--sample", str(args.sample), "--threads",
-           str(args.threads or 0), "--csv-files", str(args.csv_files or 0)]
+           str(args.threads or 0), "--csv-files", str(args.csv_files or 0),
+           "--memory-limit", args.memory_limit]
     t0 = time.perf_counter()
-    pr = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    try:
+        pr = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"stopped after the {args.timeout} s time limit",
+                "wall_s": time.perf_counter() - t0}
     if pr.returncode != 0:
-        err = [ln for ln in (pr.stderr or pr.stdout).strip().splitlines() if "Error" in ln]
-        return {"error": err[-1:] or (pr.stderr or pr.stdout).strip().splitlines()[-1:],
+        text = (pr.stderr or pr.stdout).strip().splitlines()
+        err = [ln for ln in text if "Error" in ln][-1:] or text[-1:] or [
+            f"killed by signal {-pr.returncode}" if pr.returncode < 0
+            else f"exit status {pr.returncode}"]
+        return {"error": err,
                 "wall_s": time.perf_counter() - t0}
     return json.loads(pr.stdout.strip().splitlines()[-1])
 
@@ -257,10 +267,13 @@ def report(res: dict, args, prep: dict) -> str:
         "|---|---|---|---|---|",
     ]
     ci = res.get("ingest_csv", {})
-    lines.append(f"| (1) ingest CSV year → store | {_fmt_s(ci.get('seconds'))} | {_gb(ci)} | "
-                 f"| ≤ 60 s |")
-    pi = res.get("ingest_parquet", {})
-    lines.append(f"| (2) ingest Parquet → store | {_fmt_s(pi.get('seconds'))} | {_gb(pi)} | | |")
+    for r, label, target in ((ci, "(1) ingest CSV year → store", "≤ 60 s"),
+                             (res.get("ingest_parquet", {}), "(2) ingest Parquet → store", "")):
+        err = f" ({r['error'][0] if isinstance(r['error'], list) else r['error']})" \
+            if "error" in r else ""
+        files = f" ({r['files']} files)" if "files" in r else ""
+        lines.append(f"| {label}{files}{err} | {_fmt_s(r.get('seconds'))} | {_gb(r)} | | "
+                     f"{target} |")
     lines.append(f"| (3) full assessment (DuckDB) | {_fmt_s(q)} | {_gb(a)} | | ≤ 10 s, "
                  f"≤ 4 GB |")
     ba = a.get("baseline_a_s")
@@ -305,14 +318,17 @@ def main() -> None:
     ap.add_argument("--year", type=int, default=2025)
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--sweep", default="0.25,0.5,1,2", help="station multipliers ('' = none)")
-    ap.add_argument("--workloads", default="ingest_csv,ingest_parquet,assess,pandas,python_aqi,"
-                                           "aqi_hub")
+    ap.add_argument("--workloads", default="assess,pandas,python_aqi,aqi_hub,ingest_parquet,"
+                                           "ingest_csv")
     ap.add_argument("--sample", type=int, default=20000, help="rows for (c) and (d)")
     ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0 = all cores)")
+    ap.add_argument("--memory-limit", default="", help="DuckDB memory_limit, e.g. 3GB")
     ap.add_argument("--csv-files", type=int, default=0, help="ingest only the first N CSV files")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per workload")
     ap.add_argument("--quick", action="store_true", help="smoke run: 120 stations, January")
     ap.add_argument("--out", type=Path, default=None, help="write the Markdown report here")
+    ap.add_argument("--merge", action="store_true",
+                    help="add to the results.json of an earlier run instead of starting afresh")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -325,6 +341,7 @@ def main() -> None:
         p = _paths(args.data, args.n)
         out = WORKERS[args.worker](p, args)
         out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        out["load_1m"] = os.getloadavg()[0]  # other processes compete for the cores
         print(json.dumps(out))
         return
     args.command = "python benchmarks/bench.py " + " ".join(sys.argv[1:])
@@ -334,27 +351,37 @@ def main() -> None:
     prep = prepare(args.data, n, start, end, csv="ingest_csv" in work)
     print(json.dumps(prep), flush=True)
     res: dict = {}
+    if args.merge and (args.data / "results.json").exists():
+        res = json.loads((args.data / "results.json").read_text())
+        prep = {**res.pop("prep"), **prep}
+    sweep = [float(x) for x in args.sweep.split(",") if x.strip()]
+
+    def save() -> None:  # after every workload, so a long run leaves partial results
+        text = report(res, args, prep)
+        (args.data / "results.json").write_text(json.dumps({"prep": prep, **res}, indent=1))
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+
     for w in work:
         print(f"running {w} …", flush=True)
         res[w] = run_worker(w, n, args)
         print(f"  {json.dumps(res[w])}", flush=True)
-    sweep = [float(x) for x in args.sweep.split(",") if x.strip()]
-    if sweep:
-        res["sweep"] = {}
-        for m in sweep:
-            k = max(1, round(n * m))
-            if k == n and "assess" in res:
-                res["sweep"][str(k)] = res["assess"]
-                continue
-            prepare(args.data, k, start, end, csv=False)
-            print(f"sweep: assess {k} stations …", flush=True)
-            res["sweep"][str(k)] = run_worker("assess", k, args)
-            print(f"  {json.dumps(res['sweep'][str(k)])}", flush=True)
-    text = report(res, args, prep)
-    print(text)
-    (args.data / "results.json").write_text(json.dumps({"prep": prep, **res}, indent=1))
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        if w == "assess" and str(n) in res.get("sweep", {}):
+            res["sweep"][str(n)] = res[w]  # the 1× row of an earlier sweep: this run's figure
+        save()
+        if w == "assess" and sweep:
+            res["sweep"] = {}
+            for m in sweep:
+                k = max(1, round(n * m))
+                if k == n:
+                    res["sweep"][str(k)] = res["assess"]
+                    continue
+                prepare(args.data, k, start, end, csv=False)
+                print(f"sweep: assess {k} stations …", flush=True)
+                res["sweep"][str(k)] = run_worker("assess", k, args)
+                print(f"  {json.dumps(res['sweep'][str(k)])}", flush=True)
+                save()
+    print(report(res, args, prep))
 
 
 if __name__ == "__main__":

@@ -129,6 +129,21 @@ def test_spark_gives_identical_results(sample, tmp_path):
         _assert_same(s, results["duckdb"][s], results["spark"][s])
     # the figures exist: an hourly AQI wherever a valid value exists, a ranking of the 2 cities
     aqi = results["duckdb"]["hourly_aqi"]
-    pols = ["so2", "no2", "co", "o3", "pm10", "pm25"]
-    assert (aqi.aqi.notna() == aqi[pols].notna().any(axis=1)).all()
+    iaqis = [f"iaqi_{p}" for p in ("so2", "no2", "co", "o3", "pm10", "pm25")]
+    assert (aqi.aqi.notna() == aqi[iaqis].notna().any(axis=1)).all()
+    assert aqi.aqi.notna().mean() > 0.9
     assert sorted(results["duckdb"]["ranking"]["rank"].tolist()) == [1, 2]
+
+
+def test_period_grid():
+    from qingshan.backends.assessment import hours_sql, period_bounds
+
+    assert period_bounds(date(2025, 5, 3), "year") == (date(2025, 1, 1), date(2025, 12, 31))
+    assert period_bounds(date(2025, 11, 3), "quarter") == (date(2025, 10, 1), date(2025, 12, 31))
+    assert period_bounds(date(2024, 2, 9), "month") == (date(2024, 2, 1), date(2024, 2, 29))
+    be = get_backend("duckdb")
+    # 365 natural days × 24 hour-ending stamps: 2025-01-01 01:00 … 2026-01-01 00:00
+    r = be.sql(f"SELECT count(*) AS n, min(time) AS a, max(time) AS b FROM "
+               f"({hours_sql(date(2025, 1, 1), date(2025, 12, 31))})").to_pylist()[0]
+    assert r["n"] == 8760
+    assert str(r["a"]) == "2025-01-01 01:00:00" and str(r["b"]) == "2026-01-01 00:00:00"

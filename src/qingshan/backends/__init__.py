@@ -55,6 +55,10 @@ class Backend(ABC):
         """Compute ``query`` once and keep the result queryable as ``name``."""
 
     @abstractmethod
+    def view(self, name: str, query: str) -> None:
+        """Keep ``query`` queryable as ``name`` without computing it (recomputed on use)."""
+
+    @abstractmethod
     def drop(self, name: str) -> None:
         """Forget the input or result ``name``."""
 
@@ -93,6 +97,8 @@ class DuckDBBackend(Backend):
                  threads: int | None = None, memory_limit: str | None = None) -> None:
         self._own = con is None
         self.con = con if con is not None else duckdb.connect()
+        if self._own:  # results need no insertion order; saves memory on large tables
+            self.con.execute("SET preserve_insertion_order = false")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
@@ -113,6 +119,9 @@ class DuckDBBackend(Backend):
 
     def materialize(self, name: str, query: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")
+
+    def view(self, name: str, query: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {query}")
 
     def drop(self, name: str) -> None:
         if name in self._registered:

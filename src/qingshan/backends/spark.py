@@ -11,6 +11,8 @@ are applied on the syntax tree, each with the reason it is exact:
 * ``epoch(t)`` → ``UNIX_TIMESTAMP(t)`` (sqlglot's own mapping): seconds since 1970 in the session
   time zone, which this backend pins to UTC so naive (Beijing wall-clock) timestamps keep their
   values and hour arithmetic has no daylight-saving jumps;
+* DuckDB ``TIMESTAMP`` literals/casts → Spark ``TIMESTAMP`` (session-zone, pinned to UTC)
+  rather than ``TIMESTAMP_NTZ``, matching how inputs are registered;
 * ``SELECT * EXCLUDE (c)`` → the input's columns minus ``c`` when the input is a named table/view
   (Spark SQL has no ``* EXCEPT``); the column list is read from the Spark catalog.
 
@@ -44,6 +46,11 @@ DEFAULT_CONF = {
 
 
 def _map_functions(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.DataType) and node.this in (exp.DataType.Type.TIMESTAMP,
+                                                        exp.DataType.Type.TIMESTAMPNTZ):
+        # DuckDB TIMESTAMP is naive; inputs are registered as UTC timestamps of the same wall
+        # clock, so keep Spark's TIMESTAMP (not TIMESTAMP_NTZ) to compare like with like
+        return exp.DataType.build("TIMESTAMP", dialect="spark")
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "round_even":
         return exp.Anonymous(this="BROUND", expressions=node.expressions)
     if isinstance(node, (exp.PercentileCont, exp.Quantile)):
@@ -175,6 +182,9 @@ class SparkBackend(Backend):
         frame.count()
         frame.createOrReplaceTempView(name)
         self._cached.add(name)
+
+    def view(self, name: str, query: str) -> None:
+        self.spark.sql(self.transpile(query)).createOrReplaceTempView(name)
 
     def drop(self, name: str) -> None:
         if name in self._cached:
