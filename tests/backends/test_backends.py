@@ -147,3 +147,44 @@ def test_period_grid():
                f"({hours_sql(date(2025, 1, 1), date(2025, 12, 31))})").to_pylist()[0]
     assert r["n"] == 8760
     assert str(r["a"]) == "2025-01-01 01:00:00" and str(r["b"]) == "2026-01-01 00:00:00"
+
+
+def test_assessment_chain_hand_derived():
+    """Two cities, one station each, constant concentrations for the whole of 2025.
+
+    City A (so2 10, no2 20, co 1.0, o3 100, pm10 70, pm25 35), city B (twice A). HJ 633-2012:
+    hourly IAQI of A: SO2 1-h 50·10/150 = 3.3 → 4, NO2 50·20/100 = 10, CO 50·1/5 = 10,
+    O3 1-h 50·100/160 = 31.25 → 32, PM10 (24-h table) 50 + 50·20/100 = 60, PM2.5 35 → 50:
+    AQI 60, primary PM10. Daily AQI of A: SO2 50·10/50 = 10, NO2 50·20/40 = 25, CO 50·1/2 = 25,
+    O3 8-h 50, O3 1-h 32, PM10 60, PM2.5 50 → 60, PM10. Annual (365 valid days): means = the
+    constants, P95/P90 = the constants. GB 3095-2012 grade II: A meets every limit (PM2.5 35 ≤ 35,
+    PM10 70 ≤ 70); B fails PM2.5 (70 > 35), PM10 (140 > 70) and O3 (P90 200 > 160), NO2 40 ≤ 40
+    passes. Comprehensive index (ranking rule): A = 35/35 + 70/70 + 10/60 + 20/40 + 1/4 + 100/160
+    = 3.5417 → 3.54; B = 7.0833 → 7.08; ranks A 1, B 2.
+    """
+    hours = pd.date_range("2025-01-01 01:00", "2026-01-01 00:00", freq="h")
+    base = {"so2": 10.0, "no2": 20.0, "co": 1.0, "o3": 100.0, "pm10": 70.0, "pm25": 35.0}
+    frames = []
+    for code, k in (("SA", 1), ("SB", 2)):
+        frames.append(pd.DataFrame({"code": code, "time": hours,
+                                    **{p: v * k for p, v in base.items()}}))
+    be = get_backend("duckdb")
+    be.register("h", pd.concat(frames, ignore_index=True))
+    be.register("m", pd.DataFrame({"city_code": ["A", "B"], "station_code": ["SA", "SB"]}))
+    run_assessment(be, "h", "m", date(2025, 6, 1), kind="year")
+    ha = be.df("SELECT * FROM hourly_aqi WHERE code = 'SA'")
+    assert len(ha) == 8760
+    assert set(ha.aqi) == {60} and set(ha.primary_pollutant) == {"PM10"}
+    assert (ha.iaqi_so2.iloc[0], ha.iaqi_no2.iloc[0], ha.iaqi_co.iloc[0], ha.iaqi_o3.iloc[0],
+            ha.iaqi_pm25.iloc[0]) == (4, 10, 10, 32, 50)
+    da = be.df("SELECT * FROM daily_aqi WHERE code = 'SA'")
+    assert len(da) == 365 and set(da.aqi) == {60}
+    assert (da.iaqi_so2.iloc[0], da.iaqi_no2.iloc[0], da.iaqi_co.iloc[0], da.iaqi_o3_8h.iloc[0],
+            da.iaqi_o3_1h.iloc[0]) == (10, 25, 25, 50, 32)
+    comp = be.df("SELECT * FROM city_comp ORDER BY code").set_index("code")
+    assert comp.loc["A", "pm25"] == 35 and comp.loc["A", "o3_8h_p90"] == 100
+    assert comp.loc["A", "pm25_days"] == 365 and bool(comp.loc["A", "pm25_valid"])
+    assert bool(comp.loc["A", "compliant"]) and not bool(comp.loc["B", "compliant"])
+    assert comp.loc["B", "exceed_pollutants"] == "PM2.5,PM10,O3"
+    rk = be.df("SELECT code, composite_index, rank FROM ranking ORDER BY code")
+    assert rk.composite_index.tolist() == [3.54, 7.08] and rk["rank"].tolist() == [1, 2]

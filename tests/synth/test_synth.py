@@ -125,8 +125,8 @@ def city_year(province, stations, year):
         WITH ev AS (SELECT "监测点编码" AS code, "城市" AS city FROM st
                     WHERE "对照点" = 'N' AND "城市" IN (SELECT unnest({shorts}))),
         v AS (SELECT code, time, cast(time - INTERVAL 1 HOUR AS DATE) AS d,
-                     {', '.join(f"CASE WHEN {p} BETWEEN 0 AND {MAX_PLAUSIBLE[p]} THEN {p} END AS {p}"
-                                for p in POLLUTANTS)} FROM h),
+                     {', '.join(f"CASE WHEN {p} BETWEEN 0 AND {MAX_PLAUSIBLE[p]} "
+                                f"THEN {p} END AS {p}" for p in POLLUTANTS)} FROM h),
         o8 AS (SELECT code, d, avg(o3) OVER (PARTITION BY code ORDER BY time
                      ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS o8 FROM v),
         m8 AS (SELECT code, d, max(o8) AS mda8 FROM o8 GROUP BY ALL),
