@@ -59,3 +59,13 @@ def test_cli_ingest_and_error_exit(tmp_path):
                         str(db), "--register-unknown"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "loaded" in r.stdout
+
+
+def test_memory_limit_setting(monkeypatch):
+    con = connect(":memory:", memory_limit="1GB")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] in (
+        "953.6 MiB", "1.0 GiB")   # DuckDB reports 1 GB (10^9 bytes) in MiB
+    monkeypatch.setenv("QINGSHAN_MEMORY_LIMIT", "512MB")
+    con2 = connect(":memory:")
+    assert con2.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] != \
+        con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]

@@ -33,7 +33,7 @@ def open_store(db: Path | None = None, province: str | None = None, read_only: b
     """Open the store and sync the province config into it. Returns (con, settings, province)."""
     settings = get_settings(db=db, province=province)
     prov = load_province(settings.province)
-    con = connect(settings.db, read_only=read_only)
+    con = connect(settings.db, read_only=read_only, memory_limit=settings.memory_limit)
     if not read_only:
         sync_province(con, prov)
     return con, settings, prov

@@ -1,7 +1,8 @@
 """The one typed Settings object.
 
 Values come from (highest first) explicit arguments, environment variables prefixed
-``QINGSHAN_`` (``QINGSHAN_DB``, ``QINGSHAN_PROVINCE``, ``QINGSHAN_LANG``) and the defaults below.
+``QINGSHAN_`` (``QINGSHAN_DB``, ``QINGSHAN_PROVINCE``, ``QINGSHAN_LANG``,
+``QINGSHAN_MEMORY_LIMIT``) and the defaults below.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class Settings(BaseSettings):
         description="province config: a bundled name (e.g. 'shandong') or a path to a TOML file",
     )
     lang: Literal["zh", "en"] = Field("zh", description="label language")
+    memory_limit: str | None = Field(
+        None, description="DuckDB memory limit, e.g. '2GB' (default: DuckDB's 80 % of RAM)")
 
 
 def get_settings(**overrides) -> Settings:

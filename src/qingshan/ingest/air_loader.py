@@ -114,26 +114,30 @@ def store_air_table(
             _first_quality_issue(con, infos)
         cols = ", ".join([*HOURLY_COLUMNS, *PUBLISHED_COLUMNS])
         # first occurrence within a file; the latest file wins across files of this call
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _cand AS
-            SELECT *, (max(occ) OVER (PARTITION BY file_idx, code, time)) > 1 AS dup
-            FROM _in
-            """
-        )
+        # (checked only when files' time ranges overlap: daily archive files never do)
+        ranges = con.execute("SELECT file_idx, min(time), max(time) FROM _in GROUP BY file_idx "
+                             "ORDER BY 2").fetchall()
+        overlap = any(b[1] <= a[2] for a, b in zip(ranges, ranges[1:]))
+        con.execute("CREATE OR REPLACE TEMP TABLE _dupk AS SELECT DISTINCT file_idx, code, time "
+                    "FROM _in WHERE occ > 1")
+        latest = ("QUALIFY row_number() OVER (PARTITION BY code, time "
+                  "ORDER BY file_idx DESC) = 1" if overlap else "")
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _new AS
+            WITH d AS (SELECT i.*, k.code IS NOT NULL AS dup FROM _in i
+                       LEFT JOIN _dupk k ON k.file_idx = i.file_idx AND k.code = i.code
+                                        AND k.time = i.time
+                       WHERE i.occ = 1)
             SELECT code AS station_code, time, {cols}, ({_qc_expr()})::INTEGER AS qc_flags,
                    ({base} + file_idx)::BIGINT AS batch_id, file_idx
-            FROM _cand
-            WHERE occ = 1
-            QUALIFY row_number() OVER (PARTITION BY code, time ORDER BY file_idx DESC) = 1
+            FROM d
+            {latest}
             """
         )
         per_file = con.execute(
             "SELECT file_idx, count(*) FILTER (WHERE occ > 1), count(*) FILTER (WHERE occ = 1) "
-            "FROM _cand GROUP BY file_idx").fetchall()
+            "FROM _in GROUP BY file_idx").fetchall()
         for f, dups, firsts in per_file:
             s = summaries[f]
             s.rows_read = dups + firsts
@@ -146,10 +150,10 @@ def store_air_table(
         inner = con.execute(
             f"""
             SELECT n.file_idx, o.file_idx, count(*), count(*) FILTER (WHERE {differs})
-            FROM (SELECT * FROM _cand WHERE occ = 1) o
+            FROM (SELECT * FROM _in WHERE occ = 1) o
             JOIN _new n ON o.code = n.station_code AND o.time = n.time
                        AND o.file_idx < n.file_idx
-            GROUP BY ALL ORDER BY 1, 2""").fetchall()
+            GROUP BY ALL ORDER BY 1, 2""").fetchall() if overlap else []
         for new_f, old_f, cnt, changed in inner:
             summaries[old_f].rows_skipped += cnt
             summaries[old_f].skipped["superseded by a later file of this ingest"] = cnt
@@ -185,7 +189,7 @@ def store_air_table(
         con.execute(f"INSERT INTO air_hourly ({', '.join(STORE_COLUMNS)}) "
                     f"SELECT {', '.join(STORE_COLUMNS)} FROM _new ORDER BY time, station_code")
         con.execute("DROP TABLE _new")
-        con.execute("DROP TABLE _cand")
+        con.execute("DROP TABLE _dupk")
         for info, s in zip(infos, summaries):
             record_batch(con, s.batch_id, kind, info, s, started)
     finally:

@@ -61,7 +61,7 @@ def _transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], list[BatchSu
 
 
 #: files read and stored together; bounds memory for national-scale archives
-CHUNK_CELLS = 40_000_000
+CHUNK_CELLS = 20_000_000
 
 
 def ingest_cnemc(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *,

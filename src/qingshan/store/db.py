@@ -7,6 +7,7 @@ transaction, and recorded in ``schema_migration``. Other packages add their tabl
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -58,13 +59,21 @@ def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     return con.execute("SELECT version, name FROM schema_migration ORDER BY version").fetchall()
 
 
-def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store and bring its schema up to date."""
+def connect(path: str | Path = ":memory:", read_only: bool = False,
+            memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store and bring its schema up to date.
+
+    ``memory_limit`` (e.g. ``"1GB"``; default ``$QINGSHAN_MEMORY_LIMIT``, else DuckDB's own
+    default of 80 % of RAM) bounds DuckDB's buffer memory; beyond it DuckDB spills to disk.
+    """
     path = str(path)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(path, read_only=read_only)
     con.execute("SET enable_progress_bar = false")
+    limit = memory_limit or os.environ.get("QINGSHAN_MEMORY_LIMIT")
+    if limit:
+        con.execute(f"SET memory_limit = '{limit}'")
     if not read_only:
         migrate(con)
     return con
