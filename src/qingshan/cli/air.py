@@ -143,3 +143,8 @@ def assess_cmd(
         typer.echo(f"wrote {len(df)} rows to {output}")
     else:
         typer.echo(text)
+
+
+from qingshan.cli.air_scale import scale_cmd  # noqa: E402
+
+app.command("scale")(scale_cmd)
