@@ -76,58 +76,94 @@ def daily_stats_sql(hourly: str, hours: str | None = None) -> str:
     Parameters
     ----------
     hourly : str
-        Named input with ``code, time`` and the six pollutants (invalid values NULL).
+        Named input with ``code, time`` and the six pollutants (invalid values NULL); at most one
+        row per ``code`` and on-the-hour stamp.
     hours : str, optional
         Named input with one column ``time`` listing every hour stamp of the period; the grid
-        ``codes × hours`` makes missing hours explicit. Default: the distinct stamps of ``hourly``.
+        ``codes × hours`` makes missing hours explicit (stamps of ``hourly`` outside it are not
+        used; every code gets a row for every day of the grid). Default: the distinct stamps of
+        ``hourly``.
 
     Returns
     -------
     str
         SQL with ``code, date``; for p in SO2, NO2, CO, PM10, PM2.5: ``p`` (mean), ``p_n`` (valid
-        hours), ``p_valid`` (n ≥ 20); ``o3_1h_max, o3_1h_n, o3_1h_max_valid``; ``o3_8h_max`` (MDA8),
-        ``o3_8h_n`` (valid 8-h windows of the 17), ``o3_8h_max_valid`` (n ≥ 14 or MDA8 > 160).
+        hours), ``p_valid`` (n ≥ 20); ``o3_1h_max, o3_1h_n``; ``o3_8h_max`` (MDA8), ``o3_8h_n``
+        (valid 8-h windows of the 17); ``o3_1h_max_valid``, ``o3_8h_max_valid`` (n ≥ 14 or
+        MDA8 > 160).
+
+    Notes
+    -----
+    The 17 O3 8-h windows of day D end at D 08:00 … D+1 00:00 and so contain only the day's own
+    24 stamps D 01:00 … D+1 00:00 (GB 3095 Table 4, HJ 663 §6.1.2). One ``GROUP BY code, day``
+    therefore gives the daily means and counts and pivots the day's 24 O3 values into columns
+    ``o3_h0 … o3_h23`` (``hod`` = hour of ``time − 1 h``); each window mean (sum of its valid
+    values, left to right, ÷ their number, valid with ≥ 6 of 8), the number of valid windows and
+    the MDA8 (``GREATEST`` of the valid windows) are then column expressions — no hour grid and no
+    window operator. A window exists only if its ending stamp is in the grid (``hours``), as
+    with a moving window over the ``codes × hours`` grid (:func:`moving_means_sql`).
     """
+    win, need = hj.O3_8H_WINDOW, hj.MIN_HOURS_O3_8H
     hours_src = hours or f"(SELECT DISTINCT time FROM {hourly})"
-    vals = ", ".join(f"x.{p}" for p in POLS)
-    means = ",\n  ".join(
-        f"avg({p}) AS {p}, count({p}) AS {p}_n, count({p}) >= {hj.MIN_HOURS_DAILY} AS {p}_valid"
+    in_grid = f" WHERE time IN (SELECT time FROM {hours})" if hours else ""
+    day_of = "CAST(time - INTERVAL 1 HOUR AS DATE)"
+    hod_of = "EXTRACT(HOUR FROM time - INTERVAL 1 HOUR)"
+    means = ",\n    ".join(f"avg({p}) AS {p}, count({p}) AS {p}_n" for p in hj.DAILY_MEAN_POLLUTANTS)
+    pivot = ",\n    ".join(f"max(o3) FILTER (WHERE hod = {k}) AS o3_h{k}" for k in range(24))
+    ends = range(win - 1, 24)  # hod of the ending stamps of the 17 windows inside the day
+    grid_flags = ",\n    ".join(f"count(*) FILTER (WHERE hod = {e}) > 0 AS g{e}" for e in ends)
+    wins = []
+    for e in ends:
+        ks = range(e - win + 1, e + 1)
+        n = " + ".join(f"CASE WHEN o3_h{k} IS NULL THEN 0 ELSE 1 END" for k in ks)
+        s = " + ".join(f"COALESCE(o3_h{k}, 0)" for k in ks)
+        wins.append(f"CASE WHEN g{e} AND ({n}) >= {need} THEN ({s}) / ({n}) END AS w{e}")
+    wcols = ",\n    ".join(wins)
+    mean_cols = ",\n  ".join(
+        f"{p}, COALESCE({p}_n, 0) AS {p}_n, COALESCE({p}_n, 0) >= {hj.MIN_HOURS_DAILY} AS {p}_valid"
         for p in hj.DAILY_MEAN_POLLUTANTS)
-    pre = hj.O3_8H_WINDOW - 1
-    in_day = f"hod >= {pre} AND w8_n >= {hj.MIN_HOURS_O3_8H}"
+    a_cols = [f"{p}{x}" for p in hj.DAILY_MEAN_POLLUTANTS for x in ("", "_n")]
+    a_cols += ["o3_1h_max", "o3_1h_n"]
+    a_list = ", ".join(f"a.{c}" for c in a_cols)
+    w_list = ", ".join(f"w{e}" for e in ends)
+    w_n = " + ".join(f"CASE WHEN w{e} IS NULL THEN 0 ELSE 1 END" for e in ends)
     return f"""
-WITH codes AS (SELECT DISTINCT code FROM {hourly}),
-grid AS (SELECT c.code, g.time FROM codes c CROSS JOIN {hours_src} g),
-h AS (
-  SELECT g.code, g.time,
-    CAST(FLOOR(EPOCH(g.time) / 3600) AS BIGINT) AS hidx,
-    CAST(g.time - INTERVAL 1 HOUR AS DATE) AS date,
-    EXTRACT(HOUR FROM g.time - INTERVAL 1 HOUR) AS hod,
-    {vals}
-  FROM grid g LEFT JOIN {hourly} x ON x.code = g.code AND x.time = g.time
+WITH x AS (
+  SELECT code, {day_of} AS date, {hod_of} AS hod, {", ".join(POLS)}
+  FROM {hourly}{in_grid}
 ),
-w AS (
-  SELECT *,
-    count(o3) OVER (PARTITION BY code ORDER BY hidx
-                    RANGE BETWEEN {pre} PRECEDING AND CURRENT ROW) AS w8_n,
-    avg(o3) OVER (PARTITION BY code ORDER BY hidx
-                  RANGE BETWEEN {pre} PRECEDING AND CURRENT ROW) AS w8_avg
-  FROM h
-),
-d AS (
+a AS (
   SELECT code, date,
-  {means},
-  max(o3) AS o3_1h_max, count(o3) AS o3_1h_n,
-  max(CASE WHEN {in_day} THEN w8_avg END) AS o3_8h_max,
-  count(CASE WHEN {in_day} THEN 1 END) AS o3_8h_n
-  FROM w GROUP BY code, date
+    {means},
+    max(o3) AS o3_1h_max, count(o3) AS o3_1h_n,
+    {pivot}
+  FROM x GROUP BY code, date
+),
+days AS (
+  SELECT date,
+    {grid_flags}
+  FROM (SELECT {day_of} AS date, {hod_of} AS hod FROM {hours_src}) AS _g GROUP BY date
+),
+codes AS (SELECT DISTINCT code FROM {hourly}),
+w AS (
+  SELECT c.code, d.date, {a_list},
+    {wcols}
+  FROM codes c CROSS JOIN days d LEFT JOIN a ON a.code = c.code AND a.date = d.date
+),
+r AS (
+  SELECT code, date,
+  {mean_cols},
+  o3_1h_max, COALESCE(o3_1h_n, 0) AS o3_1h_n,
+  GREATEST({w_list}) AS o3_8h_max,
+  CAST({w_n} AS BIGINT) AS o3_8h_n
+  FROM w
 )
 SELECT *,
   (o3_1h_n >= {hj.MIN_HOURS_O3_1H_MAX} OR COALESCE(o3_1h_max > {hj.O3_1H_EXCEPTION_LIMIT}, FALSE))
     AS o3_1h_max_valid,
   (o3_8h_n >= {hj.MIN_WINDOWS_MDA8} OR COALESCE(o3_8h_max > {hj.MDA8_EXCEPTION_LIMIT}, FALSE))
     AS o3_8h_max_valid
-FROM d
+FROM r
 """
 
 
