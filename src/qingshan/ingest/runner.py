@@ -8,7 +8,6 @@ before is reported as "already loaded" and changes nothing.
 from __future__ import annotations
 
 import re
-import time as _time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from qingshan.ingest.cnemc import read_cnemc_csv, read_cnemc_files
 from qingshan.ingest.errors import IngestError
 from qingshan.ingest.stations import read_station_list
 from qingshan.ingest.table import read_table
+from qingshan.store.db import in_transaction
 from qingshan.store.batches import (
     BatchSummary, already_loaded, file_info, new_batch_id, record_batch,
 )
@@ -48,16 +48,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], list[BatchSummary]]
-                 ) -> list[BatchSummary]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        res = work()
-        con.execute("COMMIT")
-        return res
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 #: files read and stored together; bounds memory for national-scale archives
@@ -126,7 +116,7 @@ def ingest_cnemc(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], *,
         flush()
         return [s for s in out if s is not None]
 
-    return _transaction(con, work)
+    return in_transaction(con, work)
 
 
 def _store_cities(con, tbl, info) -> BatchSummary:
@@ -194,7 +184,7 @@ def ingest_stations(con: duckdb.DuckDBPyConnection, path: str | Path,
             sync_province(con, province)
         return [s]
 
-    return _transaction(con, work)[0]
+    return in_transaction(con, work)[0]
 
 
 def ingest_table(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], mapping: dict, *,
@@ -224,4 +214,4 @@ def ingest_table(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], ma
                 progress(f.name)
         return out
 
-    return _transaction(con, work)
+    return in_transaction(con, work)

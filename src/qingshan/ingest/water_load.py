@@ -22,6 +22,7 @@ from qingshan.ingest.errors import IngestError
 from qingshan.ingest.water import (
     read_auto_csv, read_coastal_points_csv, read_samples_csv, read_sections_csv,
 )
+from qingshan.store.db import in_transaction
 from qingshan.store.batches import (
     BatchSummary, already_loaded, file_info, new_batch_id, record_batch,
 )
@@ -33,16 +34,6 @@ _SAMPLE_COLS = ["section_code", "sample_time", "parameter", "value", "unit", "be
                 "detection_limit", "source", "batch_id"]
 
 
-def _transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], list[BatchSummary]]
-                 ) -> list[BatchSummary]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        res = work()
-        con.execute("COMMIT")
-        return res
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _each_file(con, paths: Iterable[str | Path], kind: str,
@@ -66,7 +57,7 @@ def _each_file(con, paths: Iterable[str | Path], kind: str,
             out.append(s)
         return out
 
-    return _transaction(con, work)
+    return in_transaction(con, work)
 
 
 def _upsert(con, table: str, new: str, keys: list[str], compare: list[str], bid: int,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-__all__ = ["connect", "migrate", "applied_migrations"]
+__all__ = ["connect", "migrate", "applied_migrations", "in_transaction"]
 
 
 def _migration_files() -> list[tuple[int, str, str]]:
@@ -77,3 +77,16 @@ def connect(path: str | Path = ":memory:", read_only: bool = False,
     if not read_only:
         migrate(con)
     return con
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, work):
+    """Run ``work()`` inside one transaction: committed when it returns, rolled back (leaving
+    the store exactly as it was) when it raises. Returns what ``work`` returns."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        res = work()
+        con.execute("COMMIT")
+        return res
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
