@@ -104,13 +104,14 @@ def assessment_steps(hourly: str, members: str, period_start: date, kind: str = 
         # repeated inside every IAQI expression
         ("hourly_aqi", f"SELECT {aqi_cols} FROM "
                        f"({aqi.hourly_aqi_sql('valid', ver, plausible=False)}) AS _a"),
-        ("daily", statistics.daily_stats_sql("valid", hours="hours")),
+        ("daily", statistics.daily_stats_sql("valid", hours="hours", hourly_in_grid=True)),
         ("daily_rounded", statistics.daily_rounded_sql("daily")),
         ("daily_aqi", aqi.daily_aqi_sql("daily_rounded", ver, plausible=False)),
         ("station_year", statistics.period_stats_sql("daily", kind)),
         ("station_comp", compliance.annual_compliance_sql("station_year", limits)),
         ("city_hourly", statistics.aggregate_hourly_sql("valid", members)),
-        ("city_daily", statistics.daily_stats_sql("city_hourly", hours="hours")),
+        ("city_daily", statistics.daily_stats_sql("city_hourly", hours="hours",
+                                                    hourly_in_grid=True)),
         ("city_year", statistics.period_stats_sql("city_daily", kind)),
         ("city_comp", compliance.annual_compliance_sql("city_year", limits)),
         ("ranking", ranking.rank_sql(f"({ranking.index_sql('city_year', weights=weights)})",

@@ -70,7 +70,7 @@ def aggregate_hourly_sql(hourly: str, members: str, group_col: str = "city_code"
             f"JOIN {members} m ON h.code = m.{member_col} GROUP BY m.{group_col}, h.time")
 
 
-def daily_stats_sql(hourly: str, hours: str | None = None) -> str:
+def daily_stats_sql(hourly: str, hours: str | None = None, hourly_in_grid: bool = False) -> str:
     """Daily statistics per ``code`` and natural day, each with its count and validity flag.
 
     Parameters
@@ -83,6 +83,10 @@ def daily_stats_sql(hourly: str, hours: str | None = None) -> str:
         ``codes × hours`` makes missing hours explicit (stamps of ``hourly`` outside it are not
         used; every code gets a row for every day of the grid). Default: the distinct stamps of
         ``hourly``.
+    hourly_in_grid : bool
+        The caller guarantees that every stamp of ``hourly`` is in ``hours`` (e.g. ``hourly`` is
+        already restricted to the period of a complete ``hours``): the semi-join that drops
+        stamps outside the grid is skipped. Same results, ≈ 10 % less work.
 
     Returns
     -------
@@ -105,20 +109,22 @@ def daily_stats_sql(hourly: str, hours: str | None = None) -> str:
     """
     win, need = hj.O3_8H_WINDOW, hj.MIN_HOURS_O3_8H
     hours_src = hours or f"(SELECT DISTINCT time FROM {hourly})"
-    in_grid = f" WHERE time IN (SELECT time FROM {hours})" if hours else ""
+    in_grid = f" WHERE time IN (SELECT time FROM {hours})" if hours and not hourly_in_grid else ""
     day_of = "CAST(time - INTERVAL 1 HOUR AS DATE)"
     hod_of = "EXTRACT(HOUR FROM time - INTERVAL 1 HOUR)"
     means = ",\n    ".join(f"avg({p}) AS {p}, count({p}) AS {p}_n" for p in hj.DAILY_MEAN_POLLUTANTS)
     pivot = ",\n    ".join(f"max(o3) FILTER (WHERE hod = {k}) AS o3_h{k}" for k in range(24))
     ends = range(win - 1, 24)  # hod of the ending stamps of the 17 windows inside the day
     grid_flags = ",\n    ".join(f"count(*) FILTER (WHERE hod = {e}) > 0 AS g{e}" for e in ends)
-    wins = []
+    # per window: number of valid values and their sum (left to right), then the mean
+    sums = []
     for e in ends:
         ks = range(e - win + 1, e + 1)
         n = " + ".join(f"CASE WHEN o3_h{k} IS NULL THEN 0 ELSE 1 END" for k in ks)
         s = " + ".join(f"COALESCE(o3_h{k}, 0)" for k in ks)
-        wins.append(f"CASE WHEN g{e} AND ({n}) >= {need} THEN ({s}) / ({n}) END AS w{e}")
-    wcols = ",\n    ".join(wins)
+        sums.append(f"CASE WHEN g{e} THEN {n} ELSE 0 END AS n{e}, {s} AS s{e}")
+    wcols = ",\n    ".join(sums)
+    wins = ",\n    ".join(f"CASE WHEN n{e} >= {need} THEN s{e} / n{e} END AS w{e}" for e in ends)
     mean_cols = ",\n  ".join(
         f"{p}, COALESCE({p}_n, 0) AS {p}_n, COALESCE({p}_n, 0) >= {hj.MIN_HOURS_DAILY} AS {p}_valid"
         for p in hj.DAILY_MEAN_POLLUTANTS)
@@ -150,13 +156,18 @@ w AS (
     {wcols}
   FROM codes c CROSS JOIN days d LEFT JOIN a ON a.code = c.code AND a.date = d.date
 ),
+v AS (
+  SELECT code, date, {", ".join(a_cols)},
+    {wins}
+  FROM w
+),
 r AS (
   SELECT code, date,
   {mean_cols},
   o3_1h_max, COALESCE(o3_1h_n, 0) AS o3_1h_n,
   GREATEST({w_list}) AS o3_8h_max,
   CAST({w_n} AS BIGINT) AS o3_8h_n
-  FROM w
+  FROM v
 )
 SELECT *,
   (o3_1h_n >= {hj.MIN_HOURS_O3_1H_MAX} OR COALESCE(o3_1h_max > {hj.O3_1H_EXCEPTION_LIMIT}, FALSE))
