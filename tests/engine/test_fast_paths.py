@@ -87,6 +87,21 @@ def _exact_iaqi(x: float, table) -> int | None:
     return int(top_i)
 
 
+def _old_iaqi_sql(expr: str, bps) -> str:
+    """The IAQI expression before issue 4 (DECIMAL(18,6) cast, s tested in every branch)."""
+    x = f"({expr})"
+    s = f"CAST(CAST({x} AS DECIMAL(18,6)) * 1000000 AS BIGINT)"
+    top_c = bps[-1][1]
+    top = str(int(top_c)) if float(top_c).is_integer() else repr(float(top_c))
+    parts = [f"CASE WHEN {x} IS NULL OR {x} < 0 THEN NULL",
+             f"WHEN {x} > {top} THEN {int(bps[-1][0])}"]
+    for (ilo, clo), (ihi, chi) in zip(bps, bps[1:]):
+        lo, hi = round(clo * 1e6), round(chi * 1e6)
+        parts.append(f"WHEN {s} <= {hi} THEN {int(ilo)} + CAST(CEIL(CAST({int(ihi - ilo)} * "
+                     f"({s} - {lo}) AS DOUBLE) / {hi - lo}) AS INTEGER)")
+    return " ".join(parts) + " END"
+
+
 def test_iaqi_equals_exact_fractions_and_old_expression():
     rng = random.Random(4)
     con = duckdb.connect()
@@ -95,9 +110,7 @@ def test_iaqi_equals_exact_fractions_and_old_expression():
         xs = _values(rng, [float(t[-1][1])], 4_000) + _bp_values([t])
         con.register("v", pd.DataFrame({"x": np.array(xs, dtype="float64")}))
         new = iaqi_sql("x", t)
-        old = new.replace("CAST(ROUND((x) * 1000000.0) AS BIGINT)",
-                          "CAST(CAST((x) AS DECIMAL(18,6)) * 1000000 AS BIGINT)")
-        assert old != new
+        old = _old_iaqi_sql("x", t)
         got = con.sql(f"SELECT x, {new} AS a, {old} AS b FROM v").df()
         assert (got.a.fillna(-1) == got.b.fillna(-1)).all()
         exp = [_exact_iaqi(x, t) for x in got.x]

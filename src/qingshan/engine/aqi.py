@@ -21,7 +21,10 @@ decimals), so numerator ``(IAQI_hi - IAQI_lo) * (s - BP_lo*10^6)`` (< 2^53) and 
 ``(BP_hi - BP_lo)*10^6`` are exact in DOUBLE. IEEE division is correctly rounded, so an exact
 integer quotient stays exact and a non-integer quotient (at least 1/denominator ≥ 8e-10 away from
 an integer) never rounds onto one: ``CEIL`` of the DOUBLE quotient is the exact ceiling. A value
-exactly on a breakpoint gives the breakpoint's IAQI (e.g. PM2.5 75 → 100, never 101).
+exactly on a breakpoint gives the breakpoint's IAQI (e.g. PM2.5 75 → 100, never 101). The segment
+test ``s ≤ BP_hi·10^6`` is written ``C·10^6 < BP_hi·10^6 + 0.5`` on the same DOUBLE product (the
+half-integer is exact in DOUBLE and rounding is half away from zero, so both tests agree for every
+C ≥ 0); ``s`` itself is then computed once, in the chosen segment.
 
 Conventions (spec silent; documented choices)
 ---------------------------------------------
@@ -95,14 +98,16 @@ def iaqi_sql(expr: str, pollutant_table) -> str:
     """
     bps = tuple(pollutant_table)
     x = f"({expr})"
-    s = f"CAST(ROUND({x} * {_SCALE}.0) AS BIGINT)"
+    p = f"({x} * {_SCALE}.0)"
+    s = f"CAST(ROUND({p}) AS BIGINT)"
     parts = [f"CASE WHEN {x} IS NULL OR {x} < 0 THEN NULL",
              f"WHEN {x} > {_num(bps[-1][1])} THEN {int(bps[-1][0])}"]
     for (ilo, clo), (ihi, chi) in zip(bps, bps[1:]):
         lo, hi = round(clo * _SCALE), round(chi * _SCALE)
+        # s <= hi  <=>  p < hi + 0.5 (p >= 0, half away from zero; hi + 0.5 exact in DOUBLE)
         parts.append(
-            f"WHEN {s} <= {hi} THEN {int(ilo)} + CAST(CEIL(CAST({int(ihi - ilo)} * ({s} - {lo}) "
-            f"AS DOUBLE) / {hi - lo}) AS INTEGER)")
+            f"WHEN {p} < CAST({hi}.5 AS DOUBLE) THEN {int(ilo)} + CAST(CEIL(CAST({int(ihi - ilo)} "
+            f"* ({s} - {lo}) AS DOUBLE) / {hi - lo}) AS INTEGER)")
     return " ".join(parts) + " END"
 
 
