@@ -113,7 +113,7 @@ def daily_stats_sql(hourly: str, hours: str | None = None, hourly_in_grid: bool 
     day_of = "CAST(time - INTERVAL 1 HOUR AS DATE)"
     hod_of = "EXTRACT(HOUR FROM time - INTERVAL 1 HOUR)"
     means = ",\n    ".join(f"avg({p}) AS {p}, count({p}) AS {p}_n" for p in hj.DAILY_MEAN_POLLUTANTS)
-    pivot = ",\n    ".join(f"max(o3) FILTER (WHERE hod = {k}) AS o3_h{k}" for k in range(24))
+    pivot = ",\n    ".join(f"max(CASE WHEN hod = {k} THEN o3 END) AS o3_h{k}" for k in range(24))
     ends = range(win - 1, 24)  # hod of the ending stamps of the 17 windows inside the day
     grid_flags = ",\n    ".join(f"count(*) FILTER (WHERE hod = {e}) > 0 AS g{e}" for e in ends)
     # per window: number of valid values and their sum (left to right), then the mean
