@@ -14,8 +14,10 @@ Rules (constants in :mod:`qingshan.standards.hj663_2013`):
 
 * daily mean of SO2, NO2, CO, PM10, PM2.5: valid with ≥ 20 valid hourly values (GB 3095 Table 4);
 * O3 8-h moving average stamped H = mean of the valid values stamped H−7 … H, valid with ≥ 6 of 8
-  (GB 3095 Table 4); the frame is ``RANGE BETWEEN 7 PRECEDING AND CURRENT ROW`` on an integer hour
-  index over a complete hour grid, so missing rows never stretch a window;
+  (GB 3095 Table 4); for the MDA8 the windows are column expressions over the day's 24 pivoted
+  values (:func:`daily_stats_sql`), for hour-by-hour values (:func:`moving_means_sql`) the frame is
+  ``RANGE BETWEEN 7 PRECEDING AND CURRENT ROW`` on an integer hour index over a complete hour
+  grid; either way missing rows never stretch a window;
 * O3 MDA8 of day D = maximum of the valid 8-h values stamped D 08:00 … D+1 00:00 (the 17 windows
   inside the natural day; windows spanning midnight are not used), valid with ≥ 14 valid windows or
   when it exceeds 160 µg/m³ (HJ 663 §6.1.2);
@@ -112,7 +114,8 @@ def daily_stats_sql(hourly: str, hours: str | None = None, hourly_in_grid: bool 
     in_grid = f" WHERE time IN (SELECT time FROM {hours})" if hours and not hourly_in_grid else ""
     day_of = "CAST(time - INTERVAL 1 HOUR AS DATE)"
     hod_of = "EXTRACT(HOUR FROM time - INTERVAL 1 HOUR)"
-    means = ",\n    ".join(f"avg({p}) AS {p}, count({p}) AS {p}_n" for p in hj.DAILY_MEAN_POLLUTANTS)
+    means = ",\n    ".join(f"avg({p}) AS {p}, count({p}) AS {p}_n"
+                            for p in hj.DAILY_MEAN_POLLUTANTS)
     pivot = ",\n    ".join(f"max(CASE WHEN hod = {k} THEN o3 END) AS o3_h{k}" for k in range(24))
     ends = range(win - 1, 24)  # hod of the ending stamps of the 17 windows inside the day
     grid_flags = ",\n    ".join(f"count(*) FILTER (WHERE hod = {e}) > 0 AS g{e}" for e in ends)
