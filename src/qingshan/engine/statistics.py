@@ -112,6 +112,8 @@ def daily_stats_sql(hourly: str, hours: str | None = None, hourly_in_grid: bool 
     win, need = hj.O3_8H_WINDOW, hj.MIN_HOURS_O3_8H
     hours_src = hours or f"(SELECT DISTINCT time FROM {hourly})"
     in_grid = f" WHERE time IN (SELECT time FROM {hours})" if hours and not hourly_in_grid else ""
+    # every code of ``hourly`` gets a row per day; without the grid filter all of them are in ``a``
+    codes_src = hourly if in_grid else "a"
     day_of = "CAST(time - INTERVAL 1 HOUR AS DATE)"
     hod_of = "EXTRACT(HOUR FROM time - INTERVAL 1 HOUR)"
     means = ",\n    ".join(f"avg({p}) AS {p}, count({p}) AS {p}_n"
@@ -153,7 +155,7 @@ days AS (
     {grid_flags}
   FROM (SELECT {day_of} AS date, {hod_of} AS hod FROM {hours_src}) AS _g GROUP BY date
 ),
-codes AS (SELECT DISTINCT code FROM {hourly}),
+codes AS (SELECT DISTINCT code FROM {codes_src}),
 w AS (
   SELECT c.code, d.date, {a_list},
     {wcols}
