@@ -14,7 +14,7 @@ from qingshan.store import connect
 from qingshan.store.batches import BatchSummary
 from qingshan.store.province import sync_province
 
-__all__ = ["DbOpt", "ProvinceOpt", "LangOpt", "console", "open_store", "print_summaries"]
+__all__ = ["DbOpt", "ProvinceOpt", "LangOpt", "console", "fail", "open_store", "print_summaries"]
 
 import sys
 
@@ -61,3 +61,15 @@ def print_summaries(summaries: list[BatchSummary], title: str = "Ingest summary"
                   str(sum(s.rows_flagged for s in summaries)),
                   str(sum(s.rows_skipped for s in summaries)), "")
     console.print(t)
+
+
+def fail(e: Exception, stored: bool = True) -> None:
+    """Print an error (ingest errors name file, line, field, reason) and exit with status 2.
+
+    ``stored``: the command writes to the store, so say that nothing was stored (every ingest
+    runs in one transaction that the error rolled back).
+    """
+    err_console.print(f"[red]error:[/red] {e}")
+    if stored:
+        err_console.print("nothing was stored (the store is as it was before this command)")
+    raise typer.Exit(2)

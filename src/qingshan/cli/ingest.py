@@ -8,18 +8,12 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from qingshan.cli.common import DbOpt, ProvinceOpt, err_console, open_store, print_summaries
+from qingshan.cli.common import DbOpt, ProvinceOpt, fail, open_store, print_summaries
 from qingshan.ingest import IngestError, expand_paths, ingest_cnemc, ingest_stations, ingest_table
 from qingshan.ingest.table import parse_map
 
 app = typer.Typer(help="Load data into the store (atomic, idempotent, with provenance).",
                   no_args_is_help=True)
-
-
-def _fail(e: Exception) -> None:
-    err_console.print(f"[red]error:[/red] {e}")
-    err_console.print("nothing was stored (the store is as it was before this command)")
-    raise typer.Exit(2)
 
 
 @app.command("stations")
@@ -32,7 +26,7 @@ def stations_cmd(file: Path, db: DbOpt = None, province: ProvinceOpt = None) -> 
     try:
         s = ingest_stations(con, file, prov)
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries([s], "Station list")
 
 
@@ -59,7 +53,7 @@ def cnemc_cmd(
                                else "error", quality="error" if strict else "flag",
                                progress=lambda _: bar.advance(task))
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries(res, "National-network archive")
 
 
@@ -86,7 +80,7 @@ def table_cmd(
     try:
         mapping = parse_map(map)
     except ValueError as e:
-        _fail(e)
+        fail(e)
     con, _, _ = open_store(db, province)
     try:
         with Progress(transient=True) as bar:
@@ -96,5 +90,5 @@ def table_cmd(
                                quality="error" if strict else "flag",
                                progress=lambda _: bar.advance(task))
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries(res, "Table")

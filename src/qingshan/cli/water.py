@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, open_store, \
+from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, fail, open_store, \
     print_summaries
 from qingshan.config import get_settings
 from qingshan.ingest.errors import IngestError
@@ -29,13 +29,6 @@ app = typer.Typer(help="Surface water (GB 3838-2002, 环办〔2011〕22号) and 
 ingest_app = typer.Typer(help="Load water data (atomic, idempotent, with provenance).",
                          no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
-
-
-def _fail(e: Exception, stored: bool = True) -> None:
-    err_console.print(f"[red]error:[/red] {e}")
-    if stored:
-        err_console.print("nothing was stored (the store is as it was before this command)")
-    raise typer.Exit(2)
 
 
 def _print_df(df: pd.DataFrame, title: str, cols: list[str] | None = None,
@@ -79,7 +72,7 @@ def classify_cmd(
     try:
         out, meta = classify_file(input, output, con=con, sections_path=sections)
     except (IngestError, OSError, ValueError) as e:
-        _fail(e, stored=False)
+        fail(e, stored=False)
     console.print(f"{meta['records']} records ({meta['format']} format), {meta['classified']} "
                   f"classified; written to {output}")
     if meta["assumed_river"]:
@@ -111,7 +104,7 @@ def assess_cmd(
         else:
             df = water_assessment(con, period, level, source=source)
     except ValueError as e:
-        _fail(e, stored=False)
+        fail(e, stored=False)
     if output is not None:
         if output.suffix.lower() == ".xlsx":
             df.to_excel(output, index=False)
@@ -138,7 +131,7 @@ def ingest_sections_cmd(file: Path, db: DbOpt = None, province: ProvinceOpt = No
     try:
         s = ingest_water_sections(con, file)
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries([s], "Water sections")
 
 
@@ -156,7 +149,7 @@ def ingest_samples_cmd(files: list[Path], db: DbOpt = None, province: ProvinceOp
         res = ingest_water_samples(con, files, unknown_sections="skip" if skip_unknown
                                    else "error")
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries(res, "Water samples")
 
 
@@ -173,7 +166,7 @@ def ingest_auto_cmd(files: list[Path], db: DbOpt = None, province: ProvinceOpt =
         res = ingest_water_auto(con, files, unknown_sections="error" if strict_sections
                                 else "register")
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries(res, "Automatic stations")
 
 
@@ -187,7 +180,7 @@ def ingest_cpoints_cmd(file: Path, db: DbOpt = None, province: ProvinceOpt = Non
     try:
         s = ingest_coastal_points(con, file)
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries([s], "Coastal points")
 
 
@@ -202,5 +195,5 @@ def ingest_csamples_cmd(files: list[Path], db: DbOpt = None, province: ProvinceO
     try:
         res = ingest_coastal_samples(con, files)
     except (IngestError, OSError) as e:
-        _fail(e)
+        fail(e)
     print_summaries(res, "Coastal samples")
