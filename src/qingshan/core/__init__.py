@@ -1,0 +1,3 @@
+"""The small core shared by every domain: SQL quoting and parameters, export safety, …
+
+Code moves here only when two domains use it (docs: ../shared/docs/architecture.md)."""
