@@ -30,3 +30,33 @@ def store():
 def province():
     from qingshan.config import load_province
     return load_province("shandong")
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark session per test process, shared by every Spark test.
+
+    Mark Spark tests ``pytest.mark.xdist_group("spark")`` so they run on one worker and start
+    Spark once (≈ 7–15 s) instead of once per module.
+    """
+    import shutil
+
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime for Spark (Java 17 is needed for the Spark backend tests)")
+    from qingshan.backends.spark import SparkBackend
+
+    be = SparkBackend(master="local[2]")
+    yield be.spark
+    be.close()
+
+
+@pytest.fixture
+def spark_backend(spark_session):
+    """A :class:`~qingshan.backends.spark.SparkBackend` over the shared session (its close()
+    drops what it cached and leaves the session running)."""
+    from qingshan.backends.spark import SparkBackend
+
+    be = SparkBackend(session=spark_session)
+    yield be
+    be.close()

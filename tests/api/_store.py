@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests._built import built_once, private_copy
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED = (REPO / ".." / "shared").resolve()
 ARCHIVE = SHARED / "data" / "cnemc-sites-2019H1-shandong"
@@ -28,20 +30,11 @@ def shared_or_skip(p: Path) -> Path:
     return p
 
 
-def built_store() -> Path:
-    """Path of a DuckDB file holding stations + Jan–Mar 2019 (built once, then reused)."""
-    global _BUILT
-    if _BUILT is not None and _BUILT.exists():
-        return _BUILT
-    shared_or_skip(ARCHIVE)
-    shared_or_skip(STATIONS)
+def _build(path: Path) -> None:
     from qingshan.config import load_province
     from qingshan.ingest import ingest_cnemc, ingest_stations
     from qingshan.store import connect
 
-    tmp = Path(tempfile.mkdtemp(prefix="qingshan-webtest-"))
-    atexit.register(shutil.rmtree, tmp, True)
-    path = tmp / "base.duckdb"
     prov = load_province("shandong")
     con = connect(path)
     ingest_stations(con, STATIONS, prov)
@@ -49,8 +42,21 @@ def built_store() -> Path:
     ingest_cnemc(con, files)
     con.execute("CHECKPOINT")
     con.close()
-    _BUILT = path
-    return path
+
+
+def built_store() -> Path:
+    """Path of a DuckDB file holding stations + Jan–Mar 2019: built once per test run (shared by
+    the xdist workers), then one private copy per test process."""
+    global _BUILT
+    if _BUILT is not None and _BUILT.exists():
+        return _BUILT
+    shared_or_skip(ARCHIVE)
+    shared_or_skip(STATIONS)
+    src = built_once("real_q1.duckdb", _build)
+    tmp = Path(tempfile.mkdtemp(prefix="qingshan-webtest-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    _BUILT = private_copy(src, tmp, "base.duckdb")
+    return _BUILT
 
 
 def copy_store(dest_dir: Path) -> Path:

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from tests._built import built_once, private_copy
 from tests.api._store import built_store
 
 # code: (city, water_body, drinking, volume, {parameter: value}) — classes by GB 3838 Table 1
@@ -75,26 +76,29 @@ def tiny_water_store(folder: Path) -> Path:
     return db
 
 
-def water_store() -> Path:
-    """Path of the real-data air store plus the water demo of 2019 (built once, then reused)."""
-    global _BUILT
-    if _BUILT is not None and _BUILT.exists():
-        return _BUILT
-    base = built_store()
+def _build_water(path: Path) -> None:
     from qingshan.config import load_province
     from qingshan.services.water import generate_water_demo
     from qingshan.store import connect
     from qingshan.store.province import sync_province
 
-    tmp = Path(tempfile.mkdtemp(prefix="qingshan-watertest-"))
-    atexit.register(shutil.rmtree, tmp, True)
-    path = tmp / "air_water.duckdb"
-    shutil.copy(base, path)
+    shutil.copy(built_store(), path)
     prov = load_province("shandong")
     con = connect(path)
     sync_province(con, prov)
-    generate_water_demo(con, prov, WATER_YEAR, seed=7, folder=tmp / "files")
+    generate_water_demo(con, prov, WATER_YEAR, seed=7, folder=path.parent / f"{path.name}.files")
     con.execute("CHECKPOINT")
     con.close()
-    _BUILT = path
-    return path
+
+
+def water_store() -> Path:
+    """Path of the real-data air store plus the water demo of 2019: built once per test run
+    (shared by the xdist workers), then one private copy per test process."""
+    global _BUILT
+    if _BUILT is not None and _BUILT.exists():
+        return _BUILT
+    src = built_once("air_water.duckdb", _build_water)
+    tmp = Path(tempfile.mkdtemp(prefix="qingshan-watertest-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    _BUILT = private_copy(src, tmp, "air_water.duckdb")
+    return _BUILT

@@ -108,8 +108,8 @@ def _assert_same(step: str, a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 
 @pytest.mark.slow
-def test_spark_gives_identical_results(sample, tmp_path):
-    pytest.importorskip("pyspark")
+@pytest.mark.xdist_group("spark")
+def test_spark_gives_identical_results(sample, tmp_path, spark_session):
     hourly, members = sample
     # the hourly input as hive-partitioned Parquet (year=/month=), read by both backends
     t = hourly.append_column("year", pa.array(np.full(hourly.num_rows, 2025, np.int32)))
@@ -117,8 +117,11 @@ def test_spark_gives_identical_results(sample, tmp_path):
     t = t.append_column("month", pa.array((months.astype(int) % 12 + 1).astype(np.int32)))
     pq.write_to_dataset(t, tmp_path / "hourly", partition_cols=["year", "month"])
     results = {}
-    for name, opts in (("duckdb", {}), ("spark", {"master": "local[2]"})):
-        with get_backend(name, **opts) as be:
+    from qingshan.backends.spark import SparkBackend
+
+    for name in ("duckdb", "spark"):
+        with (get_backend(name) if name == "duckdb" else SparkBackend(session=spark_session)
+              ) as be:
             be.register("hourly_all", tmp_path / "hourly")
             be.materialize("h", "SELECT code, time, so2, no2, co, o3, pm10, pm25 "
                                 "FROM hourly_all")

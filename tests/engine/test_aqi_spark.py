@@ -6,29 +6,21 @@ A hand-derived row pins the absolute values (PM2.5 36 -> 2012: 51.25 -> 52; 2026
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from qingshan.engine.aqi import daily_aqi_sql, hourly_aqi_sql
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 COLUMNS = ["aqi", "primary_pollutant", "level", "category", "category_en", "colour",
            "missing_pollutants", "beyond_range"]
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime for Spark")
-    from qingshan.backends.spark import SparkBackend
-    sp = SparkBackend()
-    yield sp
-    sp.close()
+@pytest.fixture
+def spark(spark_backend):
+    return spark_backend
 
 
 def _frame(n: int = 2000) -> pd.DataFrame:

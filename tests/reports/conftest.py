@@ -3,13 +3,11 @@ data of 2018–2019) and the real 2019-H1 archive, each ingested once per sessio
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared").resolve()
-CNEMC_2019H1 = SHARED / "data" / "cnemc-sites-2019H1-shandong"
-STATION_LIST = SHARED / "data" / "stations" / "NewSiteList.csv"
+from tests._built import private_copy, real_h1_store
+
 
 
 @pytest.fixture(scope="session")
@@ -42,23 +40,8 @@ def synth_store(tmp_path_factory, synth_province):
 
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory):
-    """Path of a store holding the real 2019-H1 Shandong archive (ingested once)."""
-    if not CNEMC_2019H1.is_dir() or not STATION_LIST.is_file():
-        pytest.skip(f"shared data not found: {CNEMC_2019H1} (tests read ../shared)")
-    from qingshan.config import load_province
-    from qingshan.ingest import ingest_cnemc, ingest_stations
-    from qingshan.store import connect
-    from qingshan.store.province import sync_province
-
-    path = tmp_path_factory.mktemp("real") / "real.duckdb"
-    prov = load_province("shandong")
-    con = connect(str(path))
-    sync_province(con, prov)
-    ingest_stations(con, STATION_LIST, prov)
-    ingest_cnemc(con, [CNEMC_2019H1])
-    sync_province(con, prov)
-    con.close()
-    return path
+    """Path of a private store holding the real 2019-H1 Shandong archive (built once per run)."""
+    return private_copy(real_h1_store(), tmp_path_factory.mktemp("real"), "real.duckdb")
 
 
 @pytest.fixture(scope="session")

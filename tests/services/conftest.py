@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared").resolve()
-CNEMC_2019H1 = SHARED / "data" / "cnemc-sites-2019H1-shandong"
-STATION_LIST = SHARED / "data" / "stations" / "NewSiteList.csv"
+from tests._built import private_copy, real_h1_store
+
 
 #: constant hourly concentrations per station (µg/m³, CO mg/m³): so2, no2, co, o3, pm10, pm25
 #: City A = stations A1 (pm25 40) and A2 (pm25 60) -> city PM2.5 50; B one station; C = A's values.
@@ -105,19 +103,9 @@ def mini_db_file(tmp_path_factory, mini_province):
 
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory):
-    """Store with the real CNEMC 2019-H1 Shandong archive (≈15 s, once per session)."""
-    if not CNEMC_2019H1.exists() or not STATION_LIST.exists():
-        pytest.skip(f"shared data not found: {CNEMC_2019H1} (tests read ../shared relative to "
-                    "the repo root)")
-    from qingshan.config import load_province
-    from qingshan.ingest import ingest_cnemc, ingest_stations
+    """Store with the real CNEMC 2019-H1 Shandong archive (built once per test run)."""
     from qingshan.store import connect
-    from qingshan.store.province import sync_province
 
-    prov = load_province("shandong")
-    con = connect(str(tmp_path_factory.mktemp("air_real") / "store.duckdb"))
-    sync_province(con, prov)
-    ingest_stations(con, str(STATION_LIST), prov)
-    ingest_cnemc(con, [str(CNEMC_2019H1)])
+    con = connect(str(private_copy(real_h1_store(), tmp_path_factory.mktemp("air_real"))))
     yield con
     con.close()
