@@ -25,6 +25,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from qingshan.core.sqlkit import quote_ident
+
 __all__ = ["Backend", "DuckDBBackend", "BACKENDS", "get_backend", "parquet_glob"]
 
 BACKENDS = ("duckdb", "spark")
@@ -68,7 +70,7 @@ class Backend(ABC):
 
     def count(self, name: str) -> int:
         """Number of rows of ``name``."""
-        return int(self.sql(f"SELECT count(*) AS n FROM {name}").column(0)[0].as_py())
+        return int(self.sql(f"SELECT count(*) AS n FROM {quote_ident(name)}").column(0)[0].as_py())
 
     def close(self) -> None:
         """Release resources (a no-op unless the backend owns them)."""
@@ -100,28 +102,26 @@ class DuckDBBackend(Backend):
         if self._own:  # results need no insertion order; saves memory on large tables
             self.con.execute("SET preserve_insertion_order = false")
         if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
+            self.con.execute("SET threads = ?", [int(threads)])
         if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            self.con.execute("SET memory_limit = ?", [str(memory_limit)])
         self._registered: set[str] = set()
 
     def register(self, name: str, source: Source) -> None:
         if isinstance(source, (str, Path)):
-            glob = parquet_glob(source).replace("'", "''")
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM "
-                             f"read_parquet('{glob}', hive_partitioning = true)")
-        else:
-            self.con.register(name, source)
-            self._registered.add(name)
+            # the path is a value, never SQL text: read it as a relation, registered like a table
+            source = self.con.read_parquet(parquet_glob(source), hive_partitioning=True)
+        self.con.register(name, source)
+        self._registered.add(name)
 
     def sql(self, query: str) -> pa.Table:
         return self.con.sql(query).to_arrow_table()
 
     def materialize(self, name: str, query: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS {query}")
 
     def view(self, name: str, query: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {query}")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS {query}")
 
     def drop(self, name: str) -> None:
         if name in self._registered:
@@ -134,7 +134,7 @@ class DuckDBBackend(Backend):
             [name, name]).fetchall()
         if kind:
             what = "VIEW" if kind[0][0] == "VIEW" else "TABLE"
-            self.con.execute(f"DROP {what} IF EXISTS {name}")
+            self.con.execute(f"DROP {what} IF EXISTS {quote_ident(name)}")
 
     def close(self) -> None:
         if self._own:

@@ -14,7 +14,8 @@ import duckdb
 import pyarrow as pa
 
 from qingshan.ingest.cnemc import HOURLY_COLUMNS, PUBLISHED_COLUMNS
-from qingshan.ingest.errors import IngestError
+from qingshan.core.sqlkit import known_name
+from qingshan.ingest.errors import IngestError, show_name
 from qingshan.standards.plausible_ranges import (
     MAX_PLAUSIBLE, QC_DUPLICATE, QC_IMPLAUSIBLE, QC_NAMES, QC_NEGATIVE, QC_PM25_GT_PM10,
 )
@@ -40,7 +41,7 @@ def _qc_expr() -> str:
 def _first_quality_issue(con, infos: list[FileInfo]) -> None:
     """Strict mode: raise for the first negative, implausible or duplicated value."""
     checks = []
-    for c in HOURLY_COLUMNS:
+    for c in (known_name(x, HOURLY_COLUMNS) for x in HOURLY_COLUMNS):  # our column names
         checks.append(f"SELECT file_idx, line, '{c}' AS f, {c} AS v, 'negative value' AS why "
                       f"FROM _in WHERE {c} < 0")
         checks.append(f"SELECT file_idx, line, '{c}', {c}, 'beyond plausible range "
@@ -98,7 +99,7 @@ def store_air_table(
             codes = [u[0] for u in unknown]
             raise IngestError(
                 infos[unknown[0][1]].name,
-                f"unknown station(s) {', '.join(codes[:5])}"
+                f"unknown station(s) {', '.join(show_name(c) for c in codes[:5])}"
                 f"{' …' if len(codes) > 5 else ''} ({len(codes)} in all){hint}; "
                 "use --register-unknown to add them",
                 line=1, field=codes[0])
@@ -130,10 +131,10 @@ def store_air_table(
                                         AND k.time = i.time
                        WHERE i.occ = 1)
             SELECT code AS station_code, time, {cols}, ({_qc_expr()})::INTEGER AS qc_flags,
-                   ({base} + file_idx)::BIGINT AS batch_id, file_idx
+                   (CAST(? AS BIGINT) + file_idx)::BIGINT AS batch_id, file_idx
             FROM d
             {latest}
-            """
+            """, [base]
         )
         per_file = con.execute(
             "SELECT file_idx, count(*) FILTER (WHERE occ > 1), count(*) FILTER (WHERE occ = 1) "

@@ -22,7 +22,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from qingshan.ingest.errors import IngestError
+from qingshan.core.sqlkit import known_name
+from qingshan.ingest.errors import IngestError, clip_text, quote_value, quote_values
+from qingshan.ingest.limits import check_archive_csv
 
 __all__ = ["VARIABLE_MAP", "read_cnemc_csv", "read_cnemc_files", "read_cnemc_files_sql", "HOURLY_COLUMNS", "PUBLISHED_COLUMNS"]
 
@@ -50,6 +52,7 @@ _KEYS = ("date", "hour", "type")
 
 
 def _read_raw(p: Path) -> pa.Table:
+    check_archive_csv(p)   # binary / UTF-16, columns, line length, rows: before anything is parsed
     try:
         with p.open("rb") as f:
             head = f.readline()
@@ -63,9 +66,12 @@ def _read_raw(p: Path) -> pa.Table:
             raise IngestError(p.name, f"missing column '{k}' in header", line=1, field=k)
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
-        raise IngestError(p.name, f"duplicate column(s) in header: {dup}", line=1, field=dup[0])
+        raise IngestError(p.name, f"duplicate column(s) in header: {quote_values(dup)}", line=1,
+                          field=dup[0])
     if any(h == "" for h in header):
         raise IngestError(p.name, "empty column name in header", line=1)
+    if "_line" in header or "_file" in header:
+        raise IngestError(p.name, "column names '_line' and '_file' are reserved", line=1)
     try:
         tbl = pacsv.read_csv(
             p,
@@ -82,7 +88,7 @@ def _read_raw(p: Path) -> pa.Table:
                 line = int(msg.split("Row #")[1].split(":")[0])
             except ValueError:
                 line = None
-        raise IngestError(p.name, f"malformed CSV: {msg.splitlines()[0]}", line=line) from None
+        raise IngestError(p.name, f"malformed CSV: {clip_text(msg)}", line=line) from None
     except UnicodeDecodeError:
         raise IngestError(p.name, "file is not UTF-8 text") from None
     return tbl.append_column("_line", pa.array(range(2, tbl.num_rows + 2), pa.int64()))
@@ -110,6 +116,7 @@ def read_cnemc_files(paths: list[str | Path], con: duckdb.DuckDBPyConnection | N
     ps = [Path(p) for p in paths]
     tables, metas = [], []
     for i, p in enumerate(ps):
+        check_archive_csv(p)   # limits first: the fast reader reads the file whole
         got = read_file_fast(p, i)
         if got is None:
             read_cnemc_files_sql([p], con)      # raises the precise error
@@ -152,12 +159,7 @@ def read_cnemc_files_sql(paths: list[str | Path], con: duckdb.DuckDBPyConnection
                 WHEN hour IS NULL OR try_cast(hour AS INTEGER) IS NULL
                      OR try_cast(hour AS INTEGER) NOT BETWEEN 0 AND 23 THEN 'hour'
                 ELSE 'type' END AS field,
-                CASE WHEN date IS NULL OR try_strptime(date, '%Y%m%d') IS NULL OR length(date) <> 8
-                    THEN 'not a date YYYYMMDD: ' || coalesce('''' || date || '''', 'empty')
-                WHEN hour IS NULL OR try_cast(hour AS INTEGER) IS NULL
-                     OR try_cast(hour AS INTEGER) NOT BETWEEN 0 AND 23
-                    THEN 'not an hour 0..23: ' || coalesce('''' || hour || '''', 'empty')
-                ELSE 'unknown type ' || coalesce('''' || type || '''', '(empty)') END AS reason,
+                date, hour, type,
                 count(*) OVER (PARTITION BY _file) AS n
             FROM _raw
             WHERE date IS NULL OR try_strptime(date, '%Y%m%d') IS NULL OR length(date) <> 8
@@ -169,7 +171,12 @@ def read_cnemc_files_sql(paths: list[str | Path], con: duckdb.DuckDBPyConnection
             [list(VARIABLE_MAP)],
         ).fetchall()
         if bad:
-            f, line, field, reason, n = bad[0]
+            f, line, field, d, h, t, n = bad[0]
+            v = {"date": d, "hour": h, "type": t}[field]
+            shown = "empty" if v is None else quote_value(v)
+            reason = {"date": f"not a date YYYYMMDD: {shown}",
+                      "hour": f"not an hour 0..23: {shown}",
+                      "type": f"unknown type {'(empty)' if v is None else shown}"}[field]
             raise IngestError(ps[f].name, reason, line=line, field=field, more=n - 1)
         value_cols = [n for n in raw.column_names if n not in (*_KEYS, "_line", "_file")]
         if not value_cols:
@@ -203,10 +210,13 @@ def read_cnemc_files_sql(paths: list[str | Path], con: duckdb.DuckDBPyConnection
         ).fetchall()
         if bad:
             f, line, code, v, n = bad[0]
-            raise IngestError(ps[f].name, f"not a number: {v!r}", line=line, field=code,
+            raise IngestError(ps[f].name, f"not a number: {quote_value(v)}", line=line, field=code,
                               more=n - 1)
+        # archive types and canonical columns are this module's constants (VARIABLE_MAP), and
+        # _long has passed the type check against them: safe to write into the SQL text
         pivots = ",\n".join(
-            f"max(x) FILTER (WHERE type = '{t}') AS {col}" for t, col in VARIABLE_MAP.items()
+            f"max(x) FILTER (WHERE type = '{known_name(t, VARIABLE_MAP)}') AS {col}"
+            for t, col in VARIABLE_MAP.items()
         )
         tbl = c.sql(
             f"""

@@ -131,8 +131,8 @@ def _store_cities(con, tbl, info) -> BatchSummary:
         con.execute("DELETE FROM air_city_hourly_published WHERE (city_name, time) IN "
                     "(SELECT (code, time) FROM _cin)")
         con.execute(f"INSERT INTO air_city_hourly_published (city_name, time, {', '.join(cols)}, "
-                    f"batch_id) SELECT code, time, {', '.join(cols)}, {bid} FROM _cin "
-                    "WHERE occ = 1")
+                    f"batch_id) SELECT code, time, {', '.join(cols)}, ? FROM _cin "
+                    "WHERE occ = 1", [bid])
         n = con.execute("SELECT count(*) FROM _cin WHERE occ = 1").fetchall()[0][0]
         dups = tbl.num_rows - n
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qingshan.ingest.errors import IngestError
+from qingshan.ingest.errors import IngestError, clip_text, quote_value, quote_values, show_name
 from qingshan.ingest.text import read_text_detect
 
 __all__ = ["VARIABLE_MAP", "read_station_list", "parse_stop_marker"]
@@ -62,6 +62,24 @@ def parse_stop_marker(raw_name: str) -> tuple[str, bool, date | None]:
     return name, True, d
 
 
+class _Rows:
+    """csv.reader whose parse errors (e.g. a field beyond csv's field size limit) become
+    IngestError naming the line."""
+
+    def __init__(self, name: str, reader):
+        self.name, self.reader = name, reader
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self.reader)
+        except csv.Error as e:
+            raise IngestError(self.name, f"malformed CSV: {clip_text(str(e))}",
+                              line=self.reader.line_num) from None
+
+
 def read_station_list(path: str | Path) -> tuple[pd.DataFrame, dict]:
     """Read and fully validate a station list. Returns (table, metadata).
 
@@ -70,14 +88,15 @@ def read_station_list(path: str | Path) -> tuple[pd.DataFrame, dict]:
     """
     p = Path(path)
     text, encoding = read_text_detect(p)
-    reader = csv.reader(io.StringIO(text))
+    reader = _Rows(p.name, csv.reader(io.StringIO(text)))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise IngestError(p.name, "file is empty", line=1) from None
     missing = [c for c in VARIABLE_MAP if c not in header]
     if missing:
-        raise IngestError(p.name, f"missing column(s) {missing}; header is {header}", line=1)
+        raise IngestError(p.name, f"missing column(s) {missing}; header is "
+                                  f"{quote_values(header)}", line=1)
     idx = {VARIABLE_MAP[c]: header.index(c) for c in VARIABLE_MAP}
     rows, errors, seen = [], [], {}
     for lineno, rec in enumerate(reader, start=2):
@@ -91,7 +110,7 @@ def read_station_list(path: str | Path) -> tuple[pd.DataFrame, dict]:
             errors.append((lineno, "监测点编码", "empty station code"))
             continue
         if r["code"] in seen:
-            errors.append((lineno, "监测点编码", f"duplicate station code {r['code']} "
+            errors.append((lineno, "监测点编码", f"duplicate station code {show_name(r['code'])} "
                                                  f"(first on line {seen[r['code']]})"))
             continue
         seen[r["code"]] = lineno
@@ -103,11 +122,12 @@ def read_station_list(path: str | Path) -> tuple[pd.DataFrame, dict]:
             try:
                 r[fld] = float(v)
             except ValueError:
-                errors.append((lineno, col, f"not a number: {v!r}"))
+                errors.append((lineno, col, f"not a number: {quote_value(v)}"))
                 break
         else:
             if r["is_control"] not in ("Y", "N"):
-                errors.append((lineno, "对照点", f"expected Y or N, got {r['is_control']!r}"))
+                errors.append((lineno, "对照点",
+                               f"expected Y or N, got {quote_value(r['is_control'])}"))
                 continue
             r["is_control"] = r["is_control"] == "Y"
             r["name"], r["is_stopped"], r["stop_date"] = parse_stop_marker(r["raw_name"])

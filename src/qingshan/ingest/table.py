@@ -14,8 +14,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from qingshan.config.settings import get_settings
+from qingshan.core.sqlkit import known_name, quote_ident
 from qingshan.ingest.cnemc import HOURLY_COLUMNS
-from qingshan.ingest.errors import IngestError
+from qingshan.ingest.errors import IngestError, clip_text, limit_error, quote_value, quote_values
+from qingshan.ingest.limits import check_csv, check_parquet, check_xlsx
 
 __all__ = ["parse_map", "read_table", "UNIT_FACTORS", "POLLUTANT_ALIASES"]
 
@@ -49,6 +52,10 @@ def parse_map(spec: str) -> dict[str, tuple[str, str | None]]:
             raise ValueError(f"unknown canonical field {k!r}; known: "
                              f"{sorted(_KEYS | set(HOURLY_COLUMNS))}")
         src, unit = (v.rsplit(":", 1) + [None])[:2] if ":" in v else (v, None)
+        try:
+            quote_ident(src)   # a source column must be usable as a (quoted) SQL name
+        except ValueError as e:
+            raise ValueError(f"map entry for {k!r}: source column {str(e)[7:]}") from None
         if unit is not None:
             unit = _norm_unit(unit)
             if k in HOURLY_COLUMNS and (k, unit) not in UNIT_FACTORS:
@@ -62,26 +69,115 @@ def parse_map(spec: str) -> dict[str, tuple[str, str | None]]:
 
 
 def _load(con: duckdb.DuckDBPyConnection, p: Path) -> pa.Table:
+    """The file as an Arrow table plus ``_line``, after the input limits were checked."""
     suf = p.suffix.lower()
     if suf in (".csv", ".txt"):
         import pyarrow.csv as pacsv
+        check_csv(p)
+        # every line fits max_line_bytes (checked), so it fits one parser block
+        block = min(max(1 << 24, get_settings().max_line_bytes + 2), 1 << 30)
         try:
-            t = pacsv.read_csv(p, convert_options=pacsv.ConvertOptions(
+            t = pacsv.read_csv(p, read_options=pacsv.ReadOptions(block_size=block),
+                               convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=True, null_values=["", "NA", "NaN", "--", "null"],
                 auto_dict_encode=False))
-        except pa.ArrowInvalid as e:
-            raise IngestError(p.name, f"malformed CSV: {str(e).splitlines()[0]}") from None
+        except (pa.ArrowInvalid, UnicodeDecodeError) as e:
+            raise IngestError(p.name, f"malformed CSV: {clip_text(str(e))}") from None
         first_line = 2
     elif suf == ".parquet":
         import pyarrow.parquet as pq
-        t, first_line = pq.read_table(p), 1
-    elif suf in (".xlsx", ".xls"):
-        import pandas as pd
-        t, first_line = pa.Table.from_pandas(pd.read_excel(p), preserve_index=False), 2
+        check_parquet(p)
+        try:
+            t, first_line = pq.read_table(p), 1
+        except (pa.ArrowInvalid, OSError) as e:
+            raise IngestError(p.name, f"unreadable Parquet file: {clip_text(str(e))}") from None
+    elif suf in (".xlsx", ".xlsm"):
+        t, first_line = _read_xlsx(p), 2
+    elif suf == ".xls":
+        raise IngestError(p.name, "legacy .xls workbooks are not read; save it as .xlsx")
     else:
-        raise IngestError(p.name, f"unsupported file type {suf!r} (csv, parquet, xlsx)")
+        raise IngestError(p.name, f"unsupported file type {quote_value(suf)} (csv, parquet, "
+                                  "xlsx)")
+    if "_line" in t.column_names:
+        raise IngestError(p.name, "the column name '_line' is reserved", line=1, field="_line")
+    dup = sorted({c for c in t.column_names if t.column_names.count(c) > 1})
+    if dup:
+        raise IngestError(p.name, f"duplicate column name(s) {quote_values(dup)}", line=1)
     return t.append_column("_line", pa.array(range(first_line, first_line + t.num_rows),
                                              pa.int64()))
+
+
+def _xlsx_column(values: list) -> pa.Array:
+    """One workbook column: numbers, timestamps or booleans when all its cells are, else text."""
+    try:
+        arr = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        arr = None
+    if arr is None or pa.types.is_null(arr.type) or not (
+            pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
+            or pa.types.is_timestamp(arr.type) or pa.types.is_boolean(arr.type)
+            or pa.types.is_string(arr.type)):
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+    return arr
+
+
+def _read_xlsx(p: Path) -> pa.Table:
+    """First sheet of a workbook, read in openpyxl's streaming (read-only) mode after the zip
+    container was checked (:func:`~qingshan.ingest.limits.check_xlsx`); rows and columns are
+    counted while streaming, so a sheet beyond the limits is refused without being kept.
+    Row 1 is the header."""
+    import zipfile
+
+    import openpyxl
+
+    check_xlsx(p)
+    s = get_settings()
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+        raise IngestError(p.name, f"not a readable xlsx workbook: {clip_text(str(e))}") from None
+    try:
+        if not wb.worksheets:
+            raise IngestError(p.name, "the workbook has no sheet")
+        ws = wb.worksheets[0]
+        mc, mr = getattr(ws, "max_column", None), getattr(ws, "max_row", None)
+        if isinstance(mc, int) and mc > s.max_columns:   # the sheet's declared dimension
+            raise limit_error(p.name, "columns", mc, s.max_columns, "max_columns")
+        if isinstance(mr, int) and mr - 1 > s.max_rows_per_file:
+            raise limit_error(p.name, "data rows", mr - 1, s.max_rows_per_file,
+                              "max_rows_per_file")
+        rows: list[tuple] = []
+        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if len(row) > s.max_columns:
+                n = len(row)
+                while n and row[n - 1] is None:
+                    n -= 1
+                if n > s.max_columns:
+                    raise limit_error(p.name, "columns", n, s.max_columns, "max_columns",
+                                      line=i)
+                row = row[:n]
+            if i - 1 > s.max_rows_per_file:
+                raise limit_error(p.name, "data rows", i - 1, s.max_rows_per_file,
+                                  "max_rows_per_file", at_least=True)
+            rows.append(row)
+    finally:
+        wb.close()
+    if not rows:
+        raise IngestError(p.name, "the first sheet is empty", line=1)
+    header = [f"Unnamed: {j}" if h is None else str(h).strip() for j, h in enumerate(rows[0])]
+    width = len(header)
+    body = rows[1:]
+    cols = {}
+    for j, name in enumerate(header):
+        cols[name] = _xlsx_column([r[j] if j < len(r) else None for r in body])
+    if any(len(r) > width and any(v is not None for v in r[width:]) for r in body):
+        raise IngestError(p.name, "a row has more cells than the header", line=next(
+            k for k, r in enumerate(body, start=2)
+            if len(r) > width and any(v is not None for v in r[width:])))
+    if len(cols) < width:
+        dup = sorted({h for h in header if header.count(h) > 1})
+        raise IngestError(p.name, f"duplicate column name(s) {quote_values(dup)}", line=1)
+    return pa.table(cols)
 
 
 def _as_strings(t: pa.Table) -> pa.Table:
@@ -110,7 +206,7 @@ def _read_typed_wide(con, p: Path, raw: pa.Table, mapping: dict, hour_beginning:
     Same output and rules as the general path: unit factors applied once, NaN = missing, rows
     with no value dropped, a repeated station-hour numbered ``occ`` 2, 3 … in file order.
     """
-    q = lambda k: '"' + mapping[k][0].replace('"', '""') + '"'  # noqa: E731
+    q = lambda k: quote_ident(mapping[k][0])  # noqa: E731  (source columns: quoted names)
     shift = " + INTERVAL 1 HOUR" if hour_beginning else ""
     if "time" in mapping:
         time_sql, time_src = f"CAST({q('time')} AS TIMESTAMP){shift}", mapping["time"][0]
@@ -118,13 +214,16 @@ def _read_typed_wide(con, p: Path, raw: pa.Table, mapping: dict, hour_beginning:
         time_sql = (f"CAST(make_timestamp({q('year')}, {q('month')}, {q('day')}, 0, 0, 0) "
                     f"+ to_hours(CAST({q('hour')} AS BIGINT)) AS TIMESTAMP){shift}")
         time_src = mapping["hour"][0]
-    pols = [c for c in HOURLY_COLUMNS if c in mapping]
+    # canonical pollutant columns are ours (HOURLY_COLUMNS); the factor is a float of ours
+    pols = [known_name(c, HOURLY_COLUMNS) for c in HOURLY_COLUMNS if c in mapping]
     vals = []
     for c in pols:
         unit = mapping[c][1] or ("mg/m3" if c == "co" else "ug/m3")
+        if (c, unit) not in UNIT_FACTORS:
+            raise IngestError(p.name, f"unit {quote_value(unit)} not supported for {c}")
+        factor = float(UNIT_FACTORS[(c, unit)])
         x = f"CAST({q(c)} AS DOUBLE)"
-        vals.append(f"CASE WHEN isnan({x}) THEN NULL ELSE {x} * {UNIT_FACTORS[(c, unit)]} END "
-                    f"AS {c}")
+        vals.append(f"CASE WHEN isnan({x}) THEN NULL ELSE {x} * {factor!r} END AS {c}")
     con.register("_ttyp", raw)
     try:
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _tw AS
@@ -159,17 +258,24 @@ def read_table(con: duckdb.DuckDBPyConnection, path: str | Path, mapping: dict,
     """
     p = Path(path)
     raw = _load(con, p)
+    for src, _ in mapping.values():
+        try:
+            quote_ident(src)
+        except (TypeError, ValueError) as e:
+            raise IngestError(p.name, f"map source column {quote_value(src)}: {e}") from None
     missing = [src for src, _ in mapping.values() if src not in raw.column_names]
     if missing:
-        raise IngestError(p.name, f"column(s) {missing} named in the map are not in the file "
-                                  f"(columns: {raw.column_names})", line=1)
+        cols = [c for c in raw.column_names if c != "_line"]
+        raise IngestError(p.name, f"column(s) {quote_values(missing)} named in the map are not "
+                                  f"in the file (columns: {quote_values(cols)})", line=1)
     if not long and _typed_wide(raw, mapping):
         tbl = _read_typed_wide(con, p, raw, mapping, hour_beginning)
         return tbl, {"file": p.name, "rows": tbl.num_rows, "lines": raw.num_rows}
     raw = _as_strings(raw)
     con.register("_traw", raw)
-    q = lambda k: '"' + mapping[k][0].replace('"', '""') + '"'  # noqa: E731
+    q = lambda k: quote_ident(mapping[k][0])  # noqa: E731  (source columns: quoted names)
     shift = " + INTERVAL 1 HOUR" if hour_beginning else ""
+    params: list = []
     if "time" in mapping:
         time_sql = f"try_cast({q('time')} AS TIMESTAMP){shift}"
         time_src = mapping["time"][0]
@@ -186,38 +292,39 @@ def read_table(con: duckdb.DuckDBPyConnection, path: str | Path, mapping: dict,
             unit_sql = f"lower(trim({q('unit')}))" if "unit" in mapping else "NULL"
             base = (f"SELECT _line, trim({q('station')}) AS code, {time_sql} AS time, "
                     f"lower(trim({q('pollutant')})) AS pol, trim({q('value')}) AS v, "
-                    f"{unit_sql} AS unit FROM _traw")
+                    f"{unit_sql} AS unit, CAST(NULL AS VARCHAR) AS src FROM _traw")
         else:
-            pols = [c for c in HOURLY_COLUMNS if c in mapping]
+            pols = [known_name(c, HOURLY_COLUMNS) for c in HOURLY_COLUMNS if c in mapping]
             if not pols:
                 raise IngestError(p.name, "the map names no pollutant column")
+            # pollutant names are ours (HOURLY_COLUMNS); the declared unit and the source column
+            # name come from the map: bound parameters
             unions = " UNION ALL ".join(
                 f"SELECT _line, trim({q('station')}) AS code, {time_sql} AS time, '{c}' AS pol, "
-                f"trim({q(c)}) AS v, '{mapping[c][1] or ''}' AS unit, '{mapping[c][0]}' AS src "
+                f"trim({q(c)}) AS v, CAST(? AS VARCHAR) AS unit, CAST(? AS VARCHAR) AS src "
                 f"FROM _traw" for c in pols)
+            params = [x for c in pols for x in (mapping[c][1] or "", mapping[c][0])]
             base = unions
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _tl AS SELECT * FROM ({base})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _tl AS SELECT * FROM ({base})", params)
         # validation: station, time, value
         bad = con.execute(
-            f"""SELECT _line, CASE WHEN code IS NULL OR code = '' THEN 'station'
+            """SELECT _line, CASE WHEN code IS NULL OR code = '' THEN 'station'
                                    WHEN time IS NULL THEN 'time' ELSE 'value' END, v,
-                       count(*) OVER ()
+                       count(*) OVER (), src
                 FROM _tl WHERE code IS NULL OR code = '' OR time IS NULL
                    OR (v IS NOT NULL AND v <> '' AND try_cast(v AS DOUBLE) IS NULL)
-                ORDER BY _line LIMIT 1""").fetchall()
+                ORDER BY _line, src LIMIT 1""").fetchall()
         bad = bad[0] if bad else None
         if bad:
             fld = {"station": mapping["station"][0], "time": time_src}.get(bad[1])
             if bad[1] == "value":
-                fld = mapping["value"][0] if long else con.execute(
-                    f"SELECT src FROM _tl WHERE _line = {bad[0]} AND v = ? LIMIT 1",
-                    [bad[2]]).fetchall()[0][0]
-                reason = f"not a number: {bad[2]!r}"
+                fld = mapping["value"][0] if long else bad[4]
+                reason = f"not a number: {quote_value(bad[2])}"
             else:
                 reason = "missing station" if bad[1] == "station" else "time cannot be parsed"
             raise IngestError(p.name, reason, line=bad[0], field=fld, more=bad[3] - 1)
         # pollutant names and units (long) / declared units (wide)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _tl2 AS
+        con.execute("""CREATE OR REPLACE TEMP TABLE _tl2 AS
             SELECT _tl.*, coalesce(a.canon, _tl.pol) AS canon FROM _tl
             LEFT JOIN (SELECT unnest(?) AS alias, unnest(?) AS canon) a ON a.alias = _tl.pol""",
                     [list(POLLUTANT_ALIASES), list(POLLUTANT_ALIASES.values())])
@@ -225,10 +332,10 @@ def read_table(con: duckdb.DuckDBPyConnection, path: str | Path, mapping: dict,
                            "ORDER BY _line LIMIT 1", [HOURLY_COLUMNS]).fetchall()
         badp = badp[0] if badp else None
         if badp:
-            raise IngestError(p.name, f"unknown pollutant {badp[1]!r}", line=badp[0],
+            raise IngestError(p.name, f"unknown pollutant {quote_value(badp[1])}", line=badp[0],
                               field=mapping["pollutant"][0])
         fac = [(k[0], k[1], v) for k, v in UNIT_FACTORS.items()]
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _tl3 AS
+        con.execute("""CREATE OR REPLACE TEMP TABLE _tl3 AS
             SELECT _tl2.*, f.factor FROM _tl2 LEFT JOIN
               (SELECT unnest(?) AS p, unnest(?) AS u, unnest(?) AS factor) f
               ON f.p = _tl2.canon AND f.u = CASE WHEN coalesce(_tl2.unit, '') = ''
@@ -239,11 +346,11 @@ def read_table(con: duckdb.DuckDBPyConnection, path: str | Path, mapping: dict,
                            "LIMIT 1").fetchall()
         badu = badu[0] if badu else None
         if badu:
-            raise IngestError(p.name, f"unsupported unit {badu[1]!r}", line=badu[0],
+            raise IngestError(p.name, f"unsupported unit {quote_value(badu[1])}", line=badu[0],
                               field=mapping.get("unit", ("unit",))[0])
-        pivots = ", ".join(
+        pivots = ", ".join(   # canonical pollutant names: ours
             f"max(try_cast(v AS DOUBLE) * factor) FILTER (WHERE canon = '{c}') AS {c}"
-            for c in HOURLY_COLUMNS)
+            for c in (known_name(x, HOURLY_COLUMNS) for x in HOURLY_COLUMNS))
         tbl = con.sql(f"""
             WITH n AS (SELECT *, row_number() OVER (PARTITION BY code, time, canon ORDER BY _line)
                               AS occ FROM _tl3

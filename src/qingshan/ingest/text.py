@@ -5,16 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from qingshan.ingest.errors import IngestError
+from qingshan.ingest.limits import check_csv
 
 __all__ = ["read_text_detect"]
 
 
 def read_text_detect(path: str | Path) -> tuple[str, str]:
-    """Return (text, encoding). UTF-8 is tried first, then GB18030 (a superset of GBK).
+    """Return (text, encoding) of a CSV file. UTF-8 is tried first, then GB18030 (a superset of
+    GBK).
 
-    A file that is neither raises IngestError naming the line of the first undecodable byte.
+    The file is first checked against the input limits (:func:`qingshan.ingest.limits.check_csv`:
+    binary data, UTF-16/UTF-32 text, columns, line length, rows), so it is read whole only when
+    it is a bounded text file. A file that is neither UTF-8 nor GBK raises IngestError naming
+    the line of the first undecodable byte.
     """
     p = Path(path)
+    check_csv(p)
     raw = p.read_bytes()
     try:
         return raw.decode("utf-8-sig"), "utf-8"

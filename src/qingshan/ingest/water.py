@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from qingshan.engine.water import PARAM_LABELS_ZH
-from qingshan.ingest.errors import IngestError
+from qingshan.ingest.errors import IngestError, clip_text, quote_value, quote_values
 from qingshan.ingest.text import read_text_detect
 from qingshan.standards.water_method_2011 import AUTO_PARAMETER_COLUMNS
 
@@ -95,7 +95,7 @@ def _csv(path: str | Path) -> tuple[pd.DataFrame, str]:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                          skipinitialspace=True)
     except Exception as e:  # pandas' parser errors name the line
-        raise IngestError(Path(path).name, f"not a readable CSV: {e}") from None
+        raise IngestError(Path(path).name, f"not a readable CSV: {clip_text(str(e))}") from None
     df.columns = [c.strip() for c in df.columns]
     return df, enc
 
@@ -106,7 +106,7 @@ def _numbers(df: pd.DataFrame, col: str, file: str, missing=("", "--")) -> pd.Se
     bad = out.isna() & ~s.isin(missing)
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(file, f"not a number: {s.iloc[i]!r}", line=i + 2, field=col,
+        raise IngestError(file, f"not a number: {quote_value(s.iloc[i])}", line=i + 2, field=col,
                           more=int(bad.sum()) - 1)
     return out
 
@@ -122,7 +122,8 @@ def read_auto_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     df, enc = _csv(path)
     missing = [c for c in (*AUTO_ID_COLUMNS, *AUTO_PARAMETER_COLUMNS) if c not in df.columns]
     if missing:
-        raise IngestError(name, f"missing column(s) {missing}; expected the national automatic "
+        raise IngestError(name, f"missing column(s) {quote_values(missing)}; expected the "
+                          "national automatic "
                           "monitoring format", line=1)
     df = df.reset_index(drop=True)
     year = _numbers(df, "抓取年份", name, missing=())
@@ -133,14 +134,16 @@ def read_auto_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     bad = ~ok | t.isna()
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"time {ts.iloc[i]!r} is not MM-DD HH:MM (a valid date in year "
-                          f"{df['抓取年份'].iloc[i]})", line=i + 2, field="监测时间",
+        raise IngestError(name, f"time {quote_value(ts.iloc[i])} is not MM-DD HH:MM (a valid "
+                          "date in year "
+                          f"{quote_value(df['抓取年份'].iloc[i])})", line=i + 2, field="监测时间",
                           more=int(bad.sum()) - 1)
     pub = _numbers(df, "水质类别", name)
     badc = pub.notna() & ~pub.isin([1, 2, 3, 4, 5, 6, -1])
     if badc.any():
         i = int(badc.to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"class {df['水质类别'].iloc[i]!r} is not 1–6 or -1", line=i + 2,
+        raise IngestError(name, f"class {quote_value(df['水质类别'].iloc[i])} is not 1–6 or -1",
+                          line=i + 2,
                           field="水质类别")
     for c in ("断面名称",):
         empty = df[c].str.strip() == ""
@@ -196,12 +199,13 @@ def read_samples_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     t = pd.to_datetime(df[cols["time"]].str.strip(), errors="coerce", format="mixed")
     if t.isna().any():
         i = int(t.isna().to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"not a date/time: {df[cols['time']].iloc[i]!r}", line=i + 2,
+        raise IngestError(name, f"not a date/time: {quote_value(df[cols['time']].iloc[i])}",
+                          line=i + 2,
                           field=cols["time"])
     par = df[cols["parameter"]].map(parse_parameter)
     if par.isna().any():
         i = int(par.isna().to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"unknown parameter {df[cols['parameter']].iloc[i]!r}",
+        raise IngestError(name, f"unknown parameter {quote_value(df[cols['parameter']].iloc[i])}",
                           line=i + 2, field=cols["parameter"])
     raw = df[cols["value"]].str.strip()
     nd = raw.str.extract(_ND)
@@ -218,7 +222,8 @@ def read_samples_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     bad = value.isna() & ~is_nd & ~raw.isin(["", "--"])
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"not a number or non-detect: {raw.iloc[i]!r}", line=i + 2,
+        raise IngestError(name, f"not a number or non-detect: {quote_value(raw.iloc[i])}",
+                          line=i + 2,
                           field=cols["value"], more=int(bad.sum()) - 1)
     nodl = below & dl.isna()
     if nodl.any():
@@ -234,7 +239,7 @@ def read_samples_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
         table = {"": 1.0, **_UNIT_FACTORS.get(c, {c: 1.0})}  # no unit given: canonical
         if u not in table:
             i = int(df.index.get_indexer([idx[0]])[0])
-            raise IngestError(name, f"unit {unit_raw.iloc[i]!r} not supported for "
+            raise IngestError(name, f"unit {quote_value(unit_raw.iloc[i])} not supported for "
                               f"{par.iloc[i]} (canonical {c})", line=i + 2, field=cols["unit"])
         factor[idx] = table[u]
     out = pd.DataFrame({"section_code": sec, "sample_time": t, "parameter": par,
@@ -263,7 +268,7 @@ def read_sections_csv(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dic
     df, enc = _csv(path)
     for c in ("code", "name"):
         if c not in df.columns:
-            raise IngestError(name, f"missing column {c!r}", line=1)
+            raise IngestError(name, f"missing column {quote_value(c)}", line=1)
     for c in ("basin", "river", "water_body", "city", "control_level", "drinking_source",
               "supply_volume", "target_class", "lon", "lat"):
         if c not in df.columns:
@@ -271,13 +276,15 @@ def read_sections_csv(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dic
     code = df["code"].str.strip()
     if (code == "").any() or code.duplicated().any():
         i = int(((code == "") | code.duplicated()).to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"empty or duplicated section code {code.iloc[i]!r}", line=i + 2,
+        raise IngestError(name, f"empty or duplicated section code {quote_value(code.iloc[i])}",
+                          line=i + 2,
                           field="code")
     body = df["water_body"].str.strip().str.lower().map(_BODY)
     badb = body.isna() & (df["water_body"].str.strip() != "")
     if badb.any():
         i = int(badb.to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"water_body {df['water_body'].iloc[i]!r} is not river or lake",
+        raise IngestError(name, f"water_body {quote_value(df['water_body'].iloc[i])} is not "
+                          "river or lake",
                           line=i + 2, field="water_body")
     sec = pd.DataFrame({
         "code": code, "name": df["name"].str.strip(), "basin": df["basin"].str.strip(),
@@ -294,7 +301,8 @@ def read_sections_csv(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dic
         bad = v.notna() & ~v.isin([1, 2, 3, 4, 5])
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise IngestError(name, f"target class {df[c].iloc[i]!r} is not 1–5", line=i + 2,
+            raise IngestError(name, f"target class {quote_value(df[c].iloc[i])} is not 1–5",
+                              line=i + 2,
                               field=c)
         year = None if c == "target_class" else int(c[7:])
         parts.append(pd.DataFrame({"section_code": code, "year": year, "target_class": v})
@@ -313,20 +321,21 @@ def read_coastal_points_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     df, enc = _csv(path)
     for c in ("code", "name"):
         if c not in df.columns:
-            raise IngestError(name, f"missing column {c!r}", line=1)
+            raise IngestError(name, f"missing column {quote_value(c)}", line=1)
     for c in ("city", "zone_class", "area_km2", "lon", "lat"):
         if c not in df.columns:
             df[c] = ""
     code = df["code"].str.strip()
     if (code == "").any() or code.duplicated().any():
         i = int(((code == "") | code.duplicated()).to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"empty or duplicated point code {code.iloc[i]!r}", line=i + 2,
+        raise IngestError(name, f"empty or duplicated point code {quote_value(code.iloc[i])}",
+                          line=i + 2,
                           field="code")
     zc = _numbers(df, "zone_class", name)
     bad = zc.notna() & ~zc.isin([1, 2, 3, 4])
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(name, f"zone class {df['zone_class'].iloc[i]!r} is not 1–4",
+        raise IngestError(name, f"zone class {quote_value(df['zone_class'].iloc[i])} is not 1–4",
                           line=i + 2, field="zone_class")
     area = _numbers(df, "area_km2", name)
     if (area < 0).any():

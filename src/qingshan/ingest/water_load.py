@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from qingshan.ingest.errors import IngestError
+from qingshan.core.sqlkit import known_name, quote_ident
+from qingshan.ingest.errors import IngestError, quote_value, quote_values
 from qingshan.ingest.water import (
     read_auto_csv, read_coastal_points_csv, read_samples_csv, read_sections_csv,
 )
@@ -30,6 +31,8 @@ from qingshan.store.batches import (
 __all__ = ["ingest_water_sections", "ingest_water_samples", "ingest_water_auto",
            "ingest_coastal_points", "ingest_coastal_samples"]
 
+#: the store tables this module writes (names written into SQL)
+_TABLES = ("water_section", "water_sample", "coastal_point", "coastal_sample")
 _SAMPLE_COLS = ["section_code", "sample_time", "parameter", "value", "unit", "below_detection",
                 "detection_limit", "source", "batch_id"]
 
@@ -64,16 +67,19 @@ def _upsert(con, table: str, new: str, keys: list[str], compare: list[str], bid:
             summary: BatchSummary) -> None:
     """Replace stored rows of ``table`` having the keys of rows in view ``new``; record which
     batches were superseded (rows replaced, rows whose compared values changed)."""
-    on = " AND ".join(f"o.{k} = n.{k}" for k in keys)
-    same = " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in compare) or "true"
+    # table, view and column names are this module's constants; quoted all the same
+    t, v = quote_ident(known_name(table, _TABLES)), quote_ident(new)
+    on = " AND ".join(f"o.{quote_ident(k)} = n.{quote_ident(k)}" for k in keys)
+    same = " AND ".join(f"o.{quote_ident(c)} IS NOT DISTINCT FROM n.{quote_ident(c)}"
+                        for c in compare) or "true"
     sup = con.execute(f"SELECT o.batch_id, count(*), count(*) FILTER (WHERE NOT ({same})) "
-                      f"FROM {table} o JOIN {new} n ON {on} GROUP BY o.batch_id "
+                      f"FROM {t} o JOIN {v} n ON {on} GROUP BY o.batch_id "
                       "ORDER BY o.batch_id").fetchall()
     for old, n, changed in sup:
         con.execute("INSERT INTO batch_supersession VALUES (?, ?, ?, ?)", [bid, old, n, changed])
         summary.superseded.append({"batch_id": old, "rows_replaced": n, "rows_changed": changed})
     if sup:
-        con.execute(f"DELETE FROM {table} o USING {new} n WHERE {on}")
+        con.execute(f"DELETE FROM {t} o USING {v} n WHERE {on}")
 
 
 def _city_codes(con, names: pd.Series, file: str, lines: pd.Series) -> pd.Series:
@@ -87,7 +93,8 @@ def _city_codes(con, names: pd.Series, file: str, lines: pd.Series) -> pd.Series
     bad = out.isna() & (names != "")
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise IngestError(file, f"unknown city {names.iloc[i]!r} (not in the province config)",
+        raise IngestError(file, f"unknown city"
+                          f" {quote_value(names.iloc[i])} (not in the province config)",
                           line=int(lines.iloc[i]), field="city")
     return out
 
@@ -132,12 +139,14 @@ def ingest_water_sections(con: duckdb.DuckDBPyConnection, path: str | Path) -> B
 def _store_samples(con, df: pd.DataFrame, info, kind: str, source: str, table: str,
                    key: str, unknown: str, meta: dict, started) -> BatchSummary:
     ref = "water_section" if table == "water_sample" else "coastal_point"
-    known = {r[0] for r in con.execute(f"SELECT code FROM {ref}").fetchall()}
+    known = {r[0] for r in con.execute(
+        f"SELECT code FROM {quote_ident(known_name(ref, _TABLES))}").fetchall()}
     miss = ~df["section_code"].isin(known)
     if miss.any() and unknown == "error":
         i = int(miss.to_numpy().nonzero()[0][0])
-        raise IngestError(info.name, f"unknown {'section' if ref == 'water_section' else 'point'}"
-                          f" {df['section_code'].iloc[i]!r} (load the {ref} table first)",
+        what = "section" if ref == "water_section" else "point"
+        raise IngestError(info.name, f"unknown {what} {quote_value(df['section_code'].iloc[i])} "
+                          f"(load the {ref} table first)",
                           line=int(df["line"].iloc[i]), field="section")
     bid = new_batch_id(con)
     s = BatchSummary(file=info.name, kind=kind, outcome="loaded", batch_id=bid,
@@ -154,7 +163,8 @@ def _store_samples(con, df: pd.DataFrame, info, kind: str, source: str, table: s
         keys = [key, "sample_time", "parameter"] + (["source"] if table == "water_sample" else [])
         _upsert(con, table, "_wsm_new", keys, ["value", "below_detection", "detection_limit"],
                 bid, s)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _wsm_new")
+        con.execute(f"INSERT INTO {quote_ident(known_name(table, _TABLES))} BY NAME "
+                    "SELECT * FROM _wsm_new")
     finally:
         con.unregister("_wsm_new")
     s.rows_stored = len(new)
@@ -227,11 +237,11 @@ def ingest_water_auto(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path
             if len(cands) == 1:
                 codes[(name, basin)] = cands[0]
             elif len(cands) > 1:
-                raise IngestError(f.name, f"section name {name!r} matches several "
-                                  f"configured sections {cands}", line=int(line),
+                raise IngestError(f.name, f"section name {quote_value(name)} matches several "
+                                  f"configured sections {quote_values(cands)}", line=int(line),
                                   field="断面名称")
             elif unknown_sections == "error":
-                raise IngestError(f.name, f"unknown section {name!r}", line=int(line),
+                raise IngestError(f.name, f"unknown section {quote_value(name)}", line=int(line),
                                   field="断面名称")
             else:
                 codes[(name, basin)] = name

@@ -73,7 +73,7 @@ def connect(path: str | Path = ":memory:", read_only: bool = False,
     con.execute("SET enable_progress_bar = false")
     limit = memory_limit or os.environ.get("QINGSHAN_MEMORY_LIMIT")
     if limit:
-        con.execute(f"SET memory_limit = '{limit}'")
+        con.execute("SET memory_limit = ?", [str(limit)])   # a bound value, never SQL text
     if not read_only:
         migrate(con)
     return con
