@@ -16,6 +16,7 @@ moving averages go to ``published_*`` columns and are never inputs to qingshan's
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
@@ -26,7 +27,8 @@ from qingshan.core.sqlkit import known_name
 from qingshan.ingest.errors import IngestError, clip_text, quote_value, quote_values
 from qingshan.ingest.limits import check_archive_csv
 
-__all__ = ["VARIABLE_MAP", "read_cnemc_csv", "read_cnemc_files", "read_cnemc_files_sql", "HOURLY_COLUMNS", "PUBLISHED_COLUMNS"]
+__all__ = ["VARIABLE_MAP", "read_cnemc_csv", "read_cnemc_files", "read_cnemc_files_sql",
+           "HOURLY_COLUMNS", "PUBLISHED_COLUMNS", "split_header"]
 
 #: archive ``type`` → canonical column
 VARIABLE_MAP = {
@@ -51,12 +53,21 @@ PUBLISHED_COLUMNS = [c for c in VARIABLE_MAP.values() if c.startswith("published
 _KEYS = ("date", "hour", "type")
 
 
+def split_header(line: str) -> list[str]:
+    """Column names of a CSV header line, quotes removed as a CSV parser does."""
+    line = line.strip("\r\n")
+    try:
+        return next(csv.reader([line])) if line.strip() else [""]
+    except (csv.Error, StopIteration):
+        return line.split(",")
+
+
 def _read_raw(p: Path) -> pa.Table:
     check_archive_csv(p)   # binary / UTF-16, columns, line length, rows: before anything is parsed
     try:
         with p.open("rb") as f:
             head = f.readline()
-        header = head.decode("utf-8-sig").strip().split(",")
+        header = split_header(head.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise IngestError(p.name, "header is not UTF-8 text", line=1) from None
     if not head.strip():

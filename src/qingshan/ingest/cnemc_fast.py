@@ -29,13 +29,18 @@ def _variable_map():
     return VARIABLE_MAP
 
 
+def split_header(line: str) -> list[str]:
+    from qingshan.ingest.cnemc import split_header as split
+    return split(line)
+
+
 def read_file_fast(p: Path, file_idx: int) -> tuple[pa.Table, dict] | None:
     vmap = _variable_map()
     types = list(vmap)
     try:
         raw = p.read_bytes()
         head, _, body = raw.partition(b"\n")
-        header = head.decode("utf-8-sig").strip().split(",")
+        header = split_header(head.decode("utf-8-sig"))
     except (UnicodeDecodeError, OSError):
         return None
     # "nan"/"inf" would parse as floats but are not numbers: leave such files to the SQL reader

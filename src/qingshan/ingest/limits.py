@@ -164,17 +164,16 @@ def check_csv(path: str | Path, *, name: str | None = None, delimiter: bytes = b
                 if line_no - 2 > max_rows:   # complete lines after the header
                     raise limit_error(name, "data rows", line_no - 2, max_rows,
                                       "max_rows_per_file", at_least=True)
-            else:
+            else:   # an over-long line is scanned to its end, so its length is exact
                 cur += len(chunk)
-                if header_done and cur > max_line:
-                    raise limit_error(name, "bytes in one line", cur, max_line,
-                                      "max_line_bytes", unit=" bytes", line=line_no,
-                                      at_least=True)
             pos += len(chunk)
     if not header_done:
         if cur == 0:
             return TextShape(0, 0, size)
         _check_header(name, header_delims, cur, header_bytes, delimiter, cols_limit, max_line)
+    elif cur > max_line:   # the last line, without a line end
+        raise limit_error(name, "bytes in one line", cur, max_line, "max_line_bytes",
+                          unit=" bytes", line=line_no)
     lines = line_no if cur > 0 else line_no - 1
     if lines - 1 > max_rows:
         raise limit_error(name, "data rows", lines - 1, max_rows, "max_rows_per_file")
