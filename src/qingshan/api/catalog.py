@@ -44,7 +44,10 @@ def stations(con: duckdb.DuckDBPyConnection, city_code: str | None = None,
             f"s.is_control, s.is_stopped, s.stop_date FROM city_station cs "
             f"JOIN station s ON s.code = cs.station_code {where}")
     total = con.execute(f"SELECT count(*) FROM ({base})", params).fetchall()[0][0]
-    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    page = ""
+    if limit is not None:   # page bounds are bound values too
+        page = " LIMIT $limit OFFSET $offset"
+        params = {**params, "limit": int(limit), "offset": int(offset)}
     df = con.execute(f"{base} ORDER BY cs.city_code, s.code{page}", params).df()
     return df, int(total)
 
@@ -62,11 +65,11 @@ def batches(con: duckdb.DuckDBPyConnection, limit: int | None = None, offset: in
             ) -> tuple[pd.DataFrame, int]:
     """Ingest batches, newest first, with their JSON summary parsed."""
     total = con.execute("SELECT count(*) FROM ingest_batch").fetchall()[0][0]
-    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    df = con.sql(
+    page, params = ("", []) if limit is None else (" LIMIT ? OFFSET ?", [int(limit), int(offset)])
+    df = con.execute(
         "SELECT batch_id, kind, file_name, file_size, sha256, rows_read, rows_stored, "
         "rows_flagged, rows_skipped, started_at, finished_at, outcome, summary::VARCHAR AS summary "
-        f"FROM ingest_batch ORDER BY batch_id DESC{page}").df()
+        f"FROM ingest_batch ORDER BY batch_id DESC{page}", params).df()
     df["summary"] = [json.loads(s) if isinstance(s, str) else None for s in df["summary"]]
     return df, int(total)
 
@@ -84,7 +87,7 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple:
 
 def latest_hours(con: duckdb.DuckDBPyConnection, city_code: str) -> pd.DataFrame:
     """Each evaluation station of a city with its most recent stored hour (stored values)."""
-    cols = ", ".join(f"h.{c}" for c in _POLL)
+    cols = ", ".join(f"h.{c}" for c in _POLL)   # _POLL: our column names; values are bound
     return con.execute(
         f"SELECT s.code, s.name, s.is_stopped, h.time, {cols}, h.qc_flags FROM city_station cs "
         "JOIN station s ON s.code = cs.station_code LEFT JOIN (SELECT * FROM air_hourly "

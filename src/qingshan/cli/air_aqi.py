@@ -11,6 +11,7 @@ from typing import Annotated
 import duckdb
 import typer
 
+from qingshan.core.sqlkit import quote_ident
 from qingshan.engine.aqi import daily_aqi_sql, hourly_aqi_sql
 
 __all__ = ["aqi_cmd", "compute_file", "REQUIRED_COLUMNS"]
@@ -25,12 +26,12 @@ REQUIRED_COLUMNS = {
 _LITERAL_EXTRA = ("pm10_24h", "pm25_24h", "o3_8h")
 
 
-def _read_sql(path: Path) -> str:
-    p = str(path).replace("'", "''")
+def _read(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation:
+    """The input file as a relation (the path is a value, never SQL text)."""
     if path.suffix.lower() == ".parquet":
-        return f"read_parquet('{p}')"
+        return con.read_parquet(str(path))
     if path.suffix.lower() == ".csv":
-        return f"read_csv('{p}', header = true, nullstr = ['', 'NA', 'NaN', '—', '-'])"
+        return con.read_csv(str(path), header=True, na_values=["", "NA", "NaN", "—", "-"])
     raise typer.BadParameter(f"{path}: expected a .csv or .parquet file")
 
 
@@ -48,19 +49,25 @@ def compute_file(input: Path, output: Path, standard: str = "hj633-2026", mode: 
     if definition == "literal" and (version != "2012" or mode != "hourly"):
         raise typer.BadParameter("--definition literal applies to hj633-2012 hourly only")
     con = duckdb.connect(":memory:")
-    con.execute(f"CREATE TABLE input AS SELECT * FROM {_read_sql(input)}")
+    if output.suffix.lower() not in (".parquet", ".csv"):
+        raise typer.BadParameter(f"{output}: expected a .csv or .parquet file")
+    con.register("_input_file", _read(con, input))
+    con.execute("CREATE TABLE input AS SELECT * FROM _input_file")
+    con.unregister("_input_file")
     have = {r[0].lower() for r in con.sql("DESCRIBE input").fetchall()}
     need = list(REQUIRED_COLUMNS[(mode, version)])
     if definition == "literal":
         need += _LITERAL_EXTRA
     absent = [c for c in need if c not in have]
-    cols = ", ".join([f"TRY_CAST(\"{c}\" AS DOUBLE) AS \"{c}\"" for c in need if c in have]
-                     + [f"CAST(NULL AS DOUBLE) AS \"{c}\"" for c in absent])
+    # need/absent: the engine's column names; keep: the file's own column names (quoted)
+    cols = ", ".join([f"TRY_CAST({quote_ident(c)} AS DOUBLE) AS {quote_ident(c)}"
+                      for c in need if c in have]
+                     + [f"CAST(NULL AS DOUBLE) AS {quote_ident(c)}" for c in absent])
     keep = [r[0] for r in con.sql("DESCRIBE input").fetchall() if r[0].lower() not in need
             and r[0].lower() != "so2_24h"]
     if "so2_24h" in have:
         cols += ", TRY_CAST(so2_24h AS DOUBLE) AS so2_24h"
-    keep_sql = "".join(f"\"{c}\", " for c in keep)
+    keep_sql = "".join(f"{quote_ident(c)}, " for c in keep)
     src = f"(SELECT {keep_sql}{cols} FROM input)"
     if mode == "hourly":
         sql = hourly_aqi_sql(src, version, definition, so2_24h="so2_24h" in have,
@@ -69,13 +76,11 @@ def compute_file(input: Path, output: Path, standard: str = "hj633-2026", mode: 
         sql = daily_aqi_sql(src, version, round_inputs=round_inputs,
                             not_in_plan=tuple(not_in_plan))
     con.execute(f"CREATE TABLE result AS {sql}")
-    out = str(output).replace("'", "''")
+    # the output path is a value: written through the relation API, never SQL text
     if output.suffix.lower() == ".parquet":
-        con.execute(f"COPY result TO '{out}' (FORMAT parquet)")
-    elif output.suffix.lower() == ".csv":
-        con.execute(f"COPY result TO '{out}' (FORMAT csv, HEADER true)")
+        con.table("result").write_parquet(str(output))
     else:
-        raise typer.BadParameter(f"{output}: expected a .csv or .parquet file")
+        con.table("result").write_csv(str(output), header=True)
     return int(con.sql("SELECT count(*) FROM result").fetchall()[0][0])
 
 

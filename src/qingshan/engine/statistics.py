@@ -33,6 +33,8 @@ Rules (constants in :mod:`qingshan.standards.hj663_2013`):
 
 from __future__ import annotations
 
+import re
+
 from qingshan.engine.rounding import gbt8170_sql
 from qingshan.standards import hj663_2013 as hj
 from qingshan.standards.plausible_ranges import MAX_PLAUSIBLE
@@ -342,6 +344,9 @@ _REGION_DEC = {"pm25": 0, "pm10": 0, "so2": 0, "no2": 0, "co": 1, "o3_8h": 0, "s
                "no2_p98": 0, "pm10_p95": 0, "pm25_p95": 0, "co_p95": 1, "o3_8h_p90": 0}
 
 
+_REGION_CODE = re.compile(r"[0-9A-Za-z_-]{1,32}")
+
+
 def region_mean_sql(rows: str, code: str) -> str:
     """A region (province) = arithmetic mean of its units' (cities') period results.
 
@@ -350,8 +355,12 @@ def region_mean_sql(rows: str, code: str) -> str:
     Concentrations are re-rounded by GB/T 8170 (integer, CO 0.1); ratios and day counts are city
     means to 1 decimal; a statistic is valid only if every city's is (valid days = the minimum).
     Provincial bulletins report such "全省平均" figures (spec air-assessment §2.6: regional rule
-    not verified [M]).
+    not verified [M]). ``code`` is written into the SQL as a literal (the SQL runs on any
+    backend): only 1–32 letters, digits, ``_`` and ``-`` are accepted (ValueError otherwise);
+    callers with a configured code pass a placeholder and join the code in from a table.
     """
+    if not _REGION_CODE.fullmatch(str(code)):   # the engine writes it as a literal (any backend)
+        raise ValueError(f"region code must be 1–32 letters, digits, '_' or '-', got {code!r}")
     cols = [f"{gbt8170_sql(f'avg({c})', d)} AS {c}" for c, d in _REGION_DEC.items()]
     cols += [f"min({v}_days) AS {v}_days, bool_and({v}_valid) AS {v}_valid"
              for v in _PERIOD_MEANS]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from qingshan.core.sqlkit import known_name
 from qingshan.standards import gb3097_1997 as g97
 from qingshan.standards import gb3838_2002 as g38
 from qingshan.standards import water_method_2011 as m11
@@ -122,7 +123,10 @@ def register_tables(con: duckdb.DuckDBPyConnection, labels: dict[str, str] | Non
 
 
 def _in(items) -> str:
-    return "(" + ", ".join("'" + str(i).replace("'", "''") + "'" for i in items) + ")" \
+    """SQL list of parameter codes. Only the engine's own codes (``PARAM_LABELS_ZH``) are
+    accepted — they are constants, so they may be written into the SQL text; anything else
+    (e.g. a rule configured with an unknown item) is refused, never quoted into SQL."""
+    return "(" + ", ".join(f"'{known_name(str(i), PARAM_LABELS_ZH)}'" for i in items) + ")" \
         if items else "(NULL)"
 
 
@@ -194,8 +198,8 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
     """
     k = ", ".join(keys)
     on = " AND ".join(f"x.{c} IS NOT DISTINCT FROM a.{c}" for c in keys)
-    d = rules.exceed_decimals
-    above = rules.main_pollutant_above_class
+    d = int(rules.exceed_decimals)              # numbers of the rules: written as integers
+    above = int(rules.main_pollutant_above_class)
     tsel = tagg = ""
     if target:
         tsel = (", any_value(target_class) AS target_class, max(class) <= any_value(target_class)"
@@ -216,7 +220,8 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
     mp AS (
         SELECT {k}, string_agg(label || coalesce('(' || {_fmt('exceed_iii', d)} || ')', ''), ','
             ORDER BY rk) AS main_pollutants
-        FROM r WHERE rk <= {rules.main_pollutant_max} OR parameter IN {_in(rules.always_listed)}
+        FROM r WHERE rk <= {int(rules.main_pollutant_max)}
+            OR parameter IN {_in(rules.always_listed)}
         GROUP BY {k}),
     agg AS (
         SELECT {k}, max(class) AS class_computed, count(*) AS n_assessed,

@@ -38,7 +38,7 @@ def assess_coastal_points(con: duckdb.DuckDBPyConnection, start: date, end: date
     ``limits`` replaces the bundled GB 3097 table (columns of ``gb3097_limits()``).
     """
     register_tables(con, labels, gb3097=limits)
-    f = rules.non_detect_factor
+    f = float(rules.non_detect_factor)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _wq_cmeans AS
         WITH m AS (
@@ -46,7 +46,7 @@ def assess_coastal_points(con: duckdb.DuckDBPyConnection, start: date, end: date
                 avg(CASE WHEN below_detection THEN detection_limit * {f} ELSE value END) AS value,
                 count(*) AS n
             FROM coastal_sample
-            WHERE sample_time >= DATE '{start}' AND sample_time < DATE '{end}'
+            WHERE sample_time >= CAST(? AS DATE) AND sample_time < CAST(? AS DATE)
                 AND (value IS NOT NULL OR (below_detection AND detection_limit IS NOT NULL))
             GROUP BY ALL),
         din AS (
@@ -54,7 +54,7 @@ def assess_coastal_points(con: duckdb.DuckDBPyConnection, start: date, end: date
             FROM m WHERE parameter IN ('no3n', 'no2n', 'nh3n')
                 AND point_code NOT IN (SELECT point_code FROM m WHERE parameter = 'din')
             GROUP BY point_code HAVING count(*) = 3)
-        SELECT * FROM m UNION ALL SELECT * FROM din""")
+        SELECT * FROM m UNION ALL SELECT * FROM din""", [start, end])
     coastal_rules = WaterRules(assessed_items=tuple(g97.ITEMS), no_exceedance=tuple(g97.ITEMS),
                                non_detect_rule=rules.non_detect_rule)
     isql = item_class_sql("SELECT point_code, parameter, value, 'sea' AS water_body "
@@ -80,7 +80,8 @@ def assess_coastal_groups(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, 
     area_excellent_km2, excellent_pct_area (NULL when no point has an area),
     n_meets_zone, count_mode, area_mode.
     """
-    key = {"city": "city_code", "province": f"'{province_code}'"}[level]
+    # the province code is a value: a bound parameter
+    key = {"city": "city_code", "province": "CAST(? AS VARCHAR)"}[level]
     con.register("_wq_points", points)
     try:
         return con.sql(f"""
@@ -97,6 +98,7 @@ def assess_coastal_groups(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, 
                 count(*) FILTER (WHERE meets_zone) AS n_meets_zone,
                 'point count' AS count_mode, 'configured point areas' AS area_mode
             FROM _wq_points WHERE class_computed IS NOT NULL
-            GROUP BY ALL ORDER BY group_key""").df()
+            GROUP BY ALL ORDER BY group_key""",
+            params=[province_code] if level == "province" else None).df()
     finally:
         con.unregister("_wq_points")

@@ -46,17 +46,19 @@ def section_means(con: duckdb.DuckDBPyConnection, start: date, end: date, *,
     Columns: section_code, parameter, value (mean [mg/L; pH; ℃; 个/L]), n (samples),
     n_below_detection.
     """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _wq_means AS {_means_sql(start, end, rules, source)}")
+    con.execute("CREATE OR REPLACE TEMP TABLE _wq_means AS "
+                + _means_sql(start, end, rules, source), [start, end])
     return con.sql("SELECT * FROM _wq_means ORDER BY section_code, parameter").df()
 
 
 def _means_sql(start: date, end: date, rules: WaterRules, source: str) -> str:
-    f = rules.non_detect_factor
+    """SQL of the period means; ``start`` and ``end`` are its two bound parameters (``?``)."""
+    f = float(rules.non_detect_factor)
     return f"""
     WITH s AS (
         SELECT *, bool_or(source = 'manual') OVER (PARTITION BY section_code) AS has_manual
         FROM water_sample
-        WHERE sample_time >= DATE '{start}' AND sample_time < DATE '{end}')
+        WHERE sample_time >= CAST(? AS DATE) AND sample_time < CAST(? AS DATE))
     SELECT section_code, parameter,
         avg(CASE WHEN below_detection THEN detection_limit * {f} ELSE value END) AS value,
         count(*) AS n, count(*) FILTER (WHERE below_detection) AS n_below_detection
@@ -83,8 +85,9 @@ def assess_sections(con: duckdb.DuckDBPyConnection, start: date, end: date, *,
     main_pollutants, meets_target, exceed_target, n_assessed, n_samples.
     """
     register_tables(con, labels)
-    year = start.year
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _wq_means AS {_means_sql(start, end, rules, source)}")
+    year = int(start.year)
+    con.execute("CREATE OR REPLACE TEMP TABLE _wq_means AS "
+                + _means_sql(start, end, rules, source), [start, end])
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _wq_secin AS
         SELECT m.section_code, m.parameter, m.value, w.water_body,
@@ -137,11 +140,18 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
     'mean concentration'), class_of_means (groups below the proportion threshold),
     main_pollutants, n_drinking, n_drinking_compliant, drinking_rate_count, drinking_rate_volume.
     """
-    key = {"city": "city_code", "basin": "basin", "province": f"'{province_code}'"}[level]
+    # the province code is a value: a bound parameter (one per occurrence of the key)
+    key = {"city": "city_code", "basin": "basin", "province": "CAST(? AS VARCHAR)"}[level]
+
+    def kp(sql: str) -> list:
+        return [province_code] * sql.count("?") if level == "province" else []
+
     register_tables(con, labels)
     con.register("_wq_sections", sections)
     try:
-        g = con.sql(f"""
+        # results are kept as temp tables, not as Python relations named in SQL (replacement
+        # scans are off on the server's locked-down database)
+        sql = f"""CREATE OR REPLACE TEMP TABLE _wq_groups AS
             SELECT {key} AS group_key, count(*) AS n_sections,
                 count(*) FILTER (WHERE class_computed <= {rules.excellent_max_class})
                     AS n_excellent,
@@ -154,10 +164,10 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
                     {rules.drinking_max_class}) AS drinking_volume_compliant,
                 bool_and(water_body = 'lake') AS all_lakes
             FROM _wq_sections WHERE class_computed IS NOT NULL AND city_code IS NOT NULL
-            GROUP BY ALL""")
-        con.execute("CREATE OR REPLACE TEMP TABLE _wq_groups AS SELECT * FROM g")
+            GROUP BY ALL"""
+        con.execute(sql, kp(sql))
         # groups below the threshold: class of the mean concentrations over their sections
-        con.execute(f"""
+        sql = f"""
             CREATE OR REPLACE TEMP TABLE _wq_gmeans AS
             SELECT {key.replace('city_code', 's.city_code').replace('basin', 's.basin')}
                 AS group_key, m.parameter, avg(m.value) AS value,
@@ -166,12 +176,13 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
             JOIN _wq_groups gr ON gr.group_key IS NOT DISTINCT FROM
                 {key.replace('city_code', 's.city_code').replace('basin', 's.basin')}
             WHERE s.class_computed IS NOT NULL AND s.city_code IS NOT NULL
-                AND gr.n_sections < {rules.proportion_min_sections}
-            GROUP BY ALL""")
+                AND gr.n_sections < {int(rules.proportion_min_sections)}
+            GROUP BY ALL"""
+        con.execute(sql, kp(sql))
         isql = item_class_sql("SELECT * FROM _wq_gmeans", rules=rules)
         small = sample_class_sql(isql, ["group_key"], rules=rules)
         # groups at/above the threshold: items ranked by section exceedance rate (§2.6)
-        rate = con.sql(f"""
+        sql = f"""CREATE OR REPLACE TEMP TABLE _wq_rate AS
             WITH e AS (
                 SELECT {key.replace('city_code', 's.city_code').replace('basin', 's.basin')}
                     AS group_key, i.parameter, count(DISTINCT i.section_code) AS n_over
@@ -188,8 +199,8 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
                 WHERE gr.n_sections >= {rules.proportion_min_sections})
             SELECT group_key, string_agg(label || '(' || CAST(round_even(100.0 * n_over /
                 n_sections, 1) AS VARCHAR) || '%)', ',' ORDER BY rk) AS main_pollutants
-            FROM r WHERE rk <= {rules.main_pollutant_max} GROUP BY group_key""")
-        con.execute("CREATE OR REPLACE TEMP TABLE _wq_rate AS SELECT * FROM rate")
+            FROM r WHERE rk <= {int(rules.main_pollutant_max)} GROUP BY group_key"""
+        con.execute(sql, kp(sql))
         return con.sql(f"""
             WITH sm AS ({small})
             SELECT gr.group_key, gr.n_sections, gr.n_excellent,

@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from qingshan.config import ProvinceConfig, get_settings, load_province
 from qingshan.engine import statistics as st
@@ -115,12 +116,21 @@ def _views(con: duckdb.DuckDBPyConnection):
     names: list[str] = []
     tag = uuid.uuid4().hex[:8]
 
-    def put(name: str, sql: str) -> str:
+    def put(name: str, sql: str, params: list | None = None) -> str:
+        """Run ``sql`` (values as bound ``params``) and register its result."""
         full = f"_qs_{name}_{tag}_{len(names)}"
-        con.register(full, con.sql(sql).to_arrow_table())
+        con.register(full, con.sql(sql, params=params).to_arrow_table())
         names.append(full)
         return full
 
+    def values(name: str, table: pa.Table) -> str:
+        """Register values from outside (codes, names) as a table: they never become SQL."""
+        full = f"_qs_{name}_{tag}_{len(names)}"
+        con.register(full, table)
+        names.append(full)
+        return full
+
+    put.values = values
     try:
         yield put
     finally:
@@ -132,12 +142,23 @@ def _province(province: ProvinceConfig | None) -> ProvinceConfig:
     return province or load_province(get_settings().province)
 
 
-def _ts(d: date) -> str:
-    return f"TIMESTAMP '{datetime(d.year, d.month, d.day):%Y-%m-%d %H:%M:%S}'"
+def _day(d: date) -> datetime:
+    """00:00 of day ``d``, a bound parameter of the time filters."""
+    return datetime(d.year, d.month, d.day)
 
 
-def _in(codes: list[str]) -> str:
-    return "(" + ", ".join("'" + c.replace("'", "''") + "'" for c in codes) + ")"
+def _in(put, codes: list[str]) -> str:
+    """``(SELECT code FROM <registered codes>)``: the codes are a registered table, not SQL."""
+    name = put.values("codes", pa.table({"code": pa.array(codes, pa.string())}))
+    return f"(SELECT code FROM {name})"
+
+
+def _prov(put, prov: ProvinceConfig) -> str:
+    """The province's code and names as a registered one-row table (values, not SQL)."""
+    return put.values("province", pa.table({
+        "code": pa.array([prov.code], pa.string()),
+        "name_zh": pa.array([prov.name_zh], pa.string()),
+        "name_en": pa.array([prov.name_en], pa.string())}))
 
 
 def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
@@ -145,23 +166,25 @@ def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
     """Register the valid hourly series of ``level`` for stamps (start 00:00, end+1 00:00]."""
     if level not in LEVELS + ("station_eval",):
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    where = f"time > {_ts(start)} AND time <= {_ts(end + timedelta(days=1))}"
+    where = "time > CAST(? AS TIMESTAMP) AND time <= CAST(? AS TIMESTAMP)"
+    bounds = [_day(start), _day(end) + timedelta(days=1)]
     if level == "station":
-        pname = prov.name_zh.replace("'", "''")
-        where += f" AND station_code IN (SELECT code FROM station WHERE province = '{pname}')"
+        where += (" AND station_code IN (SELECT code FROM station WHERE province = "
+                  f"(SELECT name_zh FROM {_prov(put, prov)}))")
         if codes:
-            where += f" AND station_code IN {_in(codes)}"
-        return put("hourly", st.valid_hourly_sql("air_hourly", where=where))
+            where += f" AND station_code IN {_in(put, codes)}"
+        return put("hourly", st.valid_hourly_sql("air_hourly", where=where), bounds)
     where += " AND station_code IN (SELECT station_code FROM city_station)"
-    valid = put("valid", st.valid_hourly_sql("air_hourly", where=where))
+    valid = put("valid", st.valid_hourly_sql("air_hourly", where=where), bounds)
     if level == "station_eval":  # the cities' evaluation stations, each on its own
         return valid
     city = put("city", st.aggregate_hourly_sql(valid, "city_station"))
     if level == "province":
-        members = f"(SELECT code AS city_code, '{prov.code}' AS pcode FROM city)"
+        members = (f"(SELECT c.code AS city_code, p.code AS pcode FROM city c "
+                   f"CROSS JOIN {_prov(put, prov)} p)")
         return put("hourly", st.aggregate_hourly_sql(city, members, "pcode", "city_code"))
     if codes:
-        return put("hourly_sel", f"SELECT * FROM {city} WHERE code IN {_in(codes)}")
+        return put("hourly_sel", f"SELECT * FROM {city} WHERE code IN {_in(put, codes)}")
     return city
 
 
@@ -189,7 +212,7 @@ def _daily(put, con, level, start, end, codes, prov,
         raise ValueError(f"city_method must be one of {', '.join(CITY_METHODS)}")
     if level == "city" and city_method == "station_daily":
         members = "city_station" if not codes else (
-            f"(SELECT * FROM city_station WHERE city_code IN {_in(codes)})")
+            f"(SELECT * FROM city_station WHERE city_code IN {_in(put, codes)})")
         sd = _daily_stats(put, con, "station_eval", start, end, None, prov)
         daily = put("daily", st.aggregate_daily_sql(sd, members))
     else:
@@ -221,17 +244,19 @@ def _period_rows(put, con, level: str, start: date, end: date, kind: str,
                        f"ON s.code = d.code AND s.period_start = d.period_start")
     if level != "province":
         return rows
-    # province = mean of its cities' period results (re-rounded, GB/T 8170)
-    return put("prov", st.region_mean_sql(rows, prov.code))
+    # province = mean of its cities' period results (re-rounded, GB/T 8170); the engine's
+    # placeholder code is replaced by the configured one from a registered table
+    region = st.region_mean_sql(rows, "province")
+    return put("prov", f"SELECT p.code, r.* EXCLUDE (code) FROM ({region}) r "
+                       f"CROSS JOIN {_prov(put, prov)} p")
 
 
-def _names(level: str, prov: ProvinceConfig) -> str:
+def _names(put, level: str, prov: ProvinceConfig) -> str:
     if level == "station":
         return "(SELECT code, name AS name_zh, code AS name_en FROM station)"
     if level == "city":
         return "(SELECT code, name_zh, name_en FROM city)"
-    zh, en = prov.name_zh.replace("'", "''"), prov.name_en.replace("'", "''")
-    return f"(SELECT '{prov.code}' AS code, '{zh}' AS name_zh, '{en}' AS name_en)"
+    return f"(SELECT code, name_zh, name_en FROM {_prov(put, prov)})"
 
 
 def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
@@ -251,13 +276,13 @@ def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
     vdays = ", ".join(f"COALESCE(r.{v}_days, 0) AS valid_days_{k}" for k, v in _DAYS.items())
     comp_cols = ("r.compliant, r.exceed_pollutants" if annual else
                  "CAST(NULL AS BOOLEAN) AS compliant, CAST(NULL AS VARCHAR) AS exceed_pollutants")
-    names = _names(level, prov)
+    names = _names(put, level, prov)
     # cities / province: every configured unit gets a row, with NULL statistics when no data
     join = (f"{comp} r LEFT JOIN {names} n ON n.code = r.code" if level == "station" else
             f"{names} n LEFT JOIN {comp} r ON r.code = n.code")
     out = f"""
 SELECT {"r" if level == "station" else "n"}.code, n.name_zh, n.name_en,
-  '{per.label}' AS period, '{standard_label(per.start)}' AS standard,
+  CAST(? AS VARCHAR) AS period, CAST(? AS VARCHAR) AS standard,
   r.pm25, r.pm10, r.so2, r.no2, r.co_p95, r.o3_8h_p90, {vdays},
   {(per.end - per.start).days + 1} AS days, COALESCE(r.aqi_days, 0) AS valid_days,
   COALESCE(r.good_days, 0) AS good_days, r.good_day_ratio,
@@ -267,7 +292,7 @@ SELECT {"r" if level == "station" else "n"}.code, n.name_zh, n.name_en,
   COALESCE({allvalid}, FALSE) AS valid
 FROM {join}
 """
-    return put("out", out)
+    return put("out", out, [per.label, standard_label(per.start)])
 
 
 def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
@@ -304,8 +329,8 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     with _views(con) as put:
         cur = _assess_one(put, con, level, per, prov, city_method=city_method)
         has_prev = con.sql(
-            f"SELECT count(*) FROM air_hourly WHERE time > {_ts(prev.start)} "
-            f"AND time <= {_ts(prev.end + timedelta(days=1))}").fetchall()[0][0] > 0
+            "SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
+            params=[_day(prev.start), _day(prev.end) + timedelta(days=1)]).fetchall()[0][0] > 0
         if has_prev:
             old = _assess_one(put, con, level, prev, prov, index_day=per.start,
                               city_method=city_method)
@@ -369,8 +394,8 @@ def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, star
         df = con.sql(f"""
 SELECT code, date, aqi, primary_pollutant, level, category, category_en, colour,
   pm25, pm10, so2, no2, co, o3_8h_max, o3_1h_max, aqi_valid AS valid,
-  '{standard_label(s)}' AS standard
-FROM {aqi} ORDER BY code, date""").df()
+  CAST(? AS VARCHAR) AS standard
+FROM {aqi} ORDER BY code, date""", params=[standard_label(s)]).df()
     df["date"] = pd.to_datetime(df["date"]).dt.date
     return df
 
@@ -401,9 +426,10 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
         cols = ", ".join(f"{gbt8170_sql(c, 1 if c == 'co' else 0)} AS {c}" for c in
                          ("so2", "no2", "co", "o3", "pm10", "pm25", "o3_8h", "pm10_24h",
                           "pm25_24h", "so2_24h"))
-        src = f"(SELECT code, time, {cols} FROM {mov} WHERE time > {_ts(s)})"
+        src = f"(SELECT code, time, {cols} FROM {mov} WHERE time > CAST(? AS TIMESTAMP))"
         sql = hourly_aqi_sql(src, version, definition, so2_24h=version == "2012")
-        df = con.sql(f"SELECT * FROM ({sql}) ORDER BY code, time").df()
+        assert sql.count("?") == 1   # the one bound value: the first stamp
+        df = con.sql(f"SELECT * FROM ({sql}) ORDER BY code, time", params=[_day(s)]).df()
     lead = ["code", "time", "aqi", "primary_pollutant", "category", "level", "colour"]
     return df[lead + [c for c in df.columns if c not in lead]]
 
@@ -430,10 +456,10 @@ def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: 
             frames.append(con.sql(f"""
 SELECT code, CAST(EXTRACT(MONTH FROM period_start) AS INTEGER) AS month, pm25, pm10, so2, no2,
   co_p95, o3_8h_p90, good_day_ratio, composite_index, ({allvalid}) AS valid,
-  '{standard_label(a)}' AS standard
-FROM {idx} WHERE code = '{code.replace("'", "''")}'
+  CAST(? AS VARCHAR) AS standard
+FROM {idx} WHERE code = ?
   AND (aqi_days > 0 OR pm25_days > 0 OR o3_8h_days > 0)
-ORDER BY month""").df())
+ORDER BY month""", params=[standard_label(a), code]).df())
     return pd.concat(frames, ignore_index=True)
 
 
