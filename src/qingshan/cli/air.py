@@ -20,6 +20,7 @@ from rich.progress import Progress as _Progress, SpinnerColumn as _Spin, TextCol
 from rich.table import Table as _Table  # noqa: E402
 
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, open_store  # noqa: E402
+from qingshan.core.exportsafe import write_csv as _write_csv  # noqa: E402
 
 
 def _open(db, province):
@@ -27,7 +28,7 @@ def _open(db, province):
         return open_store(db, province, read_only=True)
     except Exception as e:  # duckdb.IOException, missing file
         err_console.print(f"[red]error:[/red] cannot open the store: {e}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def _busy(text: str) -> _Progress:
@@ -74,12 +75,12 @@ def hourly_cmd(
                             _date.fromisoformat(end), definition, province=prov)
     except ValueError as e:
         err_console.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     df = df[["code", "time", "aqi", "primary_pollutant", "category"]]
     if output.suffix.lower() == ".parquet":
         df.to_parquet(output, index=False)
     else:
-        df.to_csv(output, index=False)
+        _write_csv(df, output)   # formula-safe (core.exportsafe)
     typer.echo(f"wrote {len(df)} rows to {output}")
 
 
@@ -125,7 +126,7 @@ def assess_cmd(
             df = assess(con, period, level, prov)
     except ValueError as e:
         err_console.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if fmt == "table":
         t = _Table(title=f"{prov.name_zh} {period} · {level} · {df.standard.iloc[0]}"
                    if len(df) else f"{period}: no units")
@@ -136,7 +137,7 @@ def assess_cmd(
         from rich.console import Console as _Console
         (console if console.is_terminal else _Console(width=200)).print(t)
         return
-    text = (df.to_csv(index=False) if fmt == "csv" else
+    text = (_write_csv(df) if fmt == "csv" else
             df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1))
     if output:
         output.write_text(text, encoding="utf-8")

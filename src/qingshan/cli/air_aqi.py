@@ -80,7 +80,8 @@ def compute_file(input: Path, output: Path, standard: str = "hj633-2026", mode: 
     if output.suffix.lower() == ".parquet":
         con.table("result").write_parquet(str(output))
     else:
-        con.table("result").write_csv(str(output), header=True)
+        from qingshan.core.exportsafe import duckdb_to_csv  # formula-safe CSV (OWASP)
+        duckdb_to_csv(con, "SELECT * FROM result", output)
     return int(con.sql("SELECT count(*) FROM result").fetchall()[0][0])
 
 

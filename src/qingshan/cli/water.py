@@ -12,6 +12,7 @@ from rich.table import Table
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, fail, open_store, \
     print_summaries
 from qingshan.config import get_settings
+from qingshan.core.exportsafe import write_csv, write_excel
 from qingshan.ingest.errors import IngestError
 from qingshan.ingest.water_load import (
     ingest_coastal_points, ingest_coastal_samples, ingest_water_auto, ingest_water_samples,
@@ -29,6 +30,14 @@ app = typer.Typer(help="Surface water (GB 3838-2002, 环办〔2011〕22号) and 
 ingest_app = typer.Typer(help="Load water data (atomic, idempotent, with provenance).",
                          no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+
+
+def _write(df: pd.DataFrame, output: Path) -> None:
+    """Write ``df`` as .xlsx or CSV (UTF-8 with BOM), formula-safe (core.exportsafe)."""
+    if output.suffix.lower() == ".xlsx":
+        write_excel(df, output)
+    else:
+        write_csv(df, output, encoding="utf-8-sig")
 
 
 def _print_df(df: pd.DataFrame, title: str, cols: list[str] | None = None,
@@ -70,7 +79,8 @@ def classify_cmd(
             err_console.print(f"[yellow]store {path} not readable ({e}); section table from "
                               "--sections only[/yellow]")
     try:
-        out, meta = classify_file(input, output, con=con, sections_path=sections)
+        out, meta = classify_file(input, None, con=con, sections_path=sections)
+        _write(out, output)
     except (IngestError, OSError, ValueError) as e:
         fail(e, stored=False)
     console.print(f"{meta['records']} records ({meta['format']} format), {meta['classified']} "
@@ -106,10 +116,7 @@ def assess_cmd(
     except ValueError as e:
         fail(e, stored=False)
     if output is not None:
-        if output.suffix.lower() == ".xlsx":
-            df.to_excel(output, index=False)
-        else:
-            df.to_csv(output, index=False, encoding="utf-8-sig")
+        _write(df, output)
         console.print(f"{len(df)} rows written to {output}")
     cols = {"section": ["code", "name", "city", "water_body", "target_class", "class_computed",
                         "grade", "main_pollutants", "meets_target", "change"],

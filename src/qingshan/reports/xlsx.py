@@ -1,4 +1,11 @@
-"""Excel bulletin: one sheet per table, numbers as numbers, units in headers, frozen headers."""
+"""Excel bulletin: one sheet per table, numbers as numbers, units in headers, frozen headers.
+
+Formula-safe (:mod:`qingshan.core.exportsafe`): every text cell — titles, headers, names,
+notes — is written with ``write_string`` (never interpreted: the workbook is opened with
+``strings_to_formulas``/``strings_to_urls`` off, xlsxwriter's defaults being on), and text that
+a spreadsheet would read as a formula (``=…``, ``+…``, ``-…``, ``@…``, tab, CR) gets a leading
+``'``. Numbers are written with ``write_number``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from qingshan.core.exportsafe import XLSX_OPTIONS, neutralise
 from qingshan.reports.model import ReportData, ReportTable
 
 __all__ = ["write_xlsx"]
@@ -27,14 +35,15 @@ def _sheet_name(key: str, used: set[str]) -> str:
 
 
 def _write_table(wb: xlsxwriter.Workbook, ws, t: ReportTable, fmts: dict) -> None:
-    ws.write(0, 0, t.title, fmts["title"])
+    ws.write_string(0, 0, neutralise(str(t.title)), fmts["title"])
     cols = list(t.df.columns)
+    safe = neutralise(t.df)              # same shape and order; text cells escaped
     for j, c in enumerate(cols):
-        ws.write(_HEADER_ROW, j, str(c), fmts["header"])
+        ws.write_string(_HEADER_ROW, j, neutralise(str(c)), fmts["header"])
         width = max([len(str(c))] + [len(str(v)) for v in t.df[c].head(200)]) + 2
         ws.set_column(j, j, min(max(width, 8), 40))
     numeric = t.numeric_columns()
-    for i, row in enumerate(t.df.itertuples(index=False, name=None), start=_HEADER_ROW + 1):
+    for i, row in enumerate(safe.itertuples(index=False, name=None), start=_HEADER_ROW + 1):
         for j, (c, v) in enumerate(zip(cols, row)):
             if v is None or v is pd.NA or (isinstance(v, float) and v != v):
                 ws.write_blank(i, j, None)
@@ -46,9 +55,9 @@ def _write_table(wb: xlsxwriter.Workbook, ws, t: ReportTable, fmts: dict) -> Non
                     fmts[key] = wb.add_format({"num_format": fmt})
                 ws.write_number(i, j, float(v), fmts[key])
             else:
-                ws.write_string(i, j, str(v))
+                ws.write_string(i, j, v if isinstance(v, str) else neutralise(str(v)))
     if t.note:
-        ws.write(_HEADER_ROW + len(t.df) + 2, 0, t.note, fmts["note"])
+        ws.write_string(_HEADER_ROW + len(t.df) + 2, 0, neutralise(str(t.note)), fmts["note"])
     ws.freeze_panes(_HEADER_ROW + 1, 0)
 
 
@@ -60,7 +69,7 @@ def write_xlsx(report: ReportData, path: str | Path) -> Path:
     the bulletin's number of decimals as display format.
     """
     p = Path(path)
-    wb = xlsxwriter.Workbook(str(p), {"nan_inf_to_errors": True})
+    wb = xlsxwriter.Workbook(str(p), {"nan_inf_to_errors": True, **XLSX_OPTIONS})
     fmts = {
         "title": wb.add_format({"bold": True, "font_size": 12}),
         "header": wb.add_format({"bold": True, "bg_color": "#E8F2EC", "border": 1,
@@ -69,9 +78,9 @@ def write_xlsx(report: ReportData, path: str | Path) -> Path:
     }
     used: set[str] = set()
     info = wb.add_worksheet(_sheet_name("info", used))
-    info.write(0, 0, report.title, fmts["title"])
+    info.write_string(0, 0, neutralise(str(report.title)), fmts["title"])
     for i, line in enumerate([report.subtitle, report.issuer, report.generated], start=1):
-        info.write_string(i, 0, line)
+        info.write_string(i, 0, neutralise(str(line)))
     info.set_column(0, 0, 60)
     for t in report.all_tables():
         _write_table(wb, wb.add_worksheet(_sheet_name(t.key, used)), t, fmts)

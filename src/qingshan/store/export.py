@@ -1,10 +1,17 @@
-"""Export of the hourly air table (Parquet partitioned by year/month, or CSV)."""
+"""Export of the hourly air table (Parquet partitioned by year/month, or CSV).
+
+The CSV file is formula-safe (:mod:`qingshan.core.exportsafe`: a station code such as
+``=cmd|…`` is written ``'=cmd|…``). Parquet is not escaped: it is typed data for data tools
+(Spark, DuckDB, pandas), not opened by spreadsheets, and must read back unchanged.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+
+from qingshan.core.exportsafe import duckdb_to_csv
 
 __all__ = ["export_hourly"]
 
@@ -14,7 +21,7 @@ def export_hourly(con: duckdb.DuckDBPyConnection, output: str | Path, fmt: str =
     """Write ``air_hourly`` (optionally a time range) and return the row count.
 
     Parquet goes to a folder partitioned ``year=YYYY/month=M`` (the layout Spark and DuckDB read
-    with hive partitioning); CSV to one file.
+    with hive partitioning); CSV to one file, formula-safe (see the module docstring).
     """
     where, params = [], []
     if start:
@@ -30,10 +37,11 @@ def export_hourly(con: duckdb.DuckDBPyConnection, output: str | Path, fmt: str =
          "ORDER BY station_code, time")
     if fmt == "parquet":
         out.mkdir(parents=True, exist_ok=True)
-        con.execute(f"COPY ({q}) TO '{out.as_posix()}' (FORMAT parquet, "
+        target = out.as_posix().replace("'", "''")   # the caller's own path (CLI argument)
+        con.execute(f"COPY ({q}) TO '{target}' (FORMAT parquet, "
                     "PARTITION_BY (year, month), OVERWRITE_OR_IGNORE)", params)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(f"COPY (SELECT * FROM air_hourly {w} ORDER BY station_code, time) "
-                    f"TO '{out.as_posix()}' (HEADER, DELIMITER ',')", params)
+        duckdb_to_csv(con, f"SELECT * FROM air_hourly {w} ORDER BY station_code, time", out,
+                      params)
     return n
