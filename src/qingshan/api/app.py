@@ -7,9 +7,10 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from qingshan.api.errors import install_handlers
+from qingshan.api.limits import BodyLimitMiddleware
 from qingshan.api.routers import air, batches, catalog, water
 from qingshan.api.store import Store
-from qingshan.config import load_province
+from qingshan.config import get_settings, load_province
 from qingshan.config.province import ProvinceConfig
 
 __all__ = ["create_app", "API_PREFIX"]
@@ -18,8 +19,15 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
-               read_only: bool = False, web: bool = True) -> FastAPI:
+               read_only: bool = False, web: bool = True,
+               max_upload_bytes: int | None = None) -> FastAPI:
     """Build the app serving the store at ``db_path`` for ``province``.
+
+    Every request body (API and pages) is bounded by ``max_upload_bytes`` (default
+    ``Settings.max_upload_bytes``, env ``QINGSHAN_MAX_UPLOAD_BYTES``): refused with 413 before
+    it is read when ``Content-Length`` says it is larger, counted while it streams otherwise
+    (:mod:`qingshan.api.limits`). The store's DuckDB database is locked down against file,
+    network and extension access (:mod:`qingshan.api.store`).
 
     The OpenAPI document is at ``/api/v1/openapi.json``. No interactive docs page is served (the
     usual ones load scripts from a CDN; nothing here may reference an external host).
@@ -27,6 +35,8 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
     ASGI lifespan cycles — test clients start and stop them freely — do not close it.
     """
     prov = province if isinstance(province, ProvinceConfig) else load_province(province)
+    limit = max_upload_bytes if max_upload_bytes is not None else \
+        get_settings().max_upload_bytes
     store = Store(db_path, prov, read_only=read_only)
 
     app = FastAPI(
@@ -42,6 +52,8 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
     )
     app.state.store = store
     app.state.province = prov
+    app.state.max_upload_bytes = limit
+    app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
     install_handlers(app)
     for r in (catalog.router, air.router, water.router, batches.router):
         app.include_router(r, prefix=API_PREFIX)

@@ -3,11 +3,18 @@
 Every error response, whatever raised it, is ``{"error": {"status", "code", "message",
 "details"}}`` with a 4xx status for bad requests; an unexpected failure is reported in the same
 shape with status 500.
+
+No error echoes a huge value: :func:`quote` quotes at most ``Settings.max_error_value_chars``
+characters of a user value; validation errors never include pydantic's ``input``; and every
+message passes :func:`clip_message` on its way out (quoted spans clipped to the same length,
+the whole message to :data:`MAX_MESSAGE_CHARS`), whatever code raised it.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +27,55 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from qingshan.ingest import IngestError
 
 __all__ = ["ApiError", "ErrorDetail", "ErrorBody", "ErrorResponse", "install_handlers",
-           "ERROR_RESPONSES"]
+           "ERROR_RESPONSES", "quote", "clip", "clip_message", "MAX_MESSAGE_CHARS"]
 
 log = logging.getLogger("qingshan.api")
+
+#: longest error message (and detail message) sent to a client, in characters
+MAX_MESSAGE_CHARS = 1000
+
+
+@functools.lru_cache(maxsize=1)
+def _max_value_chars() -> int:
+    from qingshan.config import get_settings
+    return get_settings().max_error_value_chars
+
+
+def clip(text: str, n: int | None = None) -> str:
+    """``text`` cut to ``n`` characters (default ``Settings.max_error_value_chars``), saying
+    how long it was."""
+    n = n or _max_value_chars()
+    text = str(text)
+    return text if len(text) <= n else f"{text[:n]}… ({len(text)} characters)"
+
+
+def quote(value: object) -> str:
+    """``repr`` of a user value for an error message, at most ``max_error_value_chars`` of it.
+
+    >>> quote("x" * 5)
+    "'xxxxx'"
+    """
+    text = str(value)
+    n = _max_value_chars()
+    return repr(text) if len(text) <= n else f"{text[:n]!r}… ({len(text)} characters)"
+
+
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+
+
+def clip_message(text: str) -> str:
+    """Clip every quoted span of ``text`` longer than ``max_error_value_chars`` and the whole
+    text to :data:`MAX_MESSAGE_CHARS` (the safety net of every error response)."""
+    text = str(text)
+    n = _max_value_chars()
+    if len(text) > n:
+        def cut(m: re.Match) -> str:
+            s = m.group(0)
+            return s if len(s) <= n + 2 else f"{s[:n + 1]}{s[0]}… ({len(s) - 2} characters)"
+        text = _QUOTED.sub(cut, text)
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = f"{text[:MAX_MESSAGE_CHARS]}… ({len(text)} characters)"
+    return text
 
 
 class ErrorDetail(BaseModel):
@@ -67,10 +120,19 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.details = status, code, message, details or []
 
 
+def _clip_detail(d: ErrorDetail) -> ErrorDetail:
+    return d.model_copy(update={
+        "msg": clip_message(d.msg),
+        "loc": [x if isinstance(x, int) else clip(x) for x in d.loc],
+        "file": None if d.file is None else clip(d.file),
+        "field": None if d.field is None else clip(d.field)})
+
+
 def error_json(status: int, code: str, message: str,
                details: list[ErrorDetail] | None = None) -> JSONResponse:
-    body = ErrorResponse(error=ErrorBody(status=status, code=code, message=message,
-                                         details=details or []))
+    body = ErrorResponse(error=ErrorBody(status=status, code=code,
+                                         message=clip_message(message),
+                                         details=[_clip_detail(d) for d in details or []]))
     return JSONResponse(body.model_dump(), status_code=status)
 
 
@@ -90,7 +152,7 @@ def _respond(request: Request, status: int, code: str, message: str,
     html = getattr(request.app.state, "html_error", None)
     if html is not None and not request.url.path.startswith("/api/"):
         try:
-            return html(request, status, code, message)
+            return html(request, status, code, clip_message(message))
         except Exception:  # the error page itself failed: fall back to JSON
             log.exception("error page failed")
     return error_json(status, code, message, details)
@@ -98,6 +160,11 @@ def _respond(request: Request, status: int, code: str, message: str,
 
 def install_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every exception into the one error shape."""
+    from qingshan.api.limits import BodyTooLarge, too_large_response
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(r: Request, e: BodyTooLarge):
+        return too_large_response(r, e.limit)
 
     @app.exception_handler(ApiError)
     async def _api(r: Request, e: ApiError):
@@ -109,8 +176,11 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(r: Request, e: RequestValidationError):
-        details = [ErrorDetail(loc=[str(x) for x in err.get("loc", ())], msg=str(err.get("msg")))
-                   for err in e.errors()]
+        # pydantic's ``input`` (the offending value) is never echoed; ``msg`` and ``loc`` are
+        # clipped (a custom validator's message may quote the value)
+        details = [_clip_detail(ErrorDetail(loc=[str(x) for x in err.get("loc", ())],
+                                            msg=str(err.get("msg"))))
+                   for err in e.errors()[:20]]
         msg = "; ".join(f"{'.'.join(map(str, d.loc))}: {d.msg}" for d in details)
         return _respond(r, 422, "invalid_parameter", msg or "invalid request", details)
 

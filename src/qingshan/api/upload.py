@@ -1,22 +1,41 @@
-"""Store an uploaded file with the same ingest functions as the CLI (``qingshan ingest``)."""
+"""Store an uploaded file with the same ingest functions as the CLI (``qingshan ingest``).
+
+The upload is copied to a temporary file in chunks (never read whole into memory), below the
+store's private upload folder, and counted on the way: more than the limit
+(``Settings.max_upload_bytes``, env ``QINGSHAN_MAX_UPLOAD_BYTES``) is refused with 413. The
+request-body middleware (:mod:`qingshan.api.limits`) has normally refused such a body before
+this point; the check here bounds callers that do not go through HTTP.
+"""
 
 from __future__ import annotations
 
 import re
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
-from qingshan.api.errors import ApiError, ErrorDetail
+from qingshan.api.errors import ApiError, ErrorDetail, quote
+from qingshan.api.limits import LIMIT_SETTING
 from qingshan.api.store import Store
+from qingshan.config import get_settings
 from qingshan.ingest import ingest_cnemc, ingest_stations, ingest_table
 from qingshan.ingest.table import parse_map
 from qingshan.store.batches import BatchSummary
 
-__all__ = ["KINDS", "MAX_UPLOAD_BYTES", "store_upload"]
+__all__ = ["KINDS", "MAX_UPLOAD_BYTES", "MAX_NAME_CHARS", "CHUNK_BYTES", "store_upload",
+           "safe_name"]
 
 #: upload kinds: CNEMC archive file, national station list, generic table with a column map
 KINDS = ("cnemc", "stations", "table")
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+#: largest upload [bytes]: ``Settings.max_upload_bytes`` when this module was imported (a
+#: server built by ``create_app`` uses its own ``app.state.max_upload_bytes``)
+MAX_UPLOAD_BYTES = get_settings().max_upload_bytes
+#: longest stored file name (characters, and at most 4 × this in UTF-8 bytes — file systems
+#: allow 255 bytes; the extension is kept)
+MAX_NAME_CHARS = 100
+_MAX_NAME_BYTES = 200
+#: copy chunk [bytes]
+CHUNK_BYTES = 1 << 20
 _SAFE = re.compile(r"[^\w.\-]+")
 
 
@@ -24,23 +43,70 @@ def _bad(field: str, msg: str, status: int = 422, code: str = "invalid_parameter
     return ApiError(status, code, f"{field}: {msg}", [ErrorDetail(loc=["body", field], msg=msg)])
 
 
-def store_upload(store: Store, filename: str, data: bytes, kind: str = "cnemc",
+def safe_name(filename: str | None) -> str:
+    """The upload's file name reduced to one harmless path component.
+
+    Directories (``../../etc/passwd``, ``C:\\x\\y``) are dropped, every character other than
+    letters, digits, ``.``, ``-`` and ``_`` becomes ``_`` (shell metacharacters, NUL, spaces),
+    leading/trailing dots and underscores go, and the name is cut to :data:`MAX_NAME_CHARS`
+    characters (200 bytes of UTF-8) keeping its extension; an empty result is ``upload.csv``.
+    """
+    raw = (filename or "").replace("\\", "/").split("/")[-1]
+    name = _SAFE.sub("_", raw).strip("._")
+    if len(name) > MAX_NAME_CHARS or len(name.encode()) > _MAX_NAME_BYTES:
+        stem, dot, ext = name.rpartition(".")
+        ext = ext[:10] if dot else ""
+        stem = stem if dot else name
+        suffix = f".{ext}" if ext else ""
+        stem = stem[:MAX_NAME_CHARS - len(suffix)]
+        while len((stem + suffix).encode()) > _MAX_NAME_BYTES:
+            stem = stem[:-1]
+        name = stem.rstrip("._") + suffix
+    return name or "upload.csv"
+
+
+def _copy(src: BinaryIO | bytes, dest: Path, limit: int) -> int:
+    """Write ``src`` to ``dest`` in chunks; returns the byte count (413 beyond ``limit``)."""
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        if len(src) > limit:
+            raise _too_large(limit)
+        dest.write_bytes(bytes(src))
+        return len(src)
+    n = 0
+    with dest.open("wb") as out:
+        while True:
+            chunk = src.read(min(CHUNK_BYTES, limit + 1 - n))
+            if not chunk:
+                break
+            n += len(chunk)
+            if n > limit:
+                raise _too_large(limit)
+            out.write(chunk)
+    return n
+
+
+def _too_large(limit: int) -> ApiError:
+    return _bad("file", f"larger than {limit} bytes (the limit; setting {LIMIT_SETTING})", 413,
+                "too_large")
+
+
+def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str = "cnemc",
                  map_spec: str | None = None, long: bool = False,
-                 register_unknown: bool = False) -> list[BatchSummary]:
-    """Write ``data`` to a temporary file named like the upload and ingest it in one transaction.
+                 register_unknown: bool = False,
+                 max_bytes: int | None = None) -> list[BatchSummary]:
+    """Copy ``data`` (a binary file object, read in chunks, or bytes) to a temporary file named
+    like the upload (:func:`safe_name`) and ingest it in one transaction.
 
     Raises :class:`~qingshan.ingest.IngestError` (file, line, field, reason) when the file is
-    invalid — nothing is stored then — and :class:`ApiError` for bad parameters.
+    invalid — nothing is stored then — and :class:`ApiError` for bad parameters (413 when the
+    file is larger than ``max_bytes``, default :data:`MAX_UPLOAD_BYTES`).
     """
+    limit = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
     if store.read_only:
         raise ApiError(403, "forbidden", "the server was started read-only; uploads are refused")
     if kind not in KINDS:
-        raise _bad("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
-    if not data:
-        raise _bad("file", "the file is empty")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _bad("file", f"larger than {MAX_UPLOAD_BYTES} bytes", 413, "too_large")
-    name = _SAFE.sub("_", Path(filename or "upload.csv").name).strip("._") or "upload.csv"
+        raise _bad("kind", f"{quote(kind)} is not one of {', '.join(KINDS)}")
+    name = safe_name(filename)
     mapping = None
     if kind == "table":
         if not map_spec:
@@ -51,9 +117,10 @@ def store_upload(store: Store, filename: str, data: bytes, kind: str = "cnemc",
         except ValueError as e:
             raise _bad("map", str(e)) from None
     unknown = "register" if register_unknown else "error"
-    with tempfile.TemporaryDirectory(prefix="qingshan-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=store.upload_root) as tmp:
         path = Path(tmp) / name
-        path.write_bytes(data)
+        if _copy(data, path, limit) == 0:
+            raise _bad("file", "the file is empty")
         with store.write_lock, store.cursor() as con:
             if kind == "stations":
                 return [ingest_stations(con, path, store.province)]

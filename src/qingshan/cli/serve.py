@@ -22,6 +22,9 @@ def serve(
 ) -> None:
     """Start the server: pages at /, JSON API at /api/v1 (OpenAPI at /api/v1/openapi.json).
 
+    Request bodies (uploads) are limited to QINGSHAN_MAX_UPLOAD_BYTES (default 64 MiB); the
+    server's DuckDB database cannot read or write files or load extensions from SQL.
+
     Example: qingshan serve --db qingshan.duckdb --port 8000
     """
     import uvicorn
@@ -29,9 +32,11 @@ def serve(
     from qingshan.api import create_app
 
     settings = get_settings(db=db, province=province)
-    application = create_app(settings.db, settings.province, read_only=read_only)
+    application = create_app(settings.db, settings.province, read_only=read_only,
+                             max_upload_bytes=settings.max_upload_bytes)
     console.print(f"qingshan: serving {settings.db} on http://{host}:{port}/ "
-                  f"(API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+                  f"(API: /api/v1, OpenAPI: /api/v1/openapi.json; request bodies up to "
+                  f"{settings.max_upload_bytes} bytes, QINGSHAN_MAX_UPLOAD_BYTES)")
     try:
         uvicorn.run(application, host=host, port=port, log_level=log_level)
     finally:

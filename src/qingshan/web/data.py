@@ -8,8 +8,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from qingshan.api import catalog
-from qingshan.api.errors import ApiError, ingest_detail
-from qingshan.api.upload import KINDS, MAX_UPLOAD_BYTES, store_upload
+from qingshan.api.errors import ApiError, clip, clip_message, ingest_detail
+from qingshan.api.upload import KINDS, safe_name, store_upload
 from qingshan.ingest import IngestError
 from qingshan.web.render import page
 
@@ -27,6 +27,19 @@ def _data_page(request: Request, offset: int = 0, status: int = 200, **ctx) -> H
                 total=total, offset=offset, limit=PAGE, kinds=KINDS, **ctx)
 
 
+def _clipped(d: dict) -> dict:
+    """An error row of the page with no long user value in it."""
+    out = dict(d)
+    if out.get("msg") is not None:
+        out["msg"] = clip_message(out["msg"])
+    for k in ("file", "field"):
+        if out.get(k) is not None:
+            out[k] = clip(str(out[k]))
+    if out.get("loc"):
+        out["loc"] = [x if isinstance(x, int) else clip(str(x)) for x in out["loc"]]
+    return out
+
+
 @router.get("/data", response_class=HTMLResponse)
 def data_page(request: Request, offset: int = 0) -> HTMLResponse:
     return _data_page(request, offset)
@@ -35,16 +48,20 @@ def data_page(request: Request, offset: int = 0) -> HTMLResponse:
 @router.post("/data/upload", response_class=HTMLResponse)
 def data_upload(request: Request, file: UploadFile = File(...), kind: str = Form("cnemc"),
                 map: str | None = Form(None)) -> HTMLResponse:
-    """Validate and store the file; show its errors (file, line, field, reason) or summary."""
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    """Validate and store the file; show its errors (file, line, field, reason) or summary.
+
+    The file is streamed to disk in chunks (``store_upload``); the request body is bounded by
+    the body-limit middleware. Error texts quote at most ``max_error_value_chars`` of a value.
+    """
     try:
-        res = store_upload(request.app.state.store, file.filename or "upload.csv", data, kind,
-                           map or None)
+        res = store_upload(request.app.state.store, file.filename or "upload.csv", file.file,
+                           kind, map or None, max_bytes=request.app.state.max_upload_bytes)
     except IngestError as e:
-        return _data_page(request, status=422, errors=[ingest_detail(e).model_dump()])
+        return _data_page(request, status=422, errors=[_clipped(ingest_detail(e).model_dump())])
     except ApiError as e:
         errs = [d.model_dump() for d in e.details] or [{"msg": e.message}]
         for d in errs:
-            d.setdefault("file", file.filename)
-        return _data_page(request, status=e.status, errors=errs)
+            if not d.get("file"):
+                d["file"] = safe_name(file.filename)
+        return _data_page(request, status=e.status, errors=[_clipped(d) for d in errs])
     return _data_page(request, stored=[asdict(s) for s in res])

@@ -6,14 +6,14 @@ from dataclasses import asdict
 from typing import Annotated
 
 import duckdb
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
 from qingshan.api import catalog
 from qingshan.api.deps import get_con, get_store
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from qingshan.api.models import BatchOut, Page, UploadOut, records
 from qingshan.api.store import Store
-from qingshan.api.upload import KINDS, MAX_UPLOAD_BYTES, store_upload
+from qingshan.api.upload import KINDS, store_upload
 
 __all__ = ["router"]
 
@@ -40,7 +40,7 @@ def get_batch(con: Con, batch_id: Annotated[int, Path(ge=0, le=2**62, examples=[
 @router.post("/upload", response_model=UploadOut, summary="Upload a data file",
              responses={413: {"model": ErrorResponse, "description": "file too large"},
                         403: {"model": ErrorResponse, "description": "server is read-only"}})
-def upload(store: Annotated[Store, Depends(get_store)],
+def upload(request: Request, store: Annotated[Store, Depends(get_store)],
            file: Annotated[UploadFile, File(description="the file")],
            kind: Annotated[str, Form(description=f"one of {', '.join(KINDS)}",
                                      examples=["cnemc"])] = "cnemc",
@@ -51,9 +51,9 @@ def upload(store: Annotated[Store, Depends(get_store)],
     """Validate and store a file with the same ingest as ``qingshan ingest``.
 
     An invalid file stores nothing and answers 422 with ``details`` naming file, line, field
-    and reason. Limit: 64 MiB.
+    and reason. Limit: ``QINGSHAN_MAX_UPLOAD_BYTES`` (default 64 MiB) for the whole request
+    body; a larger one is refused with 413 before it is read.
     """
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    res = store_upload(store, file.filename or "upload.csv", data, kind, map, long,
-                       register_unknown)
+    res = store_upload(store, file.filename or "upload.csv", file.file, kind, map, long,
+                       register_unknown, max_bytes=request.app.state.max_upload_bytes)
     return {"batches": [asdict(s) for s in res]}
