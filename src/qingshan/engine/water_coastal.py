@@ -81,7 +81,7 @@ def assess_coastal_groups(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, 
     n_meets_zone, count_mode, area_mode.
     """
     # the province code is a value: a bound parameter
-    key = {"city": "city_code", "province": "CAST(? AS VARCHAR)"}[level]
+    key = {"city": "city_code", "province": "CAST($province AS VARCHAR)"}[level]
     con.register("_wq_points", points)
     try:
         return con.sql(f"""
@@ -99,6 +99,6 @@ def assess_coastal_groups(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, 
                 'point count' AS count_mode, 'configured point areas' AS area_mode
             FROM _wq_points WHERE class_computed IS NOT NULL
             GROUP BY ALL ORDER BY group_key""",
-            params=[province_code] if level == "province" else None).df()
+            params={"province": province_code} if level == "province" else None).df()
     finally:
         con.unregister("_wq_points")
