@@ -140,11 +140,11 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
     'mean concentration'), class_of_means (groups below the proportion threshold),
     main_pollutants, n_drinking, n_drinking_compliant, drinking_rate_count, drinking_rate_volume.
     """
-    # the province code is a value: a bound parameter (one per occurrence of the key)
-    key = {"city": "city_code", "basin": "basin", "province": "CAST(? AS VARCHAR)"}[level]
+    # the province code is a value: the named bound parameter $province
+    key = {"city": "city_code", "basin": "basin", "province": "CAST($province AS VARCHAR)"}[level]
 
-    def kp(sql: str) -> list:
-        return [province_code] * sql.count("?") if level == "province" else []
+    def kp(sql: str) -> dict | None:
+        return {"province": province_code} if "$province" in sql else None
 
     register_tables(con, labels)
     con.register("_wq_sections", sections)
