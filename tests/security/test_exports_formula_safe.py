@@ -330,3 +330,20 @@ def test_cli_water_classify(tmp_path, suffix, monkeypatch):
         _check_csv(_csv_rows(out), ["class_computed"], ["断面名称", "省份"])
     else:
         _check_xlsx(out)
+
+
+def test_object_columns_without_text_are_left_alone():
+    """A column of date objects (object dtype, no text) passes unchanged (pandas ≥ 3 refuses
+    ``.str`` on it); a mixed column escapes only its text cells."""
+    from datetime import date
+
+    import pandas as pd
+
+    from qingshan.core.exportsafe import neutralise, write_csv
+
+    df = pd.DataFrame({"d": [date(2019, 1, 1), date(2019, 1, 2)], "m": [1.5, "=1+1"]},
+                      dtype=object)
+    out = neutralise(df)
+    assert out["d"].tolist() == [date(2019, 1, 1), date(2019, 1, 2)]
+    assert out["m"].tolist() == [1.5, "'=1+1"]
+    assert write_csv(df).splitlines() == ["d,m", "2019-01-01,1.5", "2019-01-02,'=1+1"]

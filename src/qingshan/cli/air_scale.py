@@ -53,6 +53,7 @@ def scale_cmd(
     if output.suffix == ".parquet":
         df.to_parquet(output, index=False)
     else:
-        df.to_csv(output, index=False)
+        from qingshan.core.exportsafe import write_csv
+        write_csv(df, output)
     console.print(f"{len(df)} cities ranked for {per.label} on {backend} in "
                   f"{time.perf_counter() - t0:.1f} s → {output}")

@@ -75,7 +75,10 @@ def _series(s: pd.Series) -> pd.Series:
         s = s.astype(object)
     if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
         return s                                    # numbers, dates, booleans: unchanged
-    st = s.str                                      # non-text cells of an object column: NaN
+    try:
+        st = s.str                                  # non-text cells of an object column: NaN
+    except AttributeError:                          # an object column with no text (dates …)
+        return s
     mask = (st.match(_START).fillna(False).astype(bool)
             & ~st.match(_NEG_NUMBER).fillna(False).astype(bool))
     if not mask.any():
@@ -167,7 +170,11 @@ def _has_cr(df: pd.DataFrame) -> bool:
     for i in range(df.shape[1]):
         s = df.iloc[:, i]
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            if s.str.contains("\r", regex=False).fillna(False).astype(bool).any():
+            try:
+                has = s.str.contains("\r", regex=False)
+            except AttributeError:                  # an object column with no text
+                continue
+            if has.fillna(False).astype(bool).any():
                 return True
     return False
 

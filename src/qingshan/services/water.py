@@ -149,10 +149,11 @@ def classify_file(path: str | Path, output: str | Path | None = None, *,
             "assumed_river": int((out.water_body_source.str.startswith("assumed")).sum())}
     if output is not None:
         o = Path(output)
+        from qingshan.core.exportsafe import write_csv, write_excel
         if o.suffix.lower() == ".xlsx":
-            out.to_excel(o, index=False)
+            write_excel(out, o)
         else:
-            out.to_csv(o, index=False, encoding="utf-8-sig")
+            write_csv(out, o, encoding="utf-8-sig")
     return out, meta
 
 

@@ -7,6 +7,7 @@ The CSV file is formula-safe (:mod:`qingshan.core.exportsafe`: a station code su
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -37,9 +38,12 @@ def export_hourly(con: duckdb.DuckDBPyConnection, output: str | Path, fmt: str =
          "ORDER BY station_code, time")
     if fmt == "parquet":
         out.mkdir(parents=True, exist_ok=True)
-        target = out.as_posix().replace("'", "''")   # the caller's own path (CLI argument)
-        con.execute(f"COPY ({q}) TO '{target}' (FORMAT parquet, "
-                    "PARTITION_BY (year, month), OVERWRITE_OR_IGNORE)", params)
+        # streamed through Arrow: the path never enters SQL text
+        import pyarrow.dataset as ds
+        reader = con.execute(q, params).to_arrow_reader(1_000_000)
+        ds.write_dataset(reader, out, format="parquet", partitioning=["year", "month"],
+                         partitioning_flavor="hive", existing_data_behavior="overwrite_or_ignore",
+                         basename_template=f"part-{{i}}-{uuid.uuid4().hex[:8]}.parquet")
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         duckdb_to_csv(con, f"SELECT * FROM air_hourly {w} ORDER BY station_code, time", out,
