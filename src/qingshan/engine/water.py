@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from qingshan.core.sqlkit import known_name
+from qingshan.engine.rounding import gbt8170_sql
 from qingshan.standards import gb3097_1997 as g97
 from qingshan.standards import gb3838_2002 as g38
 from qingshan.standards import water_method_2011 as m11
@@ -179,7 +180,9 @@ def item_class_sql(source_sql: str, *, standard: str = "gb3838", target: bool = 
 
 
 def _fmt(expr: str, d: int) -> str:
-    return f"CAST(round_even({expr}, {d}) AS VARCHAR)"
+    """Text of ``expr`` rounded per GB/T 8170 to ``d`` decimals: the DOUBLE of the exactly rounded
+    decimal, printed as its shortest form (1.35, 1.0, 0.2; never 0.20000000000000001)."""
+    return f"CAST({gbt8170_sql(expr, d)} AS VARCHAR)"
 
 
 def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,

@@ -20,6 +20,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from qingshan.engine.rounding import gbt8170_sql
 from qingshan.engine.water import (
     WaterRules, _in, item_class_sql, register_tables, sample_class_sql,
 )
@@ -182,6 +183,7 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
         isql = item_class_sql("SELECT * FROM _wq_gmeans", rules=rules)
         small = sample_class_sql(isql, ["group_key"], rules=rules)
         # groups at/above the threshold: items ranked by section exceedance rate (§2.6)
+        pct = gbt8170_sql("100.0 * n_over / n_sections", 1)  # rate [%], GB/T 8170
         sql = f"""CREATE OR REPLACE TEMP TABLE _wq_rate AS
             WITH e AS (
                 SELECT {key.replace('city_code', 's.city_code').replace('basin', 's.basin')}
@@ -197,8 +199,8 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
                 FROM e JOIN _wq_groups gr ON gr.group_key IS NOT DISTINCT FROM e.group_key
                 LEFT JOIN _wq_param p ON p.parameter = e.parameter
                 WHERE gr.n_sections >= {rules.proportion_min_sections})
-            SELECT group_key, string_agg(label || '(' || CAST(round_even(100.0 * n_over /
-                n_sections, 1) AS VARCHAR) || '%)', ',' ORDER BY rk) AS main_pollutants
+            SELECT group_key, string_agg(label || '(' || CAST({pct} AS VARCHAR) || '%)', ','
+                ORDER BY rk) AS main_pollutants
             FROM r WHERE rk <= {int(rules.main_pollutant_max)} GROUP BY group_key"""
         con.execute(sql, kp(sql))
         return con.sql(f"""
