@@ -141,7 +141,7 @@ def test_pivoted_mda8_equals_moving_window_definition():
     got = con.sql(f"SELECT code, date, o3_8h_max, o3_8h_n FROM ({daily_stats_sql('h', 'hrs')}) "
                   "ORDER BY code, date").df()
     # the moving-means builder only returns rows with data; rebuild the full grid here
-    ref = con.sql(f"""
+    ref = con.sql("""
         WITH g AS (SELECT c.code, x.time FROM (SELECT DISTINCT code FROM h) c CROSS JOIN hrs x),
         w AS (SELECT g.code, g.time,
                 CASE WHEN count(o3) OVER k >= 6 THEN avg(o3) OVER k END AS o3_8h

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import shutil
 import time
-from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 

@@ -1,5 +1,6 @@
 """Fixtures of the bulletin tests: a synthetic 3-city store (2018–2019, with synthetic water
-data of 2018–2019) and the real 2019-H1 archive, each ingested once per session, and the bulletins built from them (once each)."""
+data of 2018–2019) and the real 2019-H1 archive, each ingested once per session, and the bulletins
+built from them (once each)."""
 
 from __future__ import annotations
 

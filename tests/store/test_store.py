@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import duckdb
-import pyarrow.parquet as pq
 
 from qingshan.ingest import ingest_cnemc
 from qingshan.store import applied_migrations, connect, migrate

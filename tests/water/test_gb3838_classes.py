@@ -4,7 +4,6 @@ re-typed below from the spec, independently of the module under test)."""
 
 import duckdb
 import pandas as pd
-import pytest
 
 from qingshan.engine.water import classify_long
 

@@ -72,7 +72,7 @@ class Backend(ABC):
         """Number of rows of ``name``."""
         return int(self.sql(f"SELECT count(*) AS n FROM {quote_ident(name)}").column(0)[0].as_py())
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, not abstract
         """Release resources (a no-op unless the backend owns them)."""
 
     def __enter__(self) -> "Backend":

@@ -1,7 +1,8 @@
 """The full air assessment of one period as a chain of engine SQL steps, on any backend.
 
 Each step is an engine SQL builder (``qingshan.engine``) run by a
-:class:`~qingshan.backends.Backend` and kept under a name, so the same chain runs on DuckDB and, transpiled, on Spark:
+:class:`~qingshan.backends.Backend` and kept under a name, so the same chain runs on DuckDB and,
+transpiled, on Spark:
 
 ==================  ===========================================================================
 ``hours``           every hour stamp of the period (the grid of the daily statistics)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from qingshan.cli import export as _export
 from qingshan.cli import demo as _demo
+from qingshan.cli import export as _export
 from qingshan.cli import ingest as _ingest
+from qingshan.cli.air import app as _air_app
+from qingshan.cli.report import app as _report_app
+from qingshan.cli.serve import serve as _serve
+from qingshan.cli.water import app as _water_app
 
 
 app = typer.Typer(
@@ -19,11 +23,10 @@ app.add_typer(_ingest.app, name="ingest")
 app.add_typer(_export.app, name="export")
 app.command("demo")(_demo.demo_cmd)
 
-# --- sub-command registrations (one line each; keep this marker) ---
-from qingshan.cli.report import app as _report_app; app.add_typer(_report_app, name="report")
-from qingshan.cli.water import app as _water_app; app.add_typer(_water_app, name="water")
-from qingshan.cli.serve import serve as _serve; app.command("serve")(_serve)
-from qingshan.cli.air import app as _air_app; app.add_typer(_air_app, name="air")
+app.add_typer(_report_app, name="report")
+app.add_typer(_water_app, name="water")
+app.command("serve")(_serve)
+app.add_typer(_air_app, name="air")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from datetime import date as _date  # noqa: E402
 from pathlib import Path as _Path  # noqa: E402
 from typing import Annotated as _A  # noqa: E402
 
-from rich.progress import Progress as _Progress, SpinnerColumn as _Spin, TextColumn as _Text  # noqa: E402,E501
+from rich.progress import Progress as _Progress, SpinnerColumn as _Spin, TextColumn as _Text  # noqa: E402
 from rich.table import Table as _Table  # noqa: E402
 
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, open_store  # noqa: E402
@@ -53,7 +53,8 @@ def hourly_cmd(
 
     Columns: code, time, aqi, primary_pollutant, category.
 
-    Example: qingshan air hourly --db qingshan.duckdb --level city --from 2019-01-01 --to 2019-01-31 --output jan.csv
+    Example: qingshan air hourly --db qingshan.duckdb --level city --from 2019-01-01 \
+    --to 2019-01-31 --output jan.csv
     """
     from qingshan.services.air import hourly_aqi
 

@@ -131,7 +131,8 @@ def compliance_rate_sql(daily_ok: str, by: str = "code") -> str:
     for s in DAILY_TESTS:
         cols.append(f"count(*) FILTER (WHERE {s}_ok) AS {s}_ok_days")
         cols.append(f"count({s}_ok) AS {s}_days")
-        cols.append(f"{gbt8170_sql(f'100.0 * count(*) FILTER (WHERE {s}_ok) / NULLIF(count({s}_ok), 0)', 1)} AS {s}_rate")
+        rate = f"100.0 * count(*) FILTER (WHERE {s}_ok) / NULLIF(count({s}_ok), 0)"
+        cols.append(f"{gbt8170_sql(rate, 1)} AS {s}_rate")
     return f"SELECT {by}, {', '.join(cols)} FROM {daily_ok} GROUP BY {by}"
 
 

@@ -203,7 +203,7 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
     on = " AND ".join(f"x.{c} IS NOT DISTINCT FROM a.{c}" for c in keys)
     d = int(rules.exceed_decimals)              # numbers of the rules: written as integers
     above = int(rules.main_pollutant_above_class)
-    tsel = tagg = ""
+    tsel = ""
     if target:
         tsel = (", any_value(target_class) AS target_class, max(class) <= any_value(target_class)"
                 " AS meets_target, string_agg(CASE WHEN over_target THEN label || coalesce(':' || "

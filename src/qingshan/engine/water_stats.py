@@ -136,7 +136,8 @@ def assess_groups(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame, level:
     ``sections`` is the result of ``assess_sections`` on the same connection (its means are in
     the temp table ``_wq_means``). Only sections of a configured city count: sections without
     one (e.g. registered from an automatic-station file of the national publication, which
-    lists every province) appear at section level only. Columns: group_key, n_sections (with a class), n_excellent,
+    lists every province) appear at section level only. Columns: group_key, n_sections (with a
+    class), n_excellent,
     excellent_pct, n_inferior_v, inferior_v_pct, grade, grade_method ('proportion' or
     'mean concentration'), class_of_means (groups below the proportion threshold),
     main_pollutants, n_drinking, n_drinking_compliant, drinking_rate_count, drinking_rate_volume.

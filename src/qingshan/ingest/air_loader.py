@@ -108,7 +108,7 @@ def store_air_table(
                 "INSERT INTO station SELECT code, code, code, NULL, NULL, NULL, NULL, NULL, "
                 "false, false, NULL, ? + f FROM (SELECT unnest(?) AS code, unnest(?) AS f)",
                 [base, [u[0] for u in unknown], [u[1] for u in unknown]])
-            for code, f in unknown:
+            for _code, f in unknown:
                 s = summaries[f].skipped
                 s["stations registered (unknown)"] = s.get("stations registered (unknown)", 0) + 1
         if quality == "error":
@@ -155,7 +155,7 @@ def store_air_table(
             JOIN _new n ON o.code = n.station_code AND o.time = n.time
                        AND o.file_idx < n.file_idx
             GROUP BY ALL ORDER BY 1, 2""").fetchall() if overlap else []
-        for new_f, old_f, cnt, changed in inner:
+        for _new_f, old_f, cnt, _changed in inner:
             summaries[old_f].rows_skipped += cnt
             summaries[old_f].skipped["superseded by a later file of this ingest"] = cnt
         # quality counts per file

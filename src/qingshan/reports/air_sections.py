@@ -152,7 +152,8 @@ def summary_paragraphs(row: pd.Series, last: pd.Series | None, p: Period, prov_n
             s2 += f"，同比{'上升' if dp >= 0 else '下降'} {abs(dp):.1f} 个百分点"
         s2 += f"；平均重度及以上污染天数 {_fmt(row.get('heavy_days'), 1)} 天。"
     else:
-        s = f"In {p.label(lang)}, the mean PM₂.₅ concentration of {prov_name} was {_fmt(row.get('pm25'), 0)} µg/m³"
+        s = (f"In {p.label(lang)}, the mean PM₂.₅ concentration of {prov_name} was "
+             f"{_fmt(row.get('pm25'), 0)} µg/m³")
         if c is not None:
             s += f", {abs(c):.1f}% {'lower' if c < 0 else 'higher'} than a year earlier"
         s += (f"; PM₁₀ {_fmt(row.get('pm10'), 0)} µg/m³, SO₂ {_fmt(row.get('so2'), 0)} µg/m³, "
@@ -257,7 +258,9 @@ def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> 
             j = idx[i]
             place = int(places[j])
             tied = (places == places[j]).sum() > 1
-            return (f"{place}" + (f" ({ties})" if tied else ""), names[j], float(vals[j]))
+            # called only inside this iteration: the loop variables are the current ones
+            return (f"{place}" + (f" ({ties})" if tied else ""), names[j],  # noqa: B023
+                    float(vals[j]))  # noqa: B023
 
         recs = []
         for i in range(n):

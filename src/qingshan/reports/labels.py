@@ -161,7 +161,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                "优良天数比例 = 优良天数 / 有效天数。",
                "Good days: daily AQI ≤ 100; heavy pollution: daily AQI > 200 (HJ 633 Table 2). "
                "Good-day ratio = good days / valid days."),
-    "m_gaps": ("{n} 个设区市中 {k} 个本期六项统计量均有效并计算了综合指数；各城市、各污染物的有效天数见下表。",
+    "m_gaps": ("{n} 个设区市中 {k} 个本期六项统计量均有效并计算了综合指数；"
+               "各城市、各污染物的有效天数见下表。",
                "{k} of {n} cities have all six statistics valid and a composite index; valid days "
                "per city and pollutant are in the table below."),
 }

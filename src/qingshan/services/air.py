@@ -9,7 +9,8 @@ every city statistic (daily means, 8-h O3, MDA8, period means, percentiles) is t
 that city series, as CNEMC does for O3 — one rule for all pollutants, so a station missing a few
 hours never biases a daily mean. The alternative "mean of the stations' valid daily statistics"
 is available as ``city_method="station_daily"``; on the 2019-H1 Shandong archive the two differ by
-at most 1.9 µg/m³ (mean 0.2) in monthly city PM2.5 and 6.8 µg/m³ (mean 1.0) in monthly O3 P90. The **province** of :func:`assess` is the mean of its cities' period results
+at most 1.9 µg/m³ (mean 0.2) in monthly city PM2.5 and 6.8 µg/m³ (mean 1.0) in monthly O3 P90. The
+**province** of :func:`assess` is the mean of its cities' period results
 (concentrations, ratios and day counts, re-rounded), as provincial bulletins report "全省平均";
 the province series of :func:`daily_aqi` / :func:`hourly_aqi` is the mean of its city series.
 
@@ -317,7 +318,8 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     pandas.DataFrame
         One row per unit: code, names, period, standard, statistics (GB/T 8170-rounded),
         valid-day counts, AQI day statistics (province: means of the cities' counts, 1
-        decimal), indices, rank (ties shared; NULL at province level), compliance (annual only, Grade II), WHO levels
+        decimal), indices, rank (ties shared; NULL at province level), compliance (annual
+        only, Grade II), WHO levels
         (annual only, valid statistics only), YoY changes (NULL without last year's data),
         ``valid`` (all six statistics meet the GB 3095 Table 4 minimum; invalid units are still
         ranked). Stations: ``name_zh`` = station name, ``name_en`` = station code (the station

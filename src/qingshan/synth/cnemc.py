@@ -84,7 +84,7 @@ def write_cnemc_daily(hourly: pa.Table, folder: str | Path) -> list[Path]:
             "hour": pa.array(np.repeat(hours, len(TYPE_ROWS)).astype(np.int32)),
             "type": pa.array(TYPE_ROWS * len(hours)),
         }
-        for j, code in enumerate(codes):
+        for j, _code in enumerate(codes):
             cols[f"c{j}"] = pa.array(block[j], pa.float64(), mask=np.isnan(block[j]))
         path = out_dir / f"china_sites_{day.strftime('%Y%m%d')}.csv"
         with path.open("wb") as f:
