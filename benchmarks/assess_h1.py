@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from qingshan.config import load_province
-from qingshan.ingest import ingest_cnemc, ingest_stations
-from qingshan.services.air import assess
+from qingshan.air.ingest import ingest_cnemc, ingest_stations
+from qingshan.air.service import assess
 from qingshan.store import connect
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"

@@ -6,12 +6,12 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench.py --quick         # smoke run (120 stations, one month)
 
 Data (generated once, reused; ``benchmarks/data/`` is git-ignored): the synthetic generator
-(``qingshan.synth``) at national scale — 1,650 stations, one year, hourly, six pollutants with
+(``qingshan.air.synth``) at national scale — 1,650 stations, one year, hourly, six pollutants with
 realistic missing data — as Parquet (``hourly_<n>.parquet``), and the same year as national-network
 daily CSV files (``csv_<n>/china_sites_YYYYMMDD.csv``).
 
 Workloads, each in a fresh subprocess (its own peak RSS): (1) ingest of the CSV year into a new
-store; (2) ingest from Parquet; (3) the full assessment (``qingshan.backends.assessment``: hourly
+store; (2) ingest from Parquet; (3) the full assessment (``qingshan.air.plan``: hourly
 AQI of every station-hour, daily statistics and daily AQI, annual statistics and compliance per
 station and per city, city ranking) on DuckDB. Baselines: (a) one DuckDB ``GROUP BY station, day``
 average over the same hourly table (same process as (3)); (b) the pandas implementation in
@@ -47,8 +47,8 @@ def prepare(data: Path, n: int, start: date, end: date, csv: bool) -> dict:
     """Generate (once) the station list, the hourly Parquet file and optionally the CSV year."""
     import pyarrow.parquet as pq
 
-    from qingshan.synth import generate_hourly, generate_stations, write_cnemc_daily
-    from qingshan.synth import write_station_list
+    from qingshan.air.synth import generate_hourly, generate_stations, write_cnemc_daily
+    from qingshan.air.synth import write_station_list
 
     p = _paths(data, n)
     data.mkdir(parents=True, exist_ok=True)
@@ -84,7 +84,7 @@ def _members(con, stations_csv: Path):
 
 # ----------------------------------------------------------------------------- workloads
 def w_ingest_csv(p: dict, args) -> dict:
-    from qingshan.ingest import ingest_cnemc, ingest_stations
+    from qingshan.air.ingest import ingest_cnemc, ingest_stations
     from qingshan.store import connect
     db = p["csv"].parent / "bench_csv.duckdb"
     db.unlink(missing_ok=True)
@@ -101,8 +101,8 @@ def w_ingest_csv(p: dict, args) -> dict:
 
 
 def w_ingest_parquet(p: dict, args) -> dict:
-    from qingshan.ingest import ingest_stations, ingest_table
-    from qingshan.ingest.table import parse_map
+    from qingshan.air.ingest import ingest_stations, ingest_table
+    from qingshan.air.ingest.table import parse_map
     from qingshan.store import connect
     db = p["parquet"].parent / "bench_pq.duckdb"
     db.unlink(missing_ok=True)
@@ -120,7 +120,7 @@ def w_ingest_parquet(p: dict, args) -> dict:
 
 def w_assess(p: dict, args) -> dict:
     from qingshan.backends import get_backend
-    from qingshan.backends.assessment import run_assessment
+    from qingshan.air.plan import run_assessment
     be = get_backend("duckdb", threads=args.threads, memory_limit=args.memory_limit or None)
     be.register("hourly_file", p["parquet"])
     be.materialize("h", "SELECT code, time, " + ", ".join(POLS) + " FROM hourly_file")
@@ -258,7 +258,7 @@ def report(res: dict, args, prep: dict) -> str:
         "# qingshan benchmark results", "",
         f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {_machine()}",
-        f"- Data: synthetic (`qingshan.synth`, seed 2025), {n:,} stations × {args.year} hourly "
+        f"- Data: synthetic (`qingshan.air.synth`, seed 2025), {n:,} stations × {args.year} hourly "
         f"= {a.get('rows', 0):,} station-hours × 6 pollutants = {values / 1e6:,.1f} M values "
         f"(with missing data); Parquet {prep.get('parquet_bytes', 0) / 1e6:,.0f} MB; CSV year "
         f"{prep.get('csv_bytes', 0) / 1e6:,.0f} MB in {prep.get('csv_files', 0)} daily files.",

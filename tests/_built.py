@@ -52,7 +52,7 @@ def private_copy(src: Path, dest_dir: Path, name: str | None = None) -> Path:
 
 def _build_real_h1(path: Path) -> None:
     from qingshan.config import load_province
-    from qingshan.ingest import ingest_cnemc, ingest_stations
+    from qingshan.air.ingest import ingest_cnemc, ingest_stations
     from qingshan.store import connect
     from qingshan.store.province import sync_province
 

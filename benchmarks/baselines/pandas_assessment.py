@@ -6,7 +6,7 @@ rules as qingshan's engine (validity counts, MDA8 windows inside the natural day
 percentiles = linear interpolation, GB 3095 limits, ranking indices) but with plain float
 rounding (numpy half-even on binary values) instead of the engine's exact decimal handling.
 
-Steps (as in ``qingshan.backends.assessment``): hourly AQI of every station-hour; daily statistics
+Steps (as in ``qingshan.air.plan``): hourly AQI of every station-hour; daily statistics
 and daily AQI per station; annual statistics and compliance per station; city hourly series (mean
 of evaluation stations), city daily and annual statistics, compliance; city ranking.
 """
@@ -16,9 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qingshan.standards import gb3095_2012, hj633_2012, hj663_2013 as hj
-from qingshan.standards import ranking_rule as rr
-from qingshan.standards.plausible_ranges import MAX_PLAUSIBLE
+from qingshan.air.standards import gb3095_2012
+from qingshan.air.standards import hj633_2012
+from qingshan.air.standards import hj663_2013 as hj
+from qingshan.air.standards import ranking_rule as rr
+from qingshan.air.standards.plausible_ranges import MAX_PLAUSIBLE
 
 POLS = ["so2", "no2", "co", "o3", "pm10", "pm25"]
 DAILY = ["so2", "no2", "co", "pm10", "pm25"]
@@ -164,7 +166,7 @@ def ranking(s: pd.DataFrame) -> pd.DataFrame:
 
 
 def assessment(hourly: pd.DataFrame, members: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """All results of the assessment, keyed like ``qingshan.backends.assessment.STEPS``."""
+    """All results of the assessment, keyed like ``qingshan.air.plan.STEPS``."""
     v = valid(hourly)
     out = {"hourly_aqi": hourly_aqi(v)}
     d = daily_stats(v)

@@ -32,7 +32,7 @@ def shared_or_skip(p: Path) -> Path:
 
 def _build(path: Path) -> None:
     from qingshan.config import load_province
-    from qingshan.ingest import ingest_cnemc, ingest_stations
+    from qingshan.air.ingest import ingest_cnemc, ingest_stations
     from qingshan.store import connect
 
     prov = load_province("shandong")

@@ -39,7 +39,7 @@ _BUILT: Path | None = None
 def tiny_water_store(folder: Path) -> Path:
     """A DuckDB file with the hand-worked sections (2021-06-15) and coastal points (2021)."""
     from qingshan.config import load_province
-    from qingshan.ingest.water_load import (
+    from qingshan.water.ingest.load import (
         ingest_coastal_points, ingest_coastal_samples, ingest_water_samples,
         ingest_water_sections,
     )
@@ -78,7 +78,7 @@ def tiny_water_store(folder: Path) -> Path:
 
 def _build_water(path: Path) -> None:
     from qingshan.config import load_province
-    from qingshan.services.water import generate_water_demo
+    from qingshan.water.service import generate_water_demo
     from qingshan.store import connect
     from qingshan.store.province import sync_province
 

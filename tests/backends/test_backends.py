@@ -17,9 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from qingshan.backends import DuckDBBackend, get_backend
-from qingshan.backends.assessment import STEPS, assessment_steps, run_assessment
+from qingshan.air.plan import STEPS, assessment_steps, run_assessment
 from qingshan.backends.spark import to_spark_sql
-from qingshan.synth import generate_hourly, generate_stations
+from qingshan.air.synth import generate_hourly, generate_stations
 
 
 def test_duckdb_backend_inputs(tmp_path):
@@ -139,7 +139,7 @@ def test_spark_gives_identical_results(sample, tmp_path, spark_session):
 
 
 def test_period_grid():
-    from qingshan.backends.assessment import hours_sql, period_bounds
+    from qingshan.air.plan import hours_sql, period_bounds
 
     assert period_bounds(date(2025, 5, 3), "year") == (date(2025, 1, 1), date(2025, 12, 31))
     assert period_bounds(date(2025, 11, 3), "quarter") == (date(2025, 10, 1), date(2025, 12, 31))

@@ -23,7 +23,7 @@ def synth_province():
 @pytest.fixture(scope="session")
 def synth_store(tmp_path_factory, synth_province):
     """Synthetic hourly data 2018–2019 (seed 7) through the real ingest path (~20 s)."""
-    from qingshan.services.demo import load_demo
+    from qingshan.air.demo import load_demo
     from qingshan.store import connect
     from qingshan.store.province import sync_province
 
@@ -33,7 +33,7 @@ def synth_store(tmp_path_factory, synth_province):
     load_demo(con, synth_province, work / "files", [2018, 2019], 7)
     # synthetic water of 2019 (and 2018) through the water ingest: the bulletins of 2019 and
     # of its months get their water section
-    from qingshan.services.water import generate_water_demo
+    from qingshan.water.service import generate_water_demo
     generate_water_demo(con, synth_province, 2019, seed=7, folder=work / "water")
     yield con
     con.close()

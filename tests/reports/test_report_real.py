@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def march(real_store):
     from qingshan.config import load_province
-    from qingshan.services.air import assess
+    from qingshan.air.service import assess
 
     prov = load_province("shandong")
     return {lvl: assess(real_store, "2019-03", level=lvl, province=prov)

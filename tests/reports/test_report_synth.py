@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def assess_2019(synth_store, synth_province):
-    from qingshan.services.air import assess
+    from qingshan.air.service import assess
 
     return {lvl: assess(synth_store, "2019", level=lvl, province=synth_province)
             for lvl in ("city", "province")}
@@ -26,7 +26,7 @@ def assess_2019(synth_store, synth_province):
 
 @pytest.fixture(scope="module")
 def assess_q3(synth_store, synth_province):
-    from qingshan.services.air import assess
+    from qingshan.air.service import assess
 
     return assess(synth_store, "2019-Q3", level="city", province=synth_province)
 

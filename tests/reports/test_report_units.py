@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from qingshan.config import load_province
-from qingshan.reports.air_sections import best_worst_tables, cities_table
+from qingshan.air.report_sections import best_worst_tables, cities_table
 from qingshan.reports.labels import parse_period
 from qingshan.reports.model import ReportTable, format_value
 

@@ -12,7 +12,7 @@ from tests.reports.readback import html_tables, table_dict
 
 @pytest.fixture(scope="module")
 def water_2019(synth_store, synth_province):
-    from qingshan.services.water import coastal_assessment, water_assessment
+    from qingshan.water.service import coastal_assessment, water_assessment
 
     return {"province": water_assessment(synth_store, "2019", "province",
                                          province_code=synth_province.code).iloc[0],
@@ -50,7 +50,7 @@ def test_annual_html_water_section_equals_the_services(synth_year_zh, water_2019
 
 def test_monthly_xlsx_water_section_equals_the_services(synth_month_en, synth_store,
                                                         synth_province, tmp_path):
-    from qingshan.services.water import water_assessment
+    from qingshan.water.service import water_assessment
 
     city = water_assessment(synth_store, "2019-07", "city", province_code=synth_province.code)
     prov = water_assessment(synth_store, "2019-07", "province",

@@ -157,7 +157,7 @@ def _check_xlsx(path: Path, expect_hostile: bool = True, expect: list[str] = HOS
 
 def test_export_hourly_csv(hostile, tmp_path):
     from qingshan.store import connect
-    from qingshan.store.export import export_hourly
+    from qingshan.air.export import export_hourly
 
     db, _, _ = hostile
     con = connect(db, read_only=True)
@@ -254,7 +254,7 @@ _SECTIONS = ("code,name,basin,river,water_body,city,control_level,drinking_sourc
 def water_db(tmp_path_factory, hostile):
     """Sections named with the hostile strings (name, basin, river; city = the hostile cities),
     two months of samples in 2021."""
-    from qingshan.ingest.water_load import ingest_water_sections, ingest_water_samples
+    from qingshan.water.ingest.load import ingest_water_sections, ingest_water_samples
     from qingshan.store import connect
     from qingshan.store.province import sync_province
 

@@ -247,7 +247,7 @@ def real_server(tmp_path_factory):
     """``qingshan serve`` (default limit) over a store holding one small batch; yields (base
     URL, pid, db path, row counts before, stop()); stopped on teardown at the latest."""
     from qingshan.config import load_province
-    from qingshan.ingest import ingest_cnemc
+    from qingshan.air.ingest import ingest_cnemc
     from qingshan.store import connect
     from qingshan.store.province import sync_province
 

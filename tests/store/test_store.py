@@ -5,9 +5,9 @@ import sys
 
 import duckdb
 
-from qingshan.ingest import ingest_cnemc
+from qingshan.air.ingest import ingest_cnemc
 from qingshan.store import applied_migrations, connect, migrate
-from qingshan.store.export import export_hourly
+from qingshan.air.export import export_hourly
 
 
 def test_migrations_recorded_and_idempotent(tmp_path):

@@ -3,7 +3,7 @@
 import pytest
 
 from qingshan.config import load_province
-from qingshan.services.water import generate_water_demo
+from qingshan.water.service import generate_water_demo
 from qingshan.store import connect
 from qingshan.store.province import sync_province
 

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qingshan.cli import app
-from qingshan.services.water import classify_file, parse_period, water_assessment, water_summary
+from qingshan.water.service import classify_file, parse_period, water_assessment, water_summary
 from qingshan.store import connect
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -119,7 +119,7 @@ def test_sections_without_city_are_section_level_only(tmp_path):
     # 南陶 is registered from the automatic file without a city: listed per section, but not
     # counted in the province's proportions (only SD-TEZ and SD-LSK are).
     from qingshan.config import load_province
-    from qingshan.ingest.water_load import (
+    from qingshan.water.ingest.load import (
         ingest_water_auto, ingest_water_samples, ingest_water_sections,
     )
     from qingshan.store.province import sync_province

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from qingshan.config import load_province
-from qingshan.engine.water import classify_long
-from qingshan.engine.water_coastal import assess_coastal_groups, assess_coastal_points
-from qingshan.ingest.water_load import ingest_coastal_points, ingest_coastal_samples
+from qingshan.water.engine.surface import classify_long
+from qingshan.water.engine.coastal import assess_coastal_groups, assess_coastal_points
+from qingshan.water.ingest.load import ingest_coastal_points, ingest_coastal_samples
 from qingshan.store import connect
 from qingshan.store.province import sync_province
 
@@ -77,7 +77,7 @@ def test_excellent_share_by_count_and_by_area(coastal):
 
 def test_unverified_limits_can_be_replaced(coastal):
     # If the primary text gave DIN class II as 0.35 instead of 0.30 [M], P2 (DIN 0.32) → II.
-    from qingshan.engine.water import gb3097_limits
+    from qingshan.water.engine.surface import gb3097_limits
     lim = gb3097_limits()
     lim.loc[(lim.parameter == "din") & (lim["class"] == 2), "hi"] = 0.35
     p = assess_coastal_points(coastal, date(2021, 1, 1), date(2022, 1, 1), limits=lim)

@@ -5,7 +5,7 @@ re-typed below from the spec, independently of the module under test)."""
 import duckdb
 import pandas as pd
 
-from qingshan.engine.water import classify_long
+from qingshan.water.engine.surface import classify_long
 
 # spec/water.md §1 Table 1, classes I..V (≤), re-typed from the spec
 SPEC_UPPER = {

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from qingshan.config import load_province
-from qingshan.ingest.errors import IngestError
-from qingshan.ingest.water_load import (
+from qingshan.core.ingest.errors import IngestError
+from qingshan.water.ingest.load import (
     ingest_water_auto, ingest_water_samples, ingest_water_sections,
 )
 from qingshan.store import connect

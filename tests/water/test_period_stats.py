@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from qingshan.config import load_province
-from qingshan.engine.water import PARAM_LABELS_ZH, WaterRules
-from qingshan.engine.water_stats import assess_groups, assess_sections, section_means
-from qingshan.ingest.water_load import ingest_water_samples, ingest_water_sections
+from qingshan.water.engine.surface import PARAM_LABELS_ZH, WaterRules
+from qingshan.water.engine.stats import assess_groups, assess_sections, section_means
+from qingshan.water.ingest.load import ingest_water_samples, ingest_water_sections
 from qingshan.store import connect
 from qingshan.store.province import sync_province
 

@@ -4,7 +4,7 @@ target compliance (spec/water.md §2.3, §2.6), with hand derivations in comment
 import duckdb
 import pandas as pd
 
-from qingshan.engine.water import PARAM_LABELS_ZH, WaterRules, classify_long
+from qingshan.water.engine.surface import PARAM_LABELS_ZH, WaterRules, classify_long
 
 SAMPLE = {  # one river sample
     "ph": 7.5,       # 6–9 → I

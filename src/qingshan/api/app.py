@@ -6,16 +6,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from qingshan.api import API_PREFIX
 from qingshan.api.errors import install_handlers
 from qingshan.api.limits import BodyLimitMiddleware
-from qingshan.api.routers import air, batches, catalog, water
+from qingshan.api.routers import batches, catalog
 from qingshan.api.store import Store
 from qingshan.config import get_settings, load_province
 from qingshan.config.province import ProvinceConfig
 
 __all__ = ["create_app", "API_PREFIX"]
-
-API_PREFIX = "/api/v1"
 
 
 def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
@@ -55,7 +54,9 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
     app.state.max_upload_bytes = limit
     app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
     install_handlers(app)
-    for r in (catalog.router, air.router, water.router, batches.router):
+    from qingshan.core.registry import domains, load
+    routers = [catalog.router] + [load(d.api) for d in domains() if d.api] + [batches.router]
+    for r in routers:
         app.include_router(r, prefix=API_PREFIX)
     if web:
         from qingshan.web import mount_web

@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qingshan.ingest import IngestError
+from qingshan.air.ingest import IngestError
 
 __all__ = ["ApiError", "ErrorDetail", "ErrorBody", "ErrorResponse", "install_handlers",
            "ERROR_RESPONSES", "quote", "clip", "clip_message", "MAX_MESSAGE_CHARS"]

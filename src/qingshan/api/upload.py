@@ -18,8 +18,8 @@ from qingshan.api.errors import ApiError, ErrorDetail, quote
 from qingshan.api.limits import LIMIT_SETTING
 from qingshan.api.store import Store
 from qingshan.config import get_settings
-from qingshan.ingest import ingest_cnemc, ingest_stations, ingest_table
-from qingshan.ingest.table import parse_map
+from qingshan.air.ingest import ingest_cnemc, ingest_stations, ingest_table
+from qingshan.air.ingest.table import parse_map
 from qingshan.store.batches import BatchSummary
 
 __all__ = ["KINDS", "MAX_UPLOAD_BYTES", "MAX_NAME_CHARS", "CHUNK_BYTES", "store_upload",
@@ -97,7 +97,7 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
     """Copy ``data`` (a binary file object, read in chunks, or bytes) to a temporary file named
     like the upload (:func:`safe_name`) and ingest it in one transaction.
 
-    Raises :class:`~qingshan.ingest.IngestError` (file, line, field, reason) when the file is
+    Raises :class:`~qingshan.air.ingest.IngestError` (file, line, field, reason) when the file is
     invalid — nothing is stored then — and :class:`ApiError` for bad parameters (413 when the
     file is larger than ``max_bytes``, default :data:`MAX_UPLOAD_BYTES`).
     """

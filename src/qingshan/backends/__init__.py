@@ -1,6 +1,6 @@
 """Execution backends for the engine's SQL: DuckDB (default) and Apache Spark.
 
-The engine (``qingshan.engine``) builds SQL strings over *named inputs*. A backend registers inputs
+The engine (``qingshan.air.engine``) builds SQL strings over *named inputs*. A backend registers inputs
 under names (an Arrow table, a pandas DataFrame or Parquet data — a file, a folder of files or a
 hive-partitioned tree such as ``year=2025/month=01/…``) and runs those SQL strings unchanged:
 

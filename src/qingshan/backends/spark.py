@@ -6,7 +6,7 @@ are applied on the syntax tree, each with the reason it is exact:
 * ``round_even(x, n)`` → ``BROUND(x, n)``: on a DECIMAL both round half to even exactly. The
   engine applies it only to a DECIMAL — the |x| ≥ 10^8 fallback of the GB/T 8170 rounding, whose
   main path is plain ``TRY_CAST``/``ROUND``/``%``/``CASE`` that sqlglot passes through (see
-  :mod:`qingshan.engine.rounding`). On a DOUBLE they differ (DuckDB ≥ 2 rounds the binary value,
+  :mod:`qingshan.core.rounding`). On a DOUBLE they differ (DuckDB ≥ 2 rounds the binary value,
   Spark the DOUBLE's decimal string), so engine SQL never applies ``round_even`` to a DOUBLE;
 * ``quantile_cont(x, p)`` → ``PERCENTILE(x, p)``: Spark's exact percentile interpolates linearly
   between order statistics at rank 1 + (n−1)·p, the same definition as DuckDB's

@@ -1,17 +1,18 @@
-"""The ``qingshan`` command line: thin Typer commands over services."""
+"""The ``qingshan`` command line: thin Typer commands over services.
+
+The shell's own commands (``demo``, ``report``, ``serve``) are added here; every domain's groups
+(``ingest``, ``export``, ``air``, ``water`` …) come from the domain registry
+(:mod:`qingshan.core.registry`).
+"""
 
 from __future__ import annotations
 
 import typer
 
 from qingshan.cli import demo as _demo
-from qingshan.cli import export as _export
-from qingshan.cli import ingest as _ingest
-from qingshan.cli.air import app as _air_app
 from qingshan.cli.report import app as _report_app
 from qingshan.cli.serve import serve as _serve
-from qingshan.cli.water import app as _water_app
-
+from qingshan.core.registry import domains, load
 
 app = typer.Typer(
     name="qingshan",
@@ -19,14 +20,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-app.add_typer(_ingest.app, name="ingest")
-app.add_typer(_export.app, name="export")
 app.command("demo")(_demo.demo_cmd)
-
 app.add_typer(_report_app, name="report")
-app.add_typer(_water_app, name="water")
 app.command("serve")(_serve)
-app.add_typer(_air_app, name="air")
+for _d in domains():
+    for _name, _target in _d.cli:
+        app.add_typer(load(_target), name=_name)
 
 
 def main() -> None:

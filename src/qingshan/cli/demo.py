@@ -11,10 +11,10 @@ from rich.progress import Progress
 from rich.table import Table
 
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, open_store
-from qingshan.services.air import city_ranking
-from qingshan.services.demo import load_demo
-from qingshan.services.water import water_summary
-from qingshan.services.water_demo import generate_water_demo
+from qingshan.air.service import city_ranking
+from qingshan.air.demo import load_demo
+from qingshan.water.service import water_summary
+from qingshan.water.demo import generate_water_demo
 
 #: (header, column) of the printed ranking; the full table is `qingshan air assess`
 _RANK_COLS = [("#", "rank"), ("city", None), ("PM2.5", "pm25"), ("PM10", "pm10"),

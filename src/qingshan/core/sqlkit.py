@@ -8,7 +8,7 @@ Rules of the code base (issue "No way in through an input"):
 - a **name** that comes from outside (a column of an uploaded file, a source column of a column
   map) enters SQL text only through :func:`quote_ident`;
 - names and numbers that are the engine's own constants (pollutant columns of our own tuples,
-  decimals, limits from ``qingshan.standards``) may be written into SQL directly; where that is
+  decimals, limits from ``qingshan.air.standards``) may be written into SQL directly; where that is
   not obvious from the code, :func:`known_name` states (and checks) it.
 
 There is deliberately no helper that turns a value into a SQL string literal.

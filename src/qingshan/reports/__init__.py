@@ -1,6 +1,6 @@
 """Air-quality bulletins (monthly, quarterly, annual) as HTML, PDF and Excel, in zh and en.
 
-:func:`build_air_report` gathers the figures from :mod:`qingshan.services.air` into a
+:func:`build_air_report` gathers the figures from :mod:`qingshan.air.service` into a
 :class:`ReportData`; :func:`render_html`, :func:`write_pdf` and :func:`write_xlsx` lay it out.
 :func:`write_report` picks the renderer by format.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qingshan.reports.air import build_air_report
 from qingshan.reports.html import render_html, write_html
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
 from qingshan.reports.pdf import render_pdf, write_pdf
@@ -21,6 +20,13 @@ __all__ = [
 ]
 
 FORMATS = ("html", "pdf", "xlsx")
+
+
+def build_air_report(*args, **kwargs) -> ReportData:
+    """The air bulletin (:func:`qingshan.air.report.build_air_report`, the air domain's
+    registered ``report`` part), imported on call so that the domain may use this package."""
+    from qingshan.core.registry import domain, load
+    return load(domain("air").parts["report"])(*args, **kwargs)
 
 
 def write_report(report: ReportData, fmt: str, path: str | Path) -> Path:

@@ -1,7 +1,7 @@
 """Texts of the air-quality bulletins in Chinese and English, and the period notation.
 
 Only labels and the parsing of a period string live here; every figure comes from
-:mod:`qingshan.services.air`.
+:mod:`qingshan.air.service`.
 """
 
 from __future__ import annotations

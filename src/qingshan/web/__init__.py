@@ -15,13 +15,15 @@ STATIC = Path(__file__).parent / "static"
 
 def mount_web(app: FastAPI) -> None:
     """Add the pages, ``/static`` and ``/geo/<province>.geo.json`` to ``app``."""
-    from qingshan.web import data, pages, water
+    from qingshan.core.registry import domains, load
+    from qingshan.web import data
     from qingshan.web.geo import geo_path
     from qingshan.web.render import page
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(pages.router)
-    app.include_router(water.router)
+    for d in domains():
+        if d.pages:
+            app.include_router(load(d.pages))
     app.include_router(data.router)
 
     @app.get("/geo/province.geo.json", include_in_schema=False)

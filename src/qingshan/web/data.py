@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from qingshan.api import catalog
 from qingshan.api.errors import ApiError, clip, clip_message, ingest_detail
 from qingshan.api.upload import KINDS, safe_name, store_upload
-from qingshan.ingest import IngestError
+from qingshan.air.ingest import IngestError
 from qingshan.web.render import page
 
 __all__ = ["router"]

@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from qingshan.reports import water_terms
+from qingshan.water import report_terms as water_terms
 from qingshan.web.i18n import request_lang, translator
 
 __all__ = ["page", "chart_svg", "fmt", "num", "pollutant_name"]

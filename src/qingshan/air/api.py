@@ -1,0 +1,101 @@
+"""``/api/v1/aqi/…``, ``/api/v1/assessment``, ``/api/v1/rankings``: figures from the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+import duckdb
+from fastapi import APIRouter, Depends, Query, Request
+
+from qingshan.api import catalog
+from qingshan.api.deps import get_con
+from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
+from qingshan.api.models import AssessmentOut, DailyAqiOut, HourlyAqiOut, Page, records
+from qingshan.api.params import check_range, parse_date, parse_period, parse_time
+from qingshan.air import service as svc
+
+__all__ = ["router", "check_code", "service"]
+
+router = APIRouter(tags=["air"], responses=ERROR_RESPONSES)
+Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
+Level = Annotated[Literal["city", "station"], Query(description="city or station")]
+Code = Annotated[str, Query(description="city code (level=city) or station code",
+                            examples=["370100"])]
+Limit = Annotated[int, Query(ge=1, le=5000)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+PeriodQ = Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-Qn", examples=["2019-03"])]
+
+
+def service(fn, *args, **kwargs):
+    """Call a service; its ``ValueError`` (e.g. a period spanning a change of standards) is a
+    bad request (422), not a server error."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as e:
+        raise ApiError(422, "invalid_parameter", str(e)) from None
+
+
+def check_code(con, level: str, code: str) -> None:
+    """404 in the error shape unless ``code`` is a known city / station."""
+    found = catalog.city(con, code) if level == "city" else catalog.station(con, code)
+    if found is None:
+        raise ApiError(404, "not_found", f"unknown {level} {code!r}",
+                       [ErrorDetail(loc=["query", "code"], msg=f"unknown {level}")])
+
+
+@router.get("/aqi/hourly", response_model=Page[HourlyAqiOut], summary="Hourly AQI")
+def hourly(request: Request, con: Con, level: Level, code: Code,
+           start: Annotated[str, Query(examples=["2019-01-01T01:00"])],
+           end: Annotated[str, Query(examples=["2019-01-02T00:00"])],
+           limit: Limit = 500, offset: Offset = 0) -> dict:
+    """HJ 633 hourly (real-time) AQI, IAQI per pollutant, primary pollutant and category of a
+    station or city, computed from stored concentrations; hour stamps ``start`` … ``end``
+    inclusive (hour-ending Beijing time; a date means its 00:00); at most 93 days."""
+    check_code(con, level, code)
+    s, e = parse_time(start, "start"), parse_time(end, "end")
+    check_range(s, e, 93)
+    # the service answers whole natural days: stamps day 01:00 … day+1 00:00
+    df = service(svc.hourly_aqi, con, level, [code], (s - timedelta(hours=1)).date(),
+                 (e - timedelta(hours=1)).date(), province=request.app.state.province)
+    df = df[(df.time >= s) & (df.time <= e)]
+    return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
+            "offset": offset}
+
+
+@router.get("/aqi/daily", response_model=Page[DailyAqiOut], summary="Daily AQI")
+def daily(request: Request, con: Con, level: Level, code: Code,
+          start: Annotated[str, Query(examples=["2019-01-01"])],
+          end: Annotated[str, Query(examples=["2019-01-31"])],
+          limit: Limit = 400, offset: Offset = 0) -> dict:
+    """HJ 633 daily AQI of a station or city for natural days ``start``..``end`` (at most
+    3 years)."""
+    check_code(con, level, code)
+    s, e = parse_date(start, "start"), parse_date(end, "end")
+    check_range(s, e, 3 * 366)
+    df = service(svc.daily_aqi, con, level, code, s, e, province=request.app.state.province)
+    return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
+            "offset": offset}
+
+
+@router.get("/assessment", response_model=list[AssessmentOut], summary="Period assessment")
+def assessment(request: Request, con: Con, period: PeriodQ,
+               level: Annotated[Literal["city", "province"], Query()] = "city") -> list[dict]:
+    """HJ 663 statistics, good-day ratio, composite index, compliance, WHO levels and YoY of
+    every city (or the province) for a month, quarter or year."""
+    p = parse_period(period)
+    df = service(svc.assess, con, p.label, level=level, province=request.app.state.province)
+    return records(df)
+
+
+@router.get("/rankings", response_model=list[AssessmentOut], summary="City ranking")
+def rankings(request: Request, con: Con, period: PeriodQ,
+             weighted: Annotated[bool, Query(description="weighted composite index")] = False
+             ) -> list[dict]:
+    """Cities ranked by composite index (ascending = better) for a month, quarter or year."""
+    p = parse_period(period)
+    df = service(svc.city_ranking, con, p.label, province=request.app.state.province,
+                 weighted=weighted)
+    return records(df)
+
+

@@ -1,0 +1,14 @@
+"""The air domain's registration (see :mod:`qingshan.core.registry`)."""
+
+from qingshan.core.registry import Domain
+
+DOMAIN = Domain(
+    name="air",
+    title="Air quality (HJ 633, HJ 663, GB 3095)",
+    cli=(("ingest", "qingshan.air.cli_ingest:app"), ("export", "qingshan.air.cli_export:app"),
+         ("air", "qingshan.air.cli:app")),
+    api="qingshan.air.api:router",
+    pages="qingshan.air.pages:router",
+    migrations="qingshan.store",
+    parts={"report": "qingshan.air.report:build_air_report", "demo": "qingshan.air.demo:load_demo"},
+)

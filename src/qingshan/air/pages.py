@@ -1,0 +1,251 @@
+"""Server-rendered pages: province overview, city, station. Figures come from the services."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from qingshan import charts
+from qingshan.api import catalog
+from qingshan.api.errors import ApiError
+from qingshan.api.params import check_range, parse_date, parse_period
+from qingshan.air.api import check_code, service
+from qingshan.air.engine.statistics import valid_hourly_sql
+from qingshan.air import service as svc
+from qingshan.web.geo import load_geo
+from qingshan.web.i18n import request_lang
+from qingshan.air.limits import STAT_AVERAGING, reference_lines
+from qingshan.web.periods import data_days, period_options
+from qingshan.web.render import chart_svg, page
+from qingshan.water.pages import city_water, water_headline, water_periods
+
+__all__ = ["router", "INDICATORS"]
+
+router = APIRouter(include_in_schema=False)
+#: map indicators: (source, column, decimals)
+INDICATORS = {"composite_index": ("period", "composite_index", 2),
+              "pm25": ("period", "pm25", 0),
+              "good_day_ratio": ("period", "good_day_ratio", 1),
+              "aqi_hour": ("hour", "aqi", 0),
+              "aqi_day": ("day", "aqi", 0)}
+_STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
+_LABEL = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
+
+
+_RESULTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+
+
+def _svc(con, fn, *args, **kwargs) -> pd.DataFrame:
+    """A service result, cached until the store changes (a new ingest batch): pages ask the
+    same questions again and again (every city page needs the year's assessment)."""
+    version = tuple(con.execute("SELECT max(batch_id), count(*) FROM ingest_batch").fetchall()[0])
+    prov = kwargs.get("province")
+    key = (fn.__name__, version, repr(args),
+           repr(sorted((k, v) for k, v in kwargs.items() if k != "province")),
+           prov.code if prov else None)
+    if key not in _RESULTS:
+        _RESULTS[key] = service(fn, con, *args, **kwargs)
+        while len(_RESULTS) > 128:
+            _RESULTS.popitem(last=False)
+    _RESULTS.move_to_end(key)
+    return _RESULTS[key].copy()
+
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+def _city_names(con, lang: str) -> dict[str, str]:
+    df = catalog.cities(con)
+    return dict(zip(df.code, df.name_zh if lang == "zh" else df.name_en))
+
+
+def _map_values(con, prov, indicator: str, ranking: pd.DataFrame, codes: list[str],
+                last_time: datetime, last_day: date) -> tuple[pd.DataFrame, str]:
+    source, col, _ = INDICATORS[indicator]
+    if source == "period":
+        return ranking[["code", col]].rename(columns={col: "value"}), ""
+    if source == "hour":
+        df = _svc(con, svc.hourly_aqi, "city", codes, last_day, last_day, province=prov)
+        df = df[df.time == last_time]
+        return df[["code", "aqi"]].rename(columns={"aqi": "value"}), f"{last_time:%Y-%m-%d %H:%M}"
+    df = _svc(con, svc.daily_aqi, "city", None, last_day, last_day, province=prov)
+    return df[["code", "aqi"]].rename(columns={"aqi": "value"}), last_day.isoformat()
+
+
+_MAP_CACHE: dict[tuple, tuple[str | None, str | None]] = {}
+
+
+def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[str, str],
+             link: str) -> tuple[str | None, str | None]:
+    """SVG and caption of the choropleth, cached by everything it shows (rendering a province
+    map takes about a second). Links are absolute URLs of this server: Vega resolves a
+    relative ``href`` against its default base URL, an external host, and ``city_map``
+    refuses links that are not absolute (``charts.cmap.safe_link``)."""
+    geo = load_geo(prov)
+    if geo is None:
+        return None, None
+    key = (prov.code, indicator, lang, link, tuple(sorted(names.items())),
+           tuple((c, None if pd.isna(v) else float(v), lab)
+                 for c, v, lab in zip(values.code, values.value, values.label)))
+    if key not in _MAP_CACHE:
+        geo = {"type": "FeatureCollection", "features": [
+            {**f, "properties": {**f["properties"],
+                                 "name": names.get(f["properties"]["code"], "")}}
+            for f in geo["features"]]}
+        stat = INDICATORS[indicator][1] if indicator.startswith("aqi") else indicator
+        spec = charts.city_map(geo, values, stat, lang=lang, link_template=link)
+        if len(_MAP_CACHE) > 32:
+            _MAP_CACHE.clear()
+        _MAP_CACHE[key] = (chart_svg(spec), getattr(spec, "caption", None))
+    return _MAP_CACHE[key]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, period: str | None = None,
+             indicator: str = "composite_index") -> HTMLResponse:
+    lang = request_lang(request)
+    if indicator not in INDICATORS:
+        raise ApiError(422, "bad_request", f"indicator: {indicator!r} is not one of "
+                                           f"{', '.join(INDICATORS)}")
+    prov = request.app.state.province
+    with _store(request).cursor() as con:
+        first, last = data_days(con)
+        if last is None:
+            return page(request, "empty.html")
+        p = parse_period(period or f"{last:%Y-%m}")
+        ranking = _svc(con, svc.city_ranking, p.label, province=prov)
+        summary_df = _svc(con, svc.assess, p.label, level="province", province=prov)
+        codes = [c.code for c in prov.cities]
+        last_time = catalog.data_range(con)[1]
+        values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
+        names = _city_names(con, lang)
+        wperiods = water_periods(con)
+        wyear = str(p.year) if str(p.year) in wperiods else (wperiods[0] if wperiods else None)
+        water = water_headline(con, wyear) if wyear else {}
+    nd = INDICATORS[indicator][2]
+    values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
+    link = f"{request.base_url}city/{{code}}?lang={lang}"
+    svg, caption = _map_svg(prov, values, indicator, lang, names, link)
+    vmap = dict(zip(values.code, values.value))
+    map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd}
+                for c in codes]
+    srow = summary_df.iloc[0].to_dict() if len(summary_df) else {}
+    summary = [(k, srow.get(k), d) for k, d in (("composite_index", 2), ("pm25", 0),
+                                                ("good_day_ratio", 1), ("good_days", 0),
+                                                ("days", 0))]
+    return page(request, "overview.html", period=p, periods=period_options(first, last),
+                indicator=indicator, indicators=list(INDICATORS), summary=summary,
+                map_svg=svg, map_caption=caption, map_when=when, map_rows=map_rows,
+                ranking=ranking.to_dict(orient="records"), water=water)
+
+
+def _compliance(row: dict, year: int, lang: str) -> list[dict]:
+    """Rows of the compliance table: the assessed statistic, its reference lines, and the
+    service's verdict (``compliant``/``exceed_pollutants``: annual, valid years only — None
+    otherwise) and WHO level (``who_level_<pollutant>``)."""
+    verdict = row.get("compliant")
+    verdict = None if verdict is None or pd.isna(verdict) else bool(verdict)
+    exceed = {x.strip().upper() for x in str(row.get("exceed_pollutants") or "").split(",")}
+    out = []
+    for stat in _STATS:
+        pol = STAT_AVERAGING[stat][0]
+        lines = list(reference_lines(stat, year, lang).values())
+        ok = None if verdict is None else _LABEL[pol] not in exceed
+        out.append({"stat": stat, "value": row.get(stat), "limit": lines[0] if lines else None,
+                    "who": lines[1] if len(lines) > 1 else None, "ok": ok,
+                    "who_level": row.get(f"who_level_{pol}")})
+    return out
+
+
+@router.get("/city/{code}", response_class=HTMLResponse)
+def city_page(request: Request, code: str, year: int | None = None) -> HTMLResponse:
+    lang = request_lang(request)
+    prov = request.app.state.province
+    with _store(request).cursor() as con:
+        check_code(con, "city", code)
+        city = catalog.city(con, code)
+        first, last = data_days(con)
+        if last is None:
+            return page(request, "empty.html")
+        y = year or last.year
+        p = parse_period(str(y), "year")
+        start, end = date(y, 1, 1), min(date(y, 12, 31), last)
+        daily = (_svc(con, svc.daily_aqi, "city", code, start, end, province=prov)
+                 if start <= end
+                 else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
+                                            "primary_pollutant"]))
+        monthly = _svc(con, svc.monthly_series, "city", code, y, province=prov)
+        yearly = _svc(con, svc.assess, p.label, level="city", province=prov)
+        latest = catalog.latest_hours(con, code)
+        water = city_water(con, code, y)
+    cal = charts.calendar(daily, year=y, lang=lang)
+    trends = []
+    for stat in _STATS:
+        if stat not in monthly.columns:
+            continue
+        spec = charts.trend(monthly, stat, limits=reference_lines(stat, y, lang), lang=lang)
+        trends.append({"stat": stat, "svg": chart_svg(spec), "caption": spec.caption,
+                       "table": spec.table})
+    prim = daily["primary_pollutant"].dropna() if "primary_pollutant" in daily else pd.Series()
+    prim = prim[prim.astype(str) != ""]
+    breakdown = prim.value_counts()
+    breakdown = [{"pollutant": k, "days": int(v), "share": 100.0 * v / len(daily)}
+                 for k, v in breakdown.items()] if len(daily) else []
+    row = yearly[yearly.code == code].iloc[0].to_dict() if (yearly.code == code).any() else {}
+    compliance = _compliance(row, y, lang)
+    return page(request, "city.html", city=city, year=y,
+                years=list(range(last.year, first.year - 1, -1)),
+                name=city["name_zh"] if lang == "zh" else city["name_en"],
+                cal_svg=chart_svg(cal), cal_caption=cal.caption, cal_table=cal.table,
+                trends=trends, breakdown=breakdown, row=row, compliance=compliance,
+                averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"), water=water)
+
+
+@router.get("/station/{code}", response_class=HTMLResponse)
+def station_page(request: Request, code: str, day: str | None = None, days: int = 2,
+                 pollutant: str = "pm25") -> HTMLResponse:
+    lang = request_lang(request)
+    if pollutant not in _LABEL:
+        raise ApiError(422, "bad_request", f"pollutant: {pollutant!r} is not one of "
+                                           f"{', '.join(_LABEL)}")
+    with _store(request).cursor() as con:
+        check_code(con, "station", code)
+        st = catalog.station(con, code)
+        city = catalog.city(con, st["city_code"]) if st.get("city_code") else None
+        latest = catalog.latest_hour(con, code)
+        if latest is None:
+            return page(request, "station.html", st=st, city=city, rows=[], day=None, days=days)
+        last_day = (latest["time"] - timedelta(hours=1)).date()
+        d = parse_date(day, "day") if day else last_day
+        if not 1 <= days <= 31:
+            raise ApiError(422, "bad_request", "days: must be between 1 and 31")
+        start = datetime.combine(d - timedelta(days=days - 1), datetime.min.time()) + \
+            timedelta(hours=1)
+        end = datetime.combine(d + timedelta(days=1), datetime.min.time())
+        check_range(start, end, 31)
+        hours = catalog.station_hours(con, code, start, end)
+        # the per-value validity rule of the engine (negative / above the plausible maximum)
+        valid = con.execute(valid_hourly_sql(
+            where="station_code = ? AND time >= ? AND time <= ?"), [code, start, end]).df()
+        aqi = _svc(con, svc.hourly_aqi, "station", [code], d - timedelta(days=days - 1), d,
+                   province=request.app.state.province)
+    # every hour of the natural days shown, stored or not (a missing hour is shown as such)
+    grid = pd.DataFrame({"time": pd.date_range(start, end, freq="h")})
+    hours = grid.merge(hours.assign(stored=True), on="time", how="left")
+    hours["stored"] = hours["stored"].eq(True)
+    hours["qc_flags"] = hours["qc_flags"].astype("Int64")
+    if len(aqi):
+        hours = hours.merge(aqi[["time", "aqi", "primary_pollutant", "category"]], on="time",
+                            how="left")
+    ok = set(valid.loc[valid[pollutant].notna(), "time"])
+    spec = charts.hourly_series(pd.DataFrame({"time": hours["time"], "value": hours[pollutant],
+                                              "valid": hours["time"].isin(ok)}),
+                                pollutant, lang=lang)
+    return page(request, "station.html", st=st, city=city, rows=hours.to_dict(orient="records"),
+                day=d, days=days, pollutant=pollutant, pollutants=list(_LABEL),
+                series_svg=chart_svg(spec), series_caption=spec.caption)

@@ -1,0 +1,128 @@
+"""The air rules in force on a day: one object, :func:`rules_for` (``rules_for(date)``).
+
+Every place that needs to know "which standard, which limits, which denominators, which validity
+thresholds" asks this module; nothing else compares a date with 2026-03-01.
+
+Versions by date (HJ 633-2026 foreword; GB 3095-2026 foreword and §4.4):
+
+=========================  ==============  ==============  =================================
+day                        AQI             statistics      limits
+=========================  ==============  ==============  =================================
+… 2026-02-28               HJ 633-2012     HJ 663-2013     GB 3095-2012
+2026-03-01 … 2030-12-31    HJ 633-2026     HJ 663-2026     GB 3095-2026 transition (过渡阶段)
+2031-01-01 …               HJ 633-2026     HJ 663-2026     GB 3095-2026 final limits
+=========================  ==============  ==============  =================================
+
+Validity (GB 3095-2012/2026 Table 4; HJ 663 §6): a day needs ≥ 20 valid hours, an O3 8-h value
+≥ 6 of 8 hours, MDA8 ≥ 14 valid 8-h values (or above the limit), a month ≥ 27 valid days
+(February ≥ 25), a year ≥ 324. **Choice [M]** for the periods GB 3095 Table 4 does not name
+(quarter, half-year, run of months): the sum of their months' minimums (Q1 79, Q2–Q4 81,
+H1 160, H2 162, 2019-01..2019-05 133), applied the same way to every such period; a year keeps
+its own 324 (not the 322 of its months). See :func:`min_valid_days`.
+
+Ranking denominators (城市环境空气质量排名技术规定, see ``standards.ranking_rule``): the GB 3095-2012
+Grade II limits before 2026-03-01; from then on the open-question 2026 set (PM10 60, PM2.5 30),
+which is configuration [V3, unofficial] until an official 2026 ranking rule is found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from qingshan.air.standards import gb3095_2012, gb3095_2026, hj663_2013
+from qingshan.air.standards import ranking_rule as rr
+from qingshan.core.periods import Period, parse_period
+
+__all__ = ["AirRules", "rules_for", "rules_for_period", "min_valid_days", "SWITCH_2026",
+           "FINAL_LIMITS_2031", "FAMILY_2012", "FAMILY_2026", "family_for"]
+
+#: GB 3095-2026, HJ 633-2026, HJ 663-2026 in force (and the 2012/2013 texts abolished)
+SWITCH_2026 = date(2026, 3, 1)
+#: GB 3095-2026 §4.4: final limits from this day
+FINAL_LIMITS_2031 = date(2031, 1, 1)
+FAMILY_2012 = "2012"  # GB 3095-2012, HJ 633-2012, HJ 663-2013
+FAMILY_2026 = "2026"  # GB 3095-2026, HJ 633-2026, HJ 663-2026
+
+
+def family_for(d: date) -> str:
+    """Family of standards in force on natural day ``d`` (``"2012"`` or ``"2026"``)."""
+    return FAMILY_2026 if d >= SWITCH_2026 else FAMILY_2012
+
+
+@dataclass(frozen=True)
+class AirRules:
+    """What applies to air data of one day. Build with :func:`rules_for`."""
+
+    day: date
+    family: str
+    aqi_standard: str
+    statistics_standard: str
+    limits_standard: str
+    limits_phase: str  # "" (2012), "transition" or "final"
+    limits: dict = field(repr=False)
+    ranking_denominators: dict = field(repr=False)
+    min_hours_daily: int = hj663_2013.MIN_HOURS_DAILY
+    min_hours_o3_8h: int = hj663_2013.MIN_HOURS_O3_8H
+    min_windows_mda8: int = hj663_2013.MIN_WINDOWS_MDA8
+    min_days_month: int = hj663_2013.MIN_DAYS_MONTH
+    min_days_february: int = hj663_2013.MIN_DAYS_FEBRUARY
+    min_days_year: int = hj663_2013.MIN_DAYS_YEAR
+
+    @property
+    def aqi_version(self) -> str:
+        """The engine's HJ 633 version key (``"2012"`` or ``"2026"``)."""
+        return self.family
+
+    def label(self, lang: str = "en") -> str:
+        """E.g. ``"GB 3095-2012/HJ 663-2013/HJ 633-2012"`` — every output names it."""
+        lim = self.limits_standard
+        if self.limits_phase:
+            lim += {"zh": {"transition": "（过渡阶段）", "final": ""},
+                    "en": {"transition": " (transition)", "final": " (final)"}}[
+                "zh" if lang == "zh" else "en"][self.limits_phase]
+        return f"{lim}/{self.statistics_standard}/{self.aqi_standard}"
+
+    def min_days(self, year: int, month: int) -> int:
+        """GB 3095 Table 4: valid days a month needs (27; February 25)."""
+        return self.min_days_february if month == 2 else self.min_days_month
+
+
+def rules_for(d: date) -> AirRules:
+    """The air rules in force on day ``d`` (see the module table)."""
+    if d < SWITCH_2026:
+        return AirRules(d, FAMILY_2012, "HJ 633-2012", "HJ 663-2013", gb3095_2012.STANDARD, "",
+                        gb3095_2012.LIMITS, rr.DENOMINATORS_2012)
+    final = d >= FINAL_LIMITS_2031
+    return AirRules(d, FAMILY_2026, "HJ 633-2026", "HJ 663-2026", gb3095_2026.STANDARD,
+                    "final" if final else "transition",
+                    gb3095_2026.FINAL_LIMITS if final else gb3095_2026.TRANSITION_LIMITS,
+                    rr.DENOMINATORS_2026)
+
+
+def rules_for_period(period: Period | str) -> AirRules:
+    """The rules of a period that lies inside one family of standards (its first day's rules).
+
+    Raises ValueError for a period containing 2026-03-01, with the message naming the parts
+    to assess separately.
+    """
+    p = parse_period(period)
+    if p.start < SWITCH_2026 <= p.end:
+        before, after = p.split_at(SWITCH_2026)
+        raise ValueError(
+            f"{p.label} spans 2026-03-01, when GB 3095-2026, HJ 633-2026 and HJ 663-2026 replaced "
+            f"the 2012/2013 standards; assess {before.label} and {after.label} separately")
+    return rules_for(p.start)
+
+
+def min_valid_days(period: Period | str, rules: AirRules | None = None) -> int:
+    """Valid days a period's statistics need (GB 3095 Table 4; the module's stated choice).
+
+    A month: 27 (February 25); a year: 324; a quarter, half-year or run of months: the sum of
+    its months' minimums (Q1 = 27 + 25 + 27 = 79).
+    """
+    p = parse_period(period)
+    r = rules or rules_for(p.start)
+    if p.kind == "year":
+        return r.min_days_year
+    return sum(r.min_days(y, m) for y, m in p.months())

@@ -1,0 +1,487 @@
+"""Air-quality questions: assessment, daily/hourly AQI, monthly series, city ranking.
+
+Each function runs the SQL builders of :mod:`qingshan.air.engine` (statistics, aqi, compliance,
+ranking) in the caller's DuckDB store and returns a pandas DataFrame.
+
+Series (HJ 663, spec air-assessment §2.6): a **station** uses its own hourly series. A **city**
+hourly series is the mean of its valid evaluation stations (table ``city_station``) at each hour;
+every city statistic (daily means, 8-h O3, MDA8, period means, percentiles) is then computed from
+that city series, as CNEMC does for O3 — one rule for all pollutants, so a station missing a few
+hours never biases a daily mean. The alternative "mean of the stations' valid daily statistics"
+is available as ``city_method="station_daily"``; on the 2019-H1 Shandong archive the two differ by
+at most 1.9 µg/m³ (mean 0.2) in monthly city PM2.5 and 6.8 µg/m³ (mean 1.0) in monthly O3 P90. The
+**province** of :func:`assess` is the mean of its cities' period results
+(concentrations, ratios and day counts, re-rounded), as provincial bulletins report "全省平均";
+the province series of :func:`daily_aqi` / :func:`hourly_aqi` is the mean of its city series.
+
+Versions by date: GB 3095-2012/HJ 663-2013/HJ 633-2012 before 2026-03-01, the 2026 family after.
+A period spanning 2026-03-01 is refused (assess its months separately). Year-on-year changes
+compare with the same period of last year only when last year's statistics are valid, and last
+year's comprehensive index is computed with this period's denominators (comparable across the
+2026 switch); last year's AQI days use last year's HJ 633 version, as published then. Every result names the
+standards it used (column ``standard``). HJ 663-2026's new rules (three-year moving average,
+exceptional events) are not implemented: 2026 periods use the HJ 663-2013 statistics.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from qingshan.config import ProvinceConfig, get_settings, load_province
+from qingshan.air.engine import statistics as st
+from qingshan.air.engine.aqi import daily_aqi_sql, hourly_aqi_sql
+from qingshan.air.engine.compliance import (
+    annual_compliance_sql, compliance_rate_sql, daily_compliance_sql, limits_for, standard_for,
+    who_level_sql,
+)
+from qingshan.air.engine.ranking import change_pct_sql, change_pp_sql, index_sql, rank_sql
+from qingshan.core.rounding import gbt8170_sql
+from qingshan.air.standards import ranking_rule as rr
+from qingshan.air.rules import SWITCH_2026, family_for
+
+__all__ = ["Period", "parse_period", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
+           "monthly_series", "compliance_rates", "standard_label", "LEVELS", "CITY_METHODS"]
+
+LEVELS = ("station", "city", "province")
+#: how city daily statistics are formed: from the city hourly series (default) or as the mean
+#: of the stations' valid daily statistics (engine.statistics.aggregate_daily_sql)
+CITY_METHODS = ("hourly", "station_daily")
+_STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
+_DAYS = {"pm25": "pm25", "pm10": "pm10", "so2": "so2", "no2": "no2", "co": "co", "o3": "o3_8h"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period: ``label`` ("2019", "2019-Q3", "2019-08"), ``kind`` (year, quarter,
+    month), first and last day (inclusive)."""
+    label: str
+    kind: str
+    start: date
+    end: date
+
+    def previous_year(self) -> "Period":
+        y = self.start.year - 1
+        return parse_period(str(y) + self.label[4:])
+
+
+def parse_period(period: str) -> Period:
+    """Parse "YYYY", "YYYY-Qn" or "YYYY-MM"; refuse a period spanning 2026-03-01."""
+    p = period.strip().upper()
+    try:
+        y = int(p[:4])
+        if len(p) == 4:
+            kind, start, end = "year", date(y, 1, 1), date(y, 12, 31)
+        elif p[4:6] == "-Q" and len(p) == 7 and p[6] in "1234":
+            q = int(p[6])
+            start = date(y, 3 * q - 2, 1)
+            end = (date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)) - timedelta(days=1)
+            kind = "quarter"
+        elif p[4] == "-" and len(p) == 7:
+            m = int(p[5:7])
+            start = date(y, m, 1)
+            end = (date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)) - timedelta(days=1)
+            kind = "month"
+        else:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise ValueError(f"period must look like 2019, 2019-Q3 or 2019-08, got {period!r}") from None
+    _check_one_family(start, end, p)
+    return Period(p, kind, start, end)
+
+
+def _check_one_family(start: date, end: date, what: str) -> None:
+    if start < SWITCH_2026 <= end:
+        raise ValueError(
+            f"{what} spans 2026-03-01, when GB 3095-2026, HJ 633-2026 and HJ 663-2026 replaced the "
+            "2012/2013 standards; assess the parts before and after separately "
+            "(e.g. 2026-01, 2026-02, then 2026-03 …)")
+
+
+def standard_label(d: date) -> str:
+    """E.g. "GB 3095-2012/HJ 663-2013/HJ 633-2012" for data of day ``d``."""
+    if family_for(d) == "2012":
+        return "GB 3095-2012/HJ 663-2013/HJ 633-2012"
+    return f"{standard_for(d)}/HJ 663-2026/HJ 633-2026"
+
+
+@contextmanager
+def _views(con: duckdb.DuckDBPyConnection):
+    """Register intermediate Arrow tables under unique names; drop them afterwards."""
+    names: list[str] = []
+    tag = uuid.uuid4().hex[:8]
+
+    def put(name: str, sql: str, params: list | None = None) -> str:
+        """Run ``sql`` (values as bound ``params``) and register its result."""
+        full = f"_qs_{name}_{tag}_{len(names)}"
+        con.register(full, con.sql(sql, params=params).to_arrow_table())
+        names.append(full)
+        return full
+
+    def values(name: str, table: pa.Table) -> str:
+        """Register values from outside (codes, names) as a table: they never become SQL."""
+        full = f"_qs_{name}_{tag}_{len(names)}"
+        con.register(full, table)
+        names.append(full)
+        return full
+
+    put.values = values
+    try:
+        yield put
+    finally:
+        for n in names:
+            con.unregister(n)
+
+
+def _province(province: ProvinceConfig | None) -> ProvinceConfig:
+    return province or load_province(get_settings().province)
+
+
+def _day(d: date) -> datetime:
+    """00:00 of day ``d``, a bound parameter of the time filters."""
+    return datetime(d.year, d.month, d.day)
+
+
+def _in(put, codes: list[str]) -> str:
+    """``(SELECT code FROM <registered codes>)``: the codes are a registered table, not SQL."""
+    name = put.values("codes", pa.table({"code": pa.array(codes, pa.string())}))
+    return f"(SELECT code FROM {name})"
+
+
+def _prov(put, prov: ProvinceConfig) -> str:
+    """The province's code and names as a registered one-row table (values, not SQL)."""
+    return put.values("province", pa.table({
+        "code": pa.array([prov.code], pa.string()),
+        "name_zh": pa.array([prov.name_zh], pa.string()),
+        "name_en": pa.array([prov.name_en], pa.string())}))
+
+
+def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
+            prov: ProvinceConfig) -> str:
+    """Register the valid hourly series of ``level`` for stamps (start 00:00, end+1 00:00]."""
+    if level not in LEVELS + ("station_eval",):
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    where = "time > CAST(? AS TIMESTAMP) AND time <= CAST(? AS TIMESTAMP)"
+    bounds = [_day(start), _day(end) + timedelta(days=1)]
+    if level == "station":
+        where += (" AND station_code IN (SELECT code FROM station WHERE province = "
+                  f"(SELECT name_zh FROM {_prov(put, prov)}))")
+        if codes:
+            where += f" AND station_code IN {_in(put, codes)}"
+        return put("hourly", st.valid_hourly_sql("air_hourly", where=where), bounds)
+    where += " AND station_code IN (SELECT station_code FROM city_station)"
+    valid = put("valid", st.valid_hourly_sql("air_hourly", where=where), bounds)
+    if level == "station_eval":  # the cities' evaluation stations, each on its own
+        return valid
+    city = put("city", st.aggregate_hourly_sql(valid, "city_station"))
+    if level == "province":
+        members = (f"(SELECT c.code AS city_code, p.code AS pcode FROM city c "
+                   f"CROSS JOIN {_prov(put, prov)} p)")
+        return put("hourly", st.aggregate_hourly_sql(city, members, "pcode", "city_code"))
+    if codes:
+        return put("hourly_sel", f"SELECT * FROM {city} WHERE code IN {_in(put, codes)}")
+    return city
+
+
+def _daily_stats(put, con, level, start, end, codes, prov) -> str:
+    hourly = _hourly(put, level, start, end, codes, prov)
+    return put("dstats", st.daily_stats_sql(hourly, _grid(put, con, start, end)))
+
+
+def _grid(put, con, start: date, end: date) -> str:
+    """Register every hour stamp of the days start … end (hour-ending: D 01:00 … end+1 00:00)."""
+    t0 = datetime(start.year, start.month, start.day, 1)
+    t1 = datetime(end.year, end.month, end.day) + timedelta(days=1)
+    tmp = f"_qs_tmp_{uuid.uuid4().hex[:8]}"
+    con.register(tmp, pd.DataFrame({"time": pd.date_range(t0, t1, freq="h")}))
+    try:
+        return put("grid", f"SELECT CAST(time AS TIMESTAMP) AS time FROM {tmp}")
+    finally:
+        con.unregister(tmp)
+
+
+def _daily(put, con, level, start, end, codes, prov,
+           city_method: str = "hourly") -> tuple[str, str]:
+    """Register daily statistics and daily AQI; returns their view names."""
+    if city_method not in CITY_METHODS:
+        raise ValueError(f"city_method must be one of {', '.join(CITY_METHODS)}")
+    if level == "city" and city_method == "station_daily":
+        members = "city_station" if not codes else (
+            f"(SELECT * FROM city_station WHERE city_code IN {_in(put, codes)})")
+        sd = _daily_stats(put, con, "station_eval", start, end, None, prov)
+        daily = put("daily", st.aggregate_daily_sql(sd, members))
+    else:
+        daily = _daily_stats(put, con, level, start, end, codes, prov)
+    version = family_for(start)
+    ind = ["so2", "no2", "co", "pm10", "pm25", "o3_8h_max"] + (
+        ["o3_1h_max"] if version == "2012" else [])
+    # a day counts for day statistics when every indicator is valid, or when the AQI of the
+    # valid ones already exceeds 100 (the logic of HJ 633-2026 §5.3.1; choice for 2012 too)
+    all_valid = " AND ".join(f"{s}_valid" for s in ind)
+    src = "(" + st.daily_rounded_sql(daily) + ")"
+    aqi = put("aqi", f"SELECT *, (aqi IS NOT NULL AND ({all_valid} OR aqi > 100)) AS aqi_valid "
+                     f"FROM ({daily_aqi_sql(src, version)})")
+    return daily, aqi
+
+
+_VALID = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
+
+
+def _period_rows(put, con, level: str, start: date, end: date, kind: str,
+                 prov: ProvinceConfig, city_method: str = "hourly") -> str:
+    """Register period statistics + AQI day counts per unit (and per period of ``kind``)."""
+    daily, aqi = _daily(put, con, "city" if level == "province" else level, start, end, None,
+                        prov, city_method)
+    stats = put("stats", st.period_stats_sql(daily, kind))
+    days = put("days", st.day_counts_sql(aqi, kind))
+    rows = put("rows", f"SELECT s.*, d.aqi_days, d.good_days, d.good_day_ratio, d.heavy_days, "
+                       f"d.severe_days FROM {stats} s JOIN {days} d "
+                       f"ON s.code = d.code AND s.period_start = d.period_start")
+    if level != "province":
+        return rows
+    # province = mean of its cities' period results (re-rounded, GB/T 8170); the engine's
+    # placeholder code is replaced by the configured one from a registered table
+    region = st.region_mean_sql(rows, "province")
+    return put("prov", f"SELECT p.code, r.* EXCLUDE (code) FROM ({region}) r "
+                       f"CROSS JOIN {_prov(put, prov)} p")
+
+
+def _names(put, level: str, prov: ProvinceConfig) -> str:
+    if level == "station":
+        return "(SELECT code, name AS name_zh, code AS name_en FROM station)"
+    if level == "city":
+        return "(SELECT code, name_zh, name_en FROM city)"
+    return f"(SELECT code, name_zh, name_en FROM {_prov(put, prov)})"
+
+
+def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
+                index_day: date | None = None, city_method: str = "hourly") -> str:
+    """``index_day``: the day whose ranking denominators are used (default: the period's own;
+    the previous year of a YoY comparison uses the current period's, so both are comparable)."""
+    rows = _period_rows(put, con, level, per.start, per.end, per.kind, prov, city_method)
+    version = family_for(index_day or per.start)
+    den = rr.DENOMINATORS_2012 if version == "2012" else rr.DENOMINATORS_2026
+    idx = put("idx", index_sql(rows, den, prov.composite_weights))
+    annual = per.kind == "year"
+    comp = put("comp", annual_compliance_sql(idx, limits_for(per.start))) if annual else idx
+    allvalid = " AND ".join(f"r.{v}_valid" for v in _VALID)
+    who = ", ".join(
+        (f"CASE WHEN r.{p}_valid THEN {who_level_sql('r.' + p, p)} END" if annual else
+         "CAST(NULL AS VARCHAR)") + f" AS who_level_{p}" for p in ("pm25", "pm10", "no2"))
+    vdays = ", ".join(f"COALESCE(r.{v}_days, 0) AS valid_days_{k}" for k, v in _DAYS.items())
+    comp_cols = ("r.compliant, r.exceed_pollutants" if annual else
+                 "CAST(NULL AS BOOLEAN) AS compliant, CAST(NULL AS VARCHAR) AS exceed_pollutants")
+    names = _names(put, level, prov)
+    # cities / province: every configured unit gets a row, with NULL statistics when no data
+    join = (f"{comp} r LEFT JOIN {names} n ON n.code = r.code" if level == "station" else
+            f"{names} n LEFT JOIN {comp} r ON r.code = n.code")
+    out = f"""
+SELECT {"r" if level == "station" else "n"}.code, n.name_zh, n.name_en,
+  CAST(? AS VARCHAR) AS period, CAST(? AS VARCHAR) AS standard,
+  r.pm25, r.pm10, r.so2, r.no2, r.co_p95, r.o3_8h_p90, {vdays},
+  {(per.end - per.start).days + 1} AS days, COALESCE(r.aqi_days, 0) AS valid_days,
+  COALESCE(r.good_days, 0) AS good_days, r.good_day_ratio,
+  COALESCE(r.heavy_days, 0) AS heavy_days, COALESCE(r.severe_days, 0) AS severe_days,
+  r.composite_index, r.composite_index_weighted, r.primary_pollutant,
+  r.i_pm25, r.i_pm10, r.i_so2, r.i_no2, r.i_co, r.i_o3, {comp_cols}, {who},
+  COALESCE({allvalid}, FALSE) AS valid
+FROM {join}
+"""
+    return put("out", out, [per.label, standard_label(per.start)])
+
+
+def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
+           province: ProvinceConfig | None = None, city_method: str = "hourly") -> pd.DataFrame:
+    """Assessment of every station, city or the province for a year, quarter or month.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Store with ``air_hourly``, ``station``, ``city``, ``city_station``.
+    period : str
+        "2019", "2019-Q3" or "2019-08".
+    level : {"station", "city", "province"}
+    province : ProvinceConfig, optional
+        Province config (names, ``composite_weights``); default: the configured one.
+    city_method : {"hourly", "station_daily"}
+        City daily statistics from the city hourly series (default) or as the mean of the
+        stations' valid daily statistics (see ``CITY_METHODS``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit: code, names, period, standard, statistics (GB/T 8170-rounded),
+        valid-day counts, AQI day statistics (province: means of the cities' counts, 1
+        decimal), indices, rank (ties shared; NULL at province level), compliance (annual
+        only, Grade II), WHO levels
+        (annual only, valid statistics only), YoY changes (NULL without last year's data),
+        ``valid`` (all six statistics meet the GB 3095 Table 4 minimum; invalid units are still
+        ranked). Stations: ``name_zh`` = station name, ``name_en`` = station code (the station
+        list has no English names). Cities/province: every configured unit has a row.
+    """
+    per = parse_period(period)
+    prov = _province(province)
+    prev = per.previous_year()
+    with _views(con) as put:
+        cur = _assess_one(put, con, level, per, prov, city_method=city_method)
+        has_prev = con.sql(
+            "SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
+            params=[_day(prev.start), _day(prev.end) + timedelta(days=1)]).fetchall()[0][0] > 0
+        if has_prev:
+            old = _assess_one(put, con, level, prev, prov, index_day=per.start,
+                              city_method=city_method)
+        else:
+            nulls = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in _YOY_PCT)
+            old = put("noprev", f"SELECT code, {nulls}, CAST(NULL AS DOUBLE) AS good_day_ratio, "
+                                f"TRUE AS valid FROM {cur} WHERE FALSE")
+        pct = ",\n  ".join(f"{change_pct_sql('c.' + c, 'p.' + c)} AS {c}_yoy_pct"
+                            for c in _YOY_PCT)
+        yoy = put("yoy", f"""
+SELECT c.*, {pct},
+  {change_pp_sql('c.good_day_ratio', 'p.good_day_ratio')} AS good_day_ratio_yoy_pp
+FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
+        if level == "province":
+            ranked = f"SELECT *, CAST(NULL AS BIGINT) AS rank FROM {yoy}"
+        else:
+            ranked = rank_sql(yoy, "composite_index")
+        df = con.sql(f"SELECT * FROM ({ranked}) ORDER BY rank NULLS LAST, code").df()
+    order = [c for c in df.columns if c not in ("rank",)]
+    order.insert(order.index("composite_index_weighted") + 1, "rank")
+    return df[order].reset_index(drop=True)
+
+
+#: statistics whose change versus the same period last year is reported in % (ranking rule ΔI)
+_YOY_PCT = ("composite_index", "composite_index_weighted", "pm25", "pm10", "so2", "no2", "co_p95",
+            "o3_8h_p90")
+
+
+def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
+                 province: ProvinceConfig | None = None, weighted: bool = False,
+                 city_method: str = "hourly") -> pd.DataFrame:
+    """Cities ranked by the comprehensive index (weighted: by ``composite_index_weighted``)."""
+    df = assess(con, period, "city", province, city_method)
+    if weighted:
+        df["rank"] = df["composite_index_weighted"].rank(method="min").astype("Int64")
+    return df.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
+
+
+def _dates(start, end) -> tuple[date, date]:
+    s = start.date() if isinstance(start, datetime) else start
+    e = end.date() if isinstance(end, datetime) else end
+    if e < s:
+        raise ValueError(f"end {e} is before start {s}")
+    _check_one_family(s, e, f"{s} … {e}")
+    return s, e
+
+
+def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, start: date,
+              end: date, province: ProvinceConfig | None = None,
+              city_method: str = "hourly") -> pd.DataFrame:
+    """Daily AQI (HJ 633 日报) and daily statistics (HJ 663) of one unit or all units.
+
+    Columns: ``code, date, aqi, primary_pollutant, level, category, category_en, colour, pm25,
+    pm10, so2, no2, co, o3_8h_max, o3_1h_max`` (GB/T 8170-rounded; NULL when not valid),
+    ``valid`` (the day counts for day statistics) and ``standard``.
+    """
+    s, e = _dates(start, end)
+    prov = _province(province)
+    with _views(con) as put:
+        _, aqi = _daily(put, con, level, s, e, [code] if code else None, prov, city_method)
+        df = con.sql(f"""
+SELECT code, date, aqi, primary_pollutant, level, category, category_en, colour,
+  pm25, pm10, so2, no2, co, o3_8h_max, o3_1h_max, aqi_valid AS valid,
+  CAST(? AS VARCHAR) AS standard
+FROM {aqi} ORDER BY code, date""", params=[standard_label(s)]).df()
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    return df
+
+
+def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | None, start,
+               end, definition: str = "cnemc",
+               province: ProvinceConfig | None = None) -> pd.DataFrame:
+    """Real-time (hourly) AQI computed from the stored concentrations, never copied.
+
+    ``definition="cnemc"`` (default, verified on the 2019 archive) or ``"literal"`` (HJ 633-2012
+    Table 4 read literally: O3 8-h and 24-h moving PM means; 2012 data only). Stamps from
+    ``start`` 01:00 to ``end``+1 00:00 (dates) — one natural day per date. Columns: ``code, time,
+    aqi, primary_pollutant, category, level, colour``, the IAQIs and the concentrations.
+    """
+    s, e = _dates(start, end)
+    prov = _province(province)
+    version = family_for(s)
+    if definition not in ("cnemc", "literal"):
+        raise ValueError("definition must be 'cnemc' or 'literal'")
+    if definition == "literal" and version != "2012":
+        raise ValueError("the literal definition exists for HJ 633-2012 (data before 2026-03) only")
+    with _views(con) as put:
+        first = s - timedelta(days=1)  # one day of history for the moving means
+        hourly = _hourly(put, level, first, e, codes, prov)
+        mov = put("mov", st.moving_means_sql(hourly, _grid(put, con, first, e)))
+        # hourly concentrations reported like the published ones: GB/T 8170, integer µg/m³,
+        # CO 0.1 mg/m³ (a no-op for station data; city/province means are rounded)
+        cols = ", ".join(f"{gbt8170_sql(c, 1 if c == 'co' else 0)} AS {c}" for c in
+                         ("so2", "no2", "co", "o3", "pm10", "pm25", "o3_8h", "pm10_24h",
+                          "pm25_24h", "so2_24h"))
+        src = f"(SELECT code, time, {cols} FROM {mov} WHERE time > CAST(? AS TIMESTAMP))"
+        sql = hourly_aqi_sql(src, version, definition, so2_24h=version == "2012")
+        assert sql.count("?") == 1   # the one bound value: the first stamp
+        df = con.sql(f"SELECT * FROM ({sql}) ORDER BY code, time", params=[_day(s)]).df()
+    lead = ["code", "time", "aqi", "primary_pollutant", "category", "level", "colour"]
+    return df[lead + [c for c in df.columns if c not in lead]]
+
+
+def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
+                   province: ProvinceConfig | None = None,
+                   city_method: str = "hourly") -> pd.DataFrame:
+    """Monthly statistics of one unit for a year (months without any data are left out).
+
+    Columns: ``code, month`` (1–12), ``pm25, pm10, so2, no2, co_p95, o3_8h_p90,
+    good_day_ratio, composite_index, valid, standard``.
+    """
+    prov = _province(province)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    parts = [(start, end)] if not (start < SWITCH_2026 <= end) else [
+        (start, SWITCH_2026 - timedelta(days=1)), (SWITCH_2026, end)]
+    frames = []
+    with _views(con) as put:
+        for a, b in parts:
+            rows = _period_rows(put, con, level, a, b, "month", prov, city_method)
+            den = rr.DENOMINATORS_2012 if family_for(a) == "2012" else rr.DENOMINATORS_2026
+            idx = put("idx", index_sql(rows, den, prov.composite_weights))
+            allvalid = " AND ".join(f"{v}_valid" for v in _VALID)
+            frames.append(con.sql(f"""
+SELECT code, CAST(EXTRACT(MONTH FROM period_start) AS INTEGER) AS month, pm25, pm10, so2, no2,
+  co_p95, o3_8h_p90, good_day_ratio, composite_index, ({allvalid}) AS valid,
+  CAST(? AS VARCHAR) AS standard
+FROM {idx} WHERE code = ?
+  AND (aqi_days > 0 OR pm25_days > 0 OR o3_8h_days > 0)
+ORDER BY month""", params=[standard_label(a), code]).df())
+    return pd.concat(frames, ignore_index=True)
+
+
+def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
+                     province: ProvinceConfig | None = None,
+                     city_method: str = "hourly") -> pd.DataFrame:
+    """Daily compliance rates (达标率, HJ 663 [M]) per unit and pollutant for a period.
+
+    D = days with the daily statistic ≤ the GB 3095 Grade II limit of the same averaging time /
+    valid days × 100 % (1 decimal). Columns: ``code, period, standard`` and for each of so2, no2,
+    co, pm10, pm25, o3_8h_max, o3_1h_max: ``<stat>_ok_days``, ``<stat>_days``, ``<stat>_rate``.
+    Province level is the province series (mean of its cities' hourly series).
+    """
+    per = parse_period(period)
+    prov = _province(province)
+    with _views(con) as put:
+        daily, _ = _daily(put, con, level, per.start, per.end, None, prov, city_method)
+        ok = put("ok", daily_compliance_sql(f"({st.daily_rounded_sql(daily)})",
+                                            limits_for(per.start)))
+        df = con.sql(f"SELECT * FROM ({compliance_rate_sql(ok)}) r ORDER BY code").df()
+    df.insert(1, "period", per.label)
+    df.insert(2, "standard", standard_label(per.start))
+    return df

@@ -1,0 +1,88 @@
+"""``/api/v1/water/…``: surface-water and coastal-water figures from the water services.
+
+Periods are a calendar year ``YYYY`` or a month ``YYYY-MM`` (the water method assesses years
+and months; quarters are refused with 422). Rows come from
+:func:`qingshan.water.service.water_assessment` and
+:func:`qingshan.water.service.coastal_assessment` unchanged, except that the group key of a
+city / basin / province row is returned as ``code``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import duckdb
+import pandas as pd
+from fastapi import APIRouter, Depends, Query
+
+from qingshan.api.deps import get_con
+from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
+from qingshan.api.models import CoastalOut, Page, WaterAssessmentOut, records
+from qingshan.api.params import parse_period
+from qingshan.air.api import service
+from qingshan.water import service as wsvc
+
+__all__ = ["router", "water_period", "water_table", "coastal_table"]
+
+router = APIRouter(prefix="/water", tags=["water"], responses=ERROR_RESPONSES)
+Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
+Limit = Annotated[int, Query(ge=1, le=5000)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+PeriodQ = Annotated[str, Query(description="YYYY or YYYY-MM", examples=["2024", "2024-07"])]
+
+
+def water_period(text: str, param: str = "period") -> str:
+    """Canonical ``YYYY`` / ``YYYY-MM`` label; 422 (one error shape) for malformed, future or
+    quarter periods."""
+    p = parse_period(text, param)
+    if p.kind == "quarter":
+        msg = "water figures are assessed per year (YYYY) or month (YYYY-MM), not per quarter"
+        raise ApiError(422, "invalid_parameter", f"{param}: {msg}",
+                       [ErrorDetail(loc=["query", param], msg=msg)])
+    return p.label
+
+
+def water_table(con, period: str, level: str) -> pd.DataFrame:
+    """The service's assessment with the section code / group key as ``code``."""
+    df = service(wsvc.water_assessment, con, period, level)
+    if "group_key" in df.columns:
+        df = df.rename(columns={"group_key": "code"})
+    return df
+
+
+def coastal_table(con, period: str, level: str) -> pd.DataFrame:
+    """The service's coastal assessment with the point code / group key as ``code``; the
+    province row is named 全省."""
+    df = service(wsvc.coastal_assessment, con, period, level)
+    if "group_key" in df.columns:
+        df = df.rename(columns={"group_key": "code"})
+        if level == "province":
+            df["name"] = df["name"].astype(object).where(df["name"].notna(), "全省")
+    return df
+
+
+def _page(df: pd.DataFrame, limit: int, offset: int) -> dict:
+    return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
+            "offset": offset}
+
+
+@router.get("/assessment", response_model=Page[WaterAssessmentOut],
+            summary="Surface-water assessment")
+def assessment(con: Con, period: PeriodQ,
+               level: Annotated[Literal["section", "city", "basin", "province"],
+                                Query(description="section, city, basin or province")] = "city",
+               limit: Limit = 500, offset: Offset = 0) -> dict:
+    """Classes (GB 3838-2002), grades, main pollutants, target and drinking-water compliance of
+    every section, or the I–III / 劣V proportions and grade of every city, basin or the
+    province, with the change against the same period of the previous year (2011 method)."""
+    return _page(water_table(con, water_period(period), level), limit, offset)
+
+
+@router.get("/coastal", response_model=Page[CoastalOut], summary="Coastal-water assessment")
+def coastal(con: Con, period: PeriodQ,
+            level: Annotated[Literal["point", "city", "province"],
+                             Query(description="point, city or province")] = "point",
+            limit: Limit = 500, offset: Offset = 0) -> dict:
+    """GB 3097-1997 class of every coastal point, or the excellent (I+II) share of every
+    coastal city / the province by point count and by configured sea area."""
+    return _page(coastal_table(con, water_period(period), level), limit, offset)

@@ -1,0 +1,15 @@
+"""The water domain's registration (see :mod:`qingshan.core.registry`)."""
+
+from qingshan.core.registry import Domain
+
+DOMAIN = Domain(
+    name="water",
+    title="Surface and coastal water (GB 3838-2002, 环办〔2011〕22号, GB 3097-1997)",
+    depends=("air",),  # station/city tables and batches of the shared store
+    cli=(("water", "qingshan.water.cli:app"),),
+    api="qingshan.water.api:router",
+    pages="qingshan.water.pages:router",
+    migrations="qingshan.store",
+    parts={"report": "qingshan.water.report:water_section",
+           "demo": "qingshan.water.service:generate_water_demo"},
+)

@@ -1,0 +1,104 @@
+"""Coastal water by GB 3097-1997: class per sampling point and the excellent (一、二类) share.
+
+Per point, the period mean of each item (non-detects by ``WaterRules.non_detect_rule``) is
+classified by single factor against GB 3097 Table 1 (``qingshan.water.standards.gb3097_1997``); the
+point class is the worst item class (spec/water.md §3.1 step 1). Inorganic nitrogen (DIN) is
+taken as measured, or else as the sum of the means of nitrate-N, nitrite-N and ammonia-N when
+all three are present [M].
+
+Excellent share (spec §3.1) in two modes, both returned and labelled:
+(a) ``count``: points of class I–II ÷ points with a class;
+(b) ``area``: Σ area of class I–II points ÷ Σ area of points with a class and an area, where a
+point's area is the sea area it represents as configured in ``coastal_point.area_km2``
+(e.g. its Thiessen polygon clipped to the coastal sea); the official interpolation method is
+unknown (spec §4), so this mode is only as good as the configured areas.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from qingshan.water.engine.surface import WaterRules, item_class_sql, register_tables, sample_class_sql
+from qingshan.water.standards import gb3097_1997 as g97
+
+__all__ = ["assess_coastal_points", "assess_coastal_groups"]
+
+
+def assess_coastal_points(con: duckdb.DuckDBPyConnection, start: date, end: date, *,
+                          rules: WaterRules = WaterRules(),
+                          labels: dict[str, str] | None = None,
+                          limits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Class of each coastal point over ``[start, end)``.
+
+    Columns: code, name, city_code, zone_class, area_km2, class_computed (1–5, 5 = 劣四类),
+    class_name, class_items, meets_zone (class ≤ functional-zone class), n_assessed, n_samples.
+    ``limits`` replaces the bundled GB 3097 table (columns of ``gb3097_limits()``).
+    """
+    register_tables(con, labels, gb3097=limits)
+    f = float(rules.non_detect_factor)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _wq_cmeans AS
+        WITH m AS (
+            SELECT point_code, parameter,
+                avg(CASE WHEN below_detection THEN detection_limit * {f} ELSE value END) AS value,
+                count(*) AS n
+            FROM coastal_sample
+            WHERE sample_time >= CAST(? AS DATE) AND sample_time < CAST(? AS DATE)
+                AND (value IS NOT NULL OR (below_detection AND detection_limit IS NOT NULL))
+            GROUP BY ALL),
+        din AS (
+            SELECT point_code, 'din' AS parameter, sum(value) AS value, min(n) AS n
+            FROM m WHERE parameter IN ('no3n', 'no2n', 'nh3n')
+                AND point_code NOT IN (SELECT point_code FROM m WHERE parameter = 'din')
+            GROUP BY point_code HAVING count(*) = 3)
+        SELECT * FROM m UNION ALL SELECT * FROM din""", [start, end])
+    coastal_rules = WaterRules(assessed_items=tuple(g97.ITEMS), no_exceedance=tuple(g97.ITEMS),
+                               non_detect_rule=rules.non_detect_rule)
+    isql = item_class_sql("SELECT point_code, parameter, value, 'sea' AS water_body "
+                          "FROM _wq_cmeans", standard="gb3097", rules=coastal_rules)
+    ssql = sample_class_sql(isql, ["point_code"], rules=coastal_rules)
+    names = " ".join(f"WHEN {k} THEN '{v}'" for k, v in g97.CLASS_NAMES.items())
+    return con.sql(f"""
+        WITH c AS ({ssql}),
+        n AS (SELECT point_code, max(n) AS n_samples FROM _wq_cmeans GROUP BY point_code)
+        SELECT p.code, p.name, p.city_code, p.zone_class, p.area_km2, c.class_computed,
+            CASE c.class_computed {names} END AS class_name, c.class_items,
+            c.class_computed <= p.zone_class AS meets_zone, c.n_assessed, n.n_samples
+        FROM coastal_point p LEFT JOIN c ON c.point_code = p.code
+        LEFT JOIN n ON n.point_code = p.code
+        ORDER BY p.city_code, p.code""").df()
+
+
+def assess_coastal_groups(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, level: str,
+                          *, province_code: str = "province") -> pd.DataFrame:
+    """Excellent (I+II) share per city or province, by point count and by area.
+
+    Columns: group_key, n_points, n_excellent, excellent_pct_count, area_km2,
+    area_excellent_km2, excellent_pct_area (NULL when no point has an area),
+    n_meets_zone, count_mode, area_mode.
+    """
+    # the province code is a value: a bound parameter
+    key = {"city": "city_code", "province": "CAST($province AS VARCHAR)"}[level]
+    con.register("_wq_points", points)
+    try:
+        return con.sql(f"""
+            SELECT {key} AS group_key, count(*) AS n_points,
+                count(*) FILTER (WHERE class_computed <= {g97.EXCELLENT_MAX_CLASS}) AS n_excellent,
+                100.0 * count(*) FILTER (WHERE class_computed <= {g97.EXCELLENT_MAX_CLASS})
+                    / count(*) AS excellent_pct_count,
+                sum(area_km2) AS area_km2,
+                coalesce(sum(area_km2) FILTER (WHERE class_computed <=
+                    {g97.EXCELLENT_MAX_CLASS}), 0) AS area_excellent_km2,
+                100.0 * coalesce(sum(area_km2) FILTER (WHERE class_computed <=
+                    {g97.EXCELLENT_MAX_CLASS}), 0) / nullif(sum(area_km2), 0)
+                    AS excellent_pct_area,
+                count(*) FILTER (WHERE meets_zone) AS n_meets_zone,
+                'point count' AS count_mode, 'configured point areas' AS area_mode
+            FROM _wq_points WHERE class_computed IS NOT NULL
+            GROUP BY ALL ORDER BY group_key""",
+            params={"province": province_code} if level == "province" else None).df()
+    finally:
+        con.unregister("_wq_points")

@@ -1,0 +1,1 @@
+"""Readers (parse + validate, never compute) and loaders of water sections and samples."""

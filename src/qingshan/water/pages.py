@@ -1,0 +1,104 @@
+"""The water page (``/water``) and the water blocks of the overview and city pages.
+
+Every figure comes from the water services (through :mod:`qingshan.water.api`, the
+same tables the JSON API returns): surface-water sections, cities and the province
+(GB 3838-2002 classes, 2011 assessment method) and coastal points (GB 3097-1997).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from qingshan.water.api import coastal_table, water_period, water_table
+from qingshan.web.i18n import request_lang
+from qingshan.web.render import page
+
+__all__ = ["router", "water_periods", "water_headline", "city_water"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def water_periods(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Years and months with surface-water or coastal samples, newest first
+    (``2024``, ``2024-12`` … ``2024-01``, ``2023`` …)."""
+    rows = con.execute("""
+        SELECT DISTINCT year(t) AS y, month(t) AS m FROM (
+            SELECT sample_time AS t FROM water_sample
+            UNION ALL SELECT sample_time FROM coastal_sample) ORDER BY y DESC, m DESC
+        """).fetchall()
+    out: list[str] = []
+    for y, m in rows:
+        if str(y) not in out:
+            out.append(str(y))
+        out.append(f"{y}-{m:02d}")
+    return out
+
+
+def _cached(con, fn, *args) -> pd.DataFrame:
+    from qingshan.air.pages import _svc
+    return _svc(con, fn, *args)
+
+
+def _row(df: pd.DataFrame, code: str | None = None) -> dict[str, Any]:
+    if code is not None:
+        df = df[df.code == code]
+    return df.iloc[0].to_dict() if len(df) else {}
+
+
+def water_headline(con, period: str) -> dict[str, Any]:
+    """Province figures of ``period``: surface water (sections, I–III %, 劣V %, grade, change)
+    and coastal water (excellent % by points and by area); empty when there is no section."""
+    prov = _row(_cached(con, water_table, period, "province"))
+    if not prov or not prov.get("n_sections"):
+        return {}
+    coast = _row(_cached(con, coastal_table, period, "province"))
+    if not coast.get("n_points"):
+        coast = {}
+    return {"period": period, **prov,
+            "coastal_excellent_pct_count": coast.get("excellent_pct_count"),
+            "coastal_excellent_pct_area": coast.get("excellent_pct_area"),
+            "n_points": coast.get("n_points")}
+
+
+def city_water(con, city_code: str, year: int) -> dict[str, Any]:
+    """The water figures of one city for ``year`` (empty when it has no section that year)."""
+    if str(year) not in water_periods(con):
+        return {}
+    row = _row(_cached(con, water_table, str(year), "city"), city_code)
+    if not row:
+        return {}
+    coast = _row(_cached(con, coastal_table, str(year), "city"), city_code)
+    return {"period": str(year), "city": row, "coast": coast}
+
+
+@router.get("/water", response_class=HTMLResponse)
+def water_page(request: Request, period: str | None = None) -> HTMLResponse:
+    """Province headline, cities, sections and coastal points of a year or a month."""
+    lang = request_lang(request)
+    with request.app.state.store.cursor() as con:
+        periods = water_periods(con)
+        if period is None and not periods:
+            return page(request, "water.html", periods=[], period=None, head={}, cities=[],
+                        sections=[], points=[], coast_cities=[])
+        p = water_period(period) if period is not None else periods[0]
+        head = water_headline(con, p)
+        cities = _cached(con, water_table, p, "city")
+        sections = _cached(con, water_table, p, "section")
+        points = _cached(con, coastal_table, p, "point")
+        coast_cities = _cached(con, coastal_table, p, "city")
+        names = dict(con.execute(
+            f"SELECT code, {'name_zh' if lang == 'zh' else 'name_en'} FROM city").fetchall())
+    for df in (cities, coast_cities):
+        df["display_name"] = df.code.map(names)
+    for df in (sections, points):
+        df["city_name"] = df.city_code.map(names)
+    return page(request, "water.html", periods=periods if p in periods else [p, *periods],
+                period=p, head=head, cities=cities.to_dict(orient="records"),
+                sections=sections.to_dict(orient="records"),
+                points=points.to_dict(orient="records"),
+                coast_cities=coast_cities.to_dict(orient="records"))
