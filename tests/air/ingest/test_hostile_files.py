@@ -84,7 +84,9 @@ def run(args):
     seconds = time.perf_counter() - t0
     return {"error": err, "seconds": seconds, "snapshot": snapshot(con)}
 
-server_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# the server's own peak from /proc (VmHWM belongs to this process image; ru_maxrss of
+# RUSAGE_SELF would carry over the peak of the pytest worker that spawned it, across exec)
+server_kb = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     args = json.loads(line)
