@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from qingshan import charts
+from qingshan.air import charts as air_charts
 from qingshan.api import catalog
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
@@ -183,12 +184,12 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
         yearly = _svc(con, svc.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
         water = city_water(con, code, y)
-    cal = charts.calendar(daily, year=y, lang=lang)
+    cal = air_charts.calendar(daily, year=y, lang=lang)
     trends = []
     for stat in _STATS:
         if stat not in monthly.columns:
             continue
-        spec = charts.trend(monthly, stat, limits=reference_lines(stat, y, lang), lang=lang)
+        spec = air_charts.trend(monthly, stat, limits=reference_lines(stat, y, lang), lang=lang)
         trends.append({"stat": stat, "svg": chart_svg(spec), "caption": spec.caption,
                        "table": spec.table})
     prim = daily["primary_pollutant"].dropna() if "primary_pollutant" in daily else pd.Series()
@@ -243,7 +244,7 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
         hours = hours.merge(aqi[["time", "aqi", "primary_pollutant", "category"]], on="time",
                             how="left")
     ok = set(valid.loc[valid[pollutant].notna(), "time"])
-    spec = charts.hourly_series(pd.DataFrame({"time": hours["time"], "value": hours[pollutant],
+    spec = air_charts.hourly_series(pd.DataFrame({"time": hours["time"], "value": hours[pollutant],
                                               "valid": hours["time"].isin(ok)}),
                                 pollutant, lang=lang)
     return page(request, "station.html", st=st, city=city, rows=hours.to_dict(orient="records"),

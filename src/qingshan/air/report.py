@@ -121,7 +121,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         best/worst three cities, all cities, the water environment (years and months whose
         period has surface-water data in the store), charts, method notes.
     """
-    from qingshan.services import air as svc  # the services layer; imported at call time
+    from qingshan.air import service as svc  # the services layer; imported at call time
 
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")

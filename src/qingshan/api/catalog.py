@@ -1,7 +1,7 @@
 """Read-only look-ups of what the store holds: cities, stations, ingest batches, latest hours.
 
 These return stored rows (no figures are computed here); figures come from
-:mod:`qingshan.services`. Shared by the JSON API and the web pages.
+the domain services (:mod:`qingshan.air.service`). Shared by the JSON API and the web pages.
 """
 
 from __future__ import annotations
