@@ -9,6 +9,6 @@ DOMAIN = Domain(
          ("air", "qingshan.air.cli:app")),
     api="qingshan.air.api:router",
     pages="qingshan.air.pages:router",
-    migrations="qingshan.store",
+    migrations="qingshan.air.migrations",
     parts={"report": "qingshan.air.report:build_air_report", "demo": "qingshan.air.demo:load_demo"},
 )

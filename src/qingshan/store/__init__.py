@@ -1,5 +1,6 @@
-"""Storage: the DuckDB database, numbered migrations, ingest batches and provenance."""
+"""Storage: the DuckDB database, migrations keyed by (domain, version), ingest batches and
+provenance."""
 
-from qingshan.store.db import connect, migrate, applied_migrations
+from qingshan.store.db import applied_migrations, connect, migrate
 
 __all__ = ["connect", "migrate", "applied_migrations"]

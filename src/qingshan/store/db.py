@@ -1,62 +1,134 @@
-"""Open the DuckDB store and apply numbered migrations.
+"""Open the DuckDB store and apply its migrations, keyed by (domain, version).
 
-Migrations are the files ``store/migrations/NNNN_name.sql``, applied in order, each inside one
-transaction, and recorded in ``schema_migration``. Other packages add their tables the same way
-(e.g. water uses its own numbered files in the same folder).
+The store's own migrations (``qingshan.store.migrations``: ingest batches, supersession, the
+province's cities) come first, then each registered domain's (``Domain.migrations``, the package
+holding its ``NNNN_name.sql`` files), in registry order — dependencies first. Each file is
+applied inside one transaction and recorded in ``schema_migration (domain, version, name,
+applied_at)``; a recorded (domain, version) is never applied again.
+
+A store created before migrations were keyed by domain has ``schema_migration (version, name,
+applied_at)`` with ``0001_core.sql`` and ``0002_water.sql``; :func:`migrate` rewrites those rows
+to the (domain, version) they became (:data:`LEGACY`) without applying anything again.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-__all__ = ["connect", "migrate", "applied_migrations", "in_transaction"]
+from qingshan.core.registry import domains
+
+__all__ = ["connect", "migrate", "applied_migrations", "migration_sources", "migration_files",
+           "in_transaction", "STORE", "LEGACY"]
+
+#: the domain name under which the store's own migrations are recorded
+STORE = "store"
+
+_DDL = ("CREATE TABLE IF NOT EXISTS schema_migration (domain VARCHAR NOT NULL, "
+        "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP, "
+        "PRIMARY KEY (domain, version))")
+
+#: the previous release's schema_migration rows, version -> (file name, what it is now): its
+#: 0001_core.sql was split into store 0001 and air 0001, its 0002_water.sql became water 0001
+LEGACY: dict[int, tuple[str, tuple[tuple[str, int, str], ...]]] = {
+    1: ("0001_core.sql", ((STORE, 1, "0001_store.sql"), ("air", 1, "0001_air.sql"))),
+    2: ("0002_water.sql", (("water", 1, "0001_water.sql"),)),
+}
 
 
-def _migration_files() -> list[tuple[int, str, str]]:
-    base = resources.files("qingshan.store") / "migrations"
-    out = []
-    for f in base.iterdir():
-        if f.name.endswith(".sql"):
-            num = int(f.name.split("_", 1)[0])
-            out.append((num, f.name, f.read_text(encoding="utf-8")))
-    out.sort()
-    nums = [n for n, _, _ in out]
-    if len(nums) != len(set(nums)):
-        raise RuntimeError(f"duplicate migration numbers: {nums}")
+def migration_sources() -> list[tuple[str, str]]:
+    """``(domain, package)`` in the order they are applied: the store, then every registered
+    domain that has migrations (registry order, dependencies first)."""
+    out = [(STORE, "qingshan.store.migrations")]
+    for d in domains():
+        if d.name == STORE:
+            raise RuntimeError(f"a domain may not be called {STORE!r} (the store's own key)")
+        if d.migrations:
+            out.append((d.name, d.migrations))
     return out
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply pending migrations; returns the names applied now."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migration "
-        "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
-    )
-    done = {r[0] for r in con.execute("SELECT version FROM schema_migration").fetchall()}
+@functools.lru_cache(maxsize=None)
+def migration_files(package: str) -> tuple[tuple[int, str, str], ...]:
+    """``(version, file name, SQL)`` of the ``NNNN_name.sql`` files in ``package``, by version."""
+    out = []
+    for f in resources.files(package).iterdir():
+        if f.name.endswith(".sql"):
+            head = f.name.split("_", 1)[0]
+            if not head.isdigit():
+                raise RuntimeError(f"{package}: migration {f.name!r} is not named NNNN_name.sql")
+            out.append((int(head), f.name, f.read_text(encoding="utf-8")))
+    out.sort()
+    nums = [n for n, _, _ in out]
+    if len(nums) != len(set(nums)):
+        raise RuntimeError(f"{package}: duplicate migration numbers: {nums}")
+    return tuple(out)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position",
+        [table]).fetchall()]
+
+
+def _upgrade_legacy(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rewrite a previous release's ``schema_migration (version, name, applied_at)`` to the
+    (domain, version) shape; returns whether there was one. Applies no migration."""
+    cols = _columns(con, "schema_migration")
+    if not cols or "domain" in cols:
+        return False
+    old = con.execute("SELECT version, name, applied_at FROM schema_migration "
+                      "ORDER BY version").fetchall()
+    unknown = [(v, n) for v, n, _ in old
+               if v not in LEGACY or str(n).removesuffix(".sql") != LEGACY[v][0].removesuffix(".sql")]
+    if unknown:
+        raise RuntimeError(f"schema_migration holds migrations this release does not know: {unknown}"
+                           " (a store from a newer release?)")
+    rows = [(dom, ver, name, at) for v, _, at in old for dom, ver, name in LEGACY[v][1]]
+
+    def work():
+        con.execute("DROP TABLE schema_migration")
+        con.execute(_DDL)
+        con.executemany("INSERT INTO schema_migration VALUES (?, ?, ?, ?)", rows)
+
+    in_transaction(con, work)
+    return True
+
+
+def migrate(con: duckdb.DuckDBPyConnection,
+            sources: list[tuple[str, str]] | None = None) -> list[tuple[str, int, str]]:
+    """Apply pending migrations of the store and every registered domain (or of ``sources``,
+    ``(domain, package)`` pairs in order); returns the ``(domain, version, name)`` applied now."""
+    _upgrade_legacy(con)
+    con.execute(_DDL)
+    done = set(con.execute("SELECT domain, version FROM schema_migration").fetchall())
     applied = []
-    for num, name, sql in _migration_files():
-        if num in done:
-            continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_migration VALUES (?, ?, now()::TIMESTAMP)", [num, name]
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        applied.append(name)
+    for dom, package in (migration_sources() if sources is None else sources):
+        for num, name, sql in migration_files(package):
+            if (dom, num) in done:
+                continue
+
+            def work(sql=sql, dom=dom, num=num, name=name):
+                con.execute(sql)
+                con.execute("INSERT INTO schema_migration VALUES (?, ?, ?, now()::TIMESTAMP)",
+                            [dom, num, name])
+
+            in_transaction(con, work)
+            applied.append((dom, num, name))
     return applied
 
 
-def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
-    return con.execute("SELECT version, name FROM schema_migration ORDER BY version").fetchall()
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, str]]:
+    """``(domain, version, name)`` of every recorded migration: the store's first, then the
+    domains' in registry order (domains no longer registered last, by name), each by version."""
+    rows = con.execute("SELECT domain, version, name FROM schema_migration").fetchall()
+    order = {dom: i for i, (dom, _) in enumerate(migration_sources())}
+    return sorted(rows, key=lambda r: (order.get(r[0], len(order)), r[0], r[1]))
 
 
 def connect(path: str | Path = ":memory:", read_only: bool = False,

@@ -9,7 +9,7 @@ DOMAIN = Domain(
     cli=(("water", "qingshan.water.cli:app"),),
     api="qingshan.water.api:router",
     pages="qingshan.water.pages:router",
-    migrations="qingshan.store",
+    migrations="qingshan.water.migrations",
     parts={"report": "qingshan.water.report:water_section",
            "demo": "qingshan.water.service:generate_water_demo"},
 )

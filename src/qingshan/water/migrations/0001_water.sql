@@ -1,4 +1,4 @@
--- 0002: surface water (GB 3838-2002 / 环办〔2011〕22号) and coastal water (GB 3097-1997).
+-- water 0001 (0002_water.sql before migrations were keyed by domain): surface water (GB 3838-2002 / 环办〔2011〕22号) and coastal water (GB 3097-1997).
 -- Concentrations in mg/L (pH dimensionless, water temperature ℃, fecal coliform 个/L,
 -- conductivity μS/cm, turbidity NTU, algae density cells/L), converted once at ingestion.
 -- Times are naive Beijing time. Every data row carries the batch_id of the ingest that wrote it.
