@@ -14,8 +14,17 @@ at most 1.9 µg/m³ (mean 0.2) in monthly city PM2.5 and 6.8 µg/m³ (mean 1.0) 
 (concentrations, ratios and day counts, re-rounded), as provincial bulletins report "全省平均";
 the province series of :func:`daily_aqi` / :func:`hourly_aqi` is the mean of its city series.
 
-Versions by date: GB 3095-2012/HJ 663-2013/HJ 633-2012 before 2026-03-01, the 2026 family after.
-A period spanning 2026-03-01 is refused (assess its months separately). Year-on-year changes
+Periods are :class:`qingshan.core.periods.Period` (month, quarter, half-year, year, run of
+months such as ``2019-01..2019-05``); :func:`parse_period` is the core parser plus the air check.
+The period figures of :func:`assess` come from the one chain of engine steps
+(:func:`qingshan.air.plan.assessment_steps`, the chain ``qingshan air scale`` runs on DuckDB or
+Spark), executed by a DuckDB backend on the store's connection: the same ranking to the digit.
+Validity minimums are ``qingshan.air.rules.min_valid_days`` (quarters, half-years and runs: the
+sum of their months' minimums, the choice stated there).
+
+Versions by date (:func:`qingshan.air.rules.rules_for`): GB 3095-2012/HJ 663-2013/HJ 633-2012
+before 2026-03-01, the 2026 family after. A period spanning 2026-03-01 is refused by
+:func:`qingshan.air.rules.rules_for_period` (assess its parts separately). Year-on-year changes
 compare with the same period of last year only when last year's statistics are valid, and last
 year's comprehensive index is computed with this period's denominators (comparable across the
 2026 switch); last year's AQI days use last year's HJ 633 version, as published then. Every result names the
@@ -27,7 +36,6 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -36,17 +44,19 @@ import pyarrow as pa
 
 from qingshan.config import ProvinceConfig, get_settings, load_province
 from qingshan.air.engine import statistics as st
-from qingshan.air.engine.aqi import daily_aqi_sql, hourly_aqi_sql
+from qingshan.air.engine.aqi import hourly_aqi_sql
 from qingshan.air.engine.compliance import (
-    annual_compliance_sql, compliance_rate_sql, daily_compliance_sql, limits_for, standard_for,
-    who_level_sql,
+    annual_compliance_sql, compliance_rate_sql, daily_compliance_sql, who_level_sql,
 )
 from qingshan.air.engine.ranking import change_pct_sql, change_pp_sql, index_sql, rank_sql
+from qingshan.air.plan import aqi_valid_sql, run_assessment
+from qingshan.air.rules import SWITCH_2026, AirRules, min_valid_days, rules_for, rules_for_period
+from qingshan.backends import DuckDBBackend
+from qingshan.core.periods import Period, PeriodError
+from qingshan.core.periods import parse_period as _parse_core
 from qingshan.core.rounding import gbt8170_sql
-from qingshan.air.standards import ranking_rule as rr
-from qingshan.air.rules import SWITCH_2026, family_for
 
-__all__ = ["Period", "parse_period", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
+__all__ = ["Period", "PeriodError", "parse_period", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
            "monthly_series", "compliance_rates", "standard_label", "LEVELS", "CITY_METHODS"]
 
 LEVELS = ("station", "city", "province")
@@ -57,65 +67,28 @@ _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
 _DAYS = {"pm25": "pm25", "pm10": "pm10", "so2": "so2", "no2": "no2", "co": "co", "o3": "o3_8h"}
 
 
-@dataclass(frozen=True)
-class Period:
-    """A calendar period: ``label`` ("2019", "2019-Q3", "2019-08"), ``kind`` (year, quarter,
-    month), first and last day (inclusive)."""
-    label: str
-    kind: str
-    start: date
-    end: date
-
-    def previous_year(self) -> "Period":
-        y = self.start.year - 1
-        return parse_period(str(y) + self.label[4:])
-
-
-def parse_period(period: str) -> Period:
-    """Parse "YYYY", "YYYY-Qn" or "YYYY-MM"; refuse a period spanning 2026-03-01."""
-    p = period.strip().upper()
-    try:
-        y = int(p[:4])
-        if len(p) == 4:
-            kind, start, end = "year", date(y, 1, 1), date(y, 12, 31)
-        elif p[4:6] == "-Q" and len(p) == 7 and p[6] in "1234":
-            q = int(p[6])
-            start = date(y, 3 * q - 2, 1)
-            end = (date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)) - timedelta(days=1)
-            kind = "quarter"
-        elif p[4] == "-" and len(p) == 7:
-            m = int(p[5:7])
-            start = date(y, m, 1)
-            end = (date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)) - timedelta(days=1)
-            kind = "month"
-        else:
-            raise ValueError
-    except (ValueError, IndexError):
-        raise ValueError(f"period must look like 2019, 2019-Q3 or 2019-08, got {period!r}") from None
-    _check_one_family(start, end, p)
-    return Period(p, kind, start, end)
-
-
-def _check_one_family(start: date, end: date, what: str) -> None:
-    if start < SWITCH_2026 <= end:
-        raise ValueError(
-            f"{what} spans 2026-03-01, when GB 3095-2026, HJ 633-2026 and HJ 663-2026 replaced the "
-            "2012/2013 standards; assess the parts before and after separately "
-            "(e.g. 2026-01, 2026-02, then 2026-03 …)")
+def parse_period(period: str | Period) -> Period:
+    """The core period (:func:`qingshan.core.periods.parse_period`: 2019, 2019-03, 2019-Q1,
+    2019-H1, 2019-01..2019-05), refused (ValueError) when it spans 2026-03-01
+    (:func:`qingshan.air.rules.rules_for_period`, whose message names the parts)."""
+    p = _parse_core(period)
+    rules_for_period(p)
+    return p
 
 
 def standard_label(d: date) -> str:
-    """E.g. "GB 3095-2012/HJ 663-2013/HJ 633-2012" for data of day ``d``."""
-    if family_for(d) == "2012":
-        return "GB 3095-2012/HJ 663-2013/HJ 633-2012"
-    return f"{standard_for(d)}/HJ 663-2026/HJ 633-2026"
+    """E.g. "GB 3095-2012/HJ 663-2013/HJ 633-2012" for data of day ``d`` (``rules_for(d)``)."""
+    return rules_for(d).label()
 
 
 @contextmanager
 def _views(con: duckdb.DuckDBPyConnection):
-    """Register intermediate Arrow tables under unique names; drop them afterwards."""
+    """Register intermediate Arrow tables under unique names; drop them afterwards (also the
+    steps of the plan run through ``put.plan``)."""
     names: list[str] = []
     tag = uuid.uuid4().hex[:8]
+    backend = DuckDBBackend(con)
+    planned: list[str] = []
 
     def put(name: str, sql: str, params: list | None = None) -> str:
         """Run ``sql`` (values as bound ``params``) and register its result."""
@@ -131,12 +104,23 @@ def _views(con: duckdb.DuckDBPyConnection):
         names.append(full)
         return full
 
+    def plan(per: Period, rules: AirRules, level: str, prov: ProvinceConfig) -> str:
+        """Run the plan's steps of ``level`` for ``per`` on the store; returns the prefix."""
+        prefix = f"_qs_plan_{tag}_{len(planned)}_"
+        planned.extend(run_assessment(backend, "air_hourly", "city_station", per,
+                                      code_col="station_code", weights=prov.composite_weights,
+                                      rules=rules, level=level, prefix=prefix))
+        return prefix
+
     put.values = values
+    put.plan = plan
     try:
         yield put
     finally:
         for n in names:
             con.unregister(n)
+        for n in reversed(planned):
+            backend.drop(n)
 
 
 def _province(province: ProvinceConfig | None) -> ProvinceConfig:
@@ -218,38 +202,64 @@ def _daily(put, con, level, start, end, codes, prov,
         daily = put("daily", st.aggregate_daily_sql(sd, members))
     else:
         daily = _daily_stats(put, con, level, start, end, codes, prov)
-    version = family_for(start)
-    ind = ["so2", "no2", "co", "pm10", "pm25", "o3_8h_max"] + (
-        ["o3_1h_max"] if version == "2012" else [])
     # a day counts for day statistics when every indicator is valid, or when the AQI of the
-    # valid ones already exceeds 100 (the logic of HJ 633-2026 §5.3.1; choice for 2012 too)
-    all_valid = " AND ".join(f"{s}_valid" for s in ind)
-    src = "(" + st.daily_rounded_sql(daily) + ")"
-    aqi = put("aqi", f"SELECT *, (aqi IS NOT NULL AND ({all_valid} OR aqi > 100)) AS aqi_valid "
-                     f"FROM ({daily_aqi_sql(src, version)})")
+    # valid ones already exceeds 100 (plan.aqi_valid_sql: the same rule as the plan's steps)
+    rounded = put("rounded", st.daily_rounded_sql(daily))
+    aqi = put("aqi", aqi_valid_sql(rounded, rules_for(start).aqi_version))
     return daily, aqi
 
 
 _VALID = ("pm25", "pm10", "so2", "no2", "co", "o3_8h")
 
 
-def _period_rows(put, con, level: str, start: date, end: date, kind: str,
-                 prov: ProvinceConfig, city_method: str = "hourly") -> str:
-    """Register period statistics + AQI day counts per unit (and per period of ``kind``)."""
-    daily, aqi = _daily(put, con, "city" if level == "province" else level, start, end, None,
-                        prov, city_method)
-    stats = put("stats", st.period_stats_sql(daily, kind))
-    days = put("days", st.day_counts_sql(aqi, kind))
-    rows = put("rows", f"SELECT s.*, d.aqi_days, d.good_days, d.good_day_ratio, d.heavy_days, "
+def _join_rows(put, stats: str, days: str) -> str:
+    return put("rows", f"SELECT s.*, d.aqi_days, d.good_days, d.good_day_ratio, d.heavy_days, "
                        f"d.severe_days FROM {stats} s JOIN {days} d "
                        f"ON s.code = d.code AND s.period_start = d.period_start")
-    if level != "province":
-        return rows
+
+
+def _province_rows(put, rows: str, prov: ProvinceConfig) -> str:
     # province = mean of its cities' period results (re-rounded, GB/T 8170); the engine's
     # placeholder code is replaced by the configured one from a registered table
     region = st.region_mean_sql(rows, "province")
     return put("prov", f"SELECT p.code, r.* EXCLUDE (code) FROM ({region}) r "
                        f"CROSS JOIN {_prov(put, prov)} p")
+
+
+def _series_rows(put, con, level: str, start: date, end: date, kind: str,
+                 prov: ProvinceConfig, city_method: str = "hourly") -> str:
+    """Register statistics + AQI day counts per unit and calendar ``kind`` (the series path)."""
+    daily, aqi = _daily(put, con, "city" if level == "province" else level, start, end, None,
+                        prov, city_method)
+    rows = _join_rows(put, put("stats", st.period_stats_sql(daily, kind)),
+                      put("days", st.day_counts_sql(aqi, kind)))
+    return _province_rows(put, rows, prov) if level == "province" else rows
+
+
+def _period_rows(put, con, level: str, per: Period, rules: AirRules, prov: ProvinceConfig,
+                 city_method: str = "hourly") -> str:
+    """Register the statistics + AQI day counts of one period per unit.
+
+    The default city method runs the plan's steps (``qingshan.air.plan``, the chain of
+    ``air scale``); ``station_daily`` (a service-only alternative) aggregates the stations'
+    daily statistics, then the same explicit-period builders.
+    """
+    unit = "city" if level == "province" else level
+    if city_method == "hourly" or unit == "station":
+        pre = put.plan(per, rules, unit, prov)
+        kept = pre + ("city" if unit == "city" else "station")
+        rows = _join_rows(put, f"{kept}_year", f"{kept}_days")
+        if unit == "station":  # the province's own stations
+            rows = put("rows_prov", f"SELECT * FROM {rows} WHERE code IN (SELECT code FROM "
+                                    f"station WHERE province = (SELECT name_zh FROM "
+                                    f"{_prov(put, prov)}))")
+    else:
+        daily, aqi = _daily(put, con, unit, per.start, per.end, None, prov, city_method)
+        rows = _join_rows(
+            put, put("stats", st.period_stats_sql(daily, start=per.start,
+                                                  min_days=min_valid_days(per, rules))),
+            put("days", st.day_counts_sql(aqi, start=per.start)))
+    return _province_rows(put, rows, prov) if level == "province" else rows
 
 
 def _names(put, level: str, prov: ProvinceConfig) -> str:
@@ -261,15 +271,17 @@ def _names(put, level: str, prov: ProvinceConfig) -> str:
 
 
 def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
-                index_day: date | None = None, city_method: str = "hourly") -> str:
-    """``index_day``: the day whose ranking denominators are used (default: the period's own;
-    the previous year of a YoY comparison uses the current period's, so both are comparable)."""
-    rows = _period_rows(put, con, level, per.start, per.end, per.kind, prov, city_method)
-    version = family_for(index_day or per.start)
-    den = rr.DENOMINATORS_2012 if version == "2012" else rr.DENOMINATORS_2026
+                index_rules: AirRules | None = None, city_method: str = "hourly") -> str:
+    """``index_rules``: the rules whose ranking denominators are used (default: the period's
+    own; the previous year of a YoY comparison uses the current period's, so both are
+    comparable). The period's own rules (its first day's, ``rules_for``) give the AQI version
+    and limits."""
+    rules = rules_for(per.start)
+    rows = _period_rows(put, con, level, per, rules, prov, city_method)
+    den = (index_rules or rules).ranking_denominators
     idx = put("idx", index_sql(rows, den, prov.composite_weights))
     annual = per.kind == "year"
-    comp = put("comp", annual_compliance_sql(idx, limits_for(per.start))) if annual else idx
+    comp = put("comp", annual_compliance_sql(idx, rules.limits)) if annual else idx
     allvalid = " AND ".join(f"r.{v}_valid" for v in _VALID)
     who = ", ".join(
         (f"CASE WHEN r.{p}_valid THEN {who_level_sql('r.' + p, p)} END" if annual else
@@ -293,19 +305,20 @@ SELECT {"r" if level == "station" else "n"}.code, n.name_zh, n.name_en,
   COALESCE({allvalid}, FALSE) AS valid
 FROM {join}
 """
-    return put("out", out, [per.label, standard_label(per.start)])
+    return put("out", out, [per.label, rules.label()])
 
 
 def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
            province: ProvinceConfig | None = None, city_method: str = "hourly") -> pd.DataFrame:
-    """Assessment of every station, city or the province for a year, quarter or month.
+    """Assessment of every station, city or the province for one period of any kind.
 
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
         Store with ``air_hourly``, ``station``, ``city``, ``city_station``.
-    period : str
-        "2019", "2019-Q3" or "2019-08".
+    period : str or Period
+        "2019", "2019-Q3", "2019-H1", "2019-08" or "2019-01..2019-05" (any
+        :class:`~qingshan.core.periods.Period`; one spanning 2026-03-01 is refused).
     level : {"station", "city", "province"}
     province : ProvinceConfig, optional
         Province config (names, ``composite_weights``); default: the configured one.
@@ -325,6 +338,10 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
         ranked). Stations: ``name_zh`` = station name, ``name_en`` = station code (the station
         list has no English names). Cities/province: every configured unit has a row.
     """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    if city_method not in CITY_METHODS:
+        raise ValueError(f"city_method must be one of {', '.join(CITY_METHODS)}")
     per = parse_period(period)
     prov = _province(province)
     prev = per.previous_year()
@@ -334,7 +351,7 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
             "SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
             params=[_day(prev.start), _day(prev.end) + timedelta(days=1)]).fetchall()[0][0] > 0
         if has_prev:
-            old = _assess_one(put, con, level, prev, prov, index_day=per.start,
+            old = _assess_one(put, con, level, prev, prov, index_rules=rules_for(per.start),
                               city_method=city_method)
         else:
             nulls = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in _YOY_PCT)
@@ -376,7 +393,8 @@ def _dates(start, end) -> tuple[date, date]:
     e = end.date() if isinstance(end, datetime) else end
     if e < s:
         raise ValueError(f"end {e} is before start {s}")
-    _check_one_family(s, e, f"{s} … {e}")
+    if rules_for(s).family != rules_for(e).family:  # the rules of both ends must be one family
+        rules_for_period(Period.of(s.year, s.month, e.year, e.month))  # raises, naming the parts
     return s, e
 
 
@@ -414,7 +432,7 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
     """
     s, e = _dates(start, end)
     prov = _province(province)
-    version = family_for(s)
+    version = rules_for(s).aqi_version
     if definition not in ("cnemc", "literal"):
         raise ValueError("definition must be 'cnemc' or 'literal'")
     if definition == "literal" and version != "2012":
@@ -445,14 +463,18 @@ def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: 
     good_day_ratio, composite_index, valid, standard``.
     """
     prov = _province(province)
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    parts = [(start, end)] if not (start < SWITCH_2026 <= end) else [
-        (start, SWITCH_2026 - timedelta(days=1)), (SWITCH_2026, end)]
+    whole = Period.of(year, 1, year, 12)
+    try:
+        rules_for_period(whole)
+        parts = [whole]
+    except ValueError:  # the year of the switch: its months before and from 2026-03-01
+        parts = [x for x in whole.split_at(SWITCH_2026) if x is not None]
     frames = []
     with _views(con) as put:
-        for a, b in parts:
-            rows = _period_rows(put, con, level, a, b, "month", prov, city_method)
-            den = rr.DENOMINATORS_2012 if family_for(a) == "2012" else rr.DENOMINATORS_2026
+        for part in parts:
+            a, b = part.start, part.end
+            rows = _series_rows(put, con, level, a, b, "month", prov, city_method)
+            den = rules_for(a).ranking_denominators
             idx = put("idx", index_sql(rows, den, prov.composite_weights))
             allvalid = " AND ".join(f"{v}_valid" for v in _VALID)
             frames.append(con.sql(f"""
@@ -480,7 +502,7 @@ def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "
     with _views(con) as put:
         daily, _ = _daily(put, con, level, per.start, per.end, None, prov, city_method)
         ok = put("ok", daily_compliance_sql(f"({st.daily_rounded_sql(daily)})",
-                                            limits_for(per.start)))
+                                            rules_for(per.start).limits))
         df = con.sql(f"SELECT * FROM ({compliance_rate_sql(ok)}) r ORDER BY code").df()
     df.insert(1, "period", per.label)
     df.insert(2, "standard", standard_label(per.start))

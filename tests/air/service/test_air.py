@@ -32,8 +32,12 @@ def test_parse_period():
     assert (q.kind, q.start, q.end) == ("quarter", date(2019, 7, 1), date(2019, 9, 30))
     m = parse_period("2020-02")
     assert (m.kind, m.end) == ("month", date(2020, 2, 29))
-    with pytest.raises(ValueError, match="2019-Q3"):
+    with pytest.raises(ValueError, match="2019-H1"):  # the message lists the accepted forms
         parse_period("2019-13x")
+    h = parse_period("2019-H1")
+    assert (h.kind, h.start, h.end) == ("half", date(2019, 1, 1), date(2019, 6, 30))
+    r = parse_period("2019-01..2019-05")
+    assert (r.kind, r.start, r.end) == ("months", date(2019, 1, 1), date(2019, 5, 31))
 
 
 @pytest.mark.parametrize("p", ["2026", "2026-Q1"])

@@ -26,7 +26,10 @@ Rules (constants in :mod:`qingshan.air.standards.hj663_2013`):
   HJ 663 Table 1 percentiles by Appendix A (k = 1 + (n−1)·p, linear interpolation between the
   order statistics = ``quantile_cont``): P98 SO2/NO2, P95 PM10/PM2.5/CO, P90 O3 MDA8; valid with
   ≥ 27 days in a month (February ≥ 25, leap years included), ≥ 324 in a year (GB 3095 Table 4),
-  and — implementation choice, not in the standard — the sum of the month minimums in a quarter;
+  and — choice [M] stated in :mod:`qingshan.air.rules` (``min_valid_days``), not in the
+  standard — the sum of the month minimums in a quarter, half-year or run of months; one
+  explicit period (any kind) is aggregated with ``start=`` and ``min_days=`` (the caller passes
+  ``rules.min_valid_days(period)``), the calendar series (month/quarter/year) with ``kind``;
 * reported period statistics are rounded by GB/T 8170 (integer µg/m³, CO 0.1 mg/m³ [M]); daily
   statistics stay unrounded here (callers round for display and daily AQI).
 """
@@ -34,6 +37,7 @@ Rules (constants in :mod:`qingshan.air.standards.hj663_2013`):
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from qingshan.core.rounding import gbt8170_sql
 from qingshan.air.standards import hj663_2013 as hj
@@ -234,16 +238,51 @@ _PERIOD_MEANS = {"so2": "so2", "no2": "no2", "co": "co", "pm10": "pm10", "pm25":
                  "o3_8h": "o3_8h_max"}
 
 
-def period_stats_sql(daily: str, kind: str, rounded: bool = True) -> str:
-    """Period statistics per ``code`` and calendar month, quarter or year of the daily input.
+def _period_key(kind: str, start: date | None, min_days: int | None) -> tuple[str, str, str]:
+    """(period_start expression, GROUP BY tail, minimum-days expression) of the two paths.
+
+    ``start`` given: one explicit period — the daily input is already restricted to its days,
+    every row belongs to it, ``period_start`` is the typed date literal of ``start`` and the
+    minimum is the integer ``min_days`` (``qingshan.air.rules.min_valid_days``). Otherwise the
+    calendar series of ``kind``: ``date_trunc(kind, date)`` with the GB 3095 Table 4 minimums.
+    """
+    if start is None:
+        key = f"CAST(date_trunc('{_kind(kind)}', date) AS DATE)"
+        return key, f", {key}", _min_days_sql(kind)
+    if not isinstance(start, date):
+        raise TypeError(f"start must be a datetime.date, got {type(start).__name__}")
+    if isinstance(min_days, bool) or not isinstance(min_days, int) or min_days < 0:
+        raise TypeError(f"min_days must be a non-negative int, got {min_days!r}")
+    # both values are typed (a date, an int): their text can only be a date and a number
+    return f"DATE '{date(start.year, start.month, start.day).isoformat()}'", "", str(min_days)
+
+
+def _kind(kind: str) -> str:
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"period kind must be one of {PERIOD_KINDS}, got {kind!r}")
+    return kind
+
+
+def period_stats_sql(daily: str, kind: str = "month", rounded: bool = True, *,
+                     start: date | None = None, min_days: int | None = None) -> str:
+    """Period statistics per ``code`` and calendar month, quarter or year of the daily input,
+    or per ``code`` for one explicit period (``start``, ``min_days``).
 
     Parameters
     ----------
     daily : str
         Named input shaped like :func:`daily_stats_sql` output (unrounded values + flags).
     kind : {"month", "quarter", "year"}
+        Calendar series (ignored when ``start`` is given).
     rounded : bool
         Round means and percentiles by GB/T 8170 to the reporting precision.
+    start : datetime.date, optional
+        First day of one explicit period of any kind (month, quarter, half-year, year, run of
+        months); the daily input must hold that period's days only.
+    min_days : int, optional
+        Valid days the explicit period needs: ``qingshan.air.rules.min_valid_days(period)``
+        (GB 3095 Table 4; for quarters, half-years and runs the sum of the months' minimums,
+        choice [M] of :mod:`qingshan.air.rules`).
 
     Returns
     -------
@@ -253,7 +292,7 @@ def period_stats_sql(daily: str, kind: str, rounded: bool = True) -> str:
         (days ≥ minimum of the period), and the percentiles ``so2_p98, no2_p98, pm10_p95,
         pm25_p95, co_p95, o3_8h_p90`` (HJ 663 Appendix A = ``quantile_cont``).
     """
-    min_days = _min_days_sql(kind)
+    key, group, min_expr = _period_key(kind, start, min_days)
     parts = []
     outer = []
     for name, col in _PERIOD_MEANS.items():
@@ -261,7 +300,7 @@ def period_stats_sql(daily: str, kind: str, rounded: bool = True) -> str:
         parts.append(f"avg({col}) FILTER (WHERE {col}_valid) AS {name}")
         parts.append(f"count({col}) FILTER (WHERE {col}_valid) AS {name}_days")
         outer.append(f"{gbt8170_sql(name, dec) if rounded else name} AS {name}")
-        outer.append(f"{name}_days, {name}_days >= {min_days} AS {name}_valid")
+        outer.append(f"{name}_days, {name}_days >= {min_expr} AS {name}_valid")
         p = hj.PERCENTILES[name] if name in hj.PERCENTILES else None
         if p is not None:
             pc = f"{name}_p{p}"
@@ -270,33 +309,34 @@ def period_stats_sql(daily: str, kind: str, rounded: bool = True) -> str:
     inner = ",\n  ".join(parts)
     return f"""
 WITH p AS (
-  SELECT code, CAST(date_trunc('{kind}', date) AS DATE) AS period_start,
+  SELECT code, {key} AS period_start,
   count(*) AS days,
   {inner}
-  FROM {daily} GROUP BY code, CAST(date_trunc('{kind}', date) AS DATE)
+  FROM {daily} GROUP BY code{group}
 )
 SELECT code, period_start, days, {", ".join(outer)} FROM p
 """
 
 
-def day_counts_sql(daily_aqi: str, kind: str) -> str:
-    """AQI day statistics per ``code`` and period (spec air-aqi §7).
+def day_counts_sql(daily_aqi: str, kind: str = "month", *, start: date | None = None) -> str:
+    """AQI day statistics per ``code`` and period (spec air-aqi §7); ``start``: one explicit
+    period (as in :func:`period_stats_sql`), else the calendar series of ``kind``.
 
     ``daily_aqi`` has ``code, date, aqi, aqi_valid``. Output: ``code, period_start, days`` (rows =
     calendar days when the input covers the whole period), ``aqi_days`` (valid AQI days),
     ``good_days`` (AQI ≤ 100), ``good_day_ratio`` (% of valid days, 1 decimal, GB/T 8170),
     ``heavy_days`` (AQI > 200), ``severe_days`` (AQI > 300).
     """
-    _min_days_sql(kind)
+    key, group, _ = _period_key(kind, start, 0 if start is not None else None)
     ratio = gbt8170_sql("100.0 * good_days / NULLIF(aqi_days, 0)", 1)
     return f"""
 WITH c AS (
-  SELECT code, CAST(date_trunc('{kind}', date) AS DATE) AS period_start, count(*) AS days,
+  SELECT code, {key} AS period_start, count(*) AS days,
     count(*) FILTER (WHERE aqi_valid) AS aqi_days,
     count(*) FILTER (WHERE aqi_valid AND aqi <= 100) AS good_days,
     count(*) FILTER (WHERE aqi_valid AND aqi > 200) AS heavy_days,
     count(*) FILTER (WHERE aqi_valid AND aqi > 300) AS severe_days
-  FROM {daily_aqi} GROUP BY code, CAST(date_trunc('{kind}', date) AS DATE)
+  FROM {daily_aqi} GROUP BY code{group}
 )
 SELECT code, period_start, days, aqi_days, good_days, {ratio} AS good_day_ratio,
   heavy_days, severe_days FROM c
