@@ -33,6 +33,7 @@ demo: install
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/lint-imports
 
 # fast tier: lint and every test not marked slow (browser, Spark) or benchmark
 check: lint

@@ -5,7 +5,7 @@ from qingshan.core.registry import Domain
 DOMAIN = Domain(
     name="water",
     title="Surface and coastal water (GB 3838-2002, 环办〔2011〕22号, GB 3097-1997)",
-    depends=("air",),  # station/city tables and batches of the shared store
+    depends=("air",),  # its API and pages use helpers of air's (see .importlinter); tables: store
     cli=(("water", "qingshan.water.cli:app"),),
     api="qingshan.water.api:router",
     pages="qingshan.water.pages:router",
