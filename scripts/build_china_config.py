@@ -151,7 +151,8 @@ def build(stations: Path, adcodes: Path, nations_csv: Path) -> tuple[str, list[s
         place = place_name(name, nations)
         short = name.removesuffix("市") if name.endswith("市") else (
             min(aliases, key=len) if aliases else place)
-        c = {"code": code, "name_zh": name, "short_zh": short, "name_en": pinyin(place) + (" New Area" if name.endswith("新区") else ""),
+        en = pinyin(place) + (" New Area" if name.endswith("新区") else "")
+        c = {"code": code, "name_zh": name, "short_zh": short, "name_en": en,
              "coastal": False, "merged_from": [], "station_cities": aliases, "prov": prov}
         if name in provincial:
             p = provincial[name]
