@@ -14,22 +14,39 @@ from qingshan.cli.report import app as _report_app
 from qingshan.cli.serve import serve as _serve
 from qingshan.core.registry import domains, load
 
-app = typer.Typer(
+_app = typer.Typer(
     name="qingshan",
     help="qingshan (绿水青山): monitoring data hub, air and water assessment, reports.",
     no_args_is_help=True,
     add_completion=False,
 )
-app.command("demo")(_demo.demo_cmd)
-app.add_typer(_report_app, name="report")
-app.command("serve")(_serve)
-for _d in domains():
-    for _name, _target in _d.cli:
-        app.add_typer(load(_target), name=_name)
+_app.command("demo")(_demo.demo_cmd)
+_app.add_typer(_report_app, name="report")
+_app.command("serve")(_serve)
+_mounted = False
+
+
+def _with_domains() -> typer.Typer:
+    """The app with every domain's groups, mounted on first use rather than at import: a
+    domain's CLI module imports ``qingshan.cli.common``, which runs this package first, so
+    importing e.g. ``qingshan.air.cli_ingest`` alone would otherwise be a circular import."""
+    global _mounted
+    if not _mounted:
+        _mounted = True
+        for d in domains():
+            for name, target in d.cli:
+                _app.add_typer(load(target), name=name)
+    return _app
+
+
+def __getattr__(name: str):
+    if name == "app":
+        return _with_domains()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    app()
+    _with_domains()()
 
 
 __all__ = ["app", "main"]
