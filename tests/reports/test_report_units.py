@@ -14,21 +14,25 @@ from qingshan.reports.model import ReportTable, format_value
 
 
 def test_parse_period_kinds_and_bounds():
+    """The bulletins use the one period model (qingshan.core.periods) and its names."""
     m = parse_period("2019-8")
-    assert (m.text, m.kind, m.start, m.end) == ("2019-08", "month", date(2019, 8, 1),
-                                               date(2019, 8, 31))
+    assert (m.label, m.kind, m.start, m.end) == ("2019-08", "month", date(2019, 8, 1),
+                                                date(2019, 8, 31))
     q = parse_period("2019-q3")
-    assert (q.text, q.start, q.end, q.months) == ("2019-Q3", date(2019, 7, 1),
-                                                  date(2019, 9, 30), [7, 8, 9])
+    assert (q.label, q.start, q.end, q.months()) == ("2019-Q3", date(2019, 7, 1),
+                                                     date(2019, 9, 30),
+                                                     [(2019, 7), (2019, 8), (2019, 9)])
     y = parse_period("2020")
     assert (y.start, y.end) == (date(2020, 1, 1), date(2020, 12, 31))
     # February of a leap year ends on the 29th
     assert parse_period("2020-02").end == date(2020, 2, 29)
-    assert parse_period("2019-02").previous_year().text == "2018-02"
-    assert y.previous_year().text == "2019" and q.previous_year().text == "2018-Q3"
-    assert m.label("zh") == "2019年8月" and m.label("en") == "August 2019"
-    assert q.label("zh") == "2019年第3季度"
-    for bad in ("2019-13", "2019-Q5", "19", "2019/08"):
+    assert parse_period("2019-02").previous_year().label == "2018-02"
+    assert y.previous_year().label == "2019" and q.previous_year().label == "2018-Q3"
+    assert m.name("zh") == "2019年8月" and m.name("en") == "August 2019"
+    assert q.name("zh") == "2019年第三季度"
+    assert parse_period("2019-H1").name("zh") == "2019年上半年"
+    assert parse_period("2019-01..2019-05").name("zh") == "2019年1—5月"
+    for bad in ("2019-13", "2019-Q5", "19", "2019-H3"):
         with pytest.raises(ValueError):
             parse_period(bad)
 

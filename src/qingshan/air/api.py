@@ -24,7 +24,8 @@ Code = Annotated[str, Query(description="city code (level=city) or station code"
                             examples=["370100"])]
 Limit = Annotated[int, Query(ge=1, le=5000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-PeriodQ = Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-Qn", examples=["2019-03"])]
+PeriodQ = Annotated[str, Query(description="YYYY, YYYY-MM, YYYY-Qn, YYYY-H1/H2 or "
+                                           "YYYY-MM..YYYY-MM", examples=["2019-03"])]
 
 
 def service(fn, *args, **kwargs):
@@ -82,7 +83,7 @@ def daily(request: Request, con: Con, level: Level, code: Code,
 def assessment(request: Request, con: Con, period: PeriodQ,
                level: Annotated[Literal["city", "province"], Query()] = "city") -> list[dict]:
     """HJ 663 statistics, good-day ratio, composite index, compliance, WHO levels and YoY of
-    every city (or the province) for a month, quarter or year."""
+    every city (or the province) for a month, quarter, half-year, year or run of months."""
     p = parse_period(period)
     df = service(svc.assess, con, p.label, level=level, province=request.app.state.province)
     return records(df)
@@ -92,7 +93,7 @@ def assessment(request: Request, con: Con, period: PeriodQ,
 def rankings(request: Request, con: Con, period: PeriodQ,
              weighted: Annotated[bool, Query(description="weighted composite index")] = False
              ) -> list[dict]:
-    """Cities ranked by composite index (ascending = better) for a month, quarter or year."""
+    """Cities ranked by composite index (ascending = better) for a period of any kind."""
     p = parse_period(period)
     df = service(svc.city_ranking, con, p.label, province=request.app.state.province,
                  weighted=weighted)

@@ -103,19 +103,19 @@ def _fmt(v) -> str:
 
 @app.command("assess")
 def assess_cmd(
-    period: _A[str, typer.Option("--period", help="2019, 2019-Q3 or 2019-08")],
+    period: _A[str, typer.Option("--period", help="2019, 2019-Q3, 2019-H1, 2019-08 or 2019-01..2019-05")],
     db: DbOpt = None, province: ProvinceOpt = None,
     level: _A[str, typer.Option(help="station, city or province")] = "city",
     fmt: _A[str, typer.Option("--format", help="table, csv or json")] = "table",
     output: _A[_Path | None, typer.Option("--output", "-o", help="write csv/json here "
                                           "instead of stdout")] = None,
 ) -> None:
-    """HJ 663 assessment and ranking of a month, quarter or year (GB 3095 Grade II).
+    """HJ 663 assessment and ranking of a month, quarter, half-year, year or run of months.
 
     Statistics (PM2.5/PM10/SO2/NO2 means, CO P95, O3-8h P90), AQI day statistics, single-item and
     comprehensive indices, rank (ties shared), annual compliance, WHO 2021 levels, YoY change.
 
-    Example: qingshan air assess --db qingshan.duckdb --period 2019-Q1 --level city
+    Example: qingshan air assess --db qingshan.duckdb --period 2019-H1 --level city
     """
     from qingshan.air.service import assess
 
@@ -129,8 +129,8 @@ def assess_cmd(
         err_console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from None
     if fmt == "table":
-        t = _Table(title=f"{prov.name_zh} {period} · {level} · {df.standard.iloc[0]}"
-                   if len(df) else f"{period}: no units")
+        t = _Table(title=f"{prov.name_zh} {df.period.iloc[0]} · {level} · "
+                         f"{df.standard.iloc[0]}" if len(df) else f"{period}: no units")
         for _, head in _TABLE_COLS:
             t.add_column(head, justify="left" if head in ("name", "primary") else "right")
         for r in df.itertuples(index=False):

@@ -15,7 +15,8 @@ def scale_cmd(
     hourly: Annotated[Path, typer.Option("--hourly", help="Parquet file or hive-partitioned "
                                          "folder in the air_hourly layout (qingshan export "
                                          "hourly --format parquet)")],
-    period: Annotated[str, typer.Option("--period", help="2025, 2025-Q3 or 2025-08")],
+    period: Annotated[str, typer.Option("--period", help="2025, 2025-Q3, 2025-H1, 2025-08 or "
+                                                         "2025-01..2025-05")],
     output: Annotated[Path, typer.Option("--output", "-o", help="ranking as .csv or .parquet")],
     backend: Annotated[str, typer.Option("--backend", help="duckdb (default) or spark")] =
     "duckdb",
@@ -45,7 +46,7 @@ def scale_cmd(
         be.register("hourly", hourly)
         be.register("members", members)
         with console.status(f"assessing on {backend}") as status:
-            run_assessment(be, "hourly", "members", per.start, kind=per.kind,
+            run_assessment(be, "hourly", "members", per,
                            code_col="station_code", weights=prov.composite_weights,
                            on_step=lambda s: status.update(f"{backend}: {s} done"))
         df = be.df("SELECT * FROM ranking ORDER BY rank, code")

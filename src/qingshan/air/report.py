@@ -1,4 +1,6 @@
-"""Monthly, quarterly and annual air-quality bulletins: gather service results into a ReportData.
+"""Air-quality bulletins of a month, quarter, half-year, year or run of months.
+
+Gather service results into a ReportData.
 
 Every figure comes from :mod:`qingshan.air.service` (``assess``, ``daily_aqi``,
 ``monthly_series``); this module selects, orders and labels them.  Best/worst lists sort the
@@ -19,7 +21,7 @@ from qingshan.air.charts import trend
 from qingshan.config import load_province
 from qingshan.config.province import ProvinceConfig
 from qingshan.air import report_sections as sec
-from qingshan.reports.labels import parse_period, tr
+from qingshan.reports.labels import tr
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
 from qingshan.water.report import water_method_paragraph, water_section
 
@@ -51,7 +53,10 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
     # 3. calendar of daily AQI for the chosen city (or the province)
     level, code, label = _calendar_target(prov, city, lang)
     daily = svc.daily_aqi(con, level, code, period.start, period.end)
-    spec = calendar(daily, period.year, period.months if period.kind != "year" else None, lang)
+    # the calendar shows one year: the period's months of its first year (a run crossing a
+    # year end, e.g. a heating season, shows its first year's months)
+    months = [m for y, m in period.months() if y == period.year]
+    spec = calendar(daily, period.year, months if period.kind != "year" else None, lang)
     out.append(_chart("cal_aqi", tr("chart_calendar", lang, name=label), spec, {"AQI": 0}))
     # 4. monthly trends this year and last year
     series = []
@@ -106,7 +111,8 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     con : duckdb.DuckDBPyConnection
         Store with hourly data, cities and evaluation stations.
     period : str
-        ``2019-08`` (month), ``2019-Q3`` (quarter) or ``2019`` (year).
+        ``2019-08`` (month), ``2019-Q3`` (quarter), ``2019-H1`` (half-year), ``2019`` (year) or
+        ``2019-01..2019-05`` (run of months); see :mod:`qingshan.core.periods`.
     city : str, optional
         City code or name whose daily AQI calendar and monthly trend are shown (default: the
         province as a whole).
@@ -126,19 +132,18 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")
     prov = province or load_province("shandong")
-    svc.parse_period(period)  # the service's checks (e.g. a period spanning 2026-03-01)
-    p = parse_period(period)
+    p = svc.parse_period(period)  # core period + the air checks (a period spanning 2026-03-01)
     prev = p.previous_year()
-    pv = svc.assess(con, p.text, level="province", province=prov)
+    pv = svc.assess(con, p.label, level="province", province=prov)
     if pv.empty:
-        raise ValueError(f"no assessment for {p.text}: is there data for this period in the store?")
+        raise ValueError(f"no assessment for {p.label}: is there data for this period in the store?")
     row = pv.iloc[0]
-    last = svc.assess(con, prev.text, level="province", province=prov)
+    last = svc.assess(con, prev.label, level="province", province=prov)
     stat_cols = [c for c in ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90",
                              "good_day_ratio") if c in last.columns]
     has_last = len(last) > 0 and bool(last[stat_cols].notna().to_numpy().any())
     last_row = last.iloc[0] if has_last else None  # None: no data of last year's period
-    cities = svc.assess(con, p.text, level="city", province=prov)
+    cities = svc.assess(con, p.label, level="city", province=prov)
     std = sec.limits_module(row)
     prov_name = prov.name_zh if lang == "zh" else prov.name_en
     sections = [
@@ -154,7 +159,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
                                   tables=sec.best_worst_tables(cities, prov, lang)))
     sections.append(ReportSection("cities", tr("sec_cities", lang),
                                   tables=[sec.cities_table(cities, prov, lang)]))
-    water = water_section(con, p.text, p.kind, p.label(lang), prov, lang)
+    water = water_section(con, p.label, p.kind, p.name(lang), prov, lang)
     if water is not None:
         sections.append(water)
     sections.append(ReportSection("charts", tr("sec_charts", lang),
@@ -170,8 +175,8 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     values = {"province": row.to_dict(), "last_year": None if last_row is None
               else last_row.to_dict()}
     return ReportData(
-        lang=lang, period=p.text, kind=p.kind,
+        lang=lang, period=p.label, kind=p.kind,
         title=tr(f"title_{p.kind}", lang, prov=prov_name),
-        subtitle=p.label(lang), issuer=tr("issuer", lang, prov=prov_name),
+        subtitle=p.name(lang), issuer=tr("issuer", lang, prov=prov_name),
         generated=date.today().isoformat(), sections=sections, values=values,
     )

@@ -2,7 +2,7 @@
 
 Nothing here computes a figure: values are taken from the service results, then selected,
 ordered and labelled.  Limits shown next to values are read from the standards modules
-(via :func:`qingshan.air.engine.compliance.limits_for`) for the period's first day.
+(via the rules in force on the period's first day, :func:`qingshan.air.rules.rules_for`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from qingshan.config.province import ProvinceConfig
-from qingshan.air.engine.compliance import GRADE_II, limits_for, standard_for
-from qingshan.reports.labels import INDICATORS, Period, tr
+from qingshan.air.engine.compliance import GRADE_II
+from qingshan.air.rules import min_valid_days, rules_for
+from qingshan.core.periods import Period, parse_period
+from qingshan.reports.labels import INDICATORS, tr
 from qingshan.air.standards import who_2021
 
 __all__ = [
@@ -67,10 +69,8 @@ def _fmt(v: object, decimals: int) -> str:
 
 def limits_module(row: pd.Series) -> dict:
     """GB 3095 limits (and their name) in force on the first day of the row's period."""
-    from qingshan.reports.labels import parse_period
-
-    start = parse_period(str(row["period"])).start
-    return {"limits": limits_for(start), "standard": standard_for(start)}
+    rules = rules_for(parse_period(str(row["period"])).start)
+    return {"limits": rules.limits, "standard": rules.label().split("/")[0]}
 
 
 def pm25_limits(std: dict) -> tuple[float, float]:
@@ -115,17 +115,17 @@ def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Perio
         recs.append({
             tr("indicator", lang): ind.label(lang, unit=False),
             tr("unit", lang): ind.unit_for(lang),
-            f"{tr('this_period', lang)} {p.label(lang)}": _num(row.get(k)),
-            f"{tr('last_year', lang)} {prev.label(lang)}": None if last is None else _num(last.get(k)),
+            f"{tr('this_period', lang)} {p.name(lang)}": _num(row.get(k)),
+            f"{tr('last_year', lang)} {prev.name(lang)}": None if last is None else _num(last.get(k)),
             tr("change", lang): change,
             tr("change_unit", lang): "" if change is None else tr(unit_key, lang),
         })
     df = pd.DataFrame(recs)
-    title = tr("sec_summary", lang) + " — " + p.label(lang)
+    title = tr("sec_summary", lang) + " — " + p.name(lang)
     note = tr("summary_note", lang)
     if last is None:  # no data of the same period last year in the store
         df = df.drop(columns=[c for c in df.columns[3:]])
-        note = tr("summary_note_no_last", lang, prev=prev.label(lang))
+        note = tr("summary_note_no_last", lang, prev=prev.name(lang))
     return ReportTable("summary", title, df, {tr("change", lang): 1}, note,
                        row_decimals=[INDICATORS[k].decimals for k in _SUMMARY_KEYS])
 
@@ -138,7 +138,7 @@ def summary_paragraphs(row: pd.Series, last: pd.Series | None, p: Period, prov_n
     c = _num(row.get("pm25_yoy_pct"))
     ci = _num(row.get("composite_index_yoy_pct"))
     if lang == "zh":
-        s = f"{p.label(lang)}，{prov_name} PM₂.₅ 平均浓度为 {_fmt(row.get('pm25'), 0)} µg/m³"
+        s = f"{p.name(lang)}，{prov_name} PM₂.₅ 平均浓度为 {_fmt(row.get('pm25'), 0)} µg/m³"
         if c is not None:
             s += f"，同比{'下降' if c < 0 else '上升'} {abs(c):.1f}%"
         s += (f"；PM₁₀ {_fmt(row.get('pm10'), 0)} µg/m³，SO₂ {_fmt(row.get('so2'), 0)} µg/m³，"
@@ -152,7 +152,7 @@ def summary_paragraphs(row: pd.Series, last: pd.Series | None, p: Period, prov_n
             s2 += f"，同比{'上升' if dp >= 0 else '下降'} {abs(dp):.1f} 个百分点"
         s2 += f"；平均重度及以上污染天数 {_fmt(row.get('heavy_days'), 1)} 天。"
     else:
-        s = (f"In {p.label(lang)}, the mean PM₂.₅ concentration of {prov_name} was "
+        s = (f"In {p.name(lang)}, the mean PM₂.₅ concentration of {prov_name} was "
              f"{_fmt(row.get('pm25'), 0)} µg/m³")
         if c is not None:
             s += f", {abs(c):.1f}% {'lower' if c < 0 else 'higher'} than a year earlier"
@@ -354,23 +354,22 @@ def validity_table(cities: pd.DataFrame, prov: ProvinceConfig, lang: str):
 def method_paragraphs(row: pd.Series, cities: pd.DataFrame, p: Period, prov: ProvinceConfig,
                       lang: str) -> list[str]:
     """Standards and versions used, how city and province figures are formed, data gaps."""
-    from qingshan.air.standards import hj663_2013 as hj
     from qingshan.air.standards import ranking_rule as rr
 
     standard = str(row.get("standard", "")) or "—"
-    # only the entry of the period's kind is evaluated (a month number is not a quarter)
-    min_days = str(hj.MIN_DAYS_FEBRUARY if p.number == 2 else hj.MIN_DAYS_MONTH) \
-        if p.kind == "month" else str(hj.MIN_DAYS_QUARTER[p.number or 1]) \
-        if p.kind == "quarter" else str(hj.MIN_DAYS_YEAR)
+    rules = rules_for(p.start)
+    # GB 3095 Table 4; quarters, half-years, runs: the sum of their months' minimums (the
+    # choice stated in qingshan.air.rules)
+    min_days = str(min_valid_days(p, rules))
     n_cities = len(cities)
     n_ci = int(pd.to_numeric(cities.get("composite_index"), errors="coerce").notna().sum()) \
         if "composite_index" in cities.columns else 0
     out = [tr("m_standards", lang, std=standard, rule=rr.RULE),
-           tr("m_series", lang, hours=hj.MIN_HOURS_DAILY, win=hj.MIN_WINDOWS_MDA8,
+           tr("m_series", lang, hours=rules.min_hours_daily, win=rules.min_windows_mda8,
               days=min_days),
-           tr("m_index", lang, den="PM₂.₅ 35, PM₁₀ 70, SO₂ 60, NO₂ 40, CO 4, O₃ 160"
-              if standard.startswith("GB 3095-2012") else
-              ", ".join(f"{k} {v:g}" for k, v in rr.DENOMINATORS_2026.items())),
+           tr("m_index", lang, den=", ".join(
+               f"{_POL_NAMES[k]} {rules.ranking_denominators[k]:g}"
+               for k in ("pm25", "pm10", "so2", "no2", "co", "o3"))),
            tr("m_days", lang),
            tr("m_gaps", lang, n=n_cities, k=n_ci)]
     return out

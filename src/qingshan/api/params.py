@@ -1,34 +1,21 @@
 """Parsing and checking of request parameters shared by the API and the pages.
 
-Periods are written ``YYYY`` (calendar year), ``YYYY-MM`` (month) or ``YYYY-Qn`` / ``YYYYQn``
-(quarter). Dates are ISO ``YYYY-MM-DD``; hour stamps ISO ``YYYY-MM-DDTHH:MM``. A period that has
-not started yet is refused (422, ``period_in_future``).
+Periods are those of :mod:`qingshan.core.periods` (one model for every domain): ``YYYY``
+(calendar year), ``YYYY-MM`` (month), ``YYYY-Qn`` / ``YYYYQn`` (quarter), ``YYYY-H1`` /
+``YYYY-H2`` (half-year) and ``YYYY-MM..YYYY-MM`` (run of months). Dates are ISO ``YYYY-MM-DD``;
+hour stamps ISO ``YYYY-MM-DDTHH:MM``. A period that has not started yet is refused (422,
+``period_in_future``).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from qingshan.api.errors import ApiError, ErrorDetail
+from qingshan.core.periods import Period, PeriodError
+from qingshan.core.periods import parse_period as _parse_core
 
 __all__ = ["Period", "parse_period", "parse_date", "parse_time", "check_range"]
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-?[Qq]([1-4]))?$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar period: ``kind`` year | quarter | month, first and last day, canonical label."""
-
-    kind: str
-    year: int
-    start: date
-    end: date
-    label: str
-    month: int | None = None
-    quarter: int | None = None
 
 
 def _bad(param: str, msg: str, code: str = "invalid_parameter") -> ApiError:
@@ -36,27 +23,13 @@ def _bad(param: str, msg: str, code: str = "invalid_parameter") -> ApiError:
 
 
 def parse_period(text: str, param: str = "period", today: date | None = None) -> Period:
-    """``"2019-03"`` → March 2019; raises :class:`ApiError` (422) on bad or future periods."""
-    m = _PERIOD.match((text or "").strip())
-    if not m:
-        raise _bad(param, f"{text!r} is not a period (YYYY, YYYY-MM or YYYY-Qn)")
-    y = int(m.group(1))
-    if y < 1900:
-        raise _bad(param, f"year {y} out of range")
-    if m.group(2):
-        mo = int(m.group(2))
-        if not 1 <= mo <= 12:
-            raise _bad(param, f"month {mo} out of range")
-        start = date(y, mo, 1)
-        end = (date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1))
-        p = Period("month", y, start, end, f"{y}-{mo:02d}", month=mo)
-    elif m.group(3):
-        q = int(m.group(3))
-        start = date(y, 3 * q - 2, 1)
-        end = date(y + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
-        p = Period("quarter", y, start, end, f"{y}-Q{q}", quarter=q)
-    else:
-        p = Period("year", y, date(y, 1, 1), date(y, 12, 31), f"{y}")
+    """``"2019-03"`` → March 2019 (a :class:`qingshan.core.periods.Period`); raises
+    :class:`ApiError` (422) on a text that is not a period (the core's message) or a period that
+    has not started yet (``period_in_future``)."""
+    try:
+        p = _parse_core(text if isinstance(text, str) else "")
+    except PeriodError as exc:
+        raise _bad(param, str(exc)) from None
     if p.start > (today or date.today()):
         raise _bad(param, f"period {p.label} has not started yet", "period_in_future")
     return p

@@ -14,8 +14,9 @@ app = typer.Typer(help="Bulletins (HTML, PDF, Excel) from the stored data.", no_
 
 @app.command("air")
 def air_cmd(
-    period: Annotated[str, typer.Option("--period", help="2019-08 (month), 2019-Q3 (quarter) "
-                                                         "or 2019 (year)")],
+    period: Annotated[str, typer.Option("--period", help="2019-08 (month), 2019-Q3 (quarter), "
+                                                         "2019-H1 (half-year), 2019 (year) or "
+                                                         "2019-01..2019-05 (run of months)")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="file to write (default: air-<period>-<lang>.<format>)")] = None,
     format: Annotated[str, typer.Option("--format", help="html, pdf or xlsx")] = "html",
@@ -26,7 +27,7 @@ def air_cmd(
     db: DbOpt = None,
     province: ProvinceOpt = None,
 ) -> None:
-    """Air-quality bulletin for a month, quarter or year.
+    """Air-quality bulletin for a month, quarter, half-year, year or run of months.
 
     Example: qingshan report air --period 2019-03 --format pdf --output bulletin-2019-03.pdf
     """
@@ -36,7 +37,7 @@ def air_cmd(
         raise typer.BadParameter(f"format must be one of {', '.join(FORMATS)}")
     if lang not in ("zh", "en"):
         raise typer.BadParameter("lang must be zh or en")
-    output = output or Path(f"air-{period}-{lang}.{format}")
+    output = output or Path(f"air-{period.replace('..', '_')}-{lang}.{format}")
     con, _, prov = open_store(db, province)
     with console.status(f"assessing {period} …"):
         try:

@@ -1,17 +1,17 @@
-"""Texts of the air-quality bulletins in Chinese and English, and the period notation.
+"""Texts of the air-quality bulletins in Chinese and English.
 
-Only labels and the parsing of a period string live here; every figure comes from
-:mod:`qingshan.air.service`.
+Only labels live here; every figure comes from :mod:`qingshan.air.service`. Periods are the one
+model of :mod:`qingshan.core.periods` (re-exported: ``Period``, ``parse_period``); a bulletin
+names its period by ``Period.name(lang)`` (2019年3月, 2019年第一季度, 2019年上半年, 2019年1—5月).
 """
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass
-from datetime import date
 
-__all__ = ["INDICATORS", "Indicator", "Period", "parse_period", "tr"]
+from qingshan.core.periods import Period, PeriodError, parse_period
+
+__all__ = ["INDICATORS", "Indicator", "Period", "PeriodError", "parse_period", "tr"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "title_month": ("{prov}环境空气质量月报", "{prov} Air Quality Monthly Bulletin"),
     "title_quarter": ("{prov}环境空气质量季报", "{prov} Air Quality Quarterly Bulletin"),
     "title_year": ("{prov}环境空气质量年报", "{prov} Air Quality Annual Bulletin"),
+    "title_half": ("{prov}环境空气质量半年报", "{prov} Air Quality Half-Year Bulletin"),
+    "title_months": ("{prov}环境空气质量累计报告", "{prov} Air Quality Bulletin (cumulative months)"),
     "sec_summary": ("全省环境空气质量状况", "Province overview"),
     "sec_compliance": ("达标情况与 WHO 准则值", "Compliance and WHO levels"),
     "sec_rank": ("城市排名（前三名与后三名）", "City rankings (best and worst three)"),
@@ -167,70 +169,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                "per city and pollutant are in the table below."),
 }
 
-_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
-
-
 def tr(key: str, lang: str, **kw: object) -> str:
     """Bulletin text ``key`` in ``lang`` (``zh``/``en``), formatted with ``kw``."""
     zh, en = _TEXT[key]
     return (zh if lang == "zh" else en).format(**kw)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A bulletin period: a month (``2019-08``), a quarter (``2019-Q3``) or a year (``2019``)."""
-
-    text: str
-    kind: str  # "month" | "quarter" | "year"
-    year: int
-    number: int | None  # month 1–12 or quarter 1–4
-
-    @property
-    def start(self) -> date:
-        if self.kind == "month":
-            return date(self.year, self.number, 1)
-        if self.kind == "quarter":
-            return date(self.year, 3 * self.number - 2, 1)
-        return date(self.year, 1, 1)
-
-    @property
-    def end(self) -> date:
-        last_month = {"month": self.number, "quarter": 3 * (self.number or 0),
-                      "year": 12}[self.kind]
-        return date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
-
-    @property
-    def months(self) -> list[int]:
-        return list(range(self.start.month, self.end.month + 1))
-
-    def previous_year(self) -> "Period":
-        """The same period one year earlier."""
-        y = self.year - 1
-        if self.kind == "month":
-            text = f"{y}-{self.number:02d}"
-        else:
-            text = f"{y}-Q{self.number}" if self.kind == "quarter" else f"{y}"
-        return Period(text, self.kind, y, self.number)
-
-    def label(self, lang: str) -> str:
-        if self.kind == "month":
-            return (f"{self.year}年{self.number}月" if lang == "zh"
-                    else f"{_MONTHS_EN[self.number - 1]} {self.year}")
-        if self.kind == "quarter":
-            return f"{self.year}年第{self.number}季度" if lang == "zh" else f"Q{self.number} {self.year}"
-        return f"{self.year}年" if lang == "zh" else f"{self.year}"
-
-
-def parse_period(text: str) -> Period:
-    """Parse ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY``; raise ``ValueError`` otherwise."""
-    s = text.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
-        month = int(m.group(2))
-        if 1 <= month <= 12:
-            return Period(f"{m.group(1)}-{month:02d}", "month", int(m.group(1)), month)
-    elif m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", s):
-        return Period(f"{m.group(1)}-Q{m.group(2)}", "quarter", int(m.group(1)), int(m.group(2)))
-    elif re.fullmatch(r"\d{4}", s):
-        return Period(s, "year", int(s), None)
-    raise ValueError(f"period must look like 2019-08, 2019-Q3 or 2019, not {text!r}")

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from qingshan.water import report_terms as water_terms
 from qingshan.web.i18n import request_lang, translator
+from qingshan.web.periods import period_name
 
 __all__ = ["page", "chart_svg", "fmt", "num", "pollutant_name"]
 
@@ -105,6 +106,7 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
     html = _ENV.get_template(template).render(
         request=request, lang=lang, t=translator(lang), url=url, fmt=fmt, fnum=num,
         pollutant_name=pollutant_name, wt=water_terms,
+        period_name=lambda label: period_name(str(label), lang),
         switch_url=f"{request.url.path}?{urlencode(params)}",
         province_name=prov.name_zh if lang == "zh" else prov.name_en, **ctx)
     resp = HTMLResponse(html, status_code=status)
