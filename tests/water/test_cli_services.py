@@ -14,11 +14,16 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 runner = CliRunner()
 
 
-def test_parse_period():
+def test_parse_period_is_the_one_period_model():
     from datetime import date
-    assert parse_period("2024") == (date(2024, 1, 1), date(2025, 1, 1), date(2023, 1, 1),
-                                    date(2024, 1, 1))
-    assert parse_period("2024-12")[1] == date(2025, 1, 1)
+
+    from qingshan.core import periods
+    assert parse_period is periods.parse_period
+    p = parse_period("2024")
+    assert (p.kind, p.start, p.end, p.previous_year().label) == ("year", date(2024, 1, 1),
+                                                                 date(2024, 12, 31), "2023")
+    assert parse_period("2024-12").end == date(2024, 12, 31)
+    assert parse_period("2024-H2").previous_year().start == date(2023, 7, 1)
     with pytest.raises(ValueError):
         parse_period("2024-13")
 

@@ -1,8 +1,6 @@
 """GB 3097-1997 coastal classes and the excellent share by point count and by area
 (spec/water.md §3, §3.1); expected classes read off the spec's table by hand."""
 
-from datetime import date
-
 import duckdb
 import pandas as pd
 import pytest
@@ -59,7 +57,7 @@ def coastal(tmp_path):
 
 
 def test_point_classes_and_zone_compliance(coastal):
-    p = assess_coastal_points(coastal, date(2021, 1, 1), date(2022, 1, 1)).set_index("code")
+    p = assess_coastal_points(coastal, "2021").set_index("code")
     assert list(p.class_computed) == [2, 3, 2, 5]
     assert list(p.meets_zone) == [True, False, True, False]
     assert p.loc["P4", "class_name"] == "劣四类"
@@ -68,8 +66,7 @@ def test_point_classes_and_zone_compliance(coastal):
 def test_excellent_share_by_count_and_by_area(coastal):
     # Province: excellent P1, P3 of 4 points = 50 %. Area: (100 + 50) / (100 + 300 + 50) = 33.3 %
     # (P4 has no area and is left out of the area share).
-    p = assess_coastal_points(coastal, date(2021, 1, 1), date(2022, 1, 1))
-    g = assess_coastal_groups(coastal, p, "province").iloc[0]
+    g = assess_coastal_groups(coastal, "2021", "province").iloc[0]
     assert g.excellent_pct_count == pytest.approx(50.0)
     assert g.excellent_pct_area == pytest.approx(100 * 150 / 450)
     assert (g.count_mode, g.area_mode) == ("point count", "configured point areas")
@@ -80,5 +77,5 @@ def test_unverified_limits_can_be_replaced(coastal):
     from qingshan.water.engine.surface import gb3097_limits
     lim = gb3097_limits()
     lim.loc[(lim.parameter == "din") & (lim["class"] == 2), "hi"] = 0.35
-    p = assess_coastal_points(coastal, date(2021, 1, 1), date(2022, 1, 1), limits=lim)
+    p = assess_coastal_points(coastal, "2021", limits=lim)
     assert p.set_index("code").loc["P2", "class_computed"] == 2

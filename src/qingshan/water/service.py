@@ -1,17 +1,26 @@
 """Water-quality questions (one function each), for the CLI, API, pages and reports.
 
 - ``classify_file``: class of every record of an automatic-station or long-format file.
-- ``water_assessment``: sections / cities / basins / the province over a year or a month, with
-  the change against the same period of the previous year.
-- ``water_means``: monthly or annual mean concentrations per section.
+- ``water_assessment``: sections / cities / basins / the province over a period, with the change
+  against the same period of the previous year.
+- ``water_means``: mean concentrations per section over a period.
 - ``coastal_assessment``: GB 3097 point classes and excellent shares.
 - ``water_summary``: the province's headline figures for a year (used by ``qingshan demo``).
 - ``generate_water_demo``: a realistic synthetic year loaded through the ingest functions.
+
+Periods are those of :mod:`qingshan.core.periods` (the one period model): a month ``2024-03``,
+a quarter ``2024-Q1``, a half-year ``2024-H1``, a year ``2024`` or a run of months
+``2024-01..2024-05``, given as text or as a :class:`~qingshan.core.periods.Period`; a bad text
+raises :class:`~qingshan.core.periods.PeriodError` (a ``ValueError``). Every period is assessed
+by the mean of its samples (环办〔2011〕22号 §2.2, spec/water.md; a quarter needs ≥ 2 samplings),
+and compared with ``Period.previous_year()`` (§2.7). The rules are those in force on the
+period's first day (:func:`qingshan.water.rules.rules_for`) unless ``rules`` is given. Each
+question is one SQL statement built by the engine (:mod:`qingshan.water.engine.stats`,
+:mod:`qingshan.water.engine.coastal`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,31 +28,23 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from qingshan.water.engine.surface import PARAM_LABELS_ZH, WaterRules, classify_long
-from qingshan.water.engine.coastal import assess_coastal_groups, assess_coastal_points
-from qingshan.water.engine.stats import assess_groups, assess_sections, change_sql, section_means
 from qingshan.core.ingest.text import read_text_detect
+from qingshan.core.periods import Period, PeriodError, parse_period
+from qingshan.water.engine.coastal import assess_coastal_groups, assess_coastal_points
+from qingshan.water.engine.stats import assess_with_change, section_means
+from qingshan.water.engine.surface import PARAM_LABELS_ZH, classify_long
 from qingshan.water.ingest.readers import (
     AUTO_ID_COLUMNS, read_auto_csv, read_samples_csv, read_sections_csv,
 )
 from qingshan.water.demo import generate_water_demo
+from qingshan.water.rules import WaterRules, rules_for
 
-__all__ = ["parse_period", "classify_file", "water_assessment", "water_means",
+__all__ = ["parse_period", "Period", "PeriodError", "classify_file", "water_assessment", "water_means",
            "coastal_assessment", "water_summary", "WaterSummary", "generate_water_demo"]
 
 
-def parse_period(period: str) -> tuple[date, date, date, date]:
-    """``YYYY`` or ``YYYY-MM`` → (start, end, previous start, previous end) (end exclusive;
-    previous = the same period one year earlier)."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", period.strip())
-    if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
-        raise ValueError(f"period must be YYYY or YYYY-MM, got {period!r}")
-    y = int(m.group(1))
-    if m.group(2):
-        mo = int(m.group(2))
-        nxt = (y + 1, 1) if mo == 12 else (y, mo + 1)
-        return date(y, mo, 1), date(*nxt, 1), date(y - 1, mo, 1), date(nxt[0] - 1, nxt[1], 1)
-    return date(y, 1, 1), date(y + 1, 1, 1), date(y - 1, 1, 1), date(y, 1, 1)
+def _rules(period: Period, rules: WaterRules | None) -> WaterRules:
+    return rules if rules is not None else rules_for(period.start)
 
 
 def _section_bodies(con: duckdb.DuckDBPyConnection | None, sections_path: str | Path | None
@@ -66,7 +67,7 @@ def _section_bodies(con: duckdb.DuckDBPyConnection | None, sections_path: str | 
 def classify_file(path: str | Path, output: str | Path | None = None, *,
                   con: duckdb.DuckDBPyConnection | None = None,
                   sections_path: str | Path | None = None,
-                  rules: WaterRules = WaterRules()) -> tuple[pd.DataFrame, dict]:
+                  rules: WaterRules | None = None) -> tuple[pd.DataFrame, dict]:
     """Classify every record of a file (automatic-station format or long format).
 
     Adds ``water_body`` and ``water_body_source`` (file / section table / "assumed river: not
@@ -76,6 +77,7 @@ def classify_file(path: str | Path, output: str | Path | None = None, *,
     UTF-8 with BOM, or .xlsx) when given. Returns (table, {"format", "records", "classified",
     "assumed_river"}).
     """
+    rules = rules if rules is not None else rules_for(date.today())
     text, _ = read_text_detect(path)
     header = text.split("\n", 1)[0]
     bodies = _section_bodies(con, sections_path)
@@ -169,10 +171,12 @@ def _city_names(con) -> dict[str, str]:
     return dict(con.execute("SELECT code, name_zh FROM city").fetchall())
 
 
-def water_assessment(con: duckdb.DuckDBPyConnection, period: str, level: str = "section", *,
-                     rules: WaterRules = WaterRules(), source: str = "prefer_manual",
-                     province_code: str | None = None) -> pd.DataFrame:
-    """Assessment of ``period`` (YYYY or YYYY-MM) at ``level`` section|city|basin|province.
+def water_assessment(con: duckdb.DuckDBPyConnection, period: str | Period,
+                     level: str = "section", *, rules: WaterRules | None = None,
+                     source: str = "prefer_manual", province_code: str | None = None
+                     ) -> pd.DataFrame:
+    """Assessment of ``period`` (any kind of :mod:`qingshan.core.periods`) at ``level``
+    section|city|basin|province.
 
     Sections: class of the period means, grade, class-setting items, exceedances, main
     pollutants, target compliance, and the grade of the same period last year with the change
@@ -182,43 +186,15 @@ def water_assessment(con: duckdb.DuckDBPyConnection, period: str, level: str = "
     """
     if level not in ("section", "city", "basin", "province"):
         raise ValueError("level must be section, city, basin or province")
-    start, end, pstart, pend = parse_period(period)
+    p = parse_period(period)
     pcode = province_code or _province_code(con)
-    res = {}
-    for tag, (a, b) in (("prev", (pstart, pend)), ("now", (start, end))):
-        s = assess_sections(con, a, b, rules=rules, source=source, labels=PARAM_LABELS_ZH)
-        res[tag] = s if level == "section" else assess_groups(
-            con, s, level, rules=rules, province_code=pcode, labels=PARAM_LABELS_ZH)
-    now, prev = res["now"], res["prev"]
-    work = duckdb.connect()
-    work.register("now_t", now)
-    work.register("prev_t", prev)
+    out = assess_with_change(con, p, level, rules=_rules(p, rules), source=source,
+                             province_code=pcode, labels=PARAM_LABELS_ZH)
+    names = _city_names(con)
     if level == "section":
-        order = "list_position(['优', '良好', '轻度污染', '中度污染', '重度污染'], {})"
-        out = work.sql(f"""
-            SELECT n.*, p.class_computed AS prev_class, p.grade AS prev_grade,
-                CASE WHEN n.grade IS NULL OR p.grade IS NULL THEN NULL
-                     WHEN {order.format('n.grade')} = {order.format('p.grade')} THEN '无明显变化'
-                     WHEN abs({order.format('n.grade')} - {order.format('p.grade')}) = 1 THEN
-                        CASE WHEN {order.format('n.grade')} < {order.format('p.grade')}
-                        THEN '有所好转' ELSE '有所变差' END
-                     ELSE CASE WHEN {order.format('n.grade')} < {order.format('p.grade')}
-                        THEN '明显好转' ELSE '明显变差' END END AS change
-            FROM now_t n LEFT JOIN prev_t p ON p.code = n.code""").df()
-        names = _city_names(con)
         out.insert(3, "city", out.city_code.map(names))
         return out
-    x = "(n.excellent_pct - p.excellent_pct) - (n.inferior_v_pct - p.inferior_v_pct)"
-    out = work.sql(f"""
-        SELECT n.*, p.excellent_pct AS prev_excellent_pct,
-            p.inferior_v_pct AS prev_inferior_v_pct,
-            n.excellent_pct - p.excellent_pct AS delta_excellent,
-            n.inferior_v_pct - p.inferior_v_pct AS delta_inferior_v,
-            {change_sql(x, rules)} AS change
-        FROM now_t n LEFT JOIN prev_t p ON p.group_key IS NOT DISTINCT FROM n.group_key
-        ORDER BY n.group_key""").df()
     if level in ("city", "province"):
-        names = _city_names(con)
         names[pcode] = "全省"
         out.insert(1, "name", out.group_key.map(names))
     return out
@@ -229,27 +205,28 @@ def _province_code(con) -> str:
     return r[0][0] if r and r[0][0] else "province"
 
 
-def water_means(con: duckdb.DuckDBPyConnection, period: str, *,
-                rules: WaterRules = WaterRules(), source: str = "prefer_manual"
+def water_means(con: duckdb.DuckDBPyConnection, period: str | Period, *,
+                rules: WaterRules | None = None, source: str = "prefer_manual"
                 ) -> pd.DataFrame:
-    """Mean concentration per section and parameter over a year or a month."""
-    start, end, _, _ = parse_period(period)
-    m = section_means(con, start, end, rules=rules, source=source)
+    """Mean concentration per section and parameter over ``period`` (§2.2)."""
+    p = parse_period(period)
+    m = section_means(con, p, rules=_rules(p, rules), source=source)
     m.insert(2, "label", m.parameter.map(PARAM_LABELS_ZH))
     return m
 
 
-def coastal_assessment(con: duckdb.DuckDBPyConnection, period: str, level: str = "point", *,
-                       rules: WaterRules = WaterRules()) -> pd.DataFrame:
+def coastal_assessment(con: duckdb.DuckDBPyConnection, period: str | Period,
+                       level: str = "point", *, rules: WaterRules | None = None
+                       ) -> pd.DataFrame:
     """GB 3097 classes of coastal points (``level='point'``) or the excellent (I+II) shares of
-    cities / the province by point count and by configured area."""
-    start, end, _, _ = parse_period(period)
-    pts = assess_coastal_points(con, start, end, rules=rules, labels=PARAM_LABELS_ZH)
+    cities / the province by point count and by configured area, over ``period``."""
+    p = parse_period(period)
     if level == "point":
-        return pts
+        return assess_coastal_points(con, p, rules=_rules(p, rules), labels=PARAM_LABELS_ZH)
     if level not in ("city", "province"):
         raise ValueError("level must be point, city or province")
-    out = assess_coastal_groups(con, pts, level, province_code=_province_code(con))
+    out = assess_coastal_groups(con, p, level, rules=_rules(p, rules),
+                                province_code=_province_code(con), labels=PARAM_LABELS_ZH)
     names = _city_names(con)
     out.insert(1, "name", out.group_key.map(names))
     return out
@@ -283,7 +260,7 @@ class WaterSummary:
 
 
 def water_summary(con: duckdb.DuckDBPyConnection, year: int, *,
-                  rules: WaterRules = WaterRules()) -> WaterSummary:
+                  rules: WaterRules | None = None) -> WaterSummary:
     """Province excellent %, inferior-V %, grade, a per-city table and coastal shares."""
     s = WaterSummary(year=year)
     prov = water_assessment(con, str(year), "province", rules=rules)

@@ -11,12 +11,14 @@ outside it nothing (劣V) (§1 rule 2). Values are compared as given (no 修约 
 the statistics rule that would define it is unverified, spec §1 rule 4).
 
 The section class is the worst class over the assessed items present (§2.3 single-factor method);
-main pollutants and exceedance multiples follow §2.6 (all [M], configurable in ``WaterRules``).
+main pollutants and exceedance multiples follow §2.6 (all [M], configurable in ``WaterRules``,
+:mod:`qingshan.water.rules`).
+
+The SQL builders read the lookup tables ``_wq_lim38``, ``_wq_lim97`` and ``_wq_param`` as CTEs
+of the statement (:func:`qingshan.water.engine.sql.statement`), never as registered relations.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -25,10 +27,10 @@ from qingshan.core.sqlkit import known_name
 from qingshan.core.rounding import gbt8170_sql
 from qingshan.water.standards import gb3097_1997 as g97
 from qingshan.water.standards import gb3838_2002 as g38
-from qingshan.water.standards import water_method_2011 as m11
+from qingshan.water.rules import WaterRules
 
 __all__ = [
-    "WaterRules", "gb3838_limits", "gb3097_limits", "register_tables", "item_class_sql",
+    "WaterRules", "gb3838_limits", "gb3097_limits", "param_table", "item_class_sql",
     "sample_class_sql", "classify_long", "PARAM_LABELS_ZH",
 ]
 
@@ -39,36 +41,6 @@ PARAM_LABELS_ZH = {
     "din": "无机氮", "nh3_nonionic": "非离子氨", "phosphate": "活性磷酸盐", "no3n": "硝酸盐氮",
     "no2n": "亚硝酸盐氮", "transparency": "透明度", "salinity": "盐度",
 }
-
-
-@dataclass(frozen=True)
-class WaterRules:
-    """Configurable rules of the 2011 method; defaults from ``standards.water_method_2011``.
-
-    Every field whose default is marked [M] there may be overridden by the caller.
-    """
-
-    assessed_items: tuple[str, ...] = m11.ASSESSED_ITEMS
-    reference_items: tuple[str, ...] = m11.REFERENCE_ITEMS
-    non_detect_rule: str = m11.NON_DETECT_RULE
-    main_pollutant_max: int = m11.MAIN_POLLUTANT_MAX
-    main_pollutant_above_class: int = m11.MAIN_POLLUTANT_ABOVE_CLASS
-    always_listed: tuple[str, ...] = m11.ALWAYS_LISTED_ITEMS
-    no_exceedance: tuple[str, ...] = m11.NO_EXCEEDANCE_ITEMS
-    excellent_max_class: int = m11.EXCELLENT_MAX_CLASS
-    proportion_min_sections: int = m11.PROPORTION_MIN_SECTIONS
-    proportion_grades: tuple = m11.PROPORTION_GRADES
-    change_thresholds: tuple[float, float] = m11.CHANGE_THRESHOLDS
-    change_boundary_inclusive: bool = m11.CHANGE_BOUNDARY_INCLUSIVE
-    drinking_max_class: int = m11.DRINKING_COMPLIANT_MAX_CLASS
-    exceed_decimals: int = 2
-
-    @property
-    def non_detect_factor(self) -> float:
-        if self.non_detect_rule not in m11.NON_DETECT_RULES:
-            raise ValueError(f"unknown non-detect rule {self.non_detect_rule!r}; "
-                             f"known: {sorted(m11.NON_DETECT_RULES)}")
-        return m11.NON_DETECT_RULES[self.non_detect_rule]
 
 
 def gb3838_limits() -> pd.DataFrame:
@@ -105,22 +77,13 @@ def gb3097_limits() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "water_body", "class", "lo", "lo_strict", "hi"])
 
 
-def register_tables(con: duckdb.DuckDBPyConnection, labels: dict[str, str] | None = None, *,
-                    gb3838: pd.DataFrame | None = None, gb3097: pd.DataFrame | None = None
-                    ) -> None:
-    """Register the limit tables and parameter labels as ``_wq_lim38``, ``_wq_lim97``,
-    ``_wq_param`` (parameter, label, ord) on the connection.
-
-    ``gb3838`` / ``gb3097`` replace the bundled limit tables (same columns as
-    ``gb3838_limits()``), e.g. once an [M] value has been checked against the primary text.
-    """
-    con.register("_wq_lim38", gb3838 if gb3838 is not None else gb3838_limits())
-    con.register("_wq_lim97", gb3097 if gb3097 is not None else gb3097_limits())
+def param_table(labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Parameters in display order (GB 3838 Table 1 order, then the others): parameter, label
+    (``labels``, default the code), ord."""
     order = list(g38.ITEMS) + [p for p in PARAM_LABELS_ZH if p not in g38.ITEMS]
     lab = labels if labels is not None else {p: p for p in order}
-    con.register("_wq_param", pd.DataFrame(
-        {"parameter": order, "label": [lab.get(p, p) for p in order],
-         "ord": list(range(len(order)))}))
+    return pd.DataFrame({"parameter": order, "label": [lab.get(p, p) for p in order],
+                         "ord": list(range(len(order)))})
 
 
 def _in(items) -> str:
@@ -200,7 +163,10 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
     lakes, fecal coliform; §2.1 [M]).
     """
     k = ", ".join(keys)
-    on = " AND ".join(f"x.{c} IS NOT DISTINCT FROM a.{c}" for c in keys)
+
+    def on(alias: str) -> str:
+        return " AND ".join(f"{alias}.{c} IS NOT DISTINCT FROM a.{c}" for c in keys)
+
     d = int(rules.exceed_decimals)              # numbers of the rules: written as integers
     above = int(rules.main_pollutant_above_class)
     tsel = ""
@@ -239,8 +205,8 @@ def sample_class_sql(items_sql: str, keys: list[str], *, target: bool = False,
         FROM i LEFT JOIN _wq_param p ON p.parameter = i.parameter
         WHERE i.class IS NOT NULL AND i.parameter IN {_in(rules.reference_items)}
         GROUP BY ALL)
-    SELECT a.*, x.main_pollutants, y.reference_classes FROM agg a LEFT JOIN mp x ON {on}
-    LEFT JOIN rfc y ON {on.replace("x.", "y.")}"""
+    SELECT a.*, x.main_pollutants, y.reference_classes FROM agg a LEFT JOIN mp x ON {on("x")}
+    LEFT JOIN rfc y ON {on("y")}"""
 
 
 def classify_long(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, keys: list[str], *,
@@ -251,15 +217,21 @@ def classify_long(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, keys: list[s
     """Classify a long table of values; returns (items, per-key classes) as DataFrames.
 
     ``df`` columns: ``keys``, parameter, value, water_body (and target_class with ``target``).
-    ``limits`` replaces the bundled limit table of ``standard``.
+    ``limits`` replaces the bundled limit table of ``standard``. ``df`` is registered on ``con``
+    (as an Arrow table, ``_wq_in``) for this call only; pass a connection of your own (e.g.
+    ``duckdb.connect()``), never the store's.
     """
-    register_tables(con, labels, **{standard: limits})
-    con.register("_wq_in", df)
+    import pyarrow as pa
+
+    from qingshan.water.engine.sql import Q, run, statement
+
+    lim = {standard: limits}
+    isql = item_class_sql("SELECT * FROM _wq_in", standard=standard, target=target, rules=rules)
+    con.register("_wq_in", pa.Table.from_pandas(df, preserve_index=False))
     try:
-        isql = item_class_sql("SELECT * FROM _wq_in", standard=standard, target=target,
-                              rules=rules)
-        items = con.sql(isql).df()
-        samples = con.sql(sample_class_sql(isql, keys, target=target, rules=rules)).df()
+        items = run(con, statement([], Q(isql), labels=labels, **lim))
+        samples = run(con, statement([], Q(sample_class_sql(isql, keys, target=target,
+                                                            rules=rules)), labels=labels, **lim))
     finally:
         con.unregister("_wq_in")
     return items, samples
