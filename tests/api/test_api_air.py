@@ -88,6 +88,9 @@ def test_assessment_city_and_province(api_client):
     ("/rankings?period=", 422, None),
     ("/rankings", 422, None),
     ("/rankings?period=2026", 422, None),  # spans the 2026-03-01 change of standards
+    ("/rankings?period=2019-H3", 422, None),
+    ("/assessment?period=2019-05..2019-01", 422, None),   # a run must not end before it starts
+    ("/assessment?period=2026-01..2026-04", 422, None),   # spans 2026-03-01
     ("/assessment?period=2019-03&level=county", 422, None),
     ("/aqi/daily?level=city&code=379999&start=2019-01-01&end=2019-01-02", 404, "not_found"),
     ("/aqi/daily?level=station&code=XXXX&start=2019-01-01&end=2019-01-02", 404, None),
@@ -120,3 +123,16 @@ def test_openapi_document(api_client):
     assert any(q.get("examples") or q.get("schema", {}).get("examples") for q in params)
     # the usual interactive docs pages load scripts from a CDN: not served
     assert api_client.get("/docs").status_code == 404
+
+
+@pytest.mark.parametrize("period,days", [("2019-H1", 181), ("2019-01..2019-05", 151),
+                                         ("2019-01..2019-3", 90)])
+def test_every_period_kind(api_client, period, days):
+    """Half-year and runs of months (core.periods); a run equal to a quarter is the quarter:
+    2019-01..2019-3 → 2019-Q1 (31 + 28 + 31 = 90 days)."""
+    cities = api_client.get(f"{P}/assessment", params={"period": period}).json()
+    assert len(cities) == 16 and {c["days"] for c in cities} == {days}
+    canonical = "2019-Q1" if days == 90 else period
+    assert {c["period"] for c in cities} == {canonical}
+    ranked = api_client.get(f"{P}/rankings", params={"period": period}).json()
+    assert [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked)

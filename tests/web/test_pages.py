@@ -17,6 +17,7 @@ from qingshan.cli import app as cli_app
     ("/?period=2999-01", 422),
     ("/?period=2019-13", 422),
     ("/?period=2026", 422),
+    ("/?period=2019-H3", 422),
     ("/?indicator=nonsense", 422),
     ("/city/370100?year=abc", 422),
     ("/station/1299A?day=2019-02-30", 422),
@@ -87,3 +88,25 @@ def test_station_hourly_chart_counts_equal_the_stored_hours(web_client):
                    f"(red ticks), {24 - len(stored)} missing (gaps in the line).")
     # the hourly table stays, after the chart
     assert r.text.index('id="hourly-series"') < r.text.index('id="hours"')
+
+
+@pytest.mark.parametrize("period,name", [("2019-H1", "2019年上半年"),
+                                         ("2019-01..2019-05", "2019年1—5月")])
+def test_overview_of_a_half_year_and_a_run(web_client, period, name):
+    r = web_client.get("/", params={"period": period, "lang": "zh"})
+    assert r.status_code == 200, r.text[:500]
+    assert f"· {name}</h1>" in r.text
+    # the selector offers the half-year, selected, by its bulletin name
+    assert f'<option value="{period}" selected>{name}</option>' in r.text or period != "2019-H1"
+
+
+def test_period_options_every_kind():
+    from datetime import date
+
+    from qingshan.web.periods import period_options
+
+    opts = period_options(date(2019, 1, 1), date(2019, 5, 20))
+    assert opts == ["2019-05", "2019-04", "2019-03", "2019-02", "2019-01", "2019-Q2", "2019-Q1",
+                    "2019-H1", "2019-01..2019-05", "2019"]
+    # a cumulative run that is a quarter is offered once, as the quarter
+    assert "2019-01..2019-03" not in period_options(date(2019, 1, 1), date(2019, 3, 31))
