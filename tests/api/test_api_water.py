@@ -75,6 +75,29 @@ def test_a_month_without_samples_has_no_figures(wclient):
     assert _get(wclient, "assessment", period="2021-07", level="city")["total"] == 0
 
 
+def test_half_year_and_run_of_months(wclient):
+    # every section is sampled once, on 2021-06-15: H1 2021 and the run 2021-05..2021-07 hold
+    # the same samples as the year — 8 of 12 in I–III, 1 劣V, 轻度污染; no 2020 data, no change
+    for period in ("2021-H1", "2021-05..2021-07", "2021-01..2021-06"):
+        p = _get(wclient, "assessment", period=period, level="province")["items"][0]
+        assert (p["n_sections"], p["excellent_pct"], p["grade"], p["change"]) == \
+            (12, pytest.approx(200 / 3), "轻度污染", None), period
+    # H2 has no sample
+    p = _get(wclient, "assessment", period="2021-H2", level="province")["items"][0]
+    assert p["n_sections"] == 0
+    # coastal: only P3 is sampled in 2021-06..2021-08 (August DIN 0.22 → II)
+    pts = {r["code"]: r["class_computed"]
+           for r in _get(wclient, "coastal", period="2021-06..2021-08", level="point")["items"]}
+    assert pts == {"P1": None, "P2": None, "P3": 2, "P4": None}
+
+
+def test_a_quarter_needs_two_samplings(wclient):
+    # 环办〔2011〕22号 §2.2 [M]: a quarter is the mean of ≥ 2 samplings; one in 2021-Q2 → no
+    # section is assessed (the quarter is accepted, not refused)
+    p = _get(wclient, "assessment", period="2021-Q2", level="province")["items"][0]
+    assert (p["n_sections"], p["grade"]) == (0, None)
+
+
 def test_coastal_levels(wclient):
     pts = {r["code"]: r for r in _get(wclient, "coastal", period="2021", level="point")["items"]}
     # P1 II, P2 (DIN 0.25+0.02+0.05 = 0.32) III, P3 (DIN mean 0.20, COD 2.5) II, P4 (DIN 0.6) 劣四类
@@ -94,7 +117,10 @@ def test_coastal_levels(wclient):
     ("assessment", {"period": "2021", "level": "county"}, 422),
     ("assessment", {"period": "2021-13"}, 422),
     ("assessment", {"period": "21"}, 422),
-    ("assessment", {"period": "2021-Q2"}, 422),
+    ("assessment", {"period": "2021-Q5"}, 422),
+    ("assessment", {"period": "2021-H3"}, 422),
+    ("assessment", {"period": "2021-05..2021-02"}, 422),
+    ("assessment", {"period": "2999-H1"}, 422),
     ("assessment", {"period": "2999"}, 422),
     ("assessment", {}, 422),
     ("assessment", {"period": "2021", "limit": 0}, 422),

@@ -74,8 +74,22 @@ def test_monthly_xlsx_water_section_equals_the_services(synth_month_en, synth_st
     assert "July 2019" in text and "surface-water sections" in text
 
 
-def test_no_water_section_without_water_data(synth_quarter_en, real_march_zh):
-    # quarters are not assessed by the water method; the real store has no water data
-    assert "water" not in [s.key for s in synth_quarter_en.sections]
-    assert "water" not in [s.key for s in real_march_zh.sections]
+def test_quarter_bulletin_has_the_water_section(synth_quarter_en, synth_store, synth_province):
+    # the water method assesses quarters too (环办〔2011〕22号 §2.2: mean of ≥ 2 samplings; the
+    # synthetic demo samples every section monthly)
+    from qingshan.water.service import water_assessment
+
+    sec = {s.key: s for s in synth_quarter_en.sections}
+    assert "water" in sec
+    prov_table = {t.key: t for t in sec["water"].tables}["water_province"].df
+    want = water_assessment(synth_store, "2019-Q3", "province",
+                            province_code=synth_province.code).iloc[0]
+    assert want.n_sections > 0
+    assert prov_table["Sections assessed"].iloc[0] == int(want.n_sections)
+    assert prov_table["Classes I–III (%)"].iloc[0] == pytest.approx(want.excellent_pct)
+    assert "Q3 2019" in sec["water"].paragraphs[0]
+
+
+def test_no_water_section_without_water_data(real_march_zh):
+    # the real store has no water data
     assert not any("GB 3838" in p for s in real_march_zh.sections for p in s.paragraphs)

@@ -137,3 +137,29 @@ def test_sections_without_city_are_section_level_only(tmp_path):
     assert set(sec.code) == {"SD-TEZ", "SD-LSK", "南陶"}
     prov = water_assessment(con, "2021", "province").iloc[0]
     assert prov.n_sections == 2 and prov.n_inferior_v == 0
+
+
+def test_cli_assess_every_kind_of_period(water_demo_db, tmp_path):
+    # the demo samples every section monthly: a half-year, a quarter and a run of months are
+    # assessed like a year or a month; the province figures equal the service's
+    db, _ = water_demo_db
+    periods = ("2024-H1", "2024-Q3", "2024-02..2024-05")
+    for period in periods:
+        r = runner.invoke(app, ["water", "assess", "--db", str(db), "--period", period,
+                                "--level", "province", "--output", str(tmp_path / f"{period}.csv")])
+        assert r.exit_code == 0, (period, r.output)
+    r = runner.invoke(app, ["water", "assess", "--db", str(db), "--period", "2024-H3"])
+    assert r.exit_code != 0 and "half-year" in " ".join(r.output.split())
+    import shutil
+    copy = shutil.copy(db, tmp_path / "copy.duckdb")  # the CLI keeps its own connection open
+    con = connect(copy, read_only=True)
+    try:
+        for period in periods:
+            got = pd.read_csv(tmp_path / f"{period}.csv", encoding="utf-8-sig").iloc[0]
+            want = water_assessment(con, period, "province").iloc[0]
+            assert got.n_sections == want.n_sections > 0
+            assert got.excellent_pct == pytest.approx(want.excellent_pct)
+            # the demo holds 2023 too: the change against the previous year's same period
+            assert got.prev_excellent_pct == pytest.approx(want.prev_excellent_pct)
+    finally:
+        con.close()

@@ -68,9 +68,28 @@ def test_a_month_and_bad_periods(tiny_client):
     assert r.status_code == 200
     assert _rows(r.text, "coastal-points")["P3"][4] == "II"
     assert _cards(r.text)["n_sections"] == "—"
-    for bad in ("2021-Q3", "2021-13", "x", "2999"):
+    for bad in ("2021-Q5", "2021-13", "x", "2999", "2021-H3", "2021-07..2021-02"):
         r = tiny_client.get(f"/water?period={bad}&lang=en")
         assert r.status_code == 422 and 'id="error-message"' in r.text
+
+
+def test_half_year_quarter_and_run_of_months(tiny_client):
+    # every section is sampled once, on 2021-06-15: H1 2021 and the run 2021-05..2021-07 show
+    # the year's figures (8 of 12 in I–III = 66.7 %, 1 劣V = 8.3 %)
+    for period in ("2021-H1", "2021-05..2021-07"):
+        r = tiny_client.get(f"/water?period={period}&lang=en")
+        assert r.status_code == 200
+        assert period in r.text.split('id="water-title"', 1)[1].split("</h1>", 1)[0]
+        cards = _cards(r.text)
+        assert (cards["n_sections"], cards["excellent_pct"]) == ("12", "66.7"), period
+    # a quarter needs two samplings per section (§2.2 [M]): none in 2021-Q2
+    r = tiny_client.get("/water?period=2021-Q2&lang=en")
+    assert r.status_code == 200 and _cards(r.text)["n_sections"] == "—"
+    # the selector offers the year, its half-years and quarters with samples, then months
+    sel = r.text.split('id="water-period"', 1)[1].split("</select>", 1)[0]
+    opts = re.findall(r'<option value="([^"]+)"', sel)
+    assert opts == ["2021", "2021-H2", "2021-H1", "2021-Q3", "2021-Q2", "2021-08", "2021-06",
+                    "2021-05"]
 
 
 def test_store_without_water(web_client):

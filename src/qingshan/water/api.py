@@ -1,7 +1,9 @@
 """``/api/v1/water/…``: surface-water and coastal-water figures from the water services.
 
-Periods are a calendar year ``YYYY`` or a month ``YYYY-MM`` (the water method assesses years
-and months; quarters are refused with 422). Rows come from
+Periods are those of :mod:`qingshan.core.periods`: a year ``2024``, a month ``2024-07``, a
+quarter ``2024-Q3``, a half-year ``2024-H1`` or a run of months ``2024-01..2024-05`` (the water
+method assesses each by the mean of its samples, 环办〔2011〕22号 §2.2; a quarter needs two
+samplings per section). A malformed period, or one that has not started, is a 422. Rows come from
 :func:`qingshan.water.service.water_assessment` and
 :func:`qingshan.water.service.coastal_assessment` unchanged, except that the group key of a
 city / basin / province row is returned as ``code``.
@@ -9,6 +11,7 @@ city / basin / province row is returned as ``code``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 import duckdb
@@ -18,28 +21,44 @@ from fastapi import APIRouter, Depends, Query
 from qingshan.api.deps import get_con
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from qingshan.api.models import CoastalOut, Page, WaterAssessmentOut, records
-from qingshan.api.params import parse_period
-from qingshan.air.api import service
+from qingshan.core.periods import PeriodError, parse_period
 from qingshan.water import service as wsvc
 
-__all__ = ["router", "water_period", "water_table", "coastal_table"]
+__all__ = ["router", "water_period", "water_table", "coastal_table", "service"]
 
 router = APIRouter(prefix="/water", tags=["water"], responses=ERROR_RESPONSES)
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
 Limit = Annotated[int, Query(ge=1, le=5000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-PeriodQ = Annotated[str, Query(description="YYYY or YYYY-MM", examples=["2024", "2024-07"])]
+PeriodQ = Annotated[str, Query(
+    description="year YYYY, month YYYY-MM, quarter YYYY-Qn, half-year YYYY-H1/H2 or run of "
+                "months YYYY-MM..YYYY-MM",
+    examples=["2024", "2024-07", "2024-Q3", "2024-H1", "2024-01..2024-05"])]
 
 
-def water_period(text: str, param: str = "period") -> str:
-    """Canonical ``YYYY`` / ``YYYY-MM`` label; 422 (one error shape) for malformed, future or
-    quarter periods."""
-    p = parse_period(text, param)
-    if p.kind == "quarter":
-        msg = "water figures are assessed per year (YYYY) or month (YYYY-MM), not per quarter"
-        raise ApiError(422, "invalid_parameter", f"{param}: {msg}",
-                       [ErrorDetail(loc=["query", param], msg=msg)])
+def _bad(param: str, msg: str, code: str = "invalid_parameter") -> ApiError:
+    return ApiError(422, code, f"{param}: {msg}", [ErrorDetail(loc=["query", param], msg=msg)])
+
+
+def water_period(text: str, param: str = "period", today: date | None = None) -> str:
+    """Canonical label of a period of :mod:`qingshan.core.periods` (``2024``, ``2024-07``,
+    ``2024-Q3``, ``2024-H1``, ``2024-01..2024-05``); 422 (one error shape) for a malformed
+    period or one that has not started yet (``period_in_future``)."""
+    try:
+        p = parse_period(text)
+    except PeriodError as e:
+        raise _bad(param, str(e)) from None
+    if p.start > (today or date.today()):
+        raise _bad(param, f"period {p.label} has not started yet", "period_in_future")
     return p.label
+
+
+def service(fn, *args, **kwargs):
+    """Call a water service; its ``ValueError`` is a bad request (422), not a server error."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as e:
+        raise ApiError(422, "invalid_parameter", str(e)) from None
 
 
 def water_table(con, period: str, level: str) -> pd.DataFrame:

@@ -92,7 +92,9 @@ def classify_cmd(
 
 @app.command("assess")
 def assess_cmd(
-    period: Annotated[str, typer.Option("--period", help="YYYY or YYYY-MM")],
+    period: Annotated[str, typer.Option("--period", help="year 2024, month 2024-07, quarter "
+                                        "2024-Q3, half-year 2024-H1 or run of months "
+                                        "2024-01..2024-05")],
     level: Annotated[str, typer.Option("--level", help="section | city | basin | province | "
                                        "coastal-point | coastal-city | coastal-province | means")
                      ] = "section",
@@ -101,9 +103,11 @@ def assess_cmd(
                       ] = "prefer_manual",
     db: DbOpt = None, province: ProvinceOpt = None,
 ) -> None:
-    """Assess sections, cities, basins or the province over a year or a month.
+    """Assess sections, cities, basins or the province over a period (mean of its samples,
+    环办〔2011〕22号 §2.2; a quarter needs two samplings), with the change against the same
+    period of the previous year.
 
-    Example: qingshan water assess --db qingshan.duckdb --period 2024 --level city
+    Example: qingshan water assess --db qingshan.duckdb --period 2024-H1 --level city
     """
     con, _, _ = open_store(db, province)
     try:

@@ -14,6 +14,7 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from qingshan.core.periods import Period
 from qingshan.water.api import coastal_table, water_period, water_table
 from qingshan.web.i18n import request_lang
 from qingshan.web.render import page
@@ -24,18 +25,24 @@ router = APIRouter(include_in_schema=False)
 
 
 def water_periods(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Years and months with surface-water or coastal samples, newest first
-    (``2024``, ``2024-12`` … ``2024-01``, ``2023`` …)."""
+    """Labels (:mod:`qingshan.core.periods`) of the years, half-years, quarters and months with
+    surface-water or coastal samples, newest first, each year first (``2024``, ``2024-H2``,
+    ``2024-H1``, ``2024-Q4`` … ``2024-Q1``, ``2024-12`` … ``2024-01``, ``2023`` …). Any other
+    period (a run of months) is reached by its label in the address."""
     rows = con.execute("""
         SELECT DISTINCT year(t) AS y, month(t) AS m FROM (
             SELECT sample_time AS t FROM water_sample
             UNION ALL SELECT sample_time FROM coastal_sample) ORDER BY y DESC, m DESC
         """).fetchall()
-    out: list[str] = []
+    by_year: dict[int, list[int]] = {}
     for y, m in rows:
-        if str(y) not in out:
-            out.append(str(y))
-        out.append(f"{y}-{m:02d}")
+        by_year.setdefault(int(y), []).append(int(m))
+    out: list[str] = []
+    for y, ms in by_year.items():
+        out.append(str(y))
+        out += [f"{y}-H{h}" for h in (2, 1) if any((m - 1) // 6 + 1 == h for m in ms)]
+        out += [f"{y}-Q{q}" for q in (4, 3, 2, 1) if any((m - 1) // 3 + 1 == q for m in ms)]
+        out += [Period.of(y, m, y, m).label for m in ms]
     return out
 
 
@@ -78,7 +85,8 @@ def city_water(con, city_code: str, year: int) -> dict[str, Any]:
 
 @router.get("/water", response_class=HTMLResponse)
 def water_page(request: Request, period: str | None = None) -> HTMLResponse:
-    """Province headline, cities, sections and coastal points of a year or a month."""
+    """Province headline, cities, sections and coastal points of a period (any kind of
+    :mod:`qingshan.core.periods`; default the latest year with samples)."""
     lang = request_lang(request)
     with request.app.state.store.cursor() as con:
         periods = water_periods(con)

@@ -1,9 +1,10 @@
 """The "water environment" section of the air bulletins (annual and monthly).
 
 Figures come from :mod:`qingshan.water.service` (``water_assessment`` at province and city
-level, ``coastal_assessment`` at province level) for the bulletin's own period; the section is
-left out when the store has no surface-water section with data in that period (and for
-quarters, which the water method does not assess). Nothing is computed here.
+level, ``coastal_assessment`` at province level) for the bulletin's own period — any period of
+:mod:`qingshan.core.periods` (month, quarter, half-year, year, run of months; the water method
+assesses each by the mean of its samples, 环办〔2011〕22号 §2.2). The section is left out when
+the store has no surface-water section with data in that period. Nothing is computed here.
 """
 
 from __future__ import annotations
@@ -70,14 +71,13 @@ def _paragraph(p: pd.Series, coast: pd.Series | None, label: str, prov_name: str
     return s
 
 
-def water_section(con, period: str, kind: str, label: str, prov: ProvinceConfig,
+def water_section(con, period, kind: str | None, label: str, prov: ProvinceConfig,
                   lang: str) -> ReportSection | None:
-    """The water section of the bulletin of ``period`` (``YYYY`` or ``YYYY-MM``), or None when
-    there is no surface-water data for it (or ``kind`` is a quarter)."""
+    """The water section of the bulletin of ``period`` (a period text or
+    :class:`~qingshan.core.periods.Period` of any kind; ``kind`` is accepted for the callers
+    that pass it and not needed), or None when there is no surface-water data for it."""
     from qingshan.water.service import coastal_assessment, water_assessment
 
-    if kind not in ("year", "month"):
-        return None
     pv = water_assessment(con, period, "province", province_code=prov.code)
     if pv.empty or not pv.n_sections.iloc[0]:
         return None
