@@ -307,6 +307,19 @@ def run_worker(name: str, n: int, args) -> dict:
     return json.loads(pr.stdout.strip().splitlines()[-1])
 
 
+def _peak_rss_gb() -> float:
+    """This process's own peak RSS: ``VmHWM`` (reset at exec). ``ru_maxrss`` of RUSAGE_SELF is
+    not: Linux carries the forking parent's peak across exec, so a worker started by a parent that
+    had generated the data reported the parent's peak (1.39 GB) as its own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
 # ----------------------------------------------------------------------------- report
 def _machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -441,7 +454,7 @@ def main() -> None:
     if args.worker:
         p = _paths(args.data, args.n)
         out = WORKERS[args.worker](p, args)
-        out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        out["peak_rss_gb"] = _peak_rss_gb()
         out["load_1m"] = os.getloadavg()[0]  # other processes compete for the cores
         print(json.dumps(out))
         return
