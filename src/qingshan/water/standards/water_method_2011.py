@@ -2,7 +2,8 @@
 
 Transcribed from ``spec/water.md`` §2. Provenance of each constant is given beside it:
 [V] checked in the spec against a readable source, [M] from memory and unverified — every [M]
-value is a default that the engine lets the caller override (``qingshan.water.engine.surface.WaterRules``).
+value is a default that the engine lets the caller override (``qingshan.water.rules.WaterRules``,
+the object ``qingshan.water.rules.rules_for(date)`` returns).
 
 No logic here; the engine (``qingshan.water.engine.surface``) applies these tables.
 """
