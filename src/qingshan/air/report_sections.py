@@ -70,7 +70,7 @@ def _fmt(v: object, decimals: int) -> str:
 def limits_module(row: pd.Series) -> dict:
     """GB 3095 limits (and their name) in force on the first day of the row's period."""
     rules = rules_for(parse_period(str(row["period"])).start)
-    return {"limits": rules.limits, "standard": rules.label().split("/")[0]}
+    return {"limits": rules.limits, "standard": rules.limits_label()}
 
 
 def pm25_limits(std: dict) -> tuple[float, float]:

@@ -74,14 +74,18 @@ class AirRules:
         """The engine's HJ 633 version key (``"2012"`` or ``"2026"``)."""
         return self.family
 
+    def limits_label(self, lang: str = "en") -> str:
+        """The GB 3095 limits in force, e.g. ``"GB 3095-2026 (transition)"``."""
+        if not self.limits_phase:
+            return self.limits_standard
+        return self.limits_standard + {
+            "zh": {"transition": "（过渡阶段）", "final": ""},
+            "en": {"transition": " (transition)", "final": " (final)"}}[
+            "zh" if lang == "zh" else "en"][self.limits_phase]
+
     def label(self, lang: str = "en") -> str:
         """E.g. ``"GB 3095-2012/HJ 663-2013/HJ 633-2012"`` — every output names it."""
-        lim = self.limits_standard
-        if self.limits_phase:
-            lim += {"zh": {"transition": "（过渡阶段）", "final": ""},
-                    "en": {"transition": " (transition)", "final": " (final)"}}[
-                "zh" if lang == "zh" else "en"][self.limits_phase]
-        return f"{lim}/{self.statistics_standard}/{self.aqi_standard}"
+        return f"{self.limits_label(lang)}/{self.statistics_standard}/{self.aqi_standard}"
 
     def min_days(self, year: int, month: int) -> int:
         """GB 3095 Table 4: valid days a month needs (27; February 25)."""

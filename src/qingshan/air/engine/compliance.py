@@ -59,7 +59,7 @@ def limits_for(d: date) -> dict[tuple[str, str], tuple[float, float]]:
 
 def standard_for(d: date) -> str:
     """Name of the GB 3095 limits used for day ``d``, e.g. ``"GB 3095-2026 (transition)"``."""
-    return rules_for(d).label().split("/")[0]
+    return rules_for(d).limits_label()
 
 
 def exceedance_sql(expr: str, limit: float) -> str:
