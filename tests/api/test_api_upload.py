@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api._store import ARCHIVE, STATIONS
+from tests.api._store import ARCHIVE, STATIONS, shared_or_skip
 from tests.api.test_api_places import assert_error
 
 P = "/api/v1"
@@ -14,6 +14,8 @@ def _post(client, name: str, data: bytes, **form):
 
 
 def test_upload_station_list_then_archive_file(empty_client):
+    shared_or_skip(STATIONS)
+    shared_or_skip(ARCHIVE)
     r = _post(empty_client, "NewSiteList.csv", STATIONS.read_bytes(), kind="stations")
     assert r.status_code == 200, r.text
     (s,) = r.json()["batches"]
