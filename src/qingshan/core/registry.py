@@ -21,7 +21,8 @@ from typing import Any
 __all__ = ["Domain", "BUNDLED", "domains", "domain", "load"]
 
 #: the domain packages shipped with qingshan, in dependency order
-BUNDLED = ("qingshan.air", "qingshan.water")
+BUNDLED = ("qingshan.accounts", "qingshan.air", "qingshan.water", "qingshan.carbon",
+           "qingshan.governance", "qingshan.compensation", "qingshan.evaluation")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Domain:
     pages: str | None = None
     #: package holding the domain's numbered SQL migrations of the analytic store
     migrations: str | None = None
+    #: package holding the domain's Alembic revisions of the operational store
+    #: (:mod:`qingshan.store.ops`); each revision file has ``branch_labels=(<domain name>,)``
+    ops_migrations: str | None = None
     #: extra parts by name (e.g. ``"report"``, ``"demo"``)
     parts: dict[str, str] = field(default_factory=dict)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["ReportChart", "ReportData", "ReportSection", "ReportTable", "format_value"]
+__all__ = ["ReportChart", "ReportData", "ReportSection", "ReportTable", "SectionContext", "format_value"]
 
 
 def format_value(value: object, decimals: int | None) -> str:
@@ -124,3 +124,17 @@ class ReportData:
             out.extend(s.tables)
             out.extend(c.table for c in s.charts)
         return out
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """What a domain's bulletin section (its registered ``parts["section"]``, called as
+    ``section(ctx) -> ReportSection | None``) gets: the analytic store connection, the period
+    (:class:`qingshan.core.periods.Period`), the province config, the language and the Settings
+    (for the operational store). None means "nothing to report for this period"."""
+
+    con: object
+    period: object
+    province: object
+    lang: str
+    settings: object

@@ -1,0 +1,11 @@
+"""The accounts domain's registration (see :mod:`qingshan.core.registry`): users, roles, the
+organisation tree, sessions, API tokens and the hash-chained audit log, in the operational store."""
+
+from qingshan.core.registry import Domain
+
+DOMAIN = Domain(
+    name="accounts",
+    title="Accounts, roles and the audit log (operational store)",
+    cli=(),  # user, token, audit groups: added with qingshan.accounts.cli
+    ops_migrations="qingshan.accounts.ops_migrations",
+)
