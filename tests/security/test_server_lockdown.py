@@ -116,11 +116,11 @@ def test_normal_work_still_works(store):
         assert cur.execute("SELECT count(*) FROM city").fetchall()[0][0] == len(PROV.cities)
         cur.execute("CREATE TEMP TABLE t AS SELECT range AS i FROM range(1000)")
         assert cur.execute("SELECT sum(i) FROM t").fetchall() == [(499500,)]
-        cur.execute("ATTACH ':memory:' AS scratch")          # no file: allowed
-        cur.execute("DETACH scratch")
         cur.execute("LOAD parquet")                          # built in: no file read
         cur.execute("SET enable_progress_bar = false")       # the one allowed option
-    with s.write_lock, s.cursor() as cur:
+    with s.writer() as cur:          # an upload's read-write use (requests read read-only)
+        cur.execute("ATTACH ':memory:' AS scratch")          # no file: allowed
+        cur.execute("DETACH scratch")
         cur.execute("BEGIN TRANSACTION")
         cur.execute("UPDATE city SET name_en = name_en")
         cur.execute("COMMIT")
@@ -129,12 +129,15 @@ def test_normal_work_still_works(store):
 
 def test_other_connections_in_the_process_are_locked_too(store):
     s, _ = store
-    con = connect(s.path)            # same file, same process: DuckDB shares the instance
-    try:
-        _fails(con, "SELECT * FROM read_text('/etc/passwd')")
-        assert con.execute("SELECT count(*) FROM city").fetchall()[0][0] == len(PROV.cities)
-    finally:
-        con.close()
+    with s.cursor():                 # while a request has the store open (none is held
+        # between requests: qingshan.store.access), same file, same process: DuckDB shares
+        # the instance
+        con = duckdb.connect(s.path, read_only=True)
+        try:
+            _fails(con, "SELECT * FROM read_text('/etc/passwd')")
+            assert con.execute("SELECT count(*) FROM city").fetchall()[0][0] == len(PROV.cities)
+        finally:
+            con.close()
     again = Store(s.path, PROV)      # a second server store on the file: opens, still locked
     with again.cursor() as cur:
         _fails(cur, "COPY (SELECT 1) TO '/tmp/x.csv'")

@@ -1,4 +1,22 @@
-"""The server's store handle: one DuckDB connection, a cursor per request, a lock for writes.
+"""The server's store handle: the DuckDB file opened per use, never held between requests.
+
+Side by side with CLI commands
+------------------------------
+DuckDB lets one process have a file read-write or many processes have it read-only, never both
+(:mod:`qingshan.store.access`). The server therefore holds **no connection between requests**:
+every :meth:`Store.cursor` opens the file read-only under the store's shared advisory lock and
+closes it at the end of the use (concurrent requests share one DuckDB instance, so only the
+first pays for opening); an upload's write transaction opens it read-write under the exclusive
+lock (:meth:`Store.writer`), after the file was parsed and validated. A CLI ingest, ``air
+assess``, ``export`` or ``report`` gets the file between two requests: its exclusive lock
+makes new requests wait (at most ``$QINGSHAN_REQUEST_LOCK_TIMEOUT`` s, default 10; then 503
+``store_busy``) until it is done, and waits itself only for the requests in flight. Every page
+and API answer reads the file as it is now, so a new ingest batch shows on the next request
+(caches keyed by the last batch, e.g. the pages' service cache, notice it there).
+
+What it costs — opening the file for a request that finds no other request in flight, and a
+cold DuckDB buffer pool (the OS page cache stays warm) — is measured by
+``benchmarks/bench_side_by_side.py``.
 
 Lockdown
 --------
@@ -39,17 +57,19 @@ Checked on the installed DuckDB 2.0.1 (``tests/security/test_server_lockdown.py`
     (``SET enable_external_access = true`` fails) — which also rules out ``SET memory_limit``
     and friends on the server's database after start-up.
 
-The settings belong to the database instance, so every cursor of the server (and any other
-connection to the same file in the same process while the server runs) inherits them; the
-instance is released when the last connection closes. The read-only server is locked the same
-way.
+The settings belong to the database instance: every instance the server opens (read-only for
+reads, read-write for an upload) is locked down before it is used, and every other connection
+to the same file in the same process *while a request has it open* inherits them; the instance
+is released when the last connection closes. The read-only server is locked the same way.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,11 +77,14 @@ from pathlib import Path
 
 import duckdb
 
+from qingshan.api.errors import ApiError
 from qingshan.config.province import ProvinceConfig
 from qingshan.store import connect
+from qingshan.store.access import StoreBusy, StoreLock, connect_retrying, lock_timeout
 from qingshan.store.province import sync_province
 
-__all__ = ["Store", "lock_down", "LOCKDOWN_SETTINGS"]
+__all__ = ["Store", "lock_down", "LOCKDOWN_SETTINGS", "REQUEST_TIMEOUT_SETTING",
+           "request_timeout"]
 
 #: settings applied, in this order, by :func:`lock_down` (see the module docstring)
 LOCKDOWN_SETTINGS: tuple[str, ...] = (
@@ -73,6 +96,17 @@ LOCKDOWN_SETTINGS: tuple[str, ...] = (
     "SET enable_external_access = false",
     "SET lock_configuration = true",
 )
+#: environment variable bounding a request's wait for the store [s] (default 10)
+REQUEST_TIMEOUT_SETTING = "QINGSHAN_REQUEST_LOCK_TIMEOUT"
+
+
+def request_timeout(default: float = 10.0) -> float:
+    """How long a request waits for the store [s]: ``$QINGSHAN_REQUEST_LOCK_TIMEOUT``."""
+    raw = os.environ.get(REQUEST_TIMEOUT_SETTING)
+    try:
+        return max(0.0, float(raw)) if raw else default
+    except ValueError:
+        return default
 
 
 def _setting(con: duckdb.DuckDBPyConnection, name: str):
@@ -95,30 +129,34 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> None:
 
 
 class Store:
-    """Owns the connection of a running server.
+    """The store of a running server, opened per use (module docstring).
 
-    The store is opened once, read-write, so the province configuration can be synced and
-    uploads can be stored (``read_only=True`` opens it read-only and refuses uploads). Every
-    request reads through its own ``con.cursor()``; writes are serialised by a lock. The
-    database is then locked down (module docstring): no file, network or extension access
-    from SQL. Uploads are written below :attr:`upload_root`, a private temporary folder of
-    this store, made on the first upload and removed by :meth:`close` (or at exit).
+    At start the file is opened read-write once (migrations; the province configuration is
+    synced), under the exclusive lock, and closed again (``read_only=True``: opened read-only
+    to check it, uploads refused). :meth:`cursor` gives a request a read-only connection,
+    :meth:`writer` an upload's read-write one; both are locked down (no file, network or
+    extension access from SQL) and closed at the end of the use. Uploads are written below
+    :attr:`upload_root`, a private temporary folder of this store, made on the first upload and
+    removed by :meth:`close` (or at exit).
     """
 
-    def __init__(self, db: str | Path, province: ProvinceConfig, read_only: bool = False):
+    def __init__(self, db: str | Path, province: ProvinceConfig, read_only: bool = False,
+                 timeout: float | None = None):
         self.path, self.province, self.read_only = str(db), province, read_only
-        self._con = connect(self.path, read_only=read_only)
-        try:
-            if not read_only:
-                sync_province(self._con, province)
-            lock_down(self._con)
-        except BaseException:
-            self._con.close()
-            raise
+        #: how long a use waits for the store [s] (:func:`request_timeout`)
+        self.timeout = request_timeout() if timeout is None else timeout
+        self.lock = StoreLock(self.path)
+        self._open_mutex = threading.Lock()
+        start = max(self.timeout, lock_timeout())   # start-up waits like a CLI command
+        if read_only:
+            with self._use(write=False, timeout=start, api=False):
+                pass
+        else:
+            with self._use(write=True, timeout=start, api=False) as con:
+                sync_province(con, province)
         self._upload_root: Path | None = None
         self._cleanup: weakref.finalize | None = None
         self._root_lock = threading.Lock()
-        self.write_lock = threading.Lock()
 
     @property
     def upload_root(self) -> Path:
@@ -129,15 +167,68 @@ class Store:
                 self._cleanup = weakref.finalize(self, shutil.rmtree, self._upload_root, True)
             return self._upload_root
 
-    @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
+    def _open(self, write: bool) -> duckdb.DuckDBPyConnection:
+        with self._open_mutex:      # lock_down of a new instance is not safe to race
+            con = connect(self.path) if write else duckdb.connect(self.path, read_only=True)
+            try:
+                if not write and not _setting(con, "lock_configuration"):
+                    con.execute("SET enable_progress_bar = false")
+                    limit = os.environ.get("QINGSHAN_MEMORY_LIMIT")
+                    if limit:
+                        con.execute("SET memory_limit = ?", [str(limit)])
+                lock_down(con)
+            except BaseException:
+                con.close()
+                raise
+            return con
+
+    def _acquire(self, write: bool, timeout: float | None = None):
+        """(lock handle, connection), waiting at most ``timeout`` [s]; :class:`StoreBusy`."""
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        handle = self.lock.acquire(write, timeout)
         try:
-            yield cur
+            return handle, connect_retrying(lambda: self._open(write), self.path, write,
+                                            deadline, timeout)
+        except BaseException:
+            handle.release()
+            raise
+
+    @staticmethod
+    def _release(handle, con) -> None:
+        try:
+            con.close()
         finally:
-            cur.close()
+            handle.release()
+
+    @contextmanager
+    def _use(self, write: bool, timeout: float | None = None, api: bool = True
+             ) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            handle, con = self._acquire(write, timeout)
+        except StoreBusy as e:
+            if not api:
+                raise
+            raise ApiError(503, "store_busy", str(e)) from None
+        try:
+            yield con
+        finally:
+            self._release(handle, con)
+
+    def cursor(self):
+        """Context manager: a read-only connection for one request (503 ``store_busy`` when a
+        writer keeps the store longer than :attr:`timeout`)."""
+        return self._use(write=False)
+
+    def writer(self):
+        """Context manager: a read-write connection for one write transaction (uploads), under
+        the exclusive lock — it waits for the requests in flight, new ones wait for it."""
+        if self.read_only:
+            raise ApiError(403, "forbidden", "the server was started read-only; uploads are "
+                                             "refused")
+        return self._use(write=True)
 
     def close(self) -> None:
-        self._con.close()
+        """Remove the upload folder (no connection is held between uses)."""
         if self._cleanup is not None:
             self._cleanup()

@@ -5,6 +5,11 @@ store's private upload folder, and counted on the way: more than the limit
 (``Settings.max_upload_bytes``, env ``QINGSHAN_MAX_UPLOAD_BYTES``) is refused with 413. The
 request-body middleware (:mod:`qingshan.api.limits`) has normally refused such a body before
 this point; the check here bounds callers that do not go through HTTP.
+
+The file is parsed and validated first, without the store (an in-memory DuckDB connection,
+locked down like the server's); only the write transaction holds the store read-write
+(:meth:`qingshan.api.store.Store.writer`), so an invalid file never takes the store's lock and
+a valid one keeps the server's readers and CLI commands waiting only while it is written.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+import duckdb
+
 from qingshan.api.errors import ApiError, ErrorDetail, quote
 from qingshan.api.limits import LIMIT_SETTING
-from qingshan.api.store import Store
+from qingshan.api.store import Store, lock_down
 from qingshan.config import get_settings
-from qingshan.air.ingest import ingest_cnemc, ingest_stations, ingest_table
+from qingshan.air.ingest.runner import parse_file, store_parsed
 from qingshan.air.ingest.table import parse_map
 from qingshan.store.batches import BatchSummary
 
@@ -95,7 +102,8 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
                  register_unknown: bool = False,
                  max_bytes: int | None = None) -> list[BatchSummary]:
     """Copy ``data`` (a binary file object, read in chunks, or bytes) to a temporary file named
-    like the upload (:func:`safe_name`) and ingest it in one transaction.
+    like the upload (:func:`safe_name`), parse and validate it, then store it in one
+    transaction (module docstring).
 
     Raises :class:`~qingshan.air.ingest.IngestError` (file, line, field, reason) when the file is
     invalid — nothing is stored then — and :class:`ApiError` for bad parameters (413 when the
@@ -121,9 +129,12 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
         path = Path(tmp) / name
         if _copy(data, path, limit) == 0:
             raise _bad("file", "the file is empty")
-        with store.write_lock, store.cursor() as con:
-            if kind == "stations":
-                return [ingest_stations(con, path, store.province)]
-            if kind == "table":
-                return ingest_table(con, [path], mapping, long=long, unknown_stations=unknown)
-            return ingest_cnemc(con, [path], unknown_stations=unknown)
+        scratch = duckdb.connect()          # no store: parse and validate first
+        try:
+            lock_down(scratch)
+            parsed = parse_file(kind, path, scratch, mapping=mapping, long=long)
+        finally:
+            scratch.close()
+        with store.writer() as con:
+            return [store_parsed(con, parsed, unknown_stations=unknown,
+                                 province=store.province)]

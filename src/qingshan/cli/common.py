@@ -1,22 +1,37 @@
-"""Shared bits of the CLI: options, opening the store, printing ingest summaries."""
+"""Shared bits of the CLI: options, opening the store, printing ingest summaries.
+
+:func:`open_store` takes the store's advisory lock (:mod:`qingshan.store.access`) — shared for a
+read-only command, exclusive otherwise — waiting at most ``$QINGSHAN_LOCK_TIMEOUT`` seconds
+(default 30) while a running server's requests or another command finish; if the store is
+still busy it prints one line and exits with status 3 (:data:`BUSY_EXIT`). The store is closed
+and the lock released when the command ends.
+"""
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from qingshan.config import get_settings, load_province
 from qingshan.store import connect
+from qingshan.store.access import StoreBusy, StoreLock, connect_retrying, lock_timeout
 from qingshan.store.batches import BatchSummary
 from qingshan.store.province import sync_province
 
-__all__ = ["DbOpt", "ProvinceOpt", "LangOpt", "console", "fail", "open_store", "print_summaries"]
+__all__ = ["DbOpt", "ProvinceOpt", "LangOpt", "console", "fail", "open_store", "print_summaries",
+           "busy", "BUSY_EXIT"]
 
 import sys
+import time
+
+#: exit status of a command that could not have the store (held by another process)
+BUSY_EXIT = 3
 
 # wide tables stay readable when output is piped or logged (no terminal width to detect)
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -29,11 +44,45 @@ ProvinceOpt = Annotated[str | None, typer.Option("--province", help="bundled pro
 LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en")]
 
 
+def busy(e: StoreBusy) -> None:
+    """Print the one line of a store that could not be had and exit with :data:`BUSY_EXIT`."""
+    typer.echo(f"error: {e}", err=True)
+    raise typer.Exit(BUSY_EXIT)
+
+
+def _close(con, handle) -> None:
+    try:
+        con.close()
+    finally:
+        handle.release()
+
+
 def open_store(db: Path | None = None, province: str | None = None, read_only: bool = False):
-    """Open the store and sync the province config into it. Returns (con, settings, province)."""
+    """Open the store (under its lock, waiting a bounded time for other processes; module
+    docstring) and sync the province config into it. Returns (con, settings, province).
+
+    The store stays open, and locked, until the command exits.
+    """
     settings = get_settings(db=db, province=province)
     prov = load_province(settings.province)
-    con = connect(settings.db, read_only=read_only, memory_limit=settings.memory_limit)
+    timeout = lock_timeout()
+    deadline = time.monotonic() + timeout
+    try:
+        handle = StoreLock(settings.db).acquire(write=not read_only, timeout=timeout)
+        try:
+            con = connect_retrying(lambda: connect(settings.db, read_only=read_only,
+                                                   memory_limit=settings.memory_limit),
+                                   settings.db, not read_only, deadline, timeout)
+        except BaseException:
+            handle.release()
+            raise
+    except StoreBusy as e:
+        busy(e)
+    except duckdb.Error as e:      # e.g. read-only on a file that does not exist: one line
+        typer.echo(f"error: cannot open the store {settings.db}: {str(e).splitlines()[0]}",
+                   err=True)
+        raise typer.Exit(2) from None
+    atexit.register(_close, con, handle)
     if not read_only:
         sync_province(con, prov)
     return con, settings, prov

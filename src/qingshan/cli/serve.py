@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from qingshan.cli.common import DbOpt, ProvinceOpt, console
+from qingshan.cli.common import DbOpt, ProvinceOpt, busy, console
 from qingshan.config import get_settings
+from qingshan.store.access import StoreBusy
 
 __all__ = ["serve"]
 
@@ -25,6 +26,12 @@ def serve(
     Request bodies (uploads) are limited to QINGSHAN_MAX_UPLOAD_BYTES (default 64 MiB); the
     server's DuckDB database cannot read or write files or load extensions from SQL.
 
+    The server holds the store only while a request uses it, so `qingshan ingest …`, `water
+    ingest …`, `air assess`, `export` and `report` can run against the same store while it
+    serves: a writing command waits for the requests in flight, new requests wait for it (at
+    most QINGSHAN_REQUEST_LOCK_TIMEOUT s, default 10, then 503 store_busy) and see its data
+    as soon as it is done.
+
     Example: qingshan serve --db qingshan.duckdb --port 8000
     """
     import uvicorn
@@ -32,8 +39,11 @@ def serve(
     from qingshan.api import create_app
 
     settings = get_settings(db=db, province=province)
-    application = create_app(settings.db, settings.province, read_only=read_only,
-                             max_upload_bytes=settings.max_upload_bytes)
+    try:
+        application = create_app(settings.db, settings.province, read_only=read_only,
+                                 max_upload_bytes=settings.max_upload_bytes)
+    except StoreBusy as e:
+        busy(e)
     console.print(f"qingshan: serving {settings.db} on http://{host}:{port}/ "
                   f"(API: /api/v1, OpenAPI: /api/v1/openapi.json; request bodies up to "
                   f"{settings.max_upload_bytes} bytes, QINGSHAN_MAX_UPLOAD_BYTES)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -22,11 +23,12 @@ from qingshan.air.ingest.stations import read_station_list
 from qingshan.air.ingest.table import read_table
 from qingshan.store.db import in_transaction
 from qingshan.store.batches import (
-    BatchSummary, already_loaded, file_info, new_batch_id, record_batch,
+    BatchSummary, FileInfo, already_loaded, file_info, new_batch_id, record_batch,
 )
 from qingshan.store.province import sync_province
 
-__all__ = ["expand_paths", "ingest_cnemc", "ingest_stations", "ingest_table"]
+__all__ = ["expand_paths", "ingest_cnemc", "ingest_stations", "ingest_table", "ParsedFile",
+           "parse_file", "store_parsed"]
 
 _SITES = re.compile(r"china_sites_\d{8}\.csv$")
 _CITIES = re.compile(r"china_cities_\d{8}\.csv$")
@@ -156,35 +158,35 @@ def ingest_stations(con: duckdb.DuckDBPyConnection, path: str | Path,
         return BatchSummary(file=info.name, kind="stations", outcome="already loaded",
                             batch_id=prev, message=f"same content as batch {prev}")
     df, meta = read_station_list(path)
+    return in_transaction(con, lambda: _store_stations(con, df, meta, info, province))
 
-    def work():
-        started = datetime.now()
-        bid = new_batch_id(con)
-        df["batch_id"] = bid
-        con.register("_st", df)
-        try:
-            n_old = con.execute("SELECT count(*) FROM station WHERE code IN (SELECT code FROM _st)"
-                                ).fetchall()[0][0]
-            con.execute("DELETE FROM station WHERE code IN (SELECT code FROM _st)")
-            con.execute("INSERT INTO station SELECT code, name, raw_name, publication_city, "
-                        "prefecture, province, lon, lat, is_control, is_stopped, "
-                        "CAST(stop_date AS DATE), batch_id FROM _st")
-        finally:
-            con.unregister("_st")
-        s = BatchSummary(file=info.name, kind="stations", outcome="loaded", batch_id=bid,
-                         rows_read=len(df), rows_stored=len(df),
-                         message=f"encoding {meta['encoding']}")
-        s.flags = {"stopped": int(df.is_stopped.sum()), "control": int(df.is_control.sum()),
-                   "no coordinates": int((df.lon.isna() | df.lat.isna()).sum())}
-        s.rows_flagged = int((df.is_stopped | df.is_control).sum())
-        if n_old:
-            s.superseded.append({"stations_replaced": n_old})
-        record_batch(con, bid, "stations", info, s, started)
-        if province is not None:
-            sync_province(con, province)
-        return [s]
 
-    return in_transaction(con, work)[0]
+def _store_stations(con, df, meta: dict, info, province: ProvinceConfig | None) -> BatchSummary:
+    started = datetime.now()
+    bid = new_batch_id(con)
+    df = df.assign(batch_id=bid)
+    con.register("_st", df)
+    try:
+        n_old = con.execute("SELECT count(*) FROM station WHERE code IN (SELECT code FROM _st)"
+                            ).fetchall()[0][0]
+        con.execute("DELETE FROM station WHERE code IN (SELECT code FROM _st)")
+        con.execute("INSERT INTO station SELECT code, name, raw_name, publication_city, "
+                    "prefecture, province, lon, lat, is_control, is_stopped, "
+                    "CAST(stop_date AS DATE), batch_id FROM _st")
+    finally:
+        con.unregister("_st")
+    s = BatchSummary(file=info.name, kind="stations", outcome="loaded", batch_id=bid,
+                     rows_read=len(df), rows_stored=len(df),
+                     message=f"encoding {meta['encoding']}")
+    s.flags = {"stopped": int(df.is_stopped.sum()), "control": int(df.is_control.sum()),
+               "no coordinates": int((df.lon.isna() | df.lat.isna()).sum())}
+    s.rows_flagged = int((df.is_stopped | df.is_control).sum())
+    if n_old:
+        s.superseded.append({"stations_replaced": n_old})
+    record_batch(con, bid, "stations", info, s, started)
+    if province is not None:
+        sync_province(con, province)
+    return s
 
 
 def ingest_table(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], mapping: dict, *,
@@ -213,5 +215,65 @@ def ingest_table(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], ma
             if progress:
                 progress(f.name)
         return out
+
+    return in_transaction(con, work)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file read and validated by :func:`parse_file`, ready for :func:`store_parsed`."""
+
+    kind: str            # cnemc_sites | cnemc_cities | stations | table
+    info: FileInfo
+    data: object         # an Arrow table (a pandas frame for the station list)
+    meta: dict
+
+
+def parse_file(kind: str, path: str | Path, scratch: duckdb.DuckDBPyConnection, *,
+               mapping: dict | None = None, long: bool = False,
+               hour_beginning: bool = False) -> ParsedFile:
+    """Read and validate one file without the store (``scratch``: any connection, e.g. an
+    in-memory one), so that the store is needed only for the write (:func:`store_parsed`).
+
+    ``kind``: ``cnemc`` (sites or cities by the file name, as :func:`ingest_cnemc`),
+    ``stations`` or ``table`` (with ``mapping``). Raises IngestError (file, line, field).
+    """
+    p = Path(path)
+    info = file_info(p)
+    if kind == "stations":
+        df, meta = read_station_list(p)
+        return ParsedFile("stations", info, df, meta)
+    if kind == "table":
+        tbl, meta = read_table(scratch, p, mapping, long=long, hour_beginning=hour_beginning)
+        return ParsedFile("table", info, tbl, meta)
+    if _CITIES.search(p.name):
+        tbl, meta = read_cnemc_csv(p, scratch)
+        return ParsedFile("cnemc_cities", info, tbl, meta)
+    tbl, metas = read_cnemc_files([p], scratch)
+    return ParsedFile("cnemc_sites", info, tbl, metas[0] if metas else {"lines": 0})
+
+
+def store_parsed(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, *,
+                 unknown_stations: str = "error", quality: str = "flag",
+                 province: ProvinceConfig | None = None) -> BatchSummary:
+    """Store a :func:`parse_file` result in one transaction, exactly as the ingest of the same
+    file would (already-loaded content changes nothing; unknown stations, quality flags and
+    supersession as :func:`~qingshan.air.ingest.loader.store_air_table`)."""
+    info = parsed.info
+
+    def work() -> BatchSummary:
+        prev = already_loaded(con, parsed.kind, info.sha256)
+        if prev is not None:
+            return BatchSummary(file=info.name, kind=parsed.kind, outcome="already loaded",
+                                batch_id=prev, message=f"same content as batch {prev}")
+        if parsed.kind == "stations":
+            return _store_stations(con, parsed.data, parsed.meta, info, province)
+        if parsed.kind == "cnemc_cities":
+            s = _store_cities(con, parsed.data, info)
+        else:
+            s = store_air_table(con, parsed.data, [info], parsed.kind,
+                                unknown_stations=unknown_stations, quality=quality)[0]
+        s.rows_read = parsed.meta["lines"]
+        return s
 
     return in_transaction(con, work)

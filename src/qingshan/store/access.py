@@ -1,0 +1,202 @@
+"""Sharing the DuckDB store between processes: a running server and CLI commands side by side.
+
+DuckDB lets one process open a database file read-write, or any number of processes open it
+read-only, never both at once (it takes an OS lock on the file for as long as the database is
+open). A server that kept the file open would therefore lock every CLI command out for the
+life of the server. Instead:
+
+* **Nobody holds the file between uses.** The server opens it per request (read-only for reads,
+  read-write only for an upload's write transaction) and closes it when the request ends; a CLI
+  command opens it for the command.
+* **An advisory lock with writer priority orders the users**, so that a writer neither fails
+  nor starves while a busy server keeps reading. Two lock files sit next to the store,
+  ``<store>.qsgate`` and ``<store>.qslock`` (``flock``: per open file, so threads of one
+  process take part like separate processes). A reader takes the gate shared, then the lock
+  shared, and lets go of the gate; a writer takes the gate exclusive — new readers now wait —
+  and then the lock exclusive, which it gets as soon as the readers in flight are done. Every
+  wait is bounded (:func:`lock_timeout`); a wait that runs out raises :class:`StoreBusy`,
+  whose message is the one line the CLI prints (exit status 3) and the API returns (503).
+* **DuckDB's own lock is retried too**, within the same bound, for a process that does not
+  take part (the DuckDB shell, an older qingshan), or where lock files cannot be made (a
+  read-only folder; systems without ``fcntl``).
+
+Lock files are never removed (removing one while another process waits on it would let two
+writers in).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+try:                                   # POSIX; elsewhere only DuckDB's own lock is retried
+    import fcntl
+except ImportError:                    # pragma: no cover - Windows
+    fcntl = None
+
+__all__ = ["StoreBusy", "StoreLock", "LockHandle", "lock_timeout", "is_lock_error",
+           "connect_retrying", "locked", "TIMEOUT_SETTING", "DEFAULT_TIMEOUT_S", "POLL_S"]
+
+#: environment variable bounding every wait for the store [s]
+TIMEOUT_SETTING = "QINGSHAN_LOCK_TIMEOUT"
+#: default bound of a wait for the store [s]
+DEFAULT_TIMEOUT_S = 30.0
+#: first and longest pause between two attempts [s] (doubling in between)
+POLL_S = (0.005, 0.1)
+
+
+class StoreBusy(RuntimeError):
+    """The store could not be had within the bound; ``str()`` is one line for the user."""
+
+    def __init__(self, path: str | Path, waited: float, write: bool, detail: str = ""):
+        self.path, self.waited, self.write, self.detail = str(path), waited, write, detail
+        what = ("another qingshan process is using it — a running `qingshan serve` or another "
+                "command" if write else "another qingshan process is writing to it")
+        super().__init__(f"the store {Path(path).name} is busy ({what}); retried for "
+                         f"{waited:.0f} s — try again (or raise {TIMEOUT_SETTING})")
+
+
+def lock_timeout(default: float = DEFAULT_TIMEOUT_S) -> float:
+    """The bound of a wait for the store [s]: ``$QINGSHAN_LOCK_TIMEOUT`` or ``default``."""
+    raw = os.environ.get(TIMEOUT_SETTING)
+    try:
+        return max(0.0, float(raw)) if raw else default
+    except ValueError:
+        return default
+
+
+def is_lock_error(e: BaseException) -> bool:
+    """Whether ``e`` is DuckDB failing to lock the file (held by another process), or to open
+    it with other settings than an instance already open in this process."""
+    msg = str(e)
+    return isinstance(e, duckdb.Error) and (
+        "Could not set lock" in msg or "Conflicting lock" in msg
+        or "different configuration" in msg)
+
+
+def _pauses() -> Iterator[float]:
+    p = POLL_S[0]
+    while True:
+        yield p
+        p = min(POLL_S[1], p * 2)
+
+
+class LockHandle:
+    """Held lock files; :meth:`release` (idempotent) lets go of them."""
+
+    def __init__(self, fds: list[int], write: bool, waited: float):
+        self._fds, self.write, self.waited = fds, write, waited
+
+    def release(self) -> None:
+        fds, self._fds = self._fds, []
+        for fd in reversed(fds):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    def __enter__(self) -> LockHandle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+class StoreLock:
+    """The advisory readers–writer lock of one store file (module docstring)."""
+
+    def __init__(self, db: str | Path):
+        self.db = str(db)
+        self.lock_path = f"{self.db}.qslock"
+        self.gate_path = f"{self.db}.qsgate"
+
+    def _open(self, path: str) -> int | None:
+        if fcntl is None or self.db == ":memory:":
+            return None
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return None                  # e.g. a read-only folder: DuckDB's lock only
+
+    @staticmethod
+    def _take(fd: int, mode: int, deadline: float) -> bool:
+        pauses = _pauses()
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                time.sleep(min(next(pauses), left))
+
+    def acquire(self, write: bool, timeout: float | None = None) -> LockHandle:
+        """Take the lock (``write``: exclusive, else shared) within ``timeout`` seconds
+        (default :func:`lock_timeout`); raises :class:`StoreBusy` when it runs out."""
+        timeout = lock_timeout() if timeout is None else timeout
+        t0 = time.monotonic()
+        deadline = t0 + timeout
+        gate = self._open(self.gate_path)
+        if gate is None:
+            return LockHandle([], write, 0.0)
+        lock = self._open(self.lock_path)
+        if lock is None:
+            os.close(gate)
+            return LockHandle([], write, 0.0)
+        mode = fcntl.LOCK_EX if write else fcntl.LOCK_SH
+        if not self._take(gate, mode, deadline):
+            os.close(gate)
+            os.close(lock)
+            raise StoreBusy(self.db, timeout, write)
+        if not self._take(lock, mode, deadline):
+            fcntl.flock(gate, fcntl.LOCK_UN)
+            os.close(gate)
+            os.close(lock)
+            raise StoreBusy(self.db, timeout, write)
+        waited = time.monotonic() - t0
+        if write:
+            return LockHandle([gate, lock], True, waited)
+        fcntl.flock(gate, fcntl.LOCK_UN)      # readers pass the gate; writers keep it
+        os.close(gate)
+        return LockHandle([lock], False, waited)
+
+
+def connect_retrying(open_fn, path: str | Path, write: bool, deadline: float,
+                     timeout: float) -> duckdb.DuckDBPyConnection:
+    """``open_fn()`` (a DuckDB connect), retried while DuckDB reports its file lock held,
+    until ``deadline`` (``time.monotonic()``); then :class:`StoreBusy`."""
+    pauses = _pauses()
+    while True:
+        try:
+            return open_fn()
+        except duckdb.Error as e:
+            if not is_lock_error(e):
+                raise
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StoreBusy(path, timeout, write, str(e).splitlines()[0]) from None
+            time.sleep(min(next(pauses), left))
+
+
+@contextmanager
+def locked(db: str | Path, write: bool, open_fn, timeout: float | None = None
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store opened by ``open_fn()`` under the advisory lock (``write``: exclusive),
+    both waits bounded by ``timeout`` together; closed and released on exit."""
+    timeout = lock_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    handle = StoreLock(db).acquire(write, timeout)
+    try:
+        con = connect_retrying(open_fn, db, write, deadline, timeout)
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        handle.release()
