@@ -1,11 +1,13 @@
 """The governance domain's registration (see :mod:`qingshan.core.registry`).
 
-Work in progress: the parts (cli, api, pages, report section, demo, migrations) are added here
-as they are built."""
+Ledgers of inspection problems, complaints, enforcement, EIA and permits, project registers and
+the annual city work report (spec/governance.md). Parts are added as they are built."""
 
 from qingshan.core.registry import Domain
 
 DOMAIN = Domain(
     name="governance",
-    title="governance",
+    title="Governance ledgers: inspection rectification, complaints, enforcement, EIA/permits, "
+          "annual city reports",
+    cli=(("calendar", "qingshan.governance.cli_calendar:app"),),
 )
