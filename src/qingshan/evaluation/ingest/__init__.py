@@ -1,0 +1,1 @@
+"""Readers of evaluation data (validated fully; errors name file, line and field)."""
