@@ -8,7 +8,9 @@ from qingshan.core.registry import Domain, domains
 from qingshan.store import applied_migrations, connect, db, migrate
 
 CURRENT = [("store", 1, "0001_store.sql"), ("air", 1, "0001_air.sql"),
-           ("water", 1, "0001_water.sql")]
+           ("air", 2, "0002_air_daily.sql"), ("water", 1, "0001_water.sql")]
+#: tables added by migrations after the split (not in the previous release's schema)
+LATER_TABLES = {"air_station_daily", "air_city_daily", "air_daily_state"}
 
 # The previous release's bookkeeping table and rows (qingshan before migrations were keyed by
 # domain: store/db.py created it and recorded the file names of store/migrations/).
@@ -100,6 +102,8 @@ def _to_old_shape(path, rows):
     """Rewrite ``schema_migration`` of the store at ``path`` to the previous release's shape."""
     con = duckdb.connect(str(path))
     con.execute("DROP TABLE schema_migration")
+    for t in LATER_TABLES:          # the previous release did not have them
+        con.execute(f"DROP TABLE IF EXISTS {t}")
     con.execute(OLD_DDL)
     con.executemany("INSERT INTO schema_migration VALUES (?, ?, ?::TIMESTAMP)", rows)
     con.close()
@@ -122,7 +126,10 @@ def _columns(con):
 
 
 def test_schema_unchanged_by_the_split():
-    assert _schema(connect()) == {t: v.strip() for t, v in OLD_SCHEMA.items()}
+    now = _schema(connect())
+    assert set(now) - set(OLD_SCHEMA) == LATER_TABLES
+    assert {t: v for t, v in now.items() if t in OLD_SCHEMA} == {
+        t: v.strip() for t, v in OLD_SCHEMA.items()}
 
 
 def test_sources_store_first_then_registry_order():
@@ -138,8 +145,10 @@ def test_previous_release_store_opens_without_reapplying(tmp_path):
     con.close()
     _to_old_shape(path, OLD_ROWS)
     con = duckdb.connect(str(path))
-    assert migrate(con) == []                     # upgraded in place, nothing applied again
+    # upgraded in place, nothing applied again; only the migrations newer than the release
+    assert migrate(con) == [("air", 2, "0002_air_daily.sql")]
     assert con.execute("SELECT domain, version, name, applied_at::VARCHAR FROM schema_migration "
+                       "WHERE (domain, version) <> ('air', 2) "
                        "ORDER BY applied_at, domain DESC").fetchall() == [
         ("store", 1, "0001_store.sql", "2026-03-01 08:00:00"),
         ("air", 1, "0001_air.sql", "2026-03-01 08:00:00"),
@@ -157,7 +166,7 @@ def test_previous_release_store_without_water_gets_water_now(tmp_path):
     con.close()
     _to_old_shape(path, [(1, "0001_core", "2026-03-01 08:00:00")])   # name without .sql too
     con = duckdb.connect(str(path))
-    assert migrate(con) == [("water", 1, "0001_water.sql")]
+    assert migrate(con) == [("air", 2, "0002_air_daily.sql"), ("water", 1, "0001_water.sql")]
     assert applied_migrations(con) == CURRENT
     assert con.execute("SELECT count(*) FROM water_section").fetchall() == [(0,)]
 

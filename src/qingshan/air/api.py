@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -13,9 +16,59 @@ from qingshan.api.deps import get_con
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from qingshan.api.models import AssessmentOut, DailyAqiOut, HourlyAqiOut, Page, records
 from qingshan.api.params import check_range, parse_date, parse_period, parse_time
+from qingshan.air import daily as air_daily
 from qingshan.air import service as svc
 
-__all__ = ["router", "check_code", "service"]
+__all__ = ["router", "check_code", "service", "heavy", "daily_ready", "HEAVY_SLOTS"]
+
+#: figures computed at the same time (``$QINGSHAN_HEAVY_QUERIES``, default 2 = the cores the
+#: service is sized for); further requests queue for a slot, at most ``_HEAVY_WAIT`` seconds
+HEAVY_SLOTS = max(1, int(os.environ.get("QINGSHAN_HEAVY_QUERIES", "2") or 2))
+_HEAVY = threading.BoundedSemaphore(HEAVY_SLOTS)
+_HEAVY_WAIT = 30.0
+_READY: dict[str, bool] = {}
+_READY_LOCK = threading.Lock()
+
+
+@contextmanager
+def heavy():
+    """A slot for one computation of figures: 16 concurrent clients queue here instead of
+    running 16 DuckDB queries at once (memory grows with each); 503 ``busy`` (with
+    ``Retry-After``) after waiting ``_HEAVY_WAIT`` s."""
+    if not _HEAVY.acquire(timeout=_HEAVY_WAIT):
+        raise ApiError(503, "busy", "the server is computing other figures; retry shortly")
+    try:
+        yield
+    finally:
+        _HEAVY.release()
+
+
+def daily_ready(request: Request) -> None:
+    """Once per server process and store: bring the materialised daily statistics
+    (:mod:`qingshan.air.daily`) up to date when they are stale (a store made before the
+    migration, or a new ``city_station`` from the province config). Later ingests keep them
+    current themselves; readers check freshness on every call and fall back to the hourly
+    chain, so this only decides how fast the answers are, never what they are."""
+    store = request.app.state.store
+    if _READY.get(store.path):
+        return
+    with _READY_LOCK:
+        if _READY.get(store.path):
+            return
+        with store.cursor() as con:
+            ok = air_daily.fresh(con, "station") and air_daily.fresh(con, "city")
+        if not ok and not store.read_only:
+            writer = getattr(store, "writer", None)
+            if writer is not None:          # a store opened per use: the write connection
+                with writer() as con:
+                    air_daily.ensure(con)
+            else:                           # one shared read-write connection and its lock
+                with store.cursor() as con:
+                    air_daily.ensure(con, lock=store.write_lock)
+        _READY[store.path] = True
+
+
+Ready = Annotated[None, Depends(daily_ready)]
 
 router = APIRouter(tags=["air"], responses=ERROR_RESPONSES)
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
@@ -57,15 +110,16 @@ def hourly(request: Request, con: Con, level: Level, code: Code,
     s, e = parse_time(start, "start"), parse_time(end, "end")
     check_range(s, e, 93)
     # the service answers whole natural days: stamps day 01:00 … day+1 00:00
-    df = service(svc.hourly_aqi, con, level, [code], (s - timedelta(hours=1)).date(),
-                 (e - timedelta(hours=1)).date(), province=request.app.state.province)
+    with heavy():
+        df = service(svc.hourly_aqi, con, level, [code], (s - timedelta(hours=1)).date(),
+                     (e - timedelta(hours=1)).date(), province=request.app.state.province)
     df = df[(df.time >= s) & (df.time <= e)]
     return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
             "offset": offset}
 
 
 @router.get("/aqi/daily", response_model=Page[DailyAqiOut], summary="Daily AQI")
-def daily(request: Request, con: Con, level: Level, code: Code,
+def daily(request: Request, _r: Ready, con: Con, level: Level, code: Code,
           start: Annotated[str, Query(examples=["2019-01-01"])],
           end: Annotated[str, Query(examples=["2019-01-31"])],
           limit: Limit = 400, offset: Offset = 0) -> dict:
@@ -74,29 +128,33 @@ def daily(request: Request, con: Con, level: Level, code: Code,
     check_code(con, level, code)
     s, e = parse_date(start, "start"), parse_date(end, "end")
     check_range(s, e, 3 * 366)
-    df = service(svc.daily_aqi, con, level, code, s, e, province=request.app.state.province)
+    with heavy():
+        df = service(air_daily.daily_aqi, con, level, code, s, e, province=request.app.state.province)
     return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
             "offset": offset}
 
 
 @router.get("/assessment", response_model=list[AssessmentOut], summary="Period assessment")
-def assessment(request: Request, con: Con, period: PeriodQ,
+def assessment(request: Request, _r: Ready, con: Con, period: PeriodQ,
                level: Annotated[Literal["city", "province"], Query()] = "city") -> list[dict]:
     """HJ 663 statistics, good-day ratio, composite index, compliance, WHO levels and YoY of
     every city (or the province) for a month, quarter, half-year, year or run of months."""
     p = parse_period(period)
-    df = service(svc.assess, con, p.label, level=level, province=request.app.state.province)
+    with heavy():
+        df = service(air_daily.assess, con, p.label, level=level,
+                     province=request.app.state.province)
     return records(df)
 
 
 @router.get("/rankings", response_model=list[AssessmentOut], summary="City ranking")
-def rankings(request: Request, con: Con, period: PeriodQ,
+def rankings(request: Request, _r: Ready, con: Con, period: PeriodQ,
              weighted: Annotated[bool, Query(description="weighted composite index")] = False
              ) -> list[dict]:
     """Cities ranked by composite index (ascending = better) for a period of any kind."""
     p = parse_period(period)
-    df = service(svc.city_ranking, con, p.label, province=request.app.state.province,
-                 weighted=weighted)
+    with heavy():
+        df = service(air_daily.city_ranking, con, p.label, province=request.app.state.province,
+                     weighted=weighted)
     return records(df)
 
 

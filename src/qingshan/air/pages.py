@@ -14,7 +14,8 @@ from qingshan.air import charts as air_charts
 from qingshan.api import catalog
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
-from qingshan.air.api import check_code, service
+from qingshan.air import daily as air_daily
+from qingshan.air.api import check_code, daily_ready, heavy, service
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
 from qingshan.web.geo import load_geo
@@ -49,7 +50,8 @@ def _svc(con, fn, *args, **kwargs) -> pd.DataFrame:
            repr(sorted((k, v) for k, v in kwargs.items() if k != "province")),
            prov.code if prov else None)
     if key not in _RESULTS:
-        _RESULTS[key] = service(fn, con, *args, **kwargs)
+        with heavy():
+            _RESULTS[key] = service(fn, con, *args, **kwargs)
         while len(_RESULTS) > 128:
             _RESULTS.popitem(last=False)
     _RESULTS.move_to_end(key)
@@ -74,7 +76,7 @@ def _map_values(con, prov, indicator: str, ranking: pd.DataFrame, codes: list[st
         df = _svc(con, svc.hourly_aqi, "city", codes, last_day, last_day, province=prov)
         df = df[df.time == last_time]
         return df[["code", "aqi"]].rename(columns={"aqi": "value"}), f"{last_time:%Y-%m-%d %H:%M}"
-    df = _svc(con, svc.daily_aqi, "city", None, last_day, last_day, province=prov)
+    df = _svc(con, air_daily.daily_aqi, "city", None, last_day, last_day, province=prov)
     return df[["code", "aqi"]].rename(columns={"aqi": "value"}), last_day.isoformat()
 
 
@@ -114,13 +116,14 @@ def overview(request: Request, period: str | None = None,
         raise ApiError(422, "bad_request", f"indicator: {indicator!r} is not one of "
                                            f"{', '.join(INDICATORS)}")
     prov = request.app.state.province
+    daily_ready(request)
     with _store(request).cursor() as con:
         first, last = data_days(con)
         if last is None:
             return page(request, "empty.html")
         p = parse_period(period or f"{last:%Y-%m}")
-        ranking = _svc(con, svc.city_ranking, p.label, province=prov)
-        summary_df = _svc(con, svc.assess, p.label, level="province", province=prov)
+        ranking = _svc(con, air_daily.city_ranking, p.label, province=prov)
+        summary_df = _svc(con, air_daily.assess, p.label, level="province", province=prov)
         codes = [c.code for c in prov.cities]
         last_time = catalog.data_range(con)[1]
         values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
@@ -167,6 +170,7 @@ def _compliance(row: dict, year: int, lang: str) -> list[dict]:
 def city_page(request: Request, code: str, year: int | None = None) -> HTMLResponse:
     lang = request_lang(request)
     prov = request.app.state.province
+    daily_ready(request)
     with _store(request).cursor() as con:
         check_code(con, "city", code)
         city = catalog.city(con, code)
@@ -176,12 +180,12 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
         y = year or last.year
         p = parse_period(str(y), "year")
         start, end = date(y, 1, 1), min(date(y, 12, 31), last)
-        daily = (_svc(con, svc.daily_aqi, "city", code, start, end, province=prov)
+        daily = (_svc(con, air_daily.daily_aqi, "city", code, start, end, province=prov)
                  if start <= end
                  else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
                                             "primary_pollutant"]))
-        monthly = _svc(con, svc.monthly_series, "city", code, y, province=prov)
-        yearly = _svc(con, svc.assess, p.label, level="city", province=prov)
+        monthly = _svc(con, air_daily.monthly_series, "city", code, y, province=prov)
+        yearly = _svc(con, air_daily.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
         water = city_water(con, code, y)
     cal = air_charts.calendar(daily, year=y, lang=lang)

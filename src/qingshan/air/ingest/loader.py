@@ -189,6 +189,10 @@ def store_air_table(
                 {"batch_id": old, "rows_replaced": k, "rows_changed": ch})
         con.execute(f"INSERT INTO air_hourly ({', '.join(STORE_COLUMNS)}) "
                     f"SELECT {', '.join(STORE_COLUMNS)} FROM _new ORDER BY time, station_code")
+        # the materialised daily rows of the days touched, in this same transaction
+        from qingshan.air import daily
+        daily.update_days(con, [r[0] for r in con.execute(
+            "SELECT DISTINCT CAST(time - INTERVAL 1 HOUR AS DATE) FROM _new").fetchall()])
         con.execute("DROP TABLE _new")
         con.execute("DROP TABLE _dupk")
         for info, s in zip(infos, summaries):

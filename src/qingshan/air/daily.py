@@ -1,0 +1,313 @@
+"""Materialised daily statistics of stations and cities: any period is an aggregation of days.
+
+Tables (migration ``air 0002``): ``air_station_daily`` and ``air_city_daily``, one row per unit
+and natural day with at least one stored hour. Their columns are exactly those of
+:func:`qingshan.air.engine.statistics.daily_stats_sql` (HJ 663 daily statistics, counts and
+GB 3095 Table 4 validity flags, unrounded), computed by that same builder over the same valid
+hourly series as the plan's ``daily`` / ``city_daily`` steps (:mod:`qingshan.air.plan`; a city =
+the mean of its evaluation stations at each hour), one natural day at a time: the daily
+statistics of day D depend on the stamps D 01:00 … D+1 00:00 only (the 17 O3 8-h windows of D
+lie inside the day, HJ 663 §6.1.2), never on the period they are later aggregated into.
+
+Maintenance: :func:`update_days` recomputes the rows of the natural days an ingest touched
+(called by :func:`qingshan.air.ingest.loader.store_air_table` inside the ingest's transaction,
+so the rows always match the committed hourly data); :func:`after_membership_change` follows a
+new ``city_station``; :func:`refresh` rebuilds everything (a store made before this migration).
+``air_daily_state`` records the fingerprints of ``air_hourly`` (row count, largest batch id,
+first and last stamp) and of ``city_station`` (md5 of its sorted pairs) the rows were computed
+from; :func:`fresh` compares them with the store now. Readers use the rows only when fresh and
+otherwise run the hourly chain, so a stale table never changes a figure.
+
+Readers (:func:`assess`, :func:`city_ranking`, :func:`daily_aqi`, :func:`monthly_series`,
+:func:`compliance_rates`) call the functions of the same name in :mod:`qingshan.air.service`
+— its whole assembly: validity, AQI version per day, indices, compliance, WHO levels,
+year-on-year, ranking — with the daily statistics taken from these tables instead of being
+recomputed from the hours. The seam is narrow and explicit: while :func:`using_daily` is
+active (a context variable, so per thread / task), (a) the plan's ``daily`` / ``city_daily``
+steps read the present codes × every day of the period from the tables (absent days as the
+chain makes them: NULL statistics, zero counts, not valid) and its ``city_hourly`` step is
+skipped (nothing else reads it), (b) the service's ``_daily_stats`` (station / city series of
+``daily_aqi``, ``monthly_series``, ``compliance_rates``) does the same. Province series and the
+``station_daily`` city method are not materialised and run as before.
+``tests/air/test_daily.py`` asserts frame equality with :mod:`qingshan.air.service` (the chain)
+on the built test stores.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+
+from qingshan.air import plan as _plan
+from qingshan.air import service as svc
+from qingshan.air.engine import statistics as st
+from qingshan.air.standards import hj663_2013 as hj
+from qingshan.config import ProvinceConfig
+
+__all__ = ["STATION_TABLE", "CITY_TABLE", "DAILY_COLUMNS", "update_days", "refresh", "fresh",
+           "after_membership_change", "ensure", "using_daily", "assess", "city_ranking",
+           "daily_aqi", "monthly_series", "compliance_rates"]
+
+STATION_TABLE = "air_station_daily"
+CITY_TABLE = "air_city_daily"
+#: the stored columns (daily_stats_sql output, then the AQI of the day and its validity)
+DAILY_COLUMNS = ("code", "date", *[f"{p}{x}" for p in hj.DAILY_MEAN_POLLUTANTS
+                                   for x in ("", "_n", "_valid")],
+                 "o3_1h_max", "o3_1h_n", "o3_8h_max", "o3_8h_n", "o3_1h_max_valid",
+                 "o3_8h_max_valid")
+_N_COLS = [c for c in DAILY_COLUMNS if c.endswith("_n")]
+_FLAG_COLS = [c for c in DAILY_COLUMNS if c.endswith("_valid")]
+
+_HOURLY_FP = ("SELECT CAST(count(*) AS VARCHAR) || '/' || COALESCE(CAST(max(batch_id) AS VARCHAR), "
+              "'') || '/' || COALESCE(CAST(min(time) AS VARCHAR), '') || '/' || "
+              "COALESCE(CAST(max(time) AS VARCHAR), '') FROM air_hourly")
+_MEMBERS_FP = ("SELECT md5(COALESCE(string_agg(city_code || ':' || station_code, ',' "
+               "ORDER BY city_code, station_code), '')) FROM city_station")
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    hourly = con.execute(_HOURLY_FP).fetchall()[0][0]
+    members = con.execute(_MEMBERS_FP).fetchall()[0][0]
+    return {"station": hourly, "city": f"{hourly}|{members}"}
+
+
+def fresh(con: duckdb.DuckDBPyConnection, part: str = "city") -> bool:
+    """Whether the ``part`` rows (``"station"`` or ``"city"``) are those of the store now."""
+    try:
+        row = con.execute("SELECT fingerprint FROM air_daily_state WHERE part = ?",
+                          [part]).fetchall()
+    except duckdb.CatalogException:     # a store without the migration (opened read-only)
+        return False
+    return bool(row) and row[0][0] == _fingerprints(con)[part]
+
+
+def _record(con: duckdb.DuckDBPyConnection) -> None:
+    fp = _fingerprints(con)
+    con.execute("DELETE FROM air_daily_state")
+    con.executemany("INSERT INTO air_daily_state VALUES (?, ?, now()::TIMESTAMP)",
+                    list(fp.items()))
+
+
+def _compute(con, table: str, days: list[date]) -> None:
+    """Insert the rows of ``days`` into ``table`` (the days' old rows already deleted)."""
+    tag = uuid.uuid4().hex[:8]
+    dname, hname, vname = f"_qs_days_{tag}", f"_qs_hours_{tag}", f"_qs_valid_{tag}"
+    con.register(dname, pd.DataFrame({"date": pd.to_datetime(pd.Series(days))}))
+    try:
+        lo = datetime.combine(min(days), datetime.min.time()) + timedelta(hours=1)
+        hi = datetime.combine(max(days) + timedelta(days=1), datetime.min.time())
+        # every hour stamp of the days (hour-ending: D 01:00 … D+1 00:00), the plan's grid
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {hname} AS SELECT CAST(d.date AS TIMESTAMP) "
+                    f"+ INTERVAL 1 HOUR * h AS time FROM {dname} d, range(1, 25) r(h)")
+        where = (f"time BETWEEN CAST(? AS TIMESTAMP) AND CAST(? AS TIMESTAMP) AND CAST(time - "
+                 f"INTERVAL 1 HOUR AS DATE) IN (SELECT CAST(date AS DATE) FROM {dname})")
+        valid = f"({st.valid_hourly_sql('air_hourly', where=where)})"
+        if table == CITY_TABLE:   # the plan's city_hourly: mean of the members at each hour
+            valid = f"({st.aggregate_hourly_sql(valid, 'city_station')})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {vname} AS SELECT * FROM {valid} AS _v",
+                    [lo, hi])
+        daily = st.daily_stats_sql(vname, hours=hname, hourly_in_grid=True)
+        cols = ", ".join(f"d.{c}" for c in DAILY_COLUMNS)
+        # only unit-days with a stored hour are kept (the grid adds empty days of every code)
+        con.execute(f"""
+INSERT INTO {table} ({", ".join(DAILY_COLUMNS)})
+WITH _d AS ({daily}),
+_p AS (SELECT DISTINCT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS date FROM {vname})
+SELECT {cols} FROM _d d JOIN _p p ON p.code = d.code AND p.date = d.date""")
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {vname}")
+        con.execute(f"DROP TABLE IF EXISTS {hname}")
+        con.unregister(dname)
+
+
+def update_days(con: duckdb.DuckDBPyConnection, days: list[date]) -> None:
+    """Recompute the station and city rows of the natural ``days`` from ``air_hourly`` and
+    record the store's fingerprints. Runs in the caller's transaction (the ingest's)."""
+    days = sorted(set(days))
+    if days:
+        con.execute(f"DELETE FROM {STATION_TABLE} WHERE date IN (SELECT unnest(?))", [days])
+        con.execute(f"DELETE FROM {CITY_TABLE} WHERE date IN (SELECT unnest(?))", [days])
+        _compute(con, STATION_TABLE, days)
+        _compute(con, CITY_TABLE, days)
+    _record(con)
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild both tables from ``air_hourly`` in one transaction; returns the number of days."""
+    from qingshan.store.db import in_transaction
+
+    def work() -> int:
+        days = [r[0] for r in con.execute(
+            "SELECT DISTINCT CAST(time - INTERVAL 1 HOUR AS DATE) FROM air_hourly").fetchall()]
+        con.execute(f"DELETE FROM {STATION_TABLE}")
+        con.execute(f"DELETE FROM {CITY_TABLE}")
+        update_days(con, days)
+        return len(days)
+
+    return in_transaction(con, work)
+
+
+def after_membership_change(con: duckdb.DuckDBPyConnection) -> None:
+    """After ``city_station`` was rebuilt (station list, province config), in the caller's
+    transaction: recompute the city rows when the station rows are current (the city series
+    is the mean of the evaluation stations); otherwise leave both stale for :func:`ensure`."""
+    if fresh(con, "city") or not fresh(con, "station"):
+        return
+    days = [r[0] for r in con.execute(
+        f"SELECT DISTINCT date FROM {STATION_TABLE}").fetchall()]
+    con.execute(f"DELETE FROM {CITY_TABLE}")
+    if days:
+        _compute(con, CITY_TABLE, sorted(days))
+    _record(con)
+
+
+def ensure(con: duckdb.DuckDBPyConnection, lock=None, writable: bool = True) -> bool:
+    """Bring the tables up to date when they are stale and the store is writable (under
+    ``lock``, the server's write lock); returns whether they are fresh afterwards."""
+    if fresh(con, "city") and fresh(con, "station"):
+        return True
+    if not writable:
+        return False
+    if lock is None:
+        refresh(con)
+    else:
+        with lock:
+            if not (fresh(con, "city") and fresh(con, "station")):
+                refresh(con)
+    return fresh(con, "city") and fresh(con, "station")
+
+
+
+
+# -- readers -------------------------------------------------------------------------------
+
+_ACTIVE: ContextVar[bool] = ContextVar("qingshan_air_daily", default=False)
+
+
+def _lit(d: date) -> str:
+    """A typed date as a SQL date literal (its text can only be a date)."""
+    return f"DATE '{date(d.year, d.month, d.day).isoformat()}'"
+
+
+def _complete(table: str, start: date, end: date, where_codes: str = "") -> str:
+    """SQL of the daily rows of ``start``..``end`` as the chain forms them: every code present
+    in the range × every day of it, absent days with NULL statistics, zero counts, not valid."""
+    cols = ", ".join(
+        f"COALESCE(r.{c}, 0) AS {c}" if c in _N_COLS else
+        f"COALESCE(r.{c}, FALSE) AS {c}" if c in _FLAG_COLS else f"r.{c}"
+        for c in DAILY_COLUMNS if c not in ("code", "date"))
+    a, b = _lit(start), _lit(end)
+    return f"""
+WITH _r AS (SELECT * FROM {table} WHERE date BETWEEN {a} AND {b}{where_codes}),
+_c AS (SELECT DISTINCT code FROM _r),
+_g AS (SELECT CAST(unnest(generate_series({a}, {b}, INTERVAL 1 DAY)) AS DATE) AS date)
+SELECT c.code, g.date, {cols} FROM _c c CROSS JOIN _g g
+LEFT JOIN _r r ON r.code = c.code AND r.date = g.date"""
+
+
+class _DailyBackend:
+    """The plan's backend with its daily-statistics steps read from the tables."""
+
+    def __init__(self, inner, per, prefix: str):
+        self._inner, self._per, self._prefix = inner, per, prefix
+
+    def materialize(self, name: str, query: str) -> None:
+        step = name[len(self._prefix):] if name.startswith(self._prefix) else name
+        if step == "daily":
+            query = _complete(STATION_TABLE, self._per.start, self._per.end)
+        elif step == "city_daily":
+            query = _complete(CITY_TABLE, self._per.start, self._per.end)
+        elif step in ("city_hourly", "hourly_aqi"):   # read by nothing but the daily steps
+            query = f"SELECT * FROM ({query}) AS _skip WHERE FALSE"
+        self._inner.materialize(name, query)
+
+    def __getattr__(self, attr):
+        return getattr(self._inner, attr)
+
+
+_run_assessment = svc.run_assessment
+_daily_stats = svc._daily_stats
+
+
+def _run_assessment_daily(backend, hourly, members, period, *args, **kwargs):
+    if _ACTIVE.get() and hourly == "air_hourly":
+        per = period if isinstance(period, svc.Period) else _plan._as_period(
+            period, args[0] if args else kwargs.get("kind", "year"))
+        backend = _DailyBackend(backend, per, kwargs.get("prefix", ""))
+    return _run_assessment(backend, hourly, members, period, *args, **kwargs)
+
+
+def _daily_stats_daily(put, con, level, start, end, codes, prov):
+    if not _ACTIVE.get() or level not in ("station", "city"):
+        return _daily_stats(put, con, level, start, end, codes, prov)
+    where = ""
+    if level == "station":   # the province's own stations, as service._hourly
+        where += (" AND code IN (SELECT code FROM station WHERE province = "
+                  f"(SELECT name_zh FROM {svc._prov(put, prov)}))")
+    if codes:
+        where += f" AND code IN {svc._in(put, codes)}"
+    table = STATION_TABLE if level == "station" else CITY_TABLE
+    return put("dstats", _complete(table, start, end, where))
+
+
+# the service looks both up in its module at call time; outside using_daily they are the
+# originals (the context variable is False)
+svc.run_assessment = _run_assessment_daily
+svc._daily_stats = _daily_stats_daily
+
+
+@contextmanager
+def using_daily(con: duckdb.DuckDBPyConnection, part: str = "city") -> Iterator[bool]:
+    """Within the block, the service reads the daily tables (when ``part`` and the station
+    rows are fresh; yields whether they are)."""
+    ok = fresh(con, "station") and (part == "station" or fresh(con, "city"))
+    token = _ACTIVE.set(ok)
+    try:
+        yield ok
+    finally:
+        _ACTIVE.reset(token)
+
+
+def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
+           province: ProvinceConfig | None = None, city_method: str = "hourly") -> pd.DataFrame:
+    """:func:`qingshan.air.service.assess`, its daily statistics read from the tables."""
+    with using_daily(con, "station" if level == "station" else "city"):
+        return svc.assess(con, period, level, province, city_method)
+
+
+def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
+                 province: ProvinceConfig | None = None, weighted: bool = False,
+                 city_method: str = "hourly") -> pd.DataFrame:
+    """:func:`qingshan.air.service.city_ranking`, daily statistics from the tables."""
+    with using_daily(con):
+        return svc.city_ranking(con, period, province, weighted, city_method)
+
+
+def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, start: date,
+              end: date, province: ProvinceConfig | None = None,
+              city_method: str = "hourly") -> pd.DataFrame:
+    """:func:`qingshan.air.service.daily_aqi`, daily statistics from the tables."""
+    with using_daily(con, "station" if level == "station" else "city"):
+        return svc.daily_aqi(con, level, code, start, end, province, city_method)
+
+
+def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
+                   province: ProvinceConfig | None = None,
+                   city_method: str = "hourly") -> pd.DataFrame:
+    """:func:`qingshan.air.service.monthly_series`, daily statistics from the tables."""
+    with using_daily(con, "station" if level == "station" else "city"):
+        return svc.monthly_series(con, level, code, year, province, city_method)
+
+
+def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
+                     province: ProvinceConfig | None = None,
+                     city_method: str = "hourly") -> pd.DataFrame:
+    """:func:`qingshan.air.service.compliance_rates`, daily statistics from the tables."""
+    with using_daily(con, "station" if level == "station" else "city"):
+        return svc.compliance_rates(con, period, level, province, city_method)

@@ -1,0 +1,170 @@
+"""The materialised daily statistics (qingshan.air.daily) give the same frames as the chain.
+
+The reference is the hourly chain itself, :mod:`qingshan.air.service` (whose figures other tests
+check against the spec and CNEMC's published values): every period's figures from the daily rows
+must be *identical* to the chain's — same columns, same values, same order — on the real
+2019 Q1 Shandong store built by the ingest (tests/api/_store.py, via tests/_built.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from tests.api._store import ARCHIVE, built_store
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    from qingshan.store import connect
+    path = tmp_path_factory.mktemp("daily") / "q1.duckdb"
+    shutil.copy(built_store(), path)
+    c = connect(path)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def prov():
+    from qingshan.config import load_province
+    return load_province("shandong")
+
+
+@pytest.fixture
+def used(monkeypatch):
+    """Counts the plan steps answered from the daily tables (proves the fast path ran)."""
+    from qingshan.air import daily
+    calls: list[str] = []
+    orig = daily._DailyBackend.materialize
+
+    def spy(self, name, query):
+        calls.append(name)
+        return orig(self, name, query)
+
+    monkeypatch.setattr(daily._DailyBackend, "materialize", spy)
+    return calls
+
+
+def test_ingest_leaves_the_daily_rows_fresh(con):
+    from qingshan.air import daily
+    assert daily.fresh(con, "station") and daily.fresh(con, "city")
+    # one row per station-day with a stored hour. The files hold hours 0–23 of 2019-01-01 …
+    # 2019-03-31; hour-ending, the stamp 2019-01-01 00:00 belongs to the natural day
+    # 2018-12-31 and 2019-03-31 ends at 23:00 (its 24th stamp is in the April 1 file)
+    lo, hi = con.execute(f"SELECT min(date), max(date) FROM {daily.STATION_TABLE}").fetchall()[0]
+    assert (lo, hi) == (date(2018, 12, 31), date(2019, 3, 31))
+    n_pairs = con.execute("SELECT count(*) FROM (SELECT DISTINCT station_code, "
+                          "CAST(time - INTERVAL 1 HOUR AS DATE) FROM air_hourly)").fetchall()[0][0]
+    assert con.execute(f"SELECT count(*) FROM {daily.STATION_TABLE}").fetchall()[0][0] == n_pairs
+
+
+@pytest.mark.parametrize("period,level", [
+    ("2019-03", "city"), ("2019-02", "station"), ("2019-Q1", "province"),
+    ("2019-01..2019-02", "city"), ("2019-H1", "city"),   # H1: data for Q1 only (partial)
+])
+def test_assess_equals_the_chain(con, prov, used, period, level):
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    chain = svc.assess(con, period, level, prov)
+    assert not used                       # the chain ran without the tables
+    fast = daily.assess(con, period, level, prov)
+    assert used                           # … and the fast path read them
+    pd.testing.assert_frame_equal(fast, chain)
+
+
+def test_weighted_ranking_equals_the_chain(con, prov):
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    pd.testing.assert_frame_equal(daily.city_ranking(con, "2019-Q1", prov, weighted=True),
+                                  svc.city_ranking(con, "2019-Q1", prov, weighted=True))
+
+
+@pytest.mark.parametrize("level,code,start,end", [
+    ("city", "370100", date(2019, 1, 1), date(2019, 1, 31)),
+    ("station", "1299A", date(2019, 2, 25), date(2019, 3, 5)),
+    ("city", None, date(2019, 3, 31), date(2019, 3, 31)),
+])
+def test_daily_aqi_equals_the_chain(con, prov, level, code, start, end):
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    pd.testing.assert_frame_equal(daily.daily_aqi(con, level, code, start, end, prov),
+                                  svc.daily_aqi(con, level, code, start, end, prov))
+
+
+@pytest.mark.parametrize("level,code", [("city", "370200"), ("province", "370000")])
+def test_monthly_series_equals_the_chain(con, prov, level, code):
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    pd.testing.assert_frame_equal(daily.monthly_series(con, level, code, 2019, prov),
+                                  svc.monthly_series(con, level, code, 2019, prov))
+
+
+def _rows(con, table):
+    return con.execute(f"SELECT * FROM {table} ORDER BY code, date").df()
+
+
+def test_incremental_ingest_equals_a_rebuild(tmp_path, prov):
+    """Ingesting two more days (and re-ingesting one with a changed value) updates exactly
+    what a full rebuild would produce."""
+    from qingshan.air import daily
+    from qingshan.air.ingest import ingest_cnemc
+    from qingshan.store import connect
+    path = tmp_path / "inc.duckdb"
+    shutil.copy(built_store(), path)
+    c = connect(path)
+    try:
+        ingest_cnemc(c, [ARCHIVE / "china_sites_20190401.csv", ARCHIVE / "china_sites_20190402.csv"])
+        # a corrected 2019-03-15: the first PM2.5 value of 1299A's column raised by 100
+        src = (ARCHIVE / "china_sites_20190315.csv").read_text(encoding="utf-8").splitlines()
+        head = src[0].split(",")
+        col = head.index("1299A")
+        for i, line in enumerate(src[1:], 1):
+            f = line.split(",")
+            if f[2] == "PM2.5" and f[col]:
+                f[col] = str(float(f[col]) + 100)
+                src[i] = ",".join(f)
+                break
+        fixed = tmp_path / "china_sites_20190315.csv"
+        fixed.write_text("\n".join(src) + "\n", encoding="utf-8")
+        ingest_cnemc(c, [fixed])
+        assert daily.fresh(c, "station") and daily.fresh(c, "city")
+        st, ct = _rows(c, daily.STATION_TABLE), _rows(c, daily.CITY_TABLE)
+        assert st.date.max() == pd.Timestamp("2019-04-02")
+        daily.refresh(c)
+        pd.testing.assert_frame_equal(st, _rows(c, daily.STATION_TABLE))
+        pd.testing.assert_frame_equal(ct, _rows(c, daily.CITY_TABLE))
+    finally:
+        c.close()
+
+
+def test_stale_rows_are_never_used(tmp_path, prov, used):
+    """Hourly rows changed behind the ingest's back, or a new city→station map: the readers
+    run the chain (same figures as the chain), until the tables are rebuilt."""
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    from qingshan.store import connect
+    path = tmp_path / "stale.duckdb"
+    shutil.copy(built_store(), path)
+    c = connect(path)
+    try:
+        c.execute("DELETE FROM air_hourly WHERE station_code = '1299A' AND time < '2019-03-10'")
+        assert not daily.fresh(c, "station")
+        pd.testing.assert_frame_equal(daily.assess(c, "2019-03", "station", prov),
+                                      svc.assess(c, "2019-03", "station", prov))
+        assert not used
+        daily.refresh(c)
+        # a station leaves Jinan's evaluation stations: the city rows follow the new map
+        c.execute("DELETE FROM city_station WHERE station_code = '1299A'")
+        assert daily.fresh(c, "station") and not daily.fresh(c, "city")
+        daily.after_membership_change(c)
+        assert daily.fresh(c, "city")
+        pd.testing.assert_frame_equal(daily.assess(c, "2019-03", "city", prov),
+                                      svc.assess(c, "2019-03", "city", prov))
+        assert used
+    finally:
+        c.close()
