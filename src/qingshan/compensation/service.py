@@ -27,7 +27,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+import duckdb
 import pandas as pd
 
 from qingshan.compensation.engine import air as air_engine
@@ -97,9 +99,21 @@ class _AirInputs:
         self._cache: dict[str, pd.DataFrame] = {}
         self.short = {c.code: c.short_zh for c in province.cities}
 
+    def _has_hours(self, label: str) -> bool:
+        """Whether the store holds any hourly air row in the period (a cheap check that spares
+        the air service an assessment of an empty period)."""
+        per = parse_period(label)
+        t0 = datetime(per.start.year, per.start.month, per.start.day)
+        t1 = datetime(per.end.year, per.end.month, per.end.day) + timedelta(days=1)
+        try:
+            return self.con.execute("SELECT count(*) FROM (SELECT 1 FROM air_hourly WHERE "
+                                    "time > ? AND time <= ? LIMIT 1)", [t0, t1]).fetchone()[0] > 0
+        except duckdb.CatalogException:
+            return False
+
     def _store(self, label: str) -> pd.DataFrame:
-        if self.con is None:
-            return pd.DataFrame(columns=["code"])
+        if self.con is None or not self._has_hours(label):
+            return pd.DataFrame(columns=["code", "source"])
         from qingshan.air import service as air_service
         df = air_service.assess(self.con, label, "city", self.province)
         keep = ["code"] + [c for c in _STATS if c in df.columns]
