@@ -52,7 +52,7 @@ from qingshan.air.rules import AirRules, min_valid_days, rules_for_period
 from qingshan.core.periods import Period, parse_period
 
 __all__ = ["STEPS", "VIEWS", "HOURLY_AQI_COLUMNS", "LEVEL_STEPS", "assessment_steps",
-           "run_assessment", "period_bounds", "hours_sql", "aqi_valid_sql"]
+           "run_assessment", "period_bounds", "hours_sql", "aqi_valid_sql", "aqi_by_day_sql"]
 
 STEPS = ("hours", "valid", "hourly_aqi", "daily", "daily_rounded", "daily_aqi", "station_days",
          "station_year", "station_comp", "city_hourly", "city_daily", "city_daily_rounded",
@@ -104,6 +104,39 @@ def aqi_valid_sql(rounded: str, version: str) -> str:
             f"FROM ({aqi.daily_aqi_sql(rounded, version, plausible=False)}) AS _d")
 
 
+#: columns of the daily AQI of a period whose days fall under both HJ 633 versions
+_DAY_AQI_COLS = ("iaqi_so2", "iaqi_no2", "iaqi_co", "iaqi_o3_8h", "iaqi_o3_1h", "iaqi_pm10",
+                 "iaqi_pm25", "beyond_range", "aqi", "missing_pollutants", "primary_pollutant",
+                 "level", "category", "category_en", "colour", "exceedance_pollutants",
+                 "aqi_valid")
+_ONLY_2012 = {"iaqi_o3_1h": "DOUBLE", "exceedance_pollutants": "VARCHAR"}
+
+
+def aqi_by_day_sql(rounded: str, start: date, end: date) -> str:
+    """Daily AQI with ``aqi_valid`` (:func:`aqi_valid_sql`), each day by the HJ 633 version in
+    force that day (``qingshan.air.rules.aqi_versions``, the transition policy of
+    :mod:`qingshan.air.rules`): one version for most periods; around 2026-03-01 the days before
+    by HJ 633-2012 and the days from it by HJ 633-2026, as one table (columns of 2012 only are
+    NULL on 2026 days). Adds ``aqi_version``."""
+    from qingshan.air.engine.statistics import DAILY_STATS
+    from qingshan.air.rules import aqi_versions
+
+    parts = aqi_versions(start, end)
+    if len(parts) == 1:
+        ver = parts[0][0]
+        return f"SELECT *, '{ver}' AS aqi_version FROM ({aqi_valid_sql(rounded, ver)}) AS _v"
+    base = ["code", "date"] + [c for s in DAILY_STATS for c in (s, f"{s}_valid")]
+    out = []
+    for ver, a, b in parts:
+        cols = base + [f"CAST(NULL AS {_ONLY_2012[c]}) AS {c}" if ver != "2012" and
+                       c in _ONLY_2012 else c for c in _DAY_AQI_COLS]
+        # the bounds are typed dates: their text is a date literal, never input
+        out.append(f"SELECT {', '.join(cols)}, '{ver}' AS aqi_version "
+                   f"FROM ({aqi_valid_sql(rounded, ver)}) AS _v{ver} "
+                   f"WHERE date BETWEEN DATE '{a.isoformat()}' AND DATE '{b.isoformat()}'")
+    return "\nUNION ALL\n".join(out)
+
+
 def _as_period(period: Period | date | str, kind: str) -> Period:
     if isinstance(period, (Period, str)):
         return parse_period(period)
@@ -132,8 +165,8 @@ def assessment_steps(hourly: str, members: str, period: Period | date | str,
     weights : dict, optional
         Weights of the weighted comprehensive index (province ``composite_weights``).
     rules : AirRules, optional
-        Default ``qingshan.air.rules.rules_for_period(period)`` (refuses a period spanning
-        2026-03-01).
+        Default ``qingshan.air.rules.rules_for_period(period)`` (a period containing 2026-03-01:
+        the rules of its last day, each day's AQI by its own HJ 633 version).
     level : {"city", "station"}, optional
         Only the steps of that level (:data:`LEVEL_STEPS`); default every step.
     prefix : str
@@ -155,10 +188,27 @@ def assessment_steps(hourly: str, members: str, period: Period | date | str,
     aqi_cols = ", ".join(HOURLY_AQI_COLUMNS)
 
     def year(daily: str) -> str:  # the one explicit period (min days: the rules' choice)
-        return statistics.period_stats_sql(daily, start=per.start, min_days=min_days)
+        return statistics.period_stats_sql(daily, start=per.start, min_days=min_days,
+                                           months=len(per.months()))
 
     def days(daily_aqi: str) -> str:
         return statistics.day_counts_sql(daily_aqi, start=per.start)
+
+    def hourly_aqi() -> str:  # each hour by the HJ 633 version of its natural day
+        if version or not rules.mixed:
+            return (f"SELECT {aqi_cols} FROM "
+                    f"({aqi.hourly_aqi_sql(n['valid'], ver, plausible=False)}) AS _a")
+        from qingshan.air.rules import aqi_versions
+        day = "CAST(time - INTERVAL 1 HOUR AS DATE)"
+        return "\nUNION ALL\n".join(
+            f"SELECT {aqi_cols} FROM ({aqi.hourly_aqi_sql(n['valid'], v, plausible=False)}) "
+            f"AS _a{v} WHERE {day} BETWEEN DATE '{a.isoformat()}' AND DATE '{b.isoformat()}'"
+            for v, a, b in aqi_versions(per.start, per.end))
+
+    def day_aqi(rounded: str) -> str:  # each day by its own HJ 633 version (or ``version``)
+        if version or not rules.mixed:
+            return aqi_valid_sql(rounded, ver)
+        return aqi_by_day_sql(rounded, per.start, per.end)
 
     def daily(hourly_: str) -> str:
         return statistics.daily_stats_sql(hourly_, hours=n["hours"], hourly_in_grid=True)
@@ -169,18 +219,17 @@ def assessment_steps(hourly: str, members: str, period: Period | date | str,
         "valid": statistics.valid_hourly_sql(hourly, code_col, where=in_period),
         # "valid" already applied the plausibility rule (same MAX_PLAUSIBLE), so it is not
         # repeated inside every IAQI expression
-        "hourly_aqi": f"SELECT {aqi_cols} FROM "
-                      f"({aqi.hourly_aqi_sql(n['valid'], ver, plausible=False)}) AS _a",
+        "hourly_aqi": hourly_aqi(),
         "daily": daily(n["valid"]),
         "daily_rounded": statistics.daily_rounded_sql(n["daily"]),
-        "daily_aqi": aqi_valid_sql(n["daily_rounded"], ver),
+        "daily_aqi": day_aqi(n["daily_rounded"]),
         "station_days": days(n["daily_aqi"]),
         "station_year": year(n["daily"]),
         "station_comp": compliance.annual_compliance_sql(n["station_year"], limits),
         "city_hourly": statistics.aggregate_hourly_sql(n["valid"], members),
         "city_daily": daily(n["city_hourly"]),
         "city_daily_rounded": statistics.daily_rounded_sql(n["city_daily"]),
-        "city_aqi": aqi_valid_sql(n["city_daily_rounded"], ver),
+        "city_aqi": day_aqi(n["city_daily_rounded"]),
         "city_days": days(n["city_aqi"]),
         "city_year": year(n["city_daily"]),
         "city_comp": compliance.annual_compliance_sql(n["city_year"], limits),

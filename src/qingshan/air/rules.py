@@ -20,6 +20,23 @@ Validity (GB 3095-2012/2026 Table 4; HJ 663 §6): a day needs ≥ 20 valid hours
 H1 160, H2 162, 2019-01..2019-05 133), applied the same way to every such period; a year keeps
 its own 324 (not the 322 of its months). See :func:`min_valid_days`.
 
+Periods containing 2026-03-01 (**transition policy**, province config ``[air] transition``,
+:class:`qingshan.config.province.AirPolicy`; neither 2026 text has a transition clause for
+assessment, spec air-assessment "Version switch": open question). Default ``"period_end"``:
+
+* each day's AQI (and so every AQI day count) by the HJ 633 version in force **that day**
+  (HJ 633-2026 foreword: HJ 633-2012 is abolished from 2026-03-01, so a day before it keeps the
+  AQI it was published with);
+* period statistics and their validity by the HJ 663 version in force on the **last day** of the
+  period (the day the assessment is made under);
+* compliance against the GB 3095 limits in force on the last day (for 2026: the transition
+  limits of GB 3095-2026 §4.4);
+* ranking denominators as the province config says (``[air] ranking_denominators``, default
+  those of the last day).
+
+``"refuse"`` keeps the former behaviour (ValueError naming the parts). The rules of a period are
+:func:`rules_for_period`; their :meth:`AirRules.label` names the versions and the policy.
+
 Ranking denominators (城市环境空气质量排名技术规定, see ``standards.ranking_rule``): the GB 3095-2012
 Grade II limits before 2026-03-01; from then on the open-question 2026 set (PM10 60, PM2.5 30),
 which is configuration [V3, unofficial] until an official 2026 ranking rule is found.
@@ -27,15 +44,21 @@ which is configuration [V3, unofficial] until an official 2026 ranking rule is f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from qingshan.air.standards import gb3095_2012, gb3095_2026, hj663_2013
 from qingshan.air.standards import ranking_rule as rr
 from qingshan.core.periods import Period, parse_period
 
 __all__ = ["AirRules", "rules_for", "rules_for_period", "min_valid_days", "SWITCH_2026",
-           "FINAL_LIMITS_2031", "FAMILY_2012", "FAMILY_2026", "family_for"]
+           "FINAL_LIMITS_2031", "FAMILY_2012", "FAMILY_2026", "family_for", "TRANSITION_POLICIES",
+           "DENOMINATOR_CHOICES", "aqi_versions"]
+
+#: values of the province config key ``[air] transition`` (default first)
+TRANSITION_POLICIES = ("period_end", "refuse")
+#: values of ``[air] ranking_denominators`` (default first)
+DENOMINATOR_CHOICES = ("period_end", "gb3095_2012", "gb3095_2026")
 
 #: GB 3095-2026, HJ 633-2026, HJ 663-2026 in force (and the 2012/2013 texts abolished)
 SWITCH_2026 = date(2026, 3, 1)
@@ -68,6 +91,10 @@ class AirRules:
     min_days_month: int = hj663_2013.MIN_DAYS_MONTH
     min_days_february: int = hj663_2013.MIN_DAYS_FEBRUARY
     min_days_year: int = hj663_2013.MIN_DAYS_YEAR
+    #: the period's first day when it starts under another HJ 633 version than its last day
+    #: (a period containing 2026-03-01); None for a single-version period
+    aqi_from: date | None = None
+    policy: str = ""  # the transition policy that produced these rules ("" = one family)
 
     @property
     def aqi_version(self) -> str:
@@ -83,9 +110,26 @@ class AirRules:
             "en": {"transition": " (transition)", "final": " (final)"}}[
             "zh" if lang == "zh" else "en"][self.limits_phase]
 
+    @property
+    def mixed(self) -> bool:
+        """True for a period whose days fall under both HJ 633 versions."""
+        return self.aqi_from is not None
+
     def label(self, lang: str = "en") -> str:
-        """E.g. ``"GB 3095-2012/HJ 663-2013/HJ 633-2012"`` — every output names it."""
-        return f"{self.limits_label(lang)}/{self.statistics_standard}/{self.aqi_standard}"
+        """E.g. ``"GB 3095-2012/HJ 663-2013/HJ 633-2012"`` — every output names it; for a period
+        containing 2026-03-01 the AQI part names both versions and the policy, e.g.
+        ``"GB 3095-2026 (transition)/HJ 663-2026/HJ 633-2012 to 2026-02-28, HJ 633-2026 from
+        2026-03-01 (transition policy: period_end)"``."""
+        if not self.mixed:
+            return f"{self.limits_label(lang)}/{self.statistics_standard}/{self.aqi_standard}"
+        last = (SWITCH_2026 - timedelta(days=1)).isoformat()
+        if lang == "zh":
+            aqi = (f"HJ 633-2012（至{last}）、HJ 633-2026（自{SWITCH_2026.isoformat()}起）"
+                   f"（过渡年规则：期末规则）")
+        else:
+            aqi = (f"HJ 633-2012 to {last}, HJ 633-2026 from {SWITCH_2026.isoformat()} "
+                   f"(transition policy: {self.policy})")
+        return f"{self.limits_label(lang)}/{self.statistics_standard}/{aqi}"
 
     def min_days(self, year: int, month: int) -> int:
         """GB 3095 Table 4: valid days a month needs (27; February 25)."""
@@ -104,19 +148,51 @@ def rules_for(d: date) -> AirRules:
                     rr.DENOMINATORS_2026)
 
 
-def rules_for_period(period: Period | str) -> AirRules:
-    """The rules of a period that lies inside one family of standards (its first day's rules).
+def rules_for_period(period: Period | str, policy: str = "period_end",
+                     denominators: str = "period_end") -> AirRules:
+    """The rules of a period (the module's transition policy for one containing 2026-03-01).
 
-    Raises ValueError for a period containing 2026-03-01, with the message naming the parts
-    to assess separately.
+    A period inside one family of standards gets the rules of its days. A period containing
+    2026-03-01 gets, with ``policy="period_end"`` (default), the rules of its **last** day
+    (HJ 663 statistics and validity, GB 3095 limits) with ``aqi_from`` set, so that each day's
+    AQI is computed by the HJ 633 version in force that day (:func:`aqi_versions`); with
+    ``policy="refuse"`` a ValueError naming the parts to assess separately.
+
+    ``denominators`` (province ``[air] ranking_denominators``): ``"period_end"`` (default) the
+    rules' own set, ``"gb3095_2012"`` / ``"gb3095_2026"`` always that set.
     """
     p = parse_period(period)
+    if policy not in TRANSITION_POLICIES:
+        raise ValueError(f"transition policy must be one of {', '.join(TRANSITION_POLICIES)}, "
+                         f"got {policy!r}")
+    if denominators not in DENOMINATOR_CHOICES:
+        raise ValueError(f"ranking_denominators must be one of {', '.join(DENOMINATOR_CHOICES)},"
+                         f" got {denominators!r}")
     if p.start < SWITCH_2026 <= p.end:
-        before, after = p.split_at(SWITCH_2026)
-        raise ValueError(
-            f"{p.label} spans 2026-03-01, when GB 3095-2026, HJ 633-2026 and HJ 663-2026 replaced "
-            f"the 2012/2013 standards; assess {before.label} and {after.label} separately")
-    return rules_for(p.start)
+        if policy == "refuse":
+            before, after = p.split_at(SWITCH_2026)
+            raise ValueError(
+                f"{p.label} spans 2026-03-01, when GB 3095-2026, HJ 633-2026 and HJ 663-2026 "
+                f"replaced the 2012/2013 standards; assess {before.label} and {after.label} "
+                f"separately (province config [air] transition = \"refuse\")")
+        r = replace(rules_for(p.end), aqi_from=p.start, policy=policy)
+    else:
+        r = rules_for(p.end)
+    if denominators != "period_end":
+        r = replace(r, ranking_denominators=rr.DENOMINATORS_2012 if denominators ==
+                    "gb3095_2012" else rr.DENOMINATORS_2026)
+    return r
+
+
+def aqi_versions(start: date, end: date) -> list[tuple[str, date, date]]:
+    """``[(HJ 633 version, first day, last day), …]`` of the days start … end, each day under
+    the version in force that day (one entry, or two around 2026-03-01)."""
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    if start < SWITCH_2026 <= end:
+        return [(FAMILY_2012, start, SWITCH_2026 - timedelta(days=1)),
+                (FAMILY_2026, SWITCH_2026, end)]
+    return [(rules_for(start).aqi_version, start, end)]
 
 
 def min_valid_days(period: Period | str, rules: AirRules | None = None) -> int:
@@ -126,7 +202,7 @@ def min_valid_days(period: Period | str, rules: AirRules | None = None) -> int:
     its months' minimums (Q1 = 27 + 25 + 27 = 79).
     """
     p = parse_period(period)
-    r = rules or rules_for(p.start)
+    r = rules or rules_for(p.end)
     if p.kind == "year":
         return r.min_days_year
     return sum(r.min_days(y, m) for y, m in p.months())

@@ -49,14 +49,17 @@ from qingshan.air.engine.compliance import (
     annual_compliance_sql, compliance_rate_sql, daily_compliance_sql, who_level_sql,
 )
 from qingshan.air.engine.ranking import change_pct_sql, change_pp_sql, index_sql, rank_sql
-from qingshan.air.plan import aqi_valid_sql, run_assessment
-from qingshan.air.rules import SWITCH_2026, AirRules, min_valid_days, rules_for, rules_for_period
+from qingshan.air.plan import aqi_by_day_sql, run_assessment
+from qingshan.air.rules import (
+    SWITCH_2026, AirRules, aqi_versions, family_for, min_valid_days, rules_for, rules_for_period,
+)
 from qingshan.backends import DuckDBBackend
 from qingshan.core.periods import Period, PeriodError
 from qingshan.core.periods import parse_period as _parse_core
 from qingshan.core.rounding import gbt8170_sql
 
-__all__ = ["Period", "PeriodError", "parse_period", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
+__all__ = ["Period", "PeriodError", "parse_period", "period_rules", "to_date", "period_title",
+           "policy_label", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
            "monthly_series", "compliance_rates", "standard_label", "LEVELS", "CITY_METHODS"]
 
 LEVELS = ("station", "city", "province")
@@ -67,13 +70,21 @@ _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
 _DAYS = {"pm25": "pm25", "pm10": "pm10", "so2": "so2", "no2": "no2", "co": "co", "o3": "o3_8h"}
 
 
-def parse_period(period: str | Period) -> Period:
+def parse_period(period: str | Period, province: ProvinceConfig | None = None) -> Period:
     """The core period (:func:`qingshan.core.periods.parse_period`: 2019, 2019-03, 2019-Q1,
-    2019-H1, 2019-01..2019-05), refused (ValueError) when it spans 2026-03-01
-    (:func:`qingshan.air.rules.rules_for_period`, whose message names the parts)."""
+    2019-H1, 2019-01..2019-05). A period containing 2026-03-01 is assessed under the province's
+    transition policy (``[air] transition``, :func:`period_rules`); only the policy
+    ``"refuse"`` refuses it (ValueError naming the parts)."""
     p = _parse_core(period)
-    rules_for_period(p)
+    period_rules(p, province)
     return p
+
+
+def period_rules(period: str | Period, province: ProvinceConfig | None = None) -> AirRules:
+    """The rules of ``period`` under the province's ``[air]`` policy
+    (:func:`qingshan.air.rules.rules_for_period`: transition policy, ranking denominators)."""
+    pol = _province(province).air
+    return rules_for_period(_parse_core(period), pol.transition, pol.ranking_denominators)
 
 
 def standard_label(d: date) -> str:
@@ -205,7 +216,7 @@ def _daily(put, con, level, start, end, codes, prov,
     # a day counts for day statistics when every indicator is valid, or when the AQI of the
     # valid ones already exceeds 100 (plan.aqi_valid_sql: the same rule as the plan's steps)
     rounded = put("rounded", st.daily_rounded_sql(daily))
-    aqi = put("aqi", aqi_valid_sql(rounded, rules_for(start).aqi_version))
+    aqi = put("aqi", aqi_by_day_sql(rounded, start, end))  # each day by its HJ 633 version
     return daily, aqi
 
 
@@ -229,11 +240,12 @@ def _province_rows(put, rows: str, prov: ProvinceConfig) -> str:
 def _series_rows(put, con, level: str, start: date, end: date, kind: str,
                  prov: ProvinceConfig, city_method: str = "hourly") -> str:
     """Register statistics + AQI day counts per unit and calendar ``kind`` (the series path)."""
-    daily, aqi = _daily(put, con, "city" if level == "province" else level, start, end, None,
-                        prov, city_method)
+    series = level == "province" and prov.air.province_figures == "province_series"
+    unit = level if series or level != "province" else "city"
+    daily, aqi = _daily(put, con, unit, start, end, None, prov, city_method)
     rows = _join_rows(put, put("stats", st.period_stats_sql(daily, kind)),
                       put("days", st.day_counts_sql(aqi, kind)))
-    return _province_rows(put, rows, prov) if level == "province" else rows
+    return _province_rows(put, rows, prov) if unit != level else rows
 
 
 def _period_rows(put, con, level: str, per: Period, rules: AirRules, prov: ProvinceConfig,
@@ -245,6 +257,14 @@ def _period_rows(put, con, level: str, per: Period, rules: AirRules, prov: Provi
     daily statistics, then the same explicit-period builders.
     """
     unit = "city" if level == "province" else level
+    if level == "province" and prov.air.province_figures == "province_series":
+        # the province series (mean of the city series at each hour), like daily_aqi's
+        daily, aqi = _daily(put, con, "province", per.start, per.end, None, prov)
+        return _join_rows(
+            put, put("stats", st.period_stats_sql(daily, start=per.start,
+                                                  min_days=min_valid_days(per, rules),
+                                                  months=len(per.months()))),
+            put("days", st.day_counts_sql(aqi, start=per.start)))
     if city_method == "hourly" or unit == "station":
         pre = put.plan(per, rules, unit, prov)
         kept = pre + ("city" if unit == "city" else "station")
@@ -257,7 +277,8 @@ def _period_rows(put, con, level: str, per: Period, rules: AirRules, prov: Provi
         daily, aqi = _daily(put, con, unit, per.start, per.end, None, prov, city_method)
         rows = _join_rows(
             put, put("stats", st.period_stats_sql(daily, start=per.start,
-                                                  min_days=min_valid_days(per, rules))),
+                                                  min_days=min_valid_days(per, rules),
+                                                  months=len(per.months()))),
             put("days", st.day_counts_sql(aqi, start=per.start)))
     return _province_rows(put, rows, prov) if level == "province" else rows
 
@@ -276,10 +297,21 @@ def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
     own; the previous year of a YoY comparison uses the current period's, so both are
     comparable). The period's own rules (its first day's, ``rules_for``) give the AQI version
     and limits."""
-    rules = rules_for(per.start)
+    rules = period_rules(per, prov)
     rows = _period_rows(put, con, level, per, rules, prov, city_method)
     den = (index_rules or rules).ranking_denominators
     idx = put("idx", index_sql(rows, den, prov.composite_weights))
+    if level == "province" and prov.air.province_index == "mean_of_cities":
+        # 综合指数平均: the province index = mean of the city indices (GB/T 8170, 2 decimals);
+        # NULL unless every city has one (a mean over some cities is not the province's)
+        crow = _period_rows(put, con, "city", per, rules, prov, city_method)
+        cidx = put("cidx", index_sql(crow, den, prov.composite_weights))
+        mean = ", ".join(
+            f"CASE WHEN count(*) = count({c}) THEN {gbt8170_sql(f'avg({c})', 2)} END AS {c}"
+            for c in ("composite_index", "composite_index_weighted"))
+        idx = put("pidx", f"SELECT i.* EXCLUDE (composite_index, composite_index_weighted), "
+                          f"m.composite_index, m.composite_index_weighted FROM {idx} i "
+                          f"CROSS JOIN (SELECT {mean} FROM {cidx}) m")
     annual = per.kind == "year"
     comp = put("comp", annual_compliance_sql(idx, rules.limits)) if annual else idx
     allvalid = " AND ".join(f"r.{v}_valid" for v in _VALID)
@@ -287,8 +319,14 @@ def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
         (f"CASE WHEN r.{p}_valid THEN {who_level_sql('r.' + p, p)} END" if annual else
          "CAST(NULL AS VARCHAR)") + f" AS who_level_{p}" for p in ("pm25", "pm10", "no2"))
     vdays = ", ".join(f"COALESCE(r.{v}_days, 0) AS valid_days_{k}" for k, v in _DAYS.items())
-    comp_cols = ("r.compliant, r.exceed_pollutants" if annual else
-                 "CAST(NULL AS BOOLEAN) AS compliant, CAST(NULL AS VARCHAR) AS exceed_pollutants")
+    oks = ("so2", "no2", "pm10", "pm25", "co", "o3")
+    # annual compliance only for a valid period: an invalid statistic "cannot be judged"
+    # (不能判定, NULL) — never 达标; a valid exceedance is non-compliant even when another
+    # pollutant cannot be judged
+    comp_cols = (", ".join(f"r.{p}_ok AS compliant_{p}" for p in oks) +
+                 ", r.compliant, r.exceed_pollutants" if annual else
+                 ", ".join(f"CAST(NULL AS BOOLEAN) AS compliant_{p}" for p in oks) +
+                 ", CAST(NULL AS BOOLEAN) AS compliant, CAST(NULL AS VARCHAR) AS exceed_pollutants")
     names = _names(put, level, prov)
     # cities / province: every configured unit gets a row, with NULL statistics when no data
     join = (f"{comp} r LEFT JOIN {names} n ON n.code = r.code" if level == "station" else
@@ -296,6 +334,7 @@ def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
     out = f"""
 SELECT {"r" if level == "station" else "n"}.code, n.name_zh, n.name_en,
   CAST(? AS VARCHAR) AS period, CAST(? AS VARCHAR) AS standard,
+  CAST(? AS VARCHAR) AS policy,
   r.pm25, r.pm10, r.so2, r.no2, r.co_p95, r.o3_8h_p90, {vdays},
   {(per.end - per.start).days + 1} AS days, COALESCE(r.aqi_days, 0) AS valid_days,
   COALESCE(r.good_days, 0) AS good_days, r.good_day_ratio,
@@ -305,7 +344,7 @@ SELECT {"r" if level == "station" else "n"}.code, n.name_zh, n.name_en,
   COALESCE({allvalid}, FALSE) AS valid
 FROM {join}
 """
-    return put("out", out, [per.label, rules.label()])
+    return put("out", out, [per.label, rules.label(), policy_label(prov, rules)])
 
 
 def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
@@ -351,7 +390,7 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
             "SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
             params=[_day(prev.start), _day(prev.end) + timedelta(days=1)]).fetchall()[0][0] > 0
         if has_prev:
-            old = _assess_one(put, con, level, prev, prov, index_rules=rules_for(per.start),
+            old = _assess_one(put, con, level, prev, prov, index_rules=period_rules(per, prov),
                               city_method=city_method)
         else:
             nulls = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in _YOY_PCT)
@@ -364,13 +403,58 @@ SELECT c.*, {pct},
   {change_pp_sql('c.good_day_ratio', 'p.good_day_ratio')} AS good_day_ratio_yoy_pp
 FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
         if level == "province":
-            ranked = f"SELECT *, CAST(NULL AS BIGINT) AS rank FROM {yoy}"
+            ranked = (f"SELECT *, CAST(NULL AS BIGINT) AS rank, "
+                      f"CAST(NULL AS BIGINT) AS rank_insufficient FROM {yoy}")
         else:
-            ranked = rank_sql(yoy, "composite_index")
-        df = con.sql(f"SELECT * FROM ({ranked}) ORDER BY rank NULLS LAST, code").df()
-    order = [c for c in df.columns if c not in ("rank",)]
+            # valid units are ranked; units whose statistics are not valid are ranked only
+            # among themselves (rank_insufficient, the "insufficient data" group) — an index
+            # over an incomplete period is not comparable with a complete one
+            split = (f"(SELECT *, CASE WHEN valid THEN composite_index END AS _ci_ok, "
+                     f"CASE WHEN NOT valid THEN composite_index END AS _ci_bad FROM {yoy})")
+            first = "(" + rank_sql(split, "_ci_ok") + ")"
+            ranked = (f"SELECT * EXCLUDE (_ci_ok, _ci_bad) FROM "
+                      f"({rank_sql(first, '_ci_bad', 'rank_insufficient')})")
+        df = con.sql(f"SELECT * FROM ({ranked}) ORDER BY rank NULLS LAST, "
+                     f"rank_insufficient NULLS LAST, code").df()
+        end = con.sql("SELECT CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly "
+                      "WHERE time > ? AND time <= ?",
+                      params=[_day(per.start), _day(per.end) + timedelta(days=1)]).fetchall()[0][0]
+    order = [c for c in df.columns if c not in ("rank", "rank_insufficient")]
     order.insert(order.index("composite_index_weighted") + 1, "rank")
-    return df[order].reset_index(drop=True)
+    order.insert(order.index("rank") + 1, "rank_insufficient")
+    df = df[order].reset_index(drop=True)
+    df["data_end"] = end
+    df["to_date"] = to_date(per, end)
+    return df
+
+
+def to_date(per: Period, data_end: date | None, today: date | None = None) -> bool:
+    """True when ``per`` has not ended (``today`` ≤ its last day) or its data end before its
+    last day: its figures are "截至 <data_end>" / "to date"."""
+    today = today or date.today()
+    return per.end >= today or data_end is None or data_end < per.end
+
+
+def period_title(per: Period, data_end: date | None, lang: str = "zh",
+                 today: date | None = None) -> str:
+    """The period's name, with "（截至 YYYY-MM-DD）" / " (to YYYY-MM-DD)" when
+    :func:`to_date` (the last day with data; the period's name alone otherwise)."""
+    name = per.name(lang)
+    if not to_date(per, data_end, today):
+        return name
+    if data_end is None:
+        return name + ("（无数据）" if lang == "zh" else " (no data)")
+    return name + (f"（截至{data_end.isoformat()}）" if lang == "zh"
+                   else f" (to date: {data_end.isoformat()})")
+
+
+def policy_label(prov: ProvinceConfig, rules: AirRules | None = None, lang: str = "en") -> str:
+    """The province's ``[air]`` choices as every output names them, e.g. ``"transition=
+    period_end; denominators=period_end; province=province_series; province_index=
+    mean_of_cities"``."""
+    a = prov.air
+    return (f"transition={a.transition}; denominators={a.ranking_denominators}; "
+            f"province={a.province_figures}; province_index={a.province_index}")
 
 
 #: statistics whose change versus the same period last year is reported in % (ranking rule ΔI)
@@ -383,8 +467,9 @@ def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
                  city_method: str = "hourly") -> pd.DataFrame:
     """Cities ranked by the comprehensive index (weighted: by ``composite_index_weighted``)."""
     df = assess(con, period, "city", province, city_method)
-    if weighted:
-        df["rank"] = df["composite_index_weighted"].rank(method="min").astype("Int64")
+    if weighted:  # valid cities only, as assess ranks
+        v = df["composite_index_weighted"].where(df["valid"])
+        df["rank"] = v.rank(method="min").astype("Int64")
     return df.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
 
 
@@ -393,9 +478,16 @@ def _dates(start, end) -> tuple[date, date]:
     e = end.date() if isinstance(end, datetime) else end
     if e < s:
         raise ValueError(f"end {e} is before start {s}")
-    if rules_for(s).family != rules_for(e).family:  # the rules of both ends must be one family
-        rules_for_period(Period.of(s.year, s.month, e.year, e.month))  # raises, naming the parts
     return s, e
+
+
+def _days_label(s: date, e: date) -> str:
+    """The standards of daily values s … e: each day's own (both HJ 633 versions named when
+    the days straddle 2026-03-01)."""
+    if family_for(s) == family_for(e):
+        return standard_label(s)
+    return (f"{standard_label(s)} to {(SWITCH_2026 - timedelta(days=1)).isoformat()}; "
+            f"{standard_label(SWITCH_2026)} from {SWITCH_2026.isoformat()}")
 
 
 def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, start: date,
@@ -415,7 +507,7 @@ def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, star
 SELECT code, date, aqi, primary_pollutant, level, category, category_en, colour,
   pm25, pm10, so2, no2, co, o3_8h_max, o3_1h_max, aqi_valid AS valid,
   CAST(? AS VARCHAR) AS standard
-FROM {aqi} ORDER BY code, date""", params=[standard_label(s)]).df()
+FROM {aqi} ORDER BY code, date""", params=[_days_label(s, e)]).df()
     df["date"] = pd.to_datetime(df["date"]).dt.date
     return df
 
@@ -432,11 +524,15 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
     """
     s, e = _dates(start, end)
     prov = _province(province)
-    version = rules_for(s).aqi_version
     if definition not in ("cnemc", "literal"):
         raise ValueError("definition must be 'cnemc' or 'literal'")
-    if definition == "literal" and version != "2012":
+    parts = aqi_versions(s, e)
+    if definition == "literal" and any(v != "2012" for v, _, _ in parts):
         raise ValueError("the literal definition exists for HJ 633-2012 (data before 2026-03) only")
+    if len(parts) > 1:  # each hour by the HJ 633 version in force on its natural day
+        return pd.concat([hourly_aqi(con, level, codes, a, b, definition, prov)
+                          for _, a, b in parts], ignore_index=True)
+    version = parts[0][0]
     with _views(con) as put:
         first = s - timedelta(days=1)  # one day of history for the moving means
         hourly = _hourly(put, level, first, e, codes, prov)
@@ -456,25 +552,25 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
 
 def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
                    province: ProvinceConfig | None = None,
-                   city_method: str = "hourly") -> pd.DataFrame:
+                   city_method: str = "hourly", until: date | None = None) -> pd.DataFrame:
     """Monthly statistics of one unit for a year (months without any data are left out).
 
-    Columns: ``code, month`` (1–12), ``pm25, pm10, so2, no2, co_p95, o3_8h_p90,
+    ``until``: the last day that may be used (a bulletin passes its period's last day, so that
+    a March bulletin never shows April, whatever day it is built). Each month is its own
+    period: its rules (AQI version, denominators under the province's ``[air]`` policy) are the
+    month's own. Columns: ``code, month`` (1–12), ``pm25, pm10, so2, no2, co_p95, o3_8h_p90,
     good_day_ratio, composite_index, valid, standard``.
     """
     prov = _province(province)
-    whole = Period.of(year, 1, year, 12)
-    try:
-        rules_for_period(whole)
-        parts = [whole]
-    except ValueError:  # the year of the switch: its months before and from 2026-03-01
-        parts = [x for x in whole.split_at(SWITCH_2026) if x is not None]
+    last = date(year, 12, 31) if until is None else min(until, date(year, 12, 31))
+    if last != _month_end(last):  # whole months only
+        last = date(last.year, last.month, 1) - timedelta(days=1)
     frames = []
     with _views(con) as put:
-        for part in parts:
-            a, b = part.start, part.end
+        for _, a, b in aqi_versions(date(year, 1, 1), last) if last.year == year else []:
             rows = _series_rows(put, con, level, a, b, "month", prov, city_method)
-            den = rules_for(a).ranking_denominators
+            den = period_rules(Period.of(a.year, a.month, a.year, a.month), prov) \
+                .ranking_denominators
             idx = put("idx", index_sql(rows, den, prov.composite_weights))
             allvalid = " AND ".join(f"{v}_valid" for v in _VALID)
             frames.append(con.sql(f"""
@@ -484,7 +580,15 @@ SELECT code, CAST(EXTRACT(MONTH FROM period_start) AS INTEGER) AS month, pm25, p
 FROM {idx} WHERE code = ?
   AND (aqi_days > 0 OR pm25_days > 0 OR o3_8h_days > 0)
 ORDER BY month""", params=[standard_label(a), code]).df())
+    if not frames:
+        return pd.DataFrame(columns=["code", "month", "pm25", "pm10", "so2", "no2", "co_p95",
+                                     "o3_8h_p90", "good_day_ratio", "composite_index", "valid",
+                                     "standard"])
     return pd.concat(frames, ignore_index=True)
+
+
+def _month_end(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
@@ -501,9 +605,18 @@ def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "
     prov = _province(province)
     with _views(con) as put:
         daily, _ = _daily(put, con, level, per.start, per.end, None, prov, city_method)
-        ok = put("ok", daily_compliance_sql(f"({st.daily_rounded_sql(daily)})",
-                                            rules_for(per.start).limits))
+        # each day against the GB 3095 limits in force that day
+        ok = put("ok", _daily_ok_sql(put, st.daily_rounded_sql(daily), per))
         df = con.sql(f"SELECT * FROM ({compliance_rate_sql(ok)}) r ORDER BY code").df()
     df.insert(1, "period", per.label)
-    df.insert(2, "standard", standard_label(per.start))
+    df.insert(2, "standard", _days_label(per.start, per.end))
     return df
+
+
+def _daily_ok_sql(put, rounded: str, per: Period) -> str:
+    parts = []
+    for _, a, b in aqi_versions(per.start, per.end):
+        parts.append(daily_compliance_sql(
+            f"(SELECT * FROM ({rounded}) _r WHERE date BETWEEN DATE '{a.isoformat()}' "
+            f"AND DATE '{b.isoformat()}')", rules_for(a).limits))
+    return "\nUNION ALL\n".join(parts)

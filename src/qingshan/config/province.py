@@ -14,9 +14,26 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-__all__ = ["City", "ProvinceConfig", "load_province", "bundled_provinces"]
+__all__ = ["AirPolicy", "City", "ProvinceConfig", "Issuer", "load_province", "bundled_provinces"]
+
+
+class County(BaseModel):
+    """A county-level unit of a city (区/县/县级市): an organisation unit of the accounts' tree."""
+
+    code: str = Field(..., description="6-digit administrative division code, e.g. 371002")
+    name_zh: str
+    name_en: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not (len(v) == 6 and v.isdigit()):
+            raise ValueError(f"county code must be 6 digits, got {v!r}")
+        return v
 
 
 class City(BaseModel):
@@ -33,6 +50,9 @@ class City(BaseModel):
     )
     include: list[str] = Field(default_factory=list, description="station codes always included")
     exclude: list[str] = Field(default_factory=list, description="station codes never included")
+    counties: list[County] = Field(
+        default_factory=list, description="county-level units (organisation tree of the accounts; "
+        "optional: a city without them has city-level users only)")
 
     @field_validator("code")
     @classmethod
@@ -48,6 +68,47 @@ class City(BaseModel):
         return self
 
 
+class AirPolicy(BaseModel):
+    """How the air assessment decides the open points (``[air]`` table of the province TOML).
+
+    Every key has a stated default; every output names the choice it used.
+    """
+
+    transition: Literal["period_end", "refuse"] = Field(
+        "period_end",
+        description="periods containing 2026-03-01 (GB 3095-2026, HJ 633-2026, HJ 663-2026 in "
+        "force): 'period_end' (default) = each day's AQI by the HJ 633 version in force that "
+        "day, period statistics and validity by the HJ 663 version in force on the period's "
+        "last day, compliance against the GB 3095 limits in force on the last day; 'refuse' = "
+        "the old behaviour (assess the parts separately). Neither 2026 text has a transition "
+        "clause for assessment (spec air-assessment, version switch: open question)")
+    ranking_denominators: Literal["period_end", "gb3095_2012", "gb3095_2026"] = Field(
+        "period_end",
+        description="S_i of the single-item indices: those of the rules in force on the "
+        "period's last day (default), or always the 2012 / the 2026 set")
+    province_figures: Literal["province_series", "city_mean"] = Field(
+        "province_series",
+        description="province figures (concentrations, AQI days) in every table, calendar and "
+        "sentence: 'province_series' (default: the statistics of the province series = mean "
+        "of the city series at each hour, so the table, the sentences and the daily AQI "
+        "calendar describe one series and agree to the digit, and day counts are whole days) "
+        "or 'city_mean' (全省平均 of the cities' period results, re-rounded; day counts are "
+        "then means with one decimal and the calendar, which needs one AQI per day, still "
+        "shows the province series — its caption says so)")
+    province_index: Literal["mean_of_cities", "index_of_mean"] = Field(
+        "mean_of_cities",
+        description="province composite index: 'mean_of_cities' (default, 综合指数平均 "
+        "as Shandong publishes it) or 'index_of_mean' (index of the province's mean "
+        "concentrations)")
+
+
+class Issuer(BaseModel):
+    """Issuing unit printed in the bulletin's date block (``[issuer]`` of the province TOML)."""
+
+    name_zh: str = ""
+    name_en: str = ""
+
+
 class ProvinceConfig(BaseModel):
     code: str
     name_zh: str
@@ -58,6 +119,12 @@ class ProvinceConfig(BaseModel):
         description="weights of the weighted comprehensive index (城市环境空气质量排名技术规定)",
     )
     cities: list[City]
+    air: AirPolicy = Field(default_factory=AirPolicy)
+    issuer: Issuer = Field(default_factory=Issuer)
+    targets: dict[str, float] = Field(
+        default_factory=dict,
+        description="annual targets of the province (e.g. pm25 = 35, good_day_ratio = 70); "
+        "the bulletin states progress against them")
     source: str = ""
 
     @model_validator(mode="after")

@@ -28,9 +28,9 @@ def test_min_valid_days(period, days):
     assert min_valid_days(period) == days
 
 
-def test_period_spanning_the_2026_switch_is_refused_with_its_parts():
+def test_period_spanning_the_2026_switch_is_refused_with_its_parts_under_policy_refuse():
     with pytest.raises(ValueError, match="assess 2026-01..2026-02 and 2026-03..2026-12"):
-        rules_for_period("2026")
+        rules_for_period("2026", policy="refuse")
 
 
 def _daily(n: int, start: date, pm25: list[float]) -> pd.DataFrame:

@@ -201,29 +201,49 @@ def test_percentile_on_integer_position():
     assert run(period_stats_sql("d", "month", rounded=False), d=df).co_p95[0] == 20.0
 
 
-def _count_valid(kind, d0, n):
-    df = daily([d0 + timedelta(days=i) for i in range(n)], [10.0] * n, "no2")
+def _count_valid(kind, d0, n, per_month=None):
+    """``n`` consecutive days from ``d0``, or ``per_month`` = the first k days of each month."""
+    if per_month is None:
+        days = [d0 + timedelta(days=i) for i in range(n)]
+    else:
+        days = [date(d0.year, m, d) for m, k in per_month.items() for d in range(1, k + 1)]
+        assert len(days) == n
+    df = daily(days, [10.0] * n, "no2")
     r = run(period_stats_sql("d", kind), d=df)
     assert len(r) == 1, r
     return bool(r.no2_valid[0])
 
 
-@pytest.mark.parametrize("kind,d0,n,valid", [
-    ("month", date(2019, 2, 1), 25, True),    # February: >= 25
-    ("month", date(2019, 2, 1), 24, False),
-    ("month", date(2020, 2, 1), 25, True),    # leap year: still 25 of 29
-    ("month", date(2020, 2, 1), 24, False),
-    ("month", date(2019, 3, 1), 27, True),    # other months: >= 27
-    ("month", date(2019, 3, 1), 26, False),
-    ("year", date(2019, 1, 1), 324, True),    # year: >= 324
-    ("year", date(2019, 1, 1), 323, False),
-    ("quarter", date(2019, 1, 1), 79, True),  # choice: 27 + 25 + 27
-    ("quarter", date(2019, 1, 1), 78, False),
-    ("quarter", date(2019, 7, 1), 81, True),
-    ("quarter", date(2019, 7, 1), 80, False),
+# 31 + 25 + 31 + 30 + 31 + 7 · 27 = 337 ≥ 324, every month ≥ its minimum
+_YEAR_OK = {m: 27 for m in range(1, 13)} | {1: 31, 2: 25, 3: 31, 4: 30, 5: 31}
+
+
+@pytest.mark.parametrize("kind,d0,n,per_month,valid", [
+    ("month", date(2019, 2, 1), 25, None, True),    # February: >= 25
+    ("month", date(2019, 2, 1), 24, None, False),
+    ("month", date(2020, 2, 1), 25, None, True),    # leap year: still 25 of 29
+    ("month", date(2020, 2, 1), 24, None, False),
+    ("month", date(2019, 3, 1), 27, None, True),    # other months: >= 27
+    ("month", date(2019, 3, 1), 26, None, False),
+    # year: >= 324 AND every month >= 27 (February 25), GB 3095-2012 Table 4
+    ("year", date(2019, 1, 1), 337, _YEAR_OK, True),
+    ("year", date(2019, 1, 1), 324, None, False),   # 324 days Jan 1 … Nov 20: December empty
+    ("year", date(2019, 1, 1), 323, None, False),
+    ("quarter", date(2019, 1, 1), 79, {1: 27, 2: 25, 3: 27}, True),  # 27 + 25 + 27
+    ("quarter", date(2019, 1, 1), 78, {1: 27, 2: 25, 3: 26}, False),
+    ("quarter", date(2019, 1, 1), 79, None, False),   # Jan 31, Feb 28, Mar 20: March short
+    ("quarter", date(2019, 7, 1), 81, {7: 27, 8: 27, 9: 27}, True),
+    ("quarter", date(2019, 7, 1), 80, None, False),
 ])
-def test_period_minimum_days(kind, d0, n, valid):
-    assert _count_valid(kind, d0, n) is valid
+def test_period_minimum_days(kind, d0, n, per_month, valid):
+    assert _count_valid(kind, d0, n, per_month) is valid
+
+
+def test_year_needs_324_even_when_every_month_has_27():
+    # 12 · 27 = 324 exactly: valid; 11 · 27 + 25 = 322 has every month's minimum but < 324
+    assert _count_valid("year", date(2019, 1, 1), 324, {m: 27 for m in range(1, 13)})
+    assert not _count_valid("year", date(2019, 1, 1), 322,
+                            {m: (25 if m == 2 else 27) for m in range(1, 13)})
 
 
 def test_invalid_days_excluded_from_mean():

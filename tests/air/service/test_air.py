@@ -41,9 +41,12 @@ def test_parse_period():
 
 
 @pytest.mark.parametrize("p", ["2026", "2026-Q1"])
-def test_period_spanning_2026_switch_is_refused(p):
+def test_period_spanning_2026_switch_is_refused_only_under_policy_refuse(p, mini_province):
+    assert parse_period(p, mini_province).label == p    # default policy "period_end"
+    refuse = mini_province.model_copy(update={"air": mini_province.air.model_copy(
+        update={"transition": "refuse"})})
     with pytest.raises(ValueError, match="2026-03-01"):
-        parse_period(p)
+        parse_period(p, refuse)
 
 
 def test_2026_periods_name_their_standard(mini_store, mini_province):
@@ -105,9 +108,17 @@ def test_assess_province_month(mini_store, mini_province):
     # mean of cities: PM2.5 (50+35+50)/3 = 45; PM10 83.3 -> 83; SO2 26.7 -> 27; NO2 36.7 -> 37;
     # CO 2.133 -> 2.1; O3 133.3 -> 133. I = 45/35 1.285714 + 83/70 1.185714 + 27/60 0.45
     # + 37/40 0.925 + 2.1/4 0.525 + 133/160 0.83125 = 5.203178 -> 5.20
+    # (constant series: the province series = mean of the city series gives the same values)
     assert (p.code, p.name_en) == ("990000", "Testland")
     assert (p.pm25, p.pm10, p.so2, p.no2, p.co_p95, p.o3_8h_p90) == (45, 83, 27, 37, 2.1, 133)
-    assert p.composite_index == 5.2 and pd.isna(p["rank"])
+    # default [air] province_index = "mean_of_cities" (综合指数平均): A 4.81, B 6.00, C = A's
+    # values 4.81 -> (4.81 + 6.00 + 4.81) / 3 = 5.2067 -> 5.21
+    assert p.composite_index == 5.21 and pd.isna(p["rank"])
+    assert "province_index=mean_of_cities" in p.policy
+    other = mini_province.model_copy(update={"air": mini_province.air.model_copy(
+        update={"province_index": "index_of_mean", "province_figures": "city_mean"})})
+    q = assess(mini_store, "2019-02", "province", other).iloc[0]
+    assert q.composite_index == 5.2 and (q.pm25, q.co_p95) == (45, 2.1)  # the sum above
 
 
 def test_assess_year_compliance_and_who(mini_store, mini_province):
@@ -169,7 +180,9 @@ def test_real_h1_assessment(real_store):
     elapsed = time.perf_counter() - t0
     print(f"assess 2019-01..06 at city, station and province level: {elapsed:.1f} s")
     for m, df in months.items():
-        assert len(df) == 16 and set(df["rank"]) <= set(range(1, 17))
+        # only valid cities are ranked (GB 3095 Table 4: ≥ 27 valid days, February 25)
+        assert len(df) == 16 and set(df["rank"].dropna()) <= set(range(1, 17))
+        assert df.loc[~df.valid, "rank"].isna().all()
         assert df.pm25.between(10, 200).all() and df.o3_8h_p90.between(40, 300).all()
         assert df.good_day_ratio.between(0, 100).all() and (df.days == [31, 28, 31, 30, 31,
                                                                          30][m - 1]).all()
@@ -214,8 +227,10 @@ def test_cli_assess_and_hourly(mini_db_file, tmp_path):
     r = run(app, ["air", "assess", "--db", str(db), "--province", str(toml), "--period",
                   "2019-02"])
     assert r.exit_code == 0 and "甲市" in r.stdout and "4.81" in r.stdout
-    r = run(app, ["air", "assess", "--db", str(db), "--period", "2026"])
-    assert r.exit_code == 2
+    # a period containing 2026-03-01 is accepted (transition policy); the store has no data of
+    # 2026: a clear error, not a table of dashes
+    r = run(app, ["air", "assess", "--db", str(db), "--province", str(toml), "--period", "2026"])
+    assert r.exit_code == 2 and "no air data for 2026" in r.output
     out = tmp_path / "h.csv"
     r = run(app, ["air", "hourly", "--db", str(db), "--province", str(toml), "--level", "city",
                   "--from", "2019-02-01", "--to", "2019-02-01", "--output", str(out)])

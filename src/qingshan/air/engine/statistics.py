@@ -264,7 +264,8 @@ def _kind(kind: str) -> str:
 
 
 def period_stats_sql(daily: str, kind: str = "month", rounded: bool = True, *,
-                     start: date | None = None, min_days: int | None = None) -> str:
+                     start: date | None = None, min_days: int | None = None,
+                     months: int | None = None) -> str:
     """Period statistics per ``code`` and calendar month, quarter or year of the daily input,
     or per ``code`` for one explicit period (``start``, ``min_days``).
 
@@ -283,6 +284,12 @@ def period_stats_sql(daily: str, kind: str = "month", rounded: bool = True, *,
         Valid days the explicit period needs: ``qingshan.air.rules.min_valid_days(period)``
         (GB 3095 Table 4; for quarters, half-years and runs the sum of the months' minimums,
         choice [M] of :mod:`qingshan.air.rules`).
+    months : int, optional
+        Number of calendar months of the explicit period: then every month must also reach its
+        own minimum (27 valid days, February 25 — GB 3095-2012/2026 Table 4 for the annual
+        mean, applied to every period kind, :func:`qingshan.air.rules.min_valid_days`). The
+        calendar series always apply it (1, 3 or 12 months). ``None`` with ``start``: the total
+        only (the former rule, kept for callers that check months themselves).
 
     Returns
     -------
@@ -293,6 +300,15 @@ def period_stats_sql(daily: str, kind: str = "month", rounded: bool = True, *,
         pm25_p95, co_p95, o3_8h_p90`` (HJ 663 Appendix A = ``quantile_cont``).
     """
     key, group, min_expr = _period_key(kind, start, min_days)
+    if start is None:
+        months = {"month": 1, "quarter": 3, "year": 12}[_kind(kind)]
+    elif months is not None and (isinstance(months, bool) or not isinstance(months, int)
+                                 or months < 1):
+        raise TypeError(f"months must be a positive int, got {months!r}")
+    month_of = "CAST(date_trunc('month', date) AS DATE)"
+    month_min = (f"CASE WHEN EXTRACT(MONTH FROM month_start) = 2 THEN {hj.MIN_DAYS_FEBRUARY} "
+                 f"ELSE {hj.MIN_DAYS_MONTH} END")
+    mcount, mok = [], []
     parts = []
     outer = []
     for name, col in _PERIOD_MEANS.items():
@@ -300,14 +316,18 @@ def period_stats_sql(daily: str, kind: str = "month", rounded: bool = True, *,
         parts.append(f"avg({col}) FILTER (WHERE {col}_valid) AS {name}")
         parts.append(f"count({col}) FILTER (WHERE {col}_valid) AS {name}_days")
         outer.append(f"{gbt8170_sql(name, dec) if rounded else name} AS {name}")
-        outer.append(f"{name}_days, {name}_days >= {min_expr} AS {name}_valid")
+        mcount.append(f"count({col}) FILTER (WHERE {col}_valid) AS {name}_m")
+        mok.append(f"count(*) FILTER (WHERE {name}_m >= {month_min}) AS {name}_okm")
+        per_month = "" if months is None else f" AND COALESCE(mv.{name}_okm, 0) >= {months}"
+        outer.append(f"{name}_days, ({name}_days >= {min_expr}{per_month}) AS {name}_valid")
         p = hj.PERCENTILES[name] if name in hj.PERCENTILES else None
         if p is not None:
             pc = f"{name}_p{p}"
             parts.append(f"quantile_cont({col}, {p / 100}) FILTER (WHERE {col}_valid) AS {pc}")
             outer.append(f"{gbt8170_sql(pc, dec) if rounded else pc} AS {pc}")
     inner = ",\n  ".join(parts)
-    return f"""
+    if months is None:
+        return f"""
 WITH p AS (
   SELECT code, {key} AS period_start,
   count(*) AS days,
@@ -315,6 +335,24 @@ WITH p AS (
   FROM {daily} GROUP BY code{group}
 )
 SELECT code, period_start, days, {", ".join(outer)} FROM p
+"""
+    return f"""
+WITH p AS (
+  SELECT code, {key} AS period_start,
+  count(*) AS days,
+  {inner}
+  FROM {daily} GROUP BY code{group}
+),
+m AS (
+  SELECT code, {key} AS period_start, {month_of} AS month_start, {", ".join(mcount)}
+  FROM {daily} GROUP BY code{group}, {month_of}
+),
+mv AS (
+  SELECT code AS mv_code, period_start AS mv_start, {", ".join(mok)}
+  FROM m GROUP BY code, period_start
+)
+SELECT code, period_start, days, {", ".join(outer)}
+FROM p LEFT JOIN mv ON mv.mv_code = p.code AND mv.mv_start = p.period_start
 """
 
 
