@@ -1,11 +1,14 @@
 """The compensation domain's registration (see :mod:`qingshan.core.registry`).
 
-Work in progress: the parts (cli, api, pages, report section, demo, migrations) are added here
-as they are built."""
+Ecological compensation ledgers (spec/compensation.md): Shandong's air-quality scheme by
+version, the 2019 surface-water scheme and the 菏泽 county formula. Reads the air and water
+services (layers: compensation above water and air)."""
 
 from qingshan.core.registry import Domain
 
 DOMAIN = Domain(
     name="compensation",
-    title="compensation",
+    title="Ecological compensation (山东省环境空气质量生态补偿, 地表水环境质量生态补偿)",
+    depends=("air", "water"),
+    cli=(("compensation", "qingshan.compensation.cli:app"),),
 )
