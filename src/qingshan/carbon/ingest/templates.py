@@ -64,16 +64,20 @@ TEMPLATES: dict[str, dict[str, tuple[Field, ...]]] = {
         Field("sector", "行业", "enum", choices=_E),
         Field("synthetic", "合成数据", "enum", required=False, choices=("yes", "no"),
               note="yes for demonstration data"),
+        Field("net_sales_t", "2019–2024年净出售配额", "float", unit="t", required=False,
+              note="sales − purchases 2019–2024, for the carry-over limit (may be negative)"),
     )},
     "units": {"units": (
         Field("unit_id", "机组编号", "code", max_len=40),
         Field("credit_code", "统一社会信用代码", "uscc"),
         Field("name", "机组名称", "text", required=False),
         Field("unit_type", "机组类别", "enum", choices=_UT,
-              note="coal_gt300 (I), coal_le300 (II), coal_unconventional (III), gas (IV)"),
+              note="coal_gt300 (I), coal_le300 (II), coal_unconventional (III), gas (IV); "
+                   "process_line (steel, cement, aluminium)"),
         Field("capacity_mw", "装机容量", "float", unit="MW", min=0.001, max=5000),
         Field("cooling", "冷却方式", "enum", choices=("water", "air"), required=False),
-        Field("generation_type", "发电类型", "enum", choices=("condensing", "chp")),
+        Field("generation_type", "发电类型", "enum", choices=("condensing", "chp", "none"),
+              note="none for a process line"),
     )},
     "activity": {
         "annual": (

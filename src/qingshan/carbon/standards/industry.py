@@ -19,7 +19,8 @@ from qingshan.carbon.standards.provenance import Value, m, v
 __all__ = ["SECTORS", "IndustryRules", "RULES", "GASES"]
 
 SECTORS = {"power": ("发电", "power generation"), "steel": ("钢铁", "steel (BF-BOF)"),
-           "cement": ("水泥", "cement clinker"), "aluminium": ("铝冶炼", "aluminium smelting")}
+           "cement": ("水泥", "cement clinker"), "aluminium": ("铝冶炼", "aluminium smelting"),
+           "other": ("其他（非全国碳市场行业）", "other (not an ETS sector)")}
 #: greenhouse gases covered (§2 [V])
 GASES = {"steel": ("CO2",), "cement": ("CO2",), "aluminium": ("CO2", "CF4", "C2F6")}
 

@@ -47,9 +47,10 @@ CATEGORIES = {
             "unconventional coal (gangue, slime, coal-water slurry; incl. CFB)"),
     "IV": ("燃气机组", "natural-gas units"),
 }
-#: unit types accepted in templates → category
+#: unit types accepted in templates → category (``process_line``: a production line of steel,
+#: cement or aluminium, allocated by :mod:`qingshan.carbon.standards.industry`)
 UNIT_TYPES = {"coal_gt300": "I", "coal_le300": "II", "coal_unconventional": "III", "gas": "IV",
-              "I": "I", "II": "II", "III": "III", "IV": "IV"}
+              "process_line": "P", "I": "I", "II": "II", "III": "III", "IV": "IV"}
 
 _S_ICAP731 = "ICAP node/731; LGRblog (spec/carbon-ets.md §1.1)"
 _S_LGR = "LGR2/LGRblog ChineseETSredraft.md table (spec/carbon-ets.md §1.1)"

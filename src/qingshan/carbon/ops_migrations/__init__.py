@@ -1,0 +1,1 @@
+"""Alembic revisions of the carbon domain's operational tables (branch ``carbon``)."""

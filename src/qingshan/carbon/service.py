@@ -1,0 +1,248 @@
+"""Carbon services: plain data (DataFrames and dicts) for the CLI, API, pages and bulletin.
+
+Every function takes a :class:`~qingshan.carbon.data.CarbonData` (read from the operational
+store by :func:`qingshan.carbon.ledger.load`, or the demo) and the switches of the spec's open
+items (:class:`~qingshan.carbon.standards.switches.Switches`); every figure carries its rule
+version and provenance marks, synthetic demo data says so (``synthetic``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from qingshan.carbon.data import CarbonData, from_templates
+from qingshan.carbon.engine import accounting as acc
+from qingshan.carbon.engine import compliance as comp
+from qingshan.carbon.engine.allocation import allocate, preallocate, round_allowances
+from qingshan.carbon.standards import industry as ind
+from qingshan.carbon.standards import power
+from qingshan.carbon.standards.published import NATIONAL
+from qingshan.carbon.standards.switches import DEFAULT, Switches
+
+__all__ = ["allocation_table", "position_table", "period_positions", "accounting_tables",
+           "city_summary", "enterprise_detail", "footprints", "read_files", "known_refs",
+           "vintages", "NoData"]
+
+
+class NoData(ValueError):
+    """Nothing to compute from (no enterprise, no unit, no data for the vintage)."""
+
+
+def vintages() -> list[str]:
+    """Every power vintage with rules, oldest first."""
+    return list(power.RULES)
+
+
+def _need(data: CarbonData, what: str) -> None:
+    if not len(data.enterprises):
+        raise NoData("no enterprises in the carbon ledger: import them first "
+                     "(qingshan carbon import --enterprises enterprises.xlsx) or load the demo "
+                     "(qingshan carbon demo)")
+    if what == "units" and not len(data.units):
+        raise NoData("no units in the carbon ledger: import units.xlsx first")
+
+
+def _ents(data: CarbonData) -> pd.DataFrame:
+    return data.enterprises[["credit_code", "name", "city_code", "county_code", "sector",
+                             "synthetic"]]
+
+
+def allocation_table(data: CarbonData, vintage: str, switches: Switches = DEFAULT
+                     ) -> pd.DataFrame:
+    """Per power unit: pre-allocation (70 %), final allocation and true-up of ``vintage``, with
+    the enterprise, rule version and marks. Raises NoData / ValueError (open item 1 for 2023 and
+    2024 without a benchmark table)."""
+    _need(data, "units")
+    r = power.rules(vintage, switches)
+    act = data.unit_activity()
+    pw = data.units[data.units["category"].isin(list(power.CATEGORIES))]
+    act = act[act["unit_id"].isin(pw["unit_id"])]
+    if not len(pw):
+        raise NoData("no power units in the carbon ledger")
+    a = allocate(act, r, unit_ids=pw["unit_id"])
+    pre = preallocate(act, r, unit_ids=pw["unit_id"])
+    a = a.merge(pre[["unit_id", "preallocation_t", "base_years"]], on="unit_id", how="left")
+    a["allocation_t"] = round_allowances(a["allocation_t"], switches.rounding)
+    a["preallocation_t"] = round_allowances(a["preallocation_t"], switches.rounding)
+    a["true_up_t"] = a["allocation_t"] - a["preallocation_t"]
+    a["credit_code"] = a["unit_id"].map(pw.set_index("unit_id")["credit_code"])
+    return a.merge(_ents(data), on="credit_code", how="left")
+
+
+def _verified(data: CarbonData, vintage: str, include_indirect: bool) -> pd.DataFrame:
+    v = data.verified[data.verified["vintage"] == vintage].copy()
+    d = pd.to_numeric(v["verified_direct_t"], errors="coerce")
+    i = pd.to_numeric(v["verified_indirect_t"], errors="coerce").fillna(0.0)
+    v["verified_t"] = d + (i if include_indirect else 0.0)
+    return v[["unit_id", "verified_t"]]
+
+
+def position_table(data: CarbonData, vintage: str, today: date | None = None,
+                   switches: Switches = DEFAULT) -> pd.DataFrame:
+    """Compliance position of every enterprise for ``vintage``: allocation, verified emissions
+    (in the vintage's scope: with purchased electricity up to 2022 [V], without from 2023 [V]),
+    obligation after relief, CCER limit, surrendered, surplus/deficit, status, deadline, alert,
+    penalty estimate, rule version and marks. Power units by the power rules; process lines of
+    steel/cement/aluminium by :mod:`~qingshan.carbon.standards.industry` (2024: allocation =
+    verified)."""
+    _need(data, "units")
+    today = today or date.today()
+    out = []
+    prices = dict(zip(data.prices["month"], pd.to_numeric(data.prices["avg_price_cny"],
+                                                         errors="coerce")))
+    pw_units = data.units[data.units["category"].isin(list(power.CATEGORIES))]
+    if len(pw_units) and vintage in power.RULES:
+        r = power.rules(vintage, switches)
+        al = allocation_table(data, vintage, switches)
+        u = al[["unit_id", "credit_code", "category", "allocation_t", "marks"]].merge(
+            _verified(data, vintage, bool(r.include_indirect.value)), on="unit_id", how="left")
+        ob = comp.obligations(u, r, switches)
+        out.append(comp.position(ob, data.surrenders[data.surrenders["vintage"] == vintage], r,
+                                 today, switches, prices))
+    pl = data.units[data.units["category"] == "P"]
+    if len(pl) and vintage in ind.RULES:
+        r = ind.RULES[vintage]
+        if not r.grandfathered and not switches.industrial_2025:
+            raise ValueError("industrial 2025 allocation formula not retrieved (spec/carbon-ets.md "
+                             "open item 3): supply it with the switch industrial_2025")
+        v = _verified(data, vintage, False)
+        u = pl[["unit_id", "credit_code", "category"]].merge(v, on="unit_id", how="left")
+        u["allocation_t"] = u["verified_t"]
+        u["marks"] = "grandfathered[V]"
+        ob = comp.obligations(u, r, switches)
+        out.append(comp.position(ob, data.surrenders[data.surrenders["vintage"] == vintage], r,
+                                 today, switches, prices))
+    if not out:
+        raise NoData(f"no units with rules for vintage {vintage}")
+    p = pd.concat(out, ignore_index=True)
+    return p.merge(_ents(data), on="credit_code", how="left")
+
+
+def period_positions(data: CarbonData, period: str, today: date | None = None,
+                     switches: Switches = DEFAULT) -> pd.DataFrame:
+    """Positions of every vintage of a compliance period (``2021-2022`` → 2021 and 2022) or of
+    one vintage, one row per enterprise × vintage."""
+    return pd.concat([position_table(data, v, today, switches)
+                      for v in power.vintages_of(period)], ignore_index=True)
+
+
+def city_summary(data: CarbonData, period: str, today: date | None = None,
+                 city_code: str | None = None, switches: Switches = DEFAULT) -> dict:
+    """"N of M enterprises complied" for a period (an enterprise complied when every vintage of
+    the period is on time or late), per-vintage counts, completion by quantity, and the national
+    published figure of the period next to it (context, never mixed in)."""
+    p = period_positions(data, period, today, switches)
+    if city_code:
+        p = p[p["city_code"] == city_code]
+    if not len(p):
+        raise NoData(f"no enterprise of city {city_code} in the ledger")
+    g = p.groupby("credit_code")["status"]
+    incomplete = g.agg(lambda s: (s == "incomplete").any())
+    complied = g.agg(lambda s: s.isin(["on_time", "late"]).all())
+    per = {v: comp.completion(p[p["vintage"] == v]) for v in p["vintage"].unique()}
+    nat = NATIONAL.get(period) or NATIONAL.get(p["vintage"].iloc[0]) or {}
+    return {"period": period, "city_code": city_code, "enterprises": int(len(complied)),
+            "assessed": int((~incomplete).sum()), "complied": int((complied & ~incomplete).sum()),
+            "incomplete": int(incomplete.sum()), "by_vintage": per,
+            "national_completion_pct": (nat["completion_pct"].value
+                                        if "completion_pct" in nat else None),
+            "national_mark": nat["completion_pct"].mark if "completion_pct" in nat else None,
+            "synthetic": bool(p["synthetic"].fillna(False).astype(bool).any()),
+            "rule_versions": sorted(p["rule_version"].unique())}
+
+
+def accounting_tables(data: CarbonData, year: int, switches: Switches = DEFAULT
+                      ) -> dict[str, pd.DataFrame]:
+    """Emission accounting of ``year``: ``fuel`` (every fuel row with tier and provenance),
+    ``annual`` (per unit: direct, indirect, total, intensities), ``months`` (monthly evidence
+    and its issues)."""
+    _need(data, "units")
+    fuel = data.fuel[pd.to_numeric(data.fuel["year"]) == year]
+    if not len(fuel):
+        raise NoData(f"no fuel data for {year} in the carbon ledger")
+    c = acc.combustion(fuel, switches)
+    el = data.electricity[pd.to_numeric(data.electricity["year"]) == year]
+    e = acc.electricity(el) if len(el) else None
+    ann = acc.annual(c, e)
+    act = data.annual.merge(data.units[["unit_id", "capacity_mw"]], on="unit_id", how="left")
+    ann = acc.intensities(ann, act).merge(data.units[["unit_id", "credit_code"]], on="unit_id",
+                                          how="left").merge(_ents(data), on="credit_code",
+                                                            how="left")
+    return {"fuel": c, "annual": ann, "months": acc.monthly_evidence(c, switches)}
+
+
+def enterprise_detail(data: CarbonData, credit_code: str, today: date | None = None,
+                      switches: Switches = DEFAULT) -> dict:
+    """One enterprise: its record, units, and per vintage its allocation and position (the
+    allocation and emissions trail); vintages that cannot be computed say why."""
+    e = data.enterprises[data.enterprises["credit_code"] == credit_code]
+    if not len(e):
+        raise NoData(f"no enterprise {credit_code!r} in the carbon ledger")
+    units = data.units[data.units["credit_code"] == credit_code]
+    trail, notes = [], {}
+    for v in vintages():
+        try:
+            p = position_table(data, v, today, switches)
+        except ValueError as err:
+            notes[v] = str(err)
+            continue
+        row = p[p["credit_code"] == credit_code]
+        if len(row):
+            trail.append(row)
+    allocs = []
+    for v in vintages():
+        try:
+            a = allocation_table(data, v, switches)
+        except ValueError:
+            continue
+        allocs.append(a[a["credit_code"] == credit_code])
+    return {"enterprise": e.iloc[0].to_dict(), "units": units,
+            "positions": pd.concat(trail, ignore_index=True) if trail else pd.DataFrame(),
+            "allocations": pd.concat(allocs, ignore_index=True) if allocs else pd.DataFrame(),
+            "notes": notes}
+
+
+def footprints(data: CarbonData, product_id: str | None = None,
+               project_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Brightway footprints of every product (or one), per product, stage and input, in kg CO2e
+    per declared unit, with the product's enterprise and whether it is synthetic."""
+    from qingshan.carbon.engine.footprint import brightway
+    from qingshan.carbon.standards.footprint import factors
+
+    prods = data.products
+    if product_id is not None:
+        prods = prods[prods["product_id"] == product_id]
+    if not len(prods):
+        raise NoData(f"no product {product_id!r}" if product_id else
+                     "no products in the carbon ledger (qingshan carbon demo loads 11 synthetic "
+                     "ones)")
+    need = set(prods["product_id"])
+    links = data.bom[data.bom["product_id"].isin(need)]["input_id"].astype(str)
+    need |= {x[8:] for x in links if x.startswith("product:")}
+    bom = data.bom[data.bom["product_id"].isin(need)]
+    allp = data.products[data.products["product_id"].isin(need)]
+    out = brightway(bom, allp, factors(), project_dir)
+    out["products"] = out["products"][out["products"]["product_id"].isin(
+        prods["product_id"])].merge(_ents(data)[["credit_code", "name"]].rename(
+            columns={"name": "enterprise"}), on="credit_code", how="left")
+    return out
+
+
+def known_refs(data: CarbonData, province) -> dict:
+    """Reference sets for the template readers: the province's cities and counties, and the
+    credit codes and unit ids already in the ledger."""
+    counties = {c.code: city.code for city in province.cities
+                for c in getattr(city, "counties", []) or []}
+    return {"cities": {c.code for c in province.cities}, "counties": set(counties),
+            "county_city": counties, "credit_codes": set(data.enterprises["credit_code"]),
+            "unit_ids": set(data.units["unit_id"])}
+
+
+def read_files(files: dict[str, Path], data: CarbonData, province) -> CarbonData:
+    """Validate workbooks (kind → path) against the province and the ledger; the tables to
+    store, or :class:`~qingshan.carbon.ingest.TemplateError` naming every problem."""
+    from qingshan.carbon.ingest import read_workbooks
+    return from_templates(read_workbooks(files, known_refs(data, province)))
