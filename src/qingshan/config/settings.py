@@ -28,6 +28,26 @@ class Settings(BaseSettings):
     memory_limit: str | None = Field(
         None, description="DuckDB memory limit, e.g. '2GB' (default: DuckDB's 80 % of RAM)")
 
+    # ---- operational store and accounts (issue 12) ---------------------------------------
+    database_url: str | None = Field(
+        None, description="operational store (accounts, audit log, ledgers): an SQLAlchemy URL, "
+        "e.g. 'postgresql+psycopg://qingshan@db/qingshan'; default an SQLite file beside `db` "
+        "(qingshan.duckdb -> qingshan.ops.sqlite)")
+    public_pages: bool = Field(
+        True, description="read-only dashboards and the read-only JSON API without logging in; "
+        "writes (uploads, ledgers, submissions) always need a user")
+    session_hours: float = Field(8.0, gt=0, description="a login session lasts this long [h]")
+    token_days: float = Field(30.0, gt=0, description="default lifetime of an API token [d]")
+    lockout_failures: int = Field(
+        5, ge=1, description="failed logins in a row that lock an account for `lockout_minutes`")
+    lockout_minutes: float = Field(15.0, gt=0, description="how long a locked account waits")
+    secure_cookies: bool | None = Field(
+        None, description="mark the session cookie Secure; default: when the request came over "
+        "HTTPS (directly or X-Forwarded-Proto from a trusted proxy)")
+    heavy_queries_per_user: int = Field(
+        2, ge=1, description="assessments/rankings/reports one user (or one client address, "
+        "anonymous) may run at the same time; more get 429")
+
     # ---- input limits (issue 10): every upload and file ingest is bounded -------------------
     max_upload_bytes: int = Field(
         64 * 1024 * 1024, ge=1, description="largest request body / uploaded file [bytes]; "

@@ -1,0 +1,161 @@
+"""The operational store: what people create or edit (accounts, sessions, the audit log, ledgers,
+submissions, review decisions), in SQLAlchemy 2 with Alembic migrations.
+
+Where it lives (:func:`database_url`): ``QINGSHAN_DATABASE_URL`` when set (a multi-user
+deployment: ``postgresql+psycopg://user@host/db``), otherwise an SQLite file next to the analytic
+store (``qingshan.duckdb`` → ``qingshan.ops.sqlite``).
+
+Every domain's models subclass :class:`Base`; each domain with operational tables keeps its Alembic
+revisions in its own package (``Domain.ops_migrations``, one branch per domain labelled with its
+name); :func:`upgrade` applies ``upgrade heads`` over all of them, in one Alembic environment
+(``qingshan/store/ops_alembic``).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from qingshan.config.settings import Settings, get_settings
+
+__all__ = ["Base", "database_url", "get_engine", "session_scope", "upgrade", "ops_url_for",
+           "current_heads", "dispose_all"]
+
+#: constraint names the same on SQLite and PostgreSQL (Alembic autogenerate and batch mode need them)
+NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "ck": "ck_%(table_name)s_%(constraint_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+          "pk": "pk_%(table_name)s"}
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every operational model (tables prefixed with their domain)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def ops_url_for(db_path: str | Path) -> str:
+    """The default operational store of the analytic store ``db_path``: an SQLite file beside it."""
+    p = Path(db_path)
+    name = p.name[: -len(p.suffix)] if p.suffix else p.name
+    return f"sqlite:///{(p.parent / f'{name}.ops.sqlite').resolve()}"
+
+
+def database_url(settings: Settings | None = None) -> str:
+    """``settings.database_url`` (env ``QINGSHAN_DATABASE_URL``) or the SQLite file beside
+    ``settings.db``."""
+    s = settings or get_settings()
+    return s.database_url or ops_url_for(s.db)
+
+
+_LOCK = threading.RLock()
+_ENGINES: dict[str, Engine] = {}
+
+
+def _sqlite_pragmas(dbapi_con, _record) -> None:
+    dbapi_con.isolation_level = None            # transactions begun by _sqlite_begin
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")      # readers never wait for the writer
+    cur.execute("PRAGMA busy_timeout=30000")    # a second writer waits up to 30 s, then errors
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # Every transaction takes SQLite's write lock at BEGIN: a transaction that read first and
+    # wrote later could otherwise fail with "database is locked" instead of waiting its turn
+    # (busy_timeout applies only to acquiring the lock at BEGIN). Writers are serial in SQLite
+    # anyway; readers in WAL mode are not blocked by the lock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_engine(url: str | Settings | None = None) -> Engine:
+    """One engine per URL for the life of the process."""
+    if not isinstance(url, str):
+        url = database_url(url)
+    with _LOCK:
+        eng = _ENGINES.get(url)
+        if eng is None:
+            if url.startswith("sqlite"):
+                eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+                event.listen(eng, "connect", _sqlite_pragmas)
+                event.listen(eng, "begin", _sqlite_begin)
+            else:
+                eng = create_engine(url, pool_pre_ping=True)
+            _ENGINES[url] = eng
+        return eng
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, fork)."""
+    with _LOCK:
+        for e in _ENGINES.values():
+            e.dispose()
+        _ENGINES.clear()
+        _makers.cache_clear()
+
+
+@functools.lru_cache(maxsize=None)
+def _makers(url: str) -> sessionmaker:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str | Settings | None = None) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on error."""
+    if not isinstance(url, str):
+        url = database_url(url)
+    with _makers(url)() as s:
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
+def _alembic_config(url: str):
+    from alembic.config import Config
+
+    from qingshan.core.registry import domains
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("qingshan.store") / "ops_alembic"))
+    locs = [str(resources.files(d.ops_migrations)) for d in domains() if d.ops_migrations]
+    cfg.set_main_option("version_locations", " ".join(locs))
+    cfg.set_main_option("path_separator", "space")
+    cfg.attributes["url"] = url
+    return cfg
+
+
+_UPGRADED: set[str] = set()
+
+
+def upgrade(url: str | Settings | None = None, *, force: bool = False) -> None:
+    """Apply every domain's Alembic revisions (``upgrade heads``); once per URL and process."""
+    from alembic import command
+
+    if not isinstance(url, str):
+        url = database_url(url)
+    if url in _UPGRADED and not force:
+        return
+    with _LOCK:
+        command.upgrade(_alembic_config(url), "heads")
+    _UPGRADED.add(url)
+
+
+def current_heads(url: str | Settings | None = None) -> set[str]:
+    """The revisions the store at ``url`` is at (one per domain branch)."""
+    from alembic.runtime.migration import MigrationContext
+
+    if not isinstance(url, str):
+        url = database_url(url)
+    with get_engine(url).connect() as c:
+        return set(MigrationContext.configure(c).get_current_heads())
