@@ -48,7 +48,7 @@ class Actor:
         """The operating-system user running the CLI (recorded on ingest batches)."""
         try:
             return getpass.getuser()
-        except Exception:  # noqa: BLE001 - no passwd entry (containers): still record something
+        except Exception:
             return "unknown"
 
 
