@@ -26,6 +26,8 @@ from qingshan.core.exportsafe import write_csv as _write_csv  # noqa: E402
 def _open(db, province):
     try:
         return open_store(db, province, read_only=True)
+    except typer.Exit:      # open_store printed its one line (store busy: exit 3)
+        raise
     except Exception as e:  # duckdb.IOException, missing file
         err_console.print(f"[red]error:[/red] cannot open the store: {e}")
         raise typer.Exit(2) from None
@@ -92,6 +94,20 @@ _TABLE_COLS = [("rank", "rank"), ("name_zh", "name"), ("pm25", "PM2.5"), ("pm10"
                ("primary_pollutant", "primary"), ("compliant", "compliant"), ("valid", "valid")]
 
 
+def _cell(r, col: str) -> str:
+    """One cell of the assess table: the insufficient-data rank as "n*", compliance as
+    yes / no / cannot be judged (annual periods; "—" otherwise)."""
+    import pandas as pd
+    v = getattr(r, col)
+    if col == "rank" and pd.isna(v) and not pd.isna(r.rank_insufficient):
+        return f"{int(r.rank_insufficient)}*"
+    if col == "compliant":
+        if not str(r.period).isdigit():
+            return "—"
+        return "cannot be judged" if pd.isna(v) else ("yes" if bool(v) else "no")
+    return _fmt(v)
+
+
 def _fmt(v) -> str:
     import pandas as pd
     if v is None or (not isinstance(v, str) and pd.isna(v)):
@@ -128,13 +144,21 @@ def assess_cmd(
     except ValueError as e:
         err_console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from None
+    if not len(df) or df["data_end"].isna().all():
+        err_console.print(f"[red]error:[/red] no air data for {period} in the store")
+        raise typer.Exit(2)
     if fmt == "table":
-        t = _Table(title=f"{prov.name_zh} {df.period.iloc[0]} · {level} · "
-                         f"{df.standard.iloc[0]}" if len(df) else f"{period}: no units")
+        from qingshan.air.service import parse_period, period_title
+        per = parse_period(period, prov)
+        when = period_title(per, df["data_end"].iloc[0], "en")
+        t = _Table(title=f"{prov.name_zh} {when} · {level} · {df.standard.iloc[0]}",
+                   caption=f"policy: {df.policy.iloc[0]}. Ranked: valid units only; "
+                           f"'rank*' ranks the units with insufficient data among themselves. "
+                           f"compliant: yes / no / cannot be judged (annual, valid data only)")
         for _, head in _TABLE_COLS:
             t.add_column(head, justify="left" if head in ("name", "primary") else "right")
         for r in df.itertuples(index=False):
-            t.add_row(*[_fmt(getattr(r, c)) for c, _ in _TABLE_COLS])
+            t.add_row(*[_cell(r, c) for c, _ in _TABLE_COLS])
         from rich.console import Console as _Console
         (console if console.is_terminal else _Console(width=200)).print(t)
         return
