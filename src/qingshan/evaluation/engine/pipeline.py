@@ -32,6 +32,7 @@ from qingshan.evaluation.engine.progress import progress_status
 from qingshan.evaluation.framework import Framework, Method, Target
 
 __all__ = ["EvalInput", "Prepared", "Result", "EngineError", "evaluate", "prepare", "score",
+           "score_arrays",
            "effective_method", "stage_target", "shared_rank"]
 
 
@@ -67,6 +68,7 @@ class Prepared:
     treated: pd.DataFrame
     treatment: pd.DataFrame
     base: pd.DataFrame | None
+    cache: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -195,18 +197,59 @@ def prepare(fw: Framework, data: EvalInput, method: Method) -> Prepared:
 _TARGET_BASED = ("ratio_target", "distance_target", "proximity", "progress")
 
 
-def _normalise(fw: Framework, prep: Prepared, method: Method, year: int
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+_COMPILED: dict[int, tuple[Framework, dict]] = {}
+
+
+def _compiled(fw: Framework) -> dict:
+    """Arrays of a framework's tree for the vectorised core (cached per framework object;
+    frameworks are immutable)."""
+    hit = _COMPILED.get(id(fw))
+    if hit is not None and hit[0] is fw:
+        return hit[1]
+    if len(_COMPILED) > 64:
+        _COMPILED.clear()
+    _COMPILED[id(fw)] = (fw, _compile(fw))
+    return _COMPILED[id(fw)][1]
+
+
+def _compile(fw: Framework) -> dict:
     codes = fw.indicator_codes
-    d = np.array([fw.indicator(c).direction for c in codes], dtype=float)
-    xt = prep.treated[codes].to_numpy(dtype=float)
-    xu = prep.imputed[codes].to_numpy(dtype=float)
+    order = [*codes, *fw.nodes_bottom_up]
+    pos = {c: i for i, c in enumerate(order)}
+    kids = {n: fw.children(n) for n in fw.nodes_bottom_up}
+    return {"codes": codes, "order": order, "pos": pos, "kids": kids,
+            "kid_idx": {n: np.array([pos[c] for c in k]) for n, k in kids.items()},
+            "d": np.array([fw.indicator(c).direction for c in codes], dtype=float),
+            "manual": {n: np.array([fw.by_code[c].weight for c in k], dtype=float)
+                       for n, k in kids.items()}, "targets": {}}
+
+
+def _arrays(prep: Prepared, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    key = tuple(codes)
+    cache = prep.cache
+    if key not in cache:
+        cache[key] = (prep.treated[codes].to_numpy(dtype=float),
+                      prep.imputed[codes].to_numpy(dtype=float))
+    return cache[key]
+
+
+def _normalise(fw: Framework, prep: Prepared, method: Method, year: int, want_info: bool = True
+               ) -> tuple[np.ndarray, pd.DataFrame | None]:
+    cp = _compiled(fw)
+    codes = cp["codes"]
+    d = cp["d"]
+    xt, xu = _arrays(prep, codes)
     n, k = xt.shape
     out = np.full((n, k), np.nan)
     meth = [fw.indicator(c).normalise or method.normalise for c in codes]
-    tgt = [stage_target(fw.indicator(c).targets, year, method) for c in codes]
+    tkey = (year, method.target_levels, method.target_year)
+    if tkey not in cp["targets"]:
+        cp["targets"][tkey] = [stage_target(fw.indicator(c).targets, year, method)
+                               for c in codes]
+    tgt = cp["targets"][tkey]
     tval = np.array([t.value if t else np.nan for t in tgt])
-    info = pd.DataFrame({"indicator": codes, "method": meth, "direction": d.astype(int),
+    info = None if not want_info else pd.DataFrame({
+                         "indicator": codes, "method": meth, "direction": d.astype(int),
                          "target": tval,
                          "target_year": [t.year if t else None for t in tgt],
                          "target_level": [t.level if t else "" for t in tgt],
@@ -232,7 +275,7 @@ def _normalise(fw: Framework, prep: Prepared, method: Method, year: int
             if prep.base is None:
                 raise EngineError("progress normalisation needs base-year values "
                                   f"({fw.framework.base_year}) in the panel")
-            b = prep.base[codes].to_numpy(dtype=float)
+            b = prep.base.reindex(columns=codes).to_numpy(dtype=float)
             out[:, j] = nz.progress(xu[:, j], d[j], b[:, j], tval[j])
         elif m == "proximity":
             idx = np.flatnonzero(j)
@@ -244,6 +287,8 @@ def _normalise(fw: Framework, prep: Prepared, method: Method, year: int
             lpb = np.where(np.isnan(cfg_l), p5, cfg_l)
             hpb = np.where(np.isnan(cfg_h), np.where(np.isnan(tval[idx]), p95, tval[idx]), cfg_h)
             out[:, idx] = nz.proximity(xu[:, idx], lpb, hpb)
+            if info is None:
+                continue
             info.loc[idx, "lpb"] = lpb
             info.loc[idx, "hpb"] = hpb
             info.loc[idx, "note"] = np.where(np.isnan(cfg_l), "LPB = 5th percentile of units",
@@ -251,14 +296,15 @@ def _normalise(fw: Framework, prep: Prepared, method: Method, year: int
             info.loc[idx, "note"] += np.where(
                 np.isnan(cfg_h) & np.isnan(tval[idx]),
                 "; HPB = 95th percentile of units (no target)", "")
-    for i, (m, t) in enumerate(zip(meth, tgt)):
-        if m in _TARGET_BASED and m != "proximity" and t is None:
-            info.loc[i, "note"] = "no target: not scored"
-    return pd.DataFrame(out, index=prep.treated.index, columns=codes), info
+    if info is not None:
+        for i, (m, t) in enumerate(zip(meth, tgt)):
+            if m in _TARGET_BASED and m != "proximity" and t is None:
+                info.loc[i, "note"] = "no target: not scored"
+    return out, info
 
 
 def _node_weights(fw: Framework, node: str, kids: list[str], vals: np.ndarray,
-                  method: Method, override: dict | None) -> np.ndarray:
+                  method: Method, override: dict | None, manual: np.ndarray) -> np.ndarray:
     nd = fw.node(node)
     how = nd.weights or method.weights
     if override and node in override:
@@ -271,7 +317,7 @@ def _node_weights(fw: Framework, node: str, kids: list[str], vals: np.ndarray,
         return np.array([1.0])       # a single child carries the whole weight, whatever the method
     try:
         if how == "manual":
-            return wt.manual(np.array([fw.by_code[c].weight for c in kids]))
+            return wt.manual(manual)
         if how == "equal":
             return wt.equal(len(kids))
         if how == "entropy":
@@ -287,34 +333,50 @@ def _node_weights(fw: Framework, node: str, kids: list[str], vals: np.ndarray,
     raise EngineError(f"node {node}: unknown weighting {how!r}")
 
 
-def score(fw: Framework, prep: Prepared, method: Method, year: int,
-          node_weights: dict | None = None, node_aggregation: dict | None = None,
-          with_ranks: bool = True):
-    """Normalise, weight and aggregate; returns (normalised, info, weights, scores, complete,
-    ranks)."""
-    normed, info = _normalise(fw, prep, method, year)
-    cols = {c: normed[c].to_numpy() for c in fw.indicator_codes}
-    compl = {c: ~np.isnan(cols[c]) for c in fw.indicator_codes}
-    weights: dict[str, pd.Series] = {}
-    for node in fw.nodes_bottom_up:
-        kids = fw.children(node)
-        vals = np.column_stack([cols[c] for c in kids])
-        w = _node_weights(fw, node, kids, vals, method, node_weights)
+def score_arrays(fw: Framework, prep: Prepared, method: Method, year: int,
+                 node_weights: dict | None = None, node_aggregation: dict | None = None,
+                 want_info: bool = True):
+    """The vectorised core of :func:`score` (also used by the Monte Carlo): (normalised n × k,
+    info, weights by node, scores n × (k + nodes), completeness, column order)."""
+    cp = _compiled(fw)
+    normed, info = _normalise(fw, prep, method, year, want_info)
+    n, k = normed.shape
+    order = cp["order"]
+    s = np.empty((n, len(order)))
+    ok = np.empty((n, len(order)), dtype=bool)
+    s[:, :k] = normed
+    ok[:, :k] = ~np.isnan(normed)
+    weights: dict[str, np.ndarray] = {}
+    for j, node in enumerate(fw.nodes_bottom_up, start=k):
+        idx = cp["kid_idx"][node]
+        vals = s[:, idx]
+        w = _node_weights(fw, node, cp["kids"][node], vals, method, node_weights,
+                          cp["manual"][node])
         how = (node_aggregation or {}).get(node) or fw.node(node).aggregation or method.aggregation
         try:
-            cols[node] = agg.AGGREGATE[how](vals, w)
+            s[:, j] = agg.AGGREGATE[how](vals, w)
         except agg.AggregationError as e:
             raise EngineError(f"node {node}: {e}") from e
-        compl[node] = np.column_stack([compl[c] for c in kids]).all(axis=1)
-        weights[node] = pd.Series(w, index=kids)
-    idx = normed.index
-    order = [*fw.indicator_codes, *fw.nodes_bottom_up[::-1]]
-    scores = pd.DataFrame({c: cols[c] for c in order}, index=idx)
-    complete = pd.DataFrame({c: compl[c] for c in order}, index=idx)
-    ranks = None
-    if with_ranks:
-        elig = complete if not method.rank_partial else scores.notna()
-        ranks = shared_rank(scores, elig & scores.notna())
+        ok[:, j] = ok[:, idx].all(axis=1)
+        weights[node] = w
+    return normed, info, weights, s, ok, order
+
+
+def score(fw: Framework, prep: Prepared, method: Method, year: int,
+          node_weights: dict | None = None, node_aggregation: dict | None = None):
+    """Normalise, weight and aggregate; returns (normalised, info, weights, scores, complete,
+    ranks)."""
+    normed, info, w, s, ok, order = score_arrays(fw, prep, method, year, node_weights,
+                                                 node_aggregation)
+    cp = _compiled(fw)
+    idx = prep.treated.index
+    weights = {nd: pd.Series(v, index=cp["kids"][nd]) for nd, v in w.items()}
+    shown = [*fw.indicator_codes, *fw.nodes_bottom_up[::-1]]
+    scores = pd.DataFrame(s, index=idx, columns=order)[shown]
+    complete = pd.DataFrame(ok, index=idx, columns=order)[shown]
+    normed = pd.DataFrame(normed, index=idx, columns=fw.indicator_codes)
+    elig = complete if not method.rank_partial else scores.notna()
+    ranks = shared_rank(scores, elig & scores.notna())
     return normed, info, weights, scores, complete, ranks
 
 
