@@ -94,8 +94,9 @@ def fingerprint(*parts) -> str:
 class _AirInputs:
     """Period statistics per city from a means file and/or the air service (cached)."""
 
-    def __init__(self, con, province: ProvinceConfig, file: MeansFile | None):
-        self.con, self.province, self.file = con, province, file
+    def __init__(self, con, province: ProvinceConfig, file: MeansFile | None,
+                 preset: pd.DataFrame | None = None):
+        self.con, self.province, self.file, self.preset = con, province, file, preset
         self._cache: dict[str, pd.DataFrame] = {}
         self.short = {c.code: c.short_zh for c in province.cities}
 
@@ -128,7 +129,11 @@ class _AirInputs:
         if label in self._cache:
             return self._cache[label]
         base = pd.DataFrame({"code": list(self.short), "name": list(self.short.values())})
-        rows = self._store(label)
+        if self.preset is not None:      # a stored run's inputs (re-run to the same result)
+            rows = self.preset[self.preset.period == label].drop(columns=["period", "name"],
+                                                                  errors="ignore")
+        else:
+            rows = self._store(label)
         if self.file is not None:
             t = self.file.table
             f = t[t.period == label].assign(source=self.file.source_of()[t.period == label])
@@ -161,7 +166,8 @@ def _exempt(inputs: _AirInputs, rs: RuleSet, year: int, given: list[str] | None
 
 def air_compensation(con=None, period: str | Period = "", *, rules: str | None = None,
                      input_path=None, province: ProvinceConfig | None = None,
-                     switches: dict | None = None, exempt: list[str] | None = None) -> Ledger:
+                     switches: dict | None = None, exempt: list[str] | None = None,
+                     inputs: pd.DataFrame | None = None) -> Ledger:
     """The air-quality ledger of ``period`` (see the module docstring).
 
     Parameters
@@ -179,17 +185,21 @@ def air_compensation(con=None, period: str | Period = "", *, rules: str | None =
         Open points (``rounding``, ``cap``, ``coefficient_scales_penalties`` …).
     exempt : list of str, optional
         City codes exempt (免试), instead of deciding from the annual means.
+    inputs : DataFrame, optional
+        The inputs of a stored run (:attr:`Ledger.inputs`: ``code, period, <stats>, source``)
+        used instead of the store and the file — a re-run gives the same result.
     """
     per = parse_period(period)
     prov = province or load_province(get_settings().province)
     file = read_means(input_path, "air", prov) if input_path is not None else None
-    if con is None and file is None:
+    if con is None and file is None and inputs is None:
         raise ValueError("no data: give a store or an --input file of official means")
     qs = quarters_of(per)
     chosen = ruleset(rules) if rules else None
     if chosen is not None and (chosen.scheme != "air" or not chosen.known):
         raise RuleSetError(f"{chosen.id} is not a known air rule set")
-    inputs = _AirInputs(con, prov, file)
+    preset = inputs
+    inputs = _AirInputs(con, prov, file, preset)
     rows, notes, used, ex_cache = [], [], [], {}
     for q in qs:
         rs = chosen or rules_for(q.start, "air")
@@ -261,9 +271,11 @@ def _water_from_store(con, label: str, keys: list[str]) -> pd.DataFrame:
 
 def water_compensation(con=None, period: str | Period = "", *, rules: str | None = None,
                        input_path=None, province: ProvinceConfig | None = None,
-                       switches: dict | None = None) -> Ledger:
+                       switches: dict | None = None, inputs: pd.DataFrame | None = None
+                       ) -> Ledger:
     """The 2019 provincial surface-water ledger per city (terms known so far; unknown terms
-    leave the row incomplete — see :func:`..engine.water.water_ledger`)."""
+    leave the row incomplete — see :func:`..engine.water.water_ledger`). ``inputs``: a stored
+    run's inputs (re-run)."""
     per = parse_period(period)
     prov = province or load_province(get_settings().province)
     rs = ruleset(rules) if rules else rules_for(per.start, "water")
@@ -286,8 +298,11 @@ def water_compensation(con=None, period: str | Period = "", *, rules: str | None
                 out[k] = float("nan") if k != "targets_met" else pd.NA
         out["source"] = out["source"].fillna("no data")
         return out
-    this, last = get(per.label), get(per.previous_year().label)
-    inp = this.merge(last[["code", "source", *keys]], on="code", suffixes=("", "_last"))
+    if inputs is not None:
+        inp = inputs.copy()
+    else:
+        this, last = get(per.label), get(per.previous_year().label)
+        inp = this.merge(last[["code", "source", *keys]], on="code", suffixes=("", "_last"))
     led = water_ledger(inp, rs, switches, period=per.label, province_name=prov.name_zh)
     led["source"], led["source_last"] = inp["source"].to_numpy(), inp["source_last"].to_numpy()
     led["exempt"] = False
@@ -306,19 +321,23 @@ def water_compensation(con=None, period: str | Period = "", *, rules: str | None
 
 def county_water_compensation(period: str | Period, input_path, *, rules: str | None = None,
                               city_name: str = "city", province: ProvinceConfig | None = None,
-                              switches: dict | None = None) -> Ledger:
+                              switches: dict | None = None,
+                              inputs: pd.DataFrame | None = None) -> Ledger:
     """The fixed-target county ledger (菏泽 formula) of one quarter from a file of county
-    quarter means (``county, name, period, cod, nh3n``)."""
+    quarter means (``county, name, period, cod, nh3n``), or a stored run's ``inputs``."""
     per = parse_period(period)
     if per.kind != "quarter":
         raise ValueError(f"the county water formula is settled by quarter, not {per.label}")
     prov = province or load_province(get_settings().province)
     rs = ruleset(rules) if rules else rules_for(per.start, "county-water")
-    file = read_means(input_path, "county-water", prov)
-    t = file.table[file.table.period == per.label].assign(
-        source=file.source_of()[file.table.period == per.label])
+    if inputs is not None:
+        t = inputs.copy()
+    else:
+        file = read_means(input_path, "county-water", prov)
+        t = file.table[file.table.period == per.label].assign(
+            source=file.source_of()[file.table.period == per.label])
     if t.empty:
-        raise ValueError(f"no data for {per.label} in {file.file}")
+        raise ValueError(f"no data for {per.label}")
     led = county_water_ledger(t, rs, switches, period=per.label, city_name=city_name)
     led["source"], led["exempt"] = t["source"].to_numpy(), False
     clear = clearing(led, None, [per.label], province_name=city_name)
@@ -327,9 +346,11 @@ def county_water_compensation(period: str | Period, input_path, *, rules: str | 
     fl = flows(clear)
     notes = [f"{rs.id} open point {n}" for n in rs.switch_notes(switches)]
     notes.append("sign: A > 0 the city pays the county (gross_out = city → counties)")
-    return Ledger("county-water", per.label, [rs.id], led, clear, fl, pd.DataFrame(), t,
+    return Ledger("county-water", per.label, [rs.id], led, clear, fl, pd.DataFrame(),
+                  t.drop(columns="line", errors="ignore"),
                   rs.switches(switches), notes, [f"{rs.id}: {m}" for m in rs.marks_used()],
-                  fingerprint(t.drop(columns="line"), rs.id, rs.switches(switches), per.label))
+                  fingerprint(t.drop(columns="line", errors="ignore"), rs.id,
+                              rs.switches(switches), per.label))
 
 
 def rules_table(scheme: str | None = None) -> list[dict]:

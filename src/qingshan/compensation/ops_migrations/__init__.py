@@ -1,0 +1,1 @@
+"""Alembic revisions of the compensation domain's operational tables (branch ``compensation``)."""
