@@ -36,6 +36,7 @@ SPEC_ROLES = {
                   "refuse_extension": {CS, PS}, "reply": {H}, "review_pass": {D},
                   "review_fail": {D}, "record_callback": {CB}, "close": {CB},
                   "callback_redo": {CB}, "redo_start": {SY}, "supervise": {SV, SY}},
+    "inspection": {"amend": CASE},
     "enforcement_case": {t: CASE for t in (
         "file", "investigate", "to_legal_review", "notify", "request_hearing", "decide",
         "decide_no_penalty", "drop", "publish", "serve", "execute", "reconsider", "litigate",
@@ -57,7 +58,17 @@ SPEC_ROLES = {
                            "send": {PS}},
 }
 
+#: §8.2 "create" column (complaints: registered by the dispatcher / city bureau 信访办)
+SPEC_CREATE = {"dc_task": {PS, CS}, "dc_petition": {PS, CS}, "complaint": {D, CS},
+               "inspection": CASE, "enforcement_case": CASE, "eia_application": STAFF,
+               "permit": STAFF, "annual_report": {CS}, "provincial_summary": {PS}}
+
 ALL = sorted(R.ALL_ROLES)
+
+
+def test_create_roles():
+    for name in MACHINES:
+        assert machine(name).create_roles == SPEC_CREATE[name], name
 
 
 def test_every_machine_is_in_the_table_and_complete():

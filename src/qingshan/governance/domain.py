@@ -9,5 +9,7 @@ DOMAIN = Domain(
     name="governance",
     title="Governance ledgers: inspection rectification, complaints, enforcement, EIA/permits, "
           "annual city reports",
+    depends=("accounts",),
     cli=(("calendar", "qingshan.governance.cli_calendar:app"),),
+    ops_migrations="qingshan.governance.ops_migrations",
 )

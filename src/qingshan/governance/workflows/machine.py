@@ -18,6 +18,7 @@ open/fixed/closed grouping [V S37], a ``label``, an optional ``open311`` status)
   ``{stop = "handle"}``, ``{pause = "decision"}``, ``{resume = "decision"}``,
   ``{extend = "handle"}``; a name that is not a clock rule is a *slot* of the case whose rule
   the case names (``case["clock_rules"]["handle"]``);
+- ``create_roles`` (top level): who may create a case of the kind;
 - ``sets``: fields the step writes (values may be ``"$param"`` = taken from the step's params).
 
 :func:`Machine.check` is pure: it says whether an actor may take a transition from the case's
@@ -42,8 +43,8 @@ __all__ = ["ActorView", "State", "Transition", "Machine", "Step", "NotAllowed",
 
 GROUPS = ("open", "closed_resolved", "closed_unresolved")
 #: the bundled machines (one TOML file each)
-MACHINES = ("dc_task", "dc_petition", "complaint", "enforcement_case", "eia_application",
-            "permit", "annual_report", "provincial_summary")
+MACHINES = ("dc_task", "dc_petition", "complaint", "inspection", "enforcement_case",
+            "eia_application", "permit", "annual_report", "provincial_summary")
 
 
 class MachineError(ValueError):
@@ -121,6 +122,8 @@ class Machine:
     states: Mapping[str, State]
     transitions: tuple[Transition, ...]
     on_create: Mapping[str, Any] = field(default_factory=dict)
+    #: who may create a case of this kind (§8.2 "create")
+    create_roles: frozenset[str] = frozenset()
 
     def group(self, state: str) -> str:
         return self.states[state].group
@@ -229,8 +232,11 @@ def _parse(doc: Mapping[str, Any], fname: str) -> Machine:
         names = [t.name for t in trans]
         if len(set(names)) != len(names):
             raise MachineError(f"{fname}: duplicate transition names")
+        create = frozenset(doc.get("create_roles", ()))
+        if not create or create - ALL_ROLES:
+            raise MachineError(f"{fname}: create_roles missing or unknown: {sorted(create)}")
         return Machine(doc["machine"], doc["version"], doc["source"], doc["initial"], states,
-                       tuple(trans), dict(doc.get("on_create", {})))
+                       tuple(trans), dict(doc.get("on_create", {})), create)
     except KeyError as e:
         raise MachineError(f"{fname}: missing key {e}") from e
 
