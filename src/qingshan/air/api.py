@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -19,7 +20,8 @@ from qingshan.api.params import check_range, parse_date, parse_period, parse_tim
 from qingshan.air import daily as air_daily
 from qingshan.air import service as svc
 
-__all__ = ["router", "check_code", "service", "heavy", "daily_ready", "HEAVY_SLOTS"]
+__all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready",
+           "HEAVY_SLOTS"]
 
 #: figures computed at the same time (``$QINGSHAN_HEAVY_QUERIES``, default 2 = the cores the
 #: service is sized for); further requests queue for a slot, at most ``_HEAVY_WAIT`` seconds
@@ -28,6 +30,33 @@ _HEAVY = threading.BoundedSemaphore(HEAVY_SLOTS)
 _HEAVY_WAIT = 30.0
 _READY: dict[str, bool] = {}
 _READY_LOCK = threading.Lock()
+
+
+_RESULTS: OrderedDict[tuple, object] = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+
+
+def computed(con, fn, *args, **kwargs):
+    """``service(fn, con, …)`` in a :func:`heavy` slot, cached by everything the answer
+    depends on: the function and its arguments, the province, and the store's data
+    (:func:`qingshan.air.daily.fingerprint`: hourly rows and city membership), so a new
+    ingest batch is answered afresh and no answer is ever served for other data."""
+    prov = kwargs.get("province")
+    key = (fn.__module__, fn.__name__, repr(args),
+           repr(sorted((k, v) for k, v in kwargs.items() if k != "province")),
+           prov.code if prov else None, air_daily.fingerprint(con),
+           os.environ.get(air_daily.SWITCH, "1"))
+    with _RESULTS_LOCK:
+        if key in _RESULTS:
+            _RESULTS.move_to_end(key)
+            return _RESULTS[key].copy()
+    with heavy():
+        df = service(fn, con, *args, **kwargs)
+    with _RESULTS_LOCK:
+        _RESULTS[key] = df
+        while len(_RESULTS) > 256:
+            _RESULTS.popitem(last=False)
+    return df.copy()
 
 
 @contextmanager
@@ -128,8 +157,8 @@ def daily(request: Request, _r: Ready, con: Con, level: Level, code: Code,
     check_code(con, level, code)
     s, e = parse_date(start, "start"), parse_date(end, "end")
     check_range(s, e, 3 * 366)
-    with heavy():
-        df = service(air_daily.daily_aqi, con, level, code, s, e, province=request.app.state.province)
+    df = computed(con, air_daily.daily_aqi, level, code, s, e,
+                  province=request.app.state.province)
     return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
             "offset": offset}
 
@@ -140,9 +169,8 @@ def assessment(request: Request, _r: Ready, con: Con, period: PeriodQ,
     """HJ 663 statistics, good-day ratio, composite index, compliance, WHO levels and YoY of
     every city (or the province) for a month, quarter, half-year, year or run of months."""
     p = parse_period(period)
-    with heavy():
-        df = service(air_daily.assess, con, p.label, level=level,
-                     province=request.app.state.province)
+    df = computed(con, air_daily.assess, p.label, level=level,
+                  province=request.app.state.province)
     return records(df)
 
 
@@ -152,9 +180,8 @@ def rankings(request: Request, _r: Ready, con: Con, period: PeriodQ,
              ) -> list[dict]:
     """Cities ranked by composite index (ascending = better) for a period of any kind."""
     p = parse_period(period)
-    with heavy():
-        df = service(air_daily.city_ranking, con, p.label, province=request.app.state.province,
-                     weighted=weighted)
+    df = computed(con, air_daily.city_ranking, p.label, province=request.app.state.province,
+                  weighted=weighted)
     return records(df)
 
 

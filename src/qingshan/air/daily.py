@@ -35,6 +35,7 @@ on the built test stores.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,10 +51,14 @@ from qingshan.air.engine import statistics as st
 from qingshan.air.standards import hj663_2013 as hj
 from qingshan.config import ProvinceConfig
 
-__all__ = ["STATION_TABLE", "CITY_TABLE", "DAILY_COLUMNS", "update_days", "refresh", "fresh",
+__all__ = ["SWITCH", "fingerprint", "STATION_TABLE", "CITY_TABLE", "DAILY_COLUMNS",
+           "update_days", "refresh", "fresh",
            "after_membership_change", "ensure", "using_daily", "assess", "city_ranking",
            "daily_aqi", "monthly_series", "compliance_rates"]
 
+#: environment switch: ``QINGSHAN_AIR_DAILY=0`` makes every reader run the hourly chain
+#: (benchmarks compare both paths; default on)
+SWITCH = "QINGSHAN_AIR_DAILY"
 STATION_TABLE = "air_station_daily"
 CITY_TABLE = "air_city_daily"
 #: the stored columns (daily_stats_sql output, then the AQI of the day and its validity)
@@ -75,6 +80,12 @@ def _fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     hourly = con.execute(_HOURLY_FP).fetchall()[0][0]
     members = con.execute(_MEMBERS_FP).fetchall()[0][0]
     return {"station": hourly, "city": f"{hourly}|{members}"}
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """What the figures of the store depend on now (hourly data and city membership), as one
+    string: a key for caches of results."""
+    return _fingerprints(con)["city"]
 
 
 def fresh(con: duckdb.DuckDBPyConnection, part: str = "city") -> bool:
@@ -265,8 +276,9 @@ svc._daily_stats = _daily_stats_daily
 @contextmanager
 def using_daily(con: duckdb.DuckDBPyConnection, part: str = "city") -> Iterator[bool]:
     """Within the block, the service reads the daily tables (when ``part`` and the station
-    rows are fresh; yields whether they are)."""
-    ok = fresh(con, "station") and (part == "station" or fresh(con, "city"))
+    rows are fresh and ``$QINGSHAN_AIR_DAILY`` is not ``0``; yields whether it does)."""
+    ok = (os.environ.get(SWITCH, "1") != "0" and fresh(con, "station")
+          and (part == "station" or fresh(con, "city")))
     token = _ACTIVE.set(ok)
     try:
         yield ok

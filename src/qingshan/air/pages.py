@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -15,12 +14,14 @@ from qingshan.api import catalog
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
 from qingshan.air import daily as air_daily
-from qingshan.air.api import check_code, daily_ready, heavy, service
+from qingshan.air.api import check_code, computed, daily_ready
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
 from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang
 from qingshan.air.limits import STAT_AVERAGING, reference_lines
+from qingshan.air.rules import rules_for
+from qingshan.air.engine.aqi import standard_module
 from qingshan.web.periods import data_days, period_options
 from qingshan.web.render import chart_svg, page
 from qingshan.water.pages import city_water, water_headline, water_periods
@@ -38,24 +39,10 @@ _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
 _LABEL = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
 
 
-_RESULTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-
-
 def _svc(con, fn, *args, **kwargs) -> pd.DataFrame:
-    """A service result, cached until the store changes (a new ingest batch): pages ask the
-    same questions again and again (every city page needs the year's assessment)."""
-    version = tuple(con.execute("SELECT max(batch_id), count(*) FROM ingest_batch").fetchall()[0])
-    prov = kwargs.get("province")
-    key = (fn.__name__, version, repr(args),
-           repr(sorted((k, v) for k, v in kwargs.items() if k != "province")),
-           prov.code if prov else None)
-    if key not in _RESULTS:
-        with heavy():
-            _RESULTS[key] = service(fn, con, *args, **kwargs)
-        while len(_RESULTS) > 128:
-            _RESULTS.popitem(last=False)
-    _RESULTS.move_to_end(key)
-    return _RESULTS[key].copy()
+    """A service result (:func:`qingshan.air.api.computed`: one heavy-query slot, cached by the
+    store's data fingerprint, so an upload of other data does not clear the whole cache)."""
+    return computed(con, fn, *args, **kwargs)
 
 
 def _store(request: Request):
@@ -83,8 +70,40 @@ def _map_values(con, prov, indicator: str, ranking: pd.DataFrame, codes: list[st
 _MAP_CACHE: dict[tuple, tuple[str | None, str | None]] = {}
 
 
+def aqi_levels(version: str) -> tuple[dict, ...]:
+    """HJ 633 Table 2 levels (with Appendix A colours) of ``version``."""
+    return standard_module(version).LEVELS
+
+
+def _map_scale(indicator: str, year: int, lang: str) -> dict:
+    """The colour scale of the map: HJ 633 categories and colours for AQI (Table 2, Appendix
+    A), the GB 3095 grade II annual limit of the year as the anchor for PM2.5 (legend shows it),
+    a reversed ramp for the good-day ratio (higher is better)."""
+    if indicator.startswith("aqi"):
+        levels = aqi_levels(rules_for(date(year, 12, 31)).aqi_version)
+        return {"categories": [
+            {"lo": lv["aqi_lo"], "hi": lv["aqi_hi"], "colour": lv["hex"],
+             "label": lv["category"] if lang == "zh" else lv["category_en"]} for lv in levels]}
+    if indicator == "pm25":
+        lines = reference_lines("pm25", year, lang)
+        if lines:
+            name, value = next(iter(lines.items()))
+            return {"limit": (name + ("年均限值" if lang == "zh" else " annual limit"), value)}
+    if indicator == "good_day_ratio":
+        return {"higher_is_better": True}
+    return {}
+
+
+def _no_data(request: Request, lang: str, what: str, first: date, last: date) -> HTMLResponse:
+    """404 page: nothing stored for ``what`` (a period or year), with the span that is."""
+    msg = (f"{what}没有数据。已有数据：{first.isoformat()} 至 {last.isoformat()}。" if lang == "zh"
+           else f"No data for {what}. Data are stored for {first.isoformat()} to "
+                f"{last.isoformat()}.")
+    return page(request, "error.html", status=404, err_status=404, code="no_data", message=msg)
+
+
 def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[str, str],
-             link: str) -> tuple[str | None, str | None]:
+             link: str, year: int) -> tuple[str | None, str | None]:
     """SVG and caption of the choropleth, cached by everything it shows (rendering a province
     map takes about a second). Links are absolute URLs of this server: Vega resolves a
     relative ``href`` against its default base URL, an external host, and ``city_map``
@@ -92,7 +111,7 @@ def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[
     geo = load_geo(prov)
     if geo is None:
         return None, None
-    key = (prov.code, indicator, lang, link, tuple(sorted(names.items())),
+    key = (prov.code, indicator, lang, link, year, tuple(sorted(names.items())),
            tuple((c, None if pd.isna(v) else float(v), lab)
                  for c, v, lab in zip(values.code, values.value, values.label)))
     if key not in _MAP_CACHE:
@@ -101,7 +120,8 @@ def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[
                                  "name": names.get(f["properties"]["code"], "")}}
             for f in geo["features"]]}
         stat = INDICATORS[indicator][1] if indicator.startswith("aqi") else indicator
-        spec = charts.city_map(geo, values, stat, lang=lang, link_template=link)
+        spec = charts.city_map(geo, values, stat, lang=lang, link_template=link,
+                               **_map_scale(indicator, year, lang))
         if len(_MAP_CACHE) > 32:
             _MAP_CACHE.clear()
         _MAP_CACHE[key] = (chart_svg(spec), getattr(spec, "caption", None))
@@ -122,6 +142,8 @@ def overview(request: Request, period: str | None = None,
         if last is None:
             return page(request, "empty.html")
         p = parse_period(period or f"{last:%Y-%m}")
+        if p.end < first or p.start > last:
+            return _no_data(request, lang, p.name(lang), first, last)
         ranking = _svc(con, air_daily.city_ranking, p.label, province=prov)
         summary_df = _svc(con, air_daily.assess, p.label, level="province", province=prov)
         codes = [c.code for c in prov.cities]
@@ -131,10 +153,12 @@ def overview(request: Request, period: str | None = None,
         wperiods = water_periods(con)
         wyear = str(p.year) if str(p.year) in wperiods else (wperiods[0] if wperiods else None)
         water = water_headline(con, wyear) if wyear else {}
+    if ranking["composite_index"].isna().all() and values["value"].isna().all():
+        return _no_data(request, lang, p.name(lang), first, last)
     nd = INDICATORS[indicator][2]
     values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
     link = f"{request.base_url}city/{{code}}?lang={lang}"
-    svg, caption = _map_svg(prov, values, indicator, lang, names, link)
+    svg, caption = _map_svg(prov, values, indicator, lang, names, link, p.end.year)
     vmap = dict(zip(values.code, values.value))
     map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd}
                 for c in codes]
@@ -178,6 +202,8 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
         if last is None:
             return page(request, "empty.html")
         y = year or last.year
+        if not first.year <= y <= last.year:
+            return _no_data(request, lang, f"{y}年" if lang == "zh" else str(y), first, last)
         p = parse_period(str(y), "year")
         start, end = date(y, 1, 1), min(date(y, 12, 31), last)
         daily = (_svc(con, air_daily.daily_aqi, "city", code, start, end, province=prov)

@@ -92,6 +92,47 @@ def safe_link(template: str, code: str, base_url: str | None = None) -> str:
     return link
 
 
+#: limit-anchored ramp: 0 → limit → 2 × limit
+_LIMIT_RANGE = ["#1a9850", "#ffffbf", "#d73027"]
+
+
+def _band(value: float | None, categories: list[dict[str, Any]]) -> str | None:
+    """Label of the category band holding ``value`` (bands are inclusive integer ranges, as
+    HJ 633 Table 2: 0–50, 51–100, …; a value between two bands belongs to the upper)."""
+    if value is None:
+        return None
+    for c in categories:
+        if c.get("hi") is None or value <= c["hi"]:
+            return c["label"]
+    return categories[-1]["label"]
+
+
+def _colour(title: str, scheme: str, categories, limit, higher_is_better: bool,
+            lang: str) -> dict[str, Any]:
+    """The colour channel: category bands, a limit-anchored ramp, or a relative ramp."""
+    if categories:
+        return {"field": "properties.category", "type": "nominal", "title": title,
+                "scale": {"domain": [c["label"] for c in categories],
+                          "range": [c["colour"] for c in categories]},
+                "legend": {"orient": "right"}}
+    if limit:
+        name, value = limit
+        mark = f"{name} {value:g}"
+        return {"field": "properties.value", "type": "quantitative",
+                "title": [title, mark],
+                "scale": {"domain": [0, value, 2 * value], "range": _LIMIT_RANGE,
+                          "clamp": True},
+                "legend": {"orient": "right", "values": [0, value, 2 * value],
+                           "labelExpr": f"datum.value == {value:g} ? '{value:g} ◀' : "
+                                        f"datum.value >= {2 * value:g} ? '≥ {2 * value:g}' : "
+                                        "datum.label"}}
+    sch: dict[str, Any] = {"scheme": scheme, "zero": False}
+    if higher_is_better:
+        sch["reverse"] = True
+    return {"field": "properties.value", "type": "quantitative", "title": title,
+            "scale": sch, "legend": {"orient": "right"}}
+
+
 def city_map(
     geojson: dict[str, Any],
     values: pd.DataFrame,
@@ -103,6 +144,9 @@ def city_map(
     scheme: str = "orangered",
     show_labels: bool = True,
     base_url: str | None = None,
+    categories: list[dict[str, Any]] | None = None,
+    limit: tuple[str, float] | None = None,
+    higher_is_better: bool = False,
 ) -> ChartSpec:
     """Choropleth of ``values`` over the city polygons of ``geojson``.
 
@@ -129,6 +173,15 @@ def city_map(
         http(s) URLs (see :func:`safe_link`); otherwise ``ValueError``.
     base_url : str, optional
         Base against which a relative ``link_template`` is resolved.
+    categories : list of dict, optional
+        A category scale instead of a ramp (e.g. the AQI levels of HJ 633 Table 2 with their
+        Appendix A colours): each ``{"lo", "hi", "label", "colour"}`` (``hi`` None = open);
+        a city's colour is that of the band holding its value; the legend lists the labels.
+    limit : (label, value), optional
+        A limit-anchored scale (e.g. ``("GB 3095-2012 grade II", 35)``): green at 0, pale
+        yellow at the limit, red at twice the limit and above; the legend marks the limit.
+    higher_is_better : bool
+        Reverse the ramp (e.g. the good-day ratio): darker means lower.
 
     Returns
     -------
@@ -158,16 +211,16 @@ def city_map(
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
         anchors.append({"code": code, "name": str(name), "lon": lon, "lat": lat, "value": value})
     legend_title = pollutant_label(indicator, lang)
+    if categories:
+        for f in features:
+            f["properties"]["category"] = _band(f["properties"]["value"], categories)
     tooltip = [
         {"field": "properties.name", "type": "nominal", "title": t("city", lang)},
         {"field": "properties.value", "type": "quantitative", "title": legend_title},
         {"field": "properties.label", "type": "nominal", "title": t("label", lang)},
     ]
-    enc: dict[str, Any] = {
-        "color": {"field": "properties.value", "type": "quantitative", "title": legend_title,
-                  "scale": {"scheme": scheme, "zero": False}, "legend": {"orient": "right"}},
-        "tooltip": tooltip,
-    }
+    enc: dict[str, Any] = {"color": _colour(legend_title, scheme, categories, limit,
+                                            higher_is_better, lang), "tooltip": tooltip}
     mark: dict[str, Any] = {"type": "geoshape", "stroke": "white", "strokeWidth": 0.8}
     if link_template is not None:
         enc["href"] = {"field": "properties.href", "type": "nominal"}
@@ -195,10 +248,20 @@ def city_map(
     table = table.rename(columns={"code": t("code", lang), "name": t("city", lang),
                                   "value": legend_title, "label": t("label", lang)})
     shown = table[legend_title].notna().sum()
+    if categories:
+        how = {"zh": "颜色为各城市所在的级别（HJ 633）。", "en": "colours are the cities' "
+               "categories (HJ 633)."}[lang]
+    elif limit:
+        how = {"zh": f"绿色低于、红色高于{limit[0]} {limit[1]:g}。",
+               "en": f"green below, red above the {limit[0]} of {limit[1]:g}."}[lang]
+    elif higher_is_better:
+        how = {"zh": "颜色越深数值越低。", "en": "darker means lower."}[lang]
+    else:
+        how = {"zh": "颜色越深数值越高。", "en": "darker means higher."}[lang]
     if lang == "zh":
         caption = (f"{pollutant_label(indicator, lang, False)}分布图：{len(table)} 个城市中 "
-                   f"{shown} 个有数据，颜色越深数值越高。")
+                   f"{shown} 个有数据，{how}")
     else:
         caption = (f"Map of {pollutant_label(indicator, lang, False)}: {shown} of {len(table)} "
-                   "cities have data; darker means higher.")
+                   f"cities have data; {how}")
     return finish(spec, table, caption)

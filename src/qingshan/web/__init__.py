@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-__all__ = ["mount_web"]
+__all__ = ["mount_web", "error_text"]
+
+_PARAM = re.compile(r"^(?:query\.|path\.|body\.)?([A-Za-z_][A-Za-z0-9_]{0,40}): ")
+
+
+def error_text(request: Request, status: int, code: str, message: str) -> dict:
+    """What an error page says, in the page's language: ``heading`` (the code's name, or a
+    generic one — never the raw code), ``message`` (an explanation in the page's language,
+    naming the parameter when the message does) and ``detail`` (the API's own message,
+    shown under "technical details" on Chinese pages; the message itself on English ones)."""
+    from qingshan.web.i18n import LABELS, request_lang, translator
+    lang = request_lang(request)
+    t = translator(lang)
+    heading = t(code) if code in LABELS else t("error")
+    if code == "no_data" or lang == "en":
+        return {"heading": heading, "message": message, "detail": None}
+    m = _PARAM.match(message or "")
+    if m and status == 422:
+        text = t("err_param").format(p=m.group(1))
+        if m.group(1) in ("period", "start", "end", "year"):
+            text += t("err_period")
+    elif f"err_{status}" in LABELS:
+        text = t(f"err_{status}")
+    else:
+        text = t("err_5xx" if status >= 500 else "err_4xx")
+    return {"heading": heading, "message": text, "detail": message}
 
 STATIC = Path(__file__).parent / "static"
 
@@ -41,6 +67,6 @@ def mount_web(app: FastAPI) -> None:
 
     def html_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:
         return page(request, "error.html", status=status, err_status=status, code=code,
-                    message=message)
+                    **error_text(request, status, code, message))
 
     app.state.html_error = html_error

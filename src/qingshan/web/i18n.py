@@ -105,7 +105,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "to": ("止", "To"),
     "prev": ("上一页", "Previous"),
     "next": ("下一页", "Next"),
-    "not_found": ("未找到", "Not found"),
     "bad_request": ("请求参数有误", "Bad request"),
     "lang_switch": ("English", "中文"),
     "no_js": ("本页面无需JavaScript;每张图下方均附数据表。",
@@ -148,6 +147,30 @@ LABELS: dict[str, tuple[str, str]] = {
                      "(环办〔2011〕22号);近岸海域:《海水水质标准》(GB 3097-1997)。",
                      "Method: GB 3838-2002 classes and the 2011 surface-water assessment method "
                      "(环办〔2011〕22号); coastal water: GB 3097-1997."),
+    # error pages: headings by code (fallback: by status) and their explanations
+    "error": ("出错了", "Error"),
+    "error_detail": ("技术信息", "Technical details"),
+    "not_found": ("未找到", "Not found"),
+    "invalid_parameter": ("参数无效", "Invalid parameter"),
+    "period_in_future": ("时段尚未开始", "Period not started yet"),
+    "too_large": ("文件过大", "File too large"),
+    "busy": ("服务器繁忙", "Server busy"),
+    "store_busy": ("数据库正忙", "Store busy"),
+    "forbidden": ("无权访问", "Forbidden"),
+    "unauthorized": ("需要登录", "Login required"),
+    "invalid_file": ("文件无效", "Invalid file"),
+    "method_not_allowed": ("不支持的请求方法", "Method not allowed"),
+    "internal_error": ("服务器内部错误", "Internal server error"),
+    "err_404": ("请求的页面或对象不存在。", "The page or object asked for does not exist."),
+    "err_405": ("此地址不支持该请求方法。", "This address does not accept that method."),
+    "err_413": ("上传的内容超过了允许的大小。", "The upload is larger than allowed."),
+    "err_422": ("请求中的参数无效，请检查后重试。", "A parameter of the request is not valid."),
+    "err_503": ("服务器正忙，请稍后重试。", "The server is busy; please retry shortly."),
+    "err_4xx": ("请求无法完成。", "The request could not be completed."),
+    "err_5xx": ("服务器出现错误，请稍后重试。", "The server failed; please retry later."),
+    "err_param": ("参数 {p} 的值无效。", "The value of parameter {p} is not valid."),
+    "err_period": ("时段格式：2019、2019-03、2019-Q1、2019-H1 或 2019-01..2019-05。",
+                   "Periods are written 2019, 2019-03, 2019-Q1, 2019-H1 or 2019-01..2019-05."),
 }
 
 

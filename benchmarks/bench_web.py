@@ -1,0 +1,285 @@
+"""Bounded load test of the web server on 127.0.0.1: the daily-row path against the hourly chain.
+
+Two cold servers (``qingshan serve``) on private copies of the same store, one after the other:
+
+* **daily** — as shipped: figures from the materialised daily rows (:mod:`qingshan.air.daily`),
+  heavy computations bounded by ``QINGSHAN_HEAVY_QUERIES`` (default 2);
+* **chain** — ``QINGSHAN_AIR_DAILY=0``: every figure from the hourly chain, as before issue 14,
+  with the bound lifted (``QINGSHAN_HEAVY_QUERIES=64``, i.e. as unbounded as before).
+
+For each server, in this order (the same random periods, seed ``--seed``, for both):
+
+1. ``cold``: one request per random period (months, quarters, half-years, runs of months,
+   years of the store's data range) of ``/api/v1/rankings``, ``/api/v1/assessment?level=city``
+   and ``level=province``, and of the pages ``/?period=…`` and ``/city/<code>?year=…`` — every
+   one a question the server has not answered before (no warm result cache);
+2. ``cached``: ``--clients`` concurrent clients asking for the dashboard JSON of a few periods
+   already answered, for ``--seconds`` s (throughput, p50/p99);
+3. ``heavy``: ``--clients`` concurrent clients asking annual/half-year rankings and
+   assessments of periods not answered yet (the load of issue 14: 16 clients, annual rankings),
+   with the server's resident memory sampled every 0.1 s (peak VmRSS; VmHWM at the end).
+
+Prints one table per phase and the ratios chain ÷ daily measured in the same run.
+
+Example::
+
+    qingshan demo                       # builds qingshan.duckdb (synthetic province, 2 years)
+    python benchmarks/bench_web.py --db qingshan.duckdb --periods 12 --clients 16 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _periods(db: Path, n: int, seed: int) -> tuple[list[str], list[int]]:
+    con = duckdb.connect(str(db), read_only=True)
+    lo, hi = con.execute("SELECT CAST(min(time) - INTERVAL 1 HOUR AS DATE), "
+                         "CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly").fetchall()[0]
+    con.close()
+    rnd = random.Random(seed)
+    years = list(range(lo.year, hi.year + 1))
+    out: list[str] = []
+    kinds = ["month", "quarter", "half", "run", "year"]
+    while len(out) < n:
+        y = rnd.choice(years)
+        k = kinds[len(out) % len(kinds)]
+        if k == "month":
+            p = f"{y}-{rnd.randint(1, 12):02d}"
+        elif k == "quarter":
+            p = f"{y}-Q{rnd.randint(1, 4)}"
+        elif k == "half":
+            p = f"{y}-H{rnd.randint(1, 2)}"
+        elif k == "run":
+            a = rnd.randint(1, 10)
+            p = f"{y}-{a:02d}..{y}-{rnd.randint(a + 1, 12):02d}"
+        else:
+            p = str(y)
+        if p not in out:
+            out.append(p)
+    return out, years
+
+
+def _pct(xs: list[float], q: float) -> float:
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    k = (len(xs) - 1) * q
+    f = int(k)
+    return xs[f] + (xs[min(f + 1, len(xs) - 1)] - xs[f]) * (k - f)
+
+
+def _rss(pid: int, key: str = "VmRSS") -> float:
+    """Resident memory of ``pid`` in GB (``/proc/<pid>/status``)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+class Server:
+    def __init__(self, db: Path, env: dict[str, str]):
+        self.dir = Path(tempfile.mkdtemp(prefix="qingshan-bench-web-"))
+        self.db = self.dir / "store.duckdb"
+        shutil.copy(db, self.db)
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(self.dir / "server.log", "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "qingshan", "serve", "--db", str(self.db), "--port",
+             str(self.port), "--log-level", "warning"],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env})
+        deadline = time.time() + 180
+        while True:
+            try:
+                if httpx.get(f"{self.base}/api/v1/cities", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.stop()
+                raise RuntimeError((self.dir / "server.log").read_text())
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _get(client: httpx.Client, url: str) -> tuple[float, int]:
+    t = time.perf_counter()
+    r = client.get(url)
+    return time.perf_counter() - t, r.status_code
+
+
+def _cold(srv: Server, periods: list[str], years: list[int], city: str) -> dict[str, list]:
+    res: dict[str, list] = {k: [] for k in ("rankings", "assessment city", "assessment province",
+                                            "page /", "page /city")}
+    with httpx.Client(base_url=srv.base, timeout=120) as c:
+        for p in periods:
+            res["rankings"].append(_get(c, f"/api/v1/rankings?period={p}"))
+            res["assessment city"].append(_get(c, f"/api/v1/assessment?period={p}&level=city"))
+            res["assessment province"].append(
+                _get(c, f"/api/v1/assessment?period={p}&level=province"))
+            res["page /"].append(_get(c, f"/?period={p}"))
+        for y in years:
+            res["page /city"].append(_get(c, f"/city/{city}?year={y}"))
+    return res
+
+
+def _load(srv: Server, urls: list[str], clients: int, seconds: float | None,
+          once: bool = False) -> tuple[list, float, float, float]:
+    """``clients`` threads asking ``urls`` (round robin; ``once``: each url once in all);
+    returns (latency, status) pairs, wall time, peak VmRSS sampled, VmHWM at the end."""
+    out: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + (seconds or 1e9)
+    queue = list(urls)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss(srv.proc.pid))
+            time.sleep(0.1)
+
+    def worker(i: int):
+        k = i
+        with httpx.Client(base_url=srv.base, timeout=300) as c:
+            while time.perf_counter() < stop:
+                if once:
+                    with lock:
+                        if not queue:
+                            return
+                        url = queue.pop()
+                else:
+                    url = urls[k % len(urls)]
+                    k += clients
+                r = _get(c, url)
+                with lock:
+                    out.append(r)
+
+    mon = threading.Thread(target=sample, daemon=True)
+    mon.start()
+    t0 = time.perf_counter()
+    ts = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    wall = time.perf_counter() - t0
+    done.set()
+    mon.join()
+    return out, wall, peak[0], _rss(srv.proc.pid, "VmHWM")
+
+
+def _row(name: str, xs: list[tuple[float, int]]) -> dict:
+    lat = [x[0] * 1000 for x in xs]
+    bad = sum(1 for x in xs if x[1] >= 400)
+    return {"name": name, "n": len(xs), "p50": _pct(lat, .5), "p99": _pct(lat, .99),
+            "max": max(lat) if lat else float("nan"), "errors": bad}
+
+
+def run(label: str, db: Path, env: dict[str, str], periods, years, heavy_periods, args):
+    print(f"\n## {label}: starting a cold server ({env or 'defaults'})", flush=True)
+    srv = Server(db, env)
+    try:
+        city = httpx.get(f"{srv.base}/api/v1/cities").json()
+        city = (city["items"] if isinstance(city, dict) else city)[0]["code"]
+        t0 = time.perf_counter()
+        cold = _cold(srv, periods, years, city)
+        cold_rows = [_row(k, v) for k, v in cold.items()]
+        cold_s = time.perf_counter() - t0
+        dash = [f"/api/v1/rankings?period={p}" for p in periods[:4]] + \
+               [f"/api/v1/assessment?period={p}&level=province" for p in periods[:4]]
+        cached, wall, _, _ = _load(srv, dash, args.clients, args.seconds)
+        crow = _row("cached dashboard JSON", cached)
+        crow["rps"] = len(cached) / wall
+        urls = [f"/api/v1/rankings?period={p}" for p in heavy_periods] + \
+               [f"/api/v1/assessment?period={p}&level=city" for p in heavy_periods]
+        hv, hwall, peak, hwm = _load(srv, urls, args.clients, None, once=True)
+        hrow = _row(f"{args.clients} clients, new long periods", hv)
+        hrow["rps"] = len(hv) / hwall
+        return {"cold": cold_rows, "cold_s": cold_s, "cached": crow, "heavy": hrow,
+                "peak_rss": peak, "hwm": hwm}
+    finally:
+        srv.stop()
+
+
+def _fmt(r: dict) -> str:
+    rps = f"{r['rps']:.0f}" if "rps" in r else ""
+    return (f"| {r['name']} | {r['n']} | {r['p50']:.0f} | {r['p99']:.0f} | {r['max']:.0f} | "
+            f"{rps} | {r['errors']} |")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--db", type=Path, default=Path("qingshan.duckdb"))
+    ap.add_argument("--periods", type=int, default=12, help="random periods asked cold")
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=10.0, help="duration of the cached phase")
+    ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument("--only", choices=["daily", "chain"], default=None)
+    args = ap.parse_args(argv)
+    periods, years = _periods(args.db, args.periods, args.seed)
+    # the heavy phase asks periods the cold phase did not (so nothing is cached)
+    heavy_periods = [f"{y}-H{h}" for y in years for h in (1, 2)] + [str(y) for y in years]
+    heavy_periods = [p for p in heavy_periods if p not in periods]
+    print(f"store {args.db}; periods {periods}; heavy-phase periods {heavy_periods}; "
+          f"cpu {os.cpu_count()}; load {os.getloadavg()[0]:.1f}")
+    runs = {}
+    if args.only != "chain":
+        runs["daily"] = run("daily", args.db, {}, periods, years, heavy_periods, args)
+    if args.only != "daily":
+        runs["chain"] = run("chain", args.db, {"QINGSHAN_AIR_DAILY": "0",
+                                               "QINGSHAN_HEAVY_QUERIES": "64"},
+                            periods, years, heavy_periods, args)
+    for name, r in runs.items():
+        print(f"\n### {name} (ms)\n| request | n | p50 | p99 | max | req/s | errors ≥400 |\n"
+              "|---|---|---|---|---|---|---|")
+        for row in r["cold"] + [r["cached"], r["heavy"]]:
+            print(_fmt(row))
+        print(f"server peak RSS under the heavy phase {r['peak_rss']:.2f} GB (VmHWM {r['hwm']:.2f} "
+              f"GB); cold phase {r['cold_s']:.1f} s")
+    if len(runs) == 2:
+        d, c = runs["daily"], runs["chain"]
+        print("\n### ratio chain ÷ daily (same run)\n| request | p50 | p99 |\n|---|---|---|")
+        for a, b in zip(d["cold"] + [d["cached"], d["heavy"]],
+                        c["cold"] + [c["cached"], c["heavy"]]):
+            print(f"| {a['name']} | {b['p50'] / a['p50']:.1f}× | {b['p99'] / a['p99']:.1f}× |")
+        print(f"| peak RSS | {c['peak_rss'] / d['peak_rss']:.1f}× | |")
+
+
+if __name__ == "__main__":
+    main()
