@@ -64,8 +64,8 @@ def test_bad_unit_negative_fuel_unknown_unit_type_named_by_file_line_field(tmp_p
         ["U2", c1, "", "nuclear", 1000, "water", "condensing"]]})       # line 3: unknown type
     with pytest.raises(TemplateError) as e:
         read_template(units, "units", {"credit_codes": {c1}})
-    assert (e.value.file, e.value.line, e.value.field) == ("units.xlsx[units]", 3, "unit_type")
-    assert "not one of" in str(e.value) and "units.xlsx[units]:3: field 'unit_type'" in str(e.value)
+    assert (e.value.file, e.value.line, e.value.field) == ("units.xlsx:units", 3, "unit_type")
+    assert "not one of" in str(e.value) and "units.xlsx:units:3: field 'unit_type'" in str(e.value)
 
     act = _fill(tmp_path, "activity", {
         "annual": [["U1", 2022, 1, 1, 0, 0, 0.8, 10]],
@@ -75,8 +75,8 @@ def test_bad_unit_negative_fuel_unknown_unit_type_named_by_file_line_field(tmp_p
     with pytest.raises(TemplateError) as e:
         read_template(act, "activity", {"unit_ids": {"U1"}})
     got = {(f, line, fld) for f, line, fld, _ in e.value.errors}
-    assert ("activity.xlsx[fuel]", 2, "consumption") in got
-    assert ("activity.xlsx[fuel]", 3, "unit") in got
+    assert ("activity.xlsx:fuel", 2, "consumption") in got
+    assert ("activity.xlsx:fuel", 3, "unit") in got
     msgs = " | ".join(e.value.lines())
     assert "negative value" in msgs and "natural_gas is measured in 10^4 Nm3" in msgs
 

@@ -1,11 +1,11 @@
-"""The carbon domain's registration (see :mod:`qingshan.core.registry`).
-
-Work in progress: the parts (cli, api, pages, report section, demo, migrations) are added here
-as they are built."""
+"""The carbon domain's registration (see :mod:`qingshan.core.registry`)."""
 
 from qingshan.core.registry import Domain
 
 DOMAIN = Domain(
     name="carbon",
-    title="carbon",
+    title="Carbon: national ETS compliance, MEE emission accounting, product footprints",
+    depends=("accounts",),
+    cli=(("carbon", "qingshan.carbon.cli:app"),),
+    ops_migrations="qingshan.carbon.ops_migrations",
 )

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import Date, delete, insert, select, tuple_
 
 from qingshan.accounts import roles as R
 from qingshan.accounts.audit import record
@@ -28,7 +28,8 @@ from qingshan.store.ops import session_scope, upgrade
 __all__ = ["WRITE_ROLES", "READ_ROLES", "load", "save", "KEYS"]
 
 #: action → roles allowed (at the enterprise's city or above)
-WRITE_ROLES = {"import": (R.PROV_ADMIN, R.PROV_STAFF, R.CITY_STAFF)}
+WRITE_ROLES = {"import": (R.PROV_ADMIN, R.PROV_STAFF, R.CITY_STAFF),
+               "demo": ("system",)}
 #: roles that may read the ledger (every logged-in bureau role)
 READ_ROLES = R.ALL
 #: the key of every table (rows with the same key are replaced)
@@ -52,8 +53,13 @@ def load(settings=None) -> CarbonData:
     return d
 
 
-def _records(df: pd.DataFrame, cols) -> list[dict]:
-    out = df.reindex(columns=list(cols)).astype(object)
+def _records(df: pd.DataFrame, cols, model=None) -> list[dict]:
+    out = df.reindex(columns=list(cols))
+    if model is not None:                      # Date columns take date objects
+        for c in model.__table__.columns:
+            if c.name in out and isinstance(c.type, Date):
+                out[c.name] = pd.to_datetime(out[c.name], errors="coerce").dt.date
+    out = out.astype(object)
     out = out.where(pd.notna(out), None)
     recs = out.to_dict(orient="records")
     for r in recs:
@@ -87,7 +93,8 @@ def _cities(data: CarbonData, s) -> set[str]:
 
 
 def save(data: CarbonData, actor: Actor, settings=None, *, source: str = "",
-         request_id: str | None = None, client_ip: str | None = None) -> dict[str, int]:
+         request_id: str | None = None, client_ip: str | None = None,
+         action: str = "import") -> dict[str, int]:
     """Write every non-empty table of ``data`` in one transaction (replace by key), with one
     audit row per table (action ``ingest``, object ``carbon_<table>``, the sha256 of the rows as
     evidence). Raises :class:`~qingshan.accounts.authz.Forbidden` before writing anything when
@@ -97,7 +104,7 @@ def save(data: CarbonData, actor: Actor, settings=None, *, source: str = "",
     counts: dict[str, int] = {}
     with session_scope(settings) as s:
         for city in sorted(_cities(data, s)) or [None]:
-            require(actor, WRITE_ROLES["import"], unit=city, what="import carbon data")
+            require(actor, WRITE_ROLES[action], unit=city, what=f"{action} carbon data")
         for name in _ORDER:
             df = getattr(data, name)
             if df is None or not len(df):
@@ -106,7 +113,7 @@ def save(data: CarbonData, actor: Actor, settings=None, *, source: str = "",
             cols = [c for c in COLUMNS[name]] + (["updated_at"] if name == "enterprises" else [])
             if name == "enterprises":
                 df = df.assign(updated_at=now)
-            recs = _records(df, cols)
+            recs = _records(df, cols, model)
             key = KEYS[name]
             if key:
                 vals = sorted({tuple(r[k] for k in key) for r in recs}, key=str)

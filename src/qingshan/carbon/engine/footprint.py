@@ -166,7 +166,15 @@ def brightway(bom: pd.DataFrame, products: pd.DataFrame, fac: pd.DataFrame,
     b["unit_score"] = [score[str(i)[8:]] if str(i).startswith("product:") else score[("f", f)]
                        for i, f in zip(b["input_id"], b["factor_id"])]
     b["kgco2e"] = b["amount"] * b["allocation_share"] * b["unit_score"]
-    b["mark"] = b["factor_id"].map(marks).fillna("D")
+    b["mark"] = b["factor_id"].map(marks)
+    link = b["input_id"].astype(str).str.startswith("product:").to_numpy()
+    linked = b["input_id"].astype(str).str[8:]
+    for _ in range(len(products)):      # a linked product's mark is that of its own inputs
+        pm = b.dropna(subset=["mark"]).groupby("product_id")["mark"].agg(
+            lambda s: min(s, key="SUMDV".index))
+        b.loc[link, "mark"] = linked[link].map(pm)
+        if not b["mark"].isna().any():
+            break
     stages = (b.groupby(["product_id", "stage"], sort=False)
               .agg(mark=("mark", lambda s: min(s, key="SUMDV".index))).reset_index())
     stages["kgco2e"] = [score[f"{p}::{s}"] for p, s in zip(stages["product_id"], stages["stage"])]

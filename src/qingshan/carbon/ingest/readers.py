@@ -54,7 +54,7 @@ def _sheet_frame(ws, name: str, sheet: str, flds: tuple[Field, ...], errs: list)
                           "max_rows_per_file")
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
-    where = f"{name}[{sheet}]"
+    where = f"{name}:{sheet}"
     if header is None:
         errs.append((where, 1, None, "empty sheet: the header row is missing"))
         return pd.DataFrame()
@@ -203,7 +203,7 @@ def read_template(path: str | Path, kind: str, known: dict | None = None, *,
             if sheet not in wb.sheetnames:
                 errs.append((name, None, None, f"sheet {sheet!r} missing (template {kind})"))
                 continue
-            where = f"{name}[{sheet}]"
+            where = f"{name}:{sheet}"
             df = _sheet_frame(wb[sheet], name, sheet, flds, errs)
             for f in flds:
                 _check_field(df, f, where, errs, known)
