@@ -28,6 +28,6 @@ def hourly_cmd(
     """
     if format not in ("parquet", "csv"):
         raise typer.BadParameter("format must be parquet or csv")
-    con, _, _ = open_store(db)
+    con, _, _ = open_store(db, read_only=True)   # shared: runs beside a server
     n = export_hourly(con, output, format, start, end)
     console.print(f"exported {n} station-hours to {output}")

@@ -147,7 +147,7 @@ class Store:
         self.timeout = request_timeout() if timeout is None else timeout
         self.lock = StoreLock(self.path)
         self._open_mutex = threading.Lock()
-        start = max(self.timeout, lock_timeout())   # start-up waits like a CLI command
+        start = lock_timeout()      # start-up waits like a CLI command
         if read_only:
             with self._use(write=False, timeout=start, api=False):
                 pass
@@ -189,7 +189,8 @@ class Store:
         handle = self.lock.acquire(write, timeout)
         try:
             return handle, connect_retrying(lambda: self._open(write), self.path, write,
-                                            deadline, timeout)
+                                            deadline, timeout,
+                                            open_rw=None if write else lambda: self._open(True))
         except BaseException:
             handle.release()
             raise

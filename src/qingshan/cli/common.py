@@ -70,9 +70,12 @@ def open_store(db: Path | None = None, province: str | None = None, read_only: b
     try:
         handle = StoreLock(settings.db).acquire(write=not read_only, timeout=timeout)
         try:
-            con = connect_retrying(lambda: connect(settings.db, read_only=read_only,
-                                                   memory_limit=settings.memory_limit),
-                                   settings.db, not read_only, deadline, timeout)
+            con = connect_retrying(
+                lambda: connect(settings.db, read_only=read_only,
+                                memory_limit=settings.memory_limit),
+                settings.db, not read_only, deadline, timeout,
+                open_rw=(lambda: connect(settings.db, memory_limit=settings.memory_limit))
+                if read_only else None)
         except BaseException:
             handle.release()
             raise

@@ -38,13 +38,32 @@ def air_cmd(
     if lang not in ("zh", "en"):
         raise typer.BadParameter("lang must be zh or en")
     output = output or Path(f"air-{period.replace('..', '_')}-{lang}.{format}")
-    con, _, prov = open_store(db, province)
-    with console.status(f"assessing {period} …"):
-        try:
-            report = build_air_report(con, period, city=city, lang=lang, province=prov)
-        except (KeyError, ValueError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from None
-    with console.status(f"writing {format} …"):
-        path = write_report(report, format, output)
+    # refusals before any work: the store must exist (never create one), the output must be
+    # writable, a PDF needs a CJK font
+    from qingshan.config import get_settings
+    from qingshan.reports.checks import ReportRefused, check_fonts, check_output
+
+    try:
+        store = Path(get_settings(db=db, province=province).db)
+        if not store.is_file():
+            raise ReportRefused(f"no store at {store}: give the path of an existing store "
+                                f"with --db (a bulletin never creates one)")
+        check_output(output)
+        if format == "pdf":
+            check_fonts()
+    except ReportRefused as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    con, _, prov = open_store(db, province, read_only=True)   # shared: beside a server
+    try:
+        with console.status(f"assessing {period} …"):
+            try:
+                report = build_air_report(con, period, city=city, lang=lang, province=prov)
+            except (KeyError, ValueError) as exc:
+                console.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(1) from None
+        with console.status(f"writing {format} …"):
+            path = write_report(report, format, output)
+    finally:
+        con.close()
     console.print(f"wrote {report.title} {report.subtitle} ({format}) to {path}")

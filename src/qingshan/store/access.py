@@ -75,8 +75,13 @@ def is_lock_error(e: BaseException) -> bool:
     it with other settings than an instance already open in this process."""
     msg = str(e)
     return isinstance(e, duckdb.Error) and (
-        "Could not set lock" in msg or "Conflicting lock" in msg
-        or "different configuration" in msg)
+        "Could not set lock" in msg or "Conflicting lock" in msg or _same_process(e))
+
+
+def _same_process(e: BaseException) -> bool:
+    """DuckDB refusing a second instance of a file this process already has open with other
+    settings (read-write vs read-only)."""
+    return "different configuration" in str(e)
 
 
 def _pauses() -> Iterator[float]:
@@ -168,9 +173,14 @@ class StoreLock:
 
 
 def connect_retrying(open_fn, path: str | Path, write: bool, deadline: float,
-                     timeout: float) -> duckdb.DuckDBPyConnection:
+                     timeout: float, open_rw=None) -> duckdb.DuckDBPyConnection:
     """``open_fn()`` (a DuckDB connect), retried while DuckDB reports its file lock held,
-    until ``deadline`` (``time.monotonic()``); then :class:`StoreBusy`."""
+    until ``deadline`` (``time.monotonic()``); then :class:`StoreBusy`.
+
+    ``open_rw``: for a read-only ``open_fn``, how to open the file read-write instead when this
+    very process already has it open read-write (DuckDB allows one instance per file and
+    process; e.g. a test holding a connection while it runs a command in-process).
+    """
     pauses = _pauses()
     while True:
         try:
@@ -178,6 +188,12 @@ def connect_retrying(open_fn, path: str | Path, write: bool, deadline: float,
         except duckdb.Error as e:
             if not is_lock_error(e):
                 raise
+            if open_rw is not None and _same_process(e):
+                try:
+                    return open_rw()
+                except duckdb.Error as e2:
+                    if not is_lock_error(e2):
+                        raise
             left = deadline - time.monotonic()
             if left <= 0:
                 raise StoreBusy(path, timeout, write, str(e).splitlines()[0]) from None

@@ -1,0 +1,249 @@
+"""Server and CLI side by side on one DuckDB store (issue 12): a real ``qingshan serve``
+subprocess and real CLI subprocesses on the same file.
+
+Decision for two ingests at once: both succeed — the second waits (at most
+``QINGSHAN_LOCK_TIMEOUT``, default 30 s) for the first one's write and then runs; only a store
+that stays busy longer gives the one line ``error: the store … is busy …`` and exit status 3.
+
+Values are the archive file's own (``china_sites_20190104.csv``, station 1299A, hour 0:
+PM2.5 176, PM10 226, SO2 37, NO2 79, O3 21, CO 1.6) and the AQI derived from them by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests._built import CNEMC_2019H1, STATION_LIST, built_once
+
+REPO = Path(__file__).resolve().parents[2]
+DAYS = ("20190101", "20190102", "20190103")        # in the store before the server starts
+STATION = "1299A"                                  # a Jinan station of the national list
+
+
+def _day(d: str) -> Path:
+    return CNEMC_2019H1 / f"china_sites_{d}.csv"
+
+
+def _build(path: Path) -> None:
+    from qingshan.air.ingest import ingest_cnemc, ingest_stations
+    from qingshan.config import load_province
+    from qingshan.store import connect
+
+    con = connect(path)
+    try:
+        ingest_stations(con, STATION_LIST, load_province("shandong"))
+        ingest_cnemc(con, [_day(d) for d in DAYS])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _store(dest: Path) -> Path:
+    if not CNEMC_2019H1.is_dir() or not STATION_LIST.is_file():
+        pytest.skip(f"shared data not found: {CNEMC_2019H1}")
+    db = dest / "store.duckdb"
+    shutil.copy(built_once("side_by_side.duckdb", _build), db)
+    return db
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(**extra: str) -> dict:
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **extra}
+
+
+def _cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qingshan", *args], capture_output=True,
+                          text=True, timeout=90, cwd=REPO, env=_env(**env))
+
+
+def _popen(*args: str, **env: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "qingshan", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=REPO, env=_env(**env))
+
+
+def _ok(res) -> None:
+    out, err = (res.stdout, res.stderr) if hasattr(res, "stdout") else res
+    assert "Traceback" not in out + err, err[-3000:]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """``qingshan serve`` on a private copy of the small store; yields (base URL, store)."""
+    db = _store(tmp_path_factory.mktemp("side_by_side"))
+    port = _free_port()
+    log = open(db.with_suffix(".log"), "w")
+    proc = subprocess.Popen([sys.executable, "-m", "qingshan", "serve", "--db", str(db),
+                             "--port", str(port), "--log-level", "warning"],
+                            stdout=log, stderr=subprocess.STDOUT, env=_env(), cwd=REPO)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/api/v1/cities", timeout=5).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise RuntimeError("server did not start: " + db.with_suffix(".log").read_text())
+        time.sleep(0.2)
+    yield base, db
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+    assert "Traceback" not in db.with_suffix(".log").read_text()
+
+
+def _hours(base: str, day: str) -> list[dict]:
+    d = f"{day[:4]}-{day[4:6]}-{day[6:]}"
+    r = httpx.get(f"{base}/api/v1/stations/{STATION}/hours",
+                  params={"start": f"{d}T00:00", "end": f"{d}T23:00"}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def _file_value(day: str, hour: int, kind: str) -> float:
+    """The value of STATION in the archive file (read here with the csv module)."""
+    with _day(day).open(encoding="utf-8") as f:
+        rows = csv.reader(f)
+        head = next(rows)
+        col = head.index(STATION)
+        for r in rows:
+            if r[1] == str(hour) and r[2] == kind:
+                return float(r[col])
+    raise LookupError((day, hour, kind))
+
+
+def test_ingest_while_serving_shows_at_once(served):
+    base, db = served
+    assert _hours(base, "20190104") == []             # not in the store yet
+    seen: list[int] = []
+    with httpx.Client(timeout=30) as c:                # pages and API in use meanwhile
+        proc = _popen("ingest", "cnemc", str(_day("20190104")), "--db", str(db))
+        while proc.poll() is None:
+            seen.append(c.get(f"{base}/api/v1/batches").status_code)
+            time.sleep(0.05)
+        out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    _ok((out, err))
+    assert seen and set(seen) == {200}, seen           # the server kept answering
+    hours = _hours(base, "20190104")                   # the very next request sees it
+    h0 = next(h for h in hours if h["time"] == "2019-01-04T00:00:00")
+    for pol, kind in (("pm25", "PM2.5"), ("pm10", "PM10"), ("so2", "SO2"), ("no2", "NO2"),
+                      ("o3", "O3"), ("co", "CO")):
+        assert h0[pol] == _file_value("20190104", 0, kind), pol
+    assert (h0["pm25"], h0["pm10"]) == (176.0, 226.0)
+    r = httpx.get(f"{base}/api/v1/aqi/hourly", params={
+        "level": "station", "code": STATION, "start": "2019-01-04T00:00",
+        "end": "2019-01-04T00:00"}, timeout=30)
+    assert r.status_code == 200, r.text
+    item = r.json()["items"][0]
+    # HJ 633 Table 1, PM2.5 176 µg/m³ in 150–250 → IAQI 200 + (300−200)/(250−150)·(176−150)
+    # = 226; PM10 226 in 150–250 → 100 + 50/100·76 = 138; the others are lower: AQI 226
+    assert (item["iaqi_pm25"], item["iaqi_pm10"], item["aqi"]) == (226, 138, 226.0)
+    assert item["primary_pollutant"] == "PM2.5"
+    batches = httpx.get(f"{base}/api/v1/batches", timeout=30).json()["items"]
+    assert batches[0]["file_name"] == "china_sites_20190104.csv"
+    page = httpx.get(f"{base}/data", timeout=60)
+    assert page.status_code == 200 and "china_sites_20190104.csv" in page.text
+
+
+def test_two_ingests_at_once_both_succeed(served):
+    base, db = served
+    a = _popen("ingest", "cnemc", str(_day("20190105")), "--db", str(db))
+    b = _popen("ingest", "cnemc", str(_day("20190106")), "--db", str(db))
+    c = _popen("air", "assess", "--period", "2019-01", "--level", "city", "--db", str(db))
+    outs = [p.communicate(timeout=120) for p in (a, b, c)]
+    for o in outs:
+        _ok(o)
+    assert [p.returncode for p in (a, b, c)] == [0, 0, 0], [o[1] for o in outs]
+    for day in ("20190105", "20190106"):
+        h0 = next(h for h in _hours(base, day) if h["time"].endswith("T00:00:00"))
+        assert h0["pm25"] == _file_value(day, 0, "PM2.5")
+    names = {b["file_name"] for b in httpx.get(f"{base}/api/v1/batches", timeout=30).json()[
+        "items"]}
+    assert {"china_sites_20190105.csv", "china_sites_20190106.csv"} <= names
+
+
+def _holder(code: str, db: Path) -> subprocess.Popen:
+    p = subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE,
+                         text=True, cwd=REPO, env=_env())
+    assert p.stdout.readline().strip() == "held"
+    return p
+
+
+#: another qingshan process writing (it holds the store's exclusive lock)
+_QINGSHAN_WRITER = ("import sys, time\nfrom qingshan.store.access import StoreLock\n"
+                    "h = StoreLock(sys.argv[1]).acquire(True)\nprint('held', flush=True)\n"
+                    "time.sleep(60)\n")
+#: a process that does not take part (the DuckDB shell, say): DuckDB's own lock
+_FOREIGN = ("import sys, time, duckdb\nc = duckdb.connect(sys.argv[1])\n"
+            "print('held', flush=True)\ntime.sleep(60)\n")
+
+
+def _one_line(code: int, stdout: str, stderr: str) -> None:
+    assert code == 3, stderr
+    assert "Traceback" not in stdout + stderr, stderr[-3000:]
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: the store store.duckdb is busy"), lines[0]
+    assert "retried for 1 s" in lines[0], lines[0]
+
+
+def test_a_lock_that_cannot_be_had_is_one_line(served, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from qingshan.api.errors import ApiError
+    from qingshan.api.store import Store
+    from qingshan.cli import app
+    from qingshan.config import load_province
+
+    base, db = served
+    other = _store(tmp_path)                 # a store a foreign process will hold read-write
+    store = Store(other, load_province("shandong"), timeout=0.5)
+    writer, foreign = _holder(_QINGSHAN_WRITER, db), _holder(_FOREIGN, other)
+    try:
+        t0 = time.monotonic()
+        runs = [_popen("ingest", "cnemc", str(_day("20190107")), "--db", str(db),
+                       QINGSHAN_LOCK_TIMEOUT="1"),
+                _popen("air", "assess", "--period", "2019-01", "--db", str(other),
+                       QINGSHAN_LOCK_TIMEOUT="1")]
+        for p in runs:
+            out, err = p.communicate(timeout=120)
+            _one_line(p.returncode, out, err)
+        monkeypatch.setenv("QINGSHAN_LOCK_TIMEOUT", "1")
+        for args in (["export", "hourly", "--output", str(tmp_path / "h.parquet")],
+                     ["serve", "--port", str(_free_port())]):
+            r = CliRunner().invoke(app, [*args, "--db", str(other)])
+            _one_line(r.exit_code, r.stdout, r.stderr)
+        with pytest.raises(ApiError) as e:   # a request of a running server: 503
+            with store.cursor():
+                pass
+        assert (e.value.status, e.value.code) == (503, "store_busy")
+        assert time.monotonic() - t0 < 60
+    finally:
+        for h in (writer, foreign):
+            h.kill()
+            h.wait()
+    assert httpx.get(f"{base}/api/v1/cities", timeout=30).status_code == 200
+    with store.cursor() as con:              # free again
+        assert con.execute("SELECT count(*) FROM ingest_batch").fetchall()[0][0] == 1 + len(DAYS)
+    store.close()
