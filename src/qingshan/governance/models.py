@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from qingshan.store.ops import Base
 
-__all__ = ["Case", "CaseUnit", "CaseEvent", "Evidence", "CaseEvidence", "Counter"]
+__all__ = ["Case", "CaseUnit", "CaseEvent", "Evidence", "CaseEvidence", "Counter", "RegisterRow"]
 
 
 class Case(Base):
@@ -108,3 +108,19 @@ class Counter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+
+
+class RegisterRow(Base):
+    """One row of a project register (§9: rural sewage by administrative village, …)."""
+
+    __tablename__ = "governance_register"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))
+    city_code: Mapped[str] = mapped_column(String(16), index=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,151 @@
+"""Services of the governance domain: plain data in, plain data out, for the CLI, API and pages.
+
+Each function takes an operational-store session and the acting user; reads are scoped by the
+repository, writes audited there. Rates are computed from the event log as of a cut-off (the
+``day`` of each event, so a back-dated import counts on its ledger date).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qingshan.accounts.authz import Actor
+from qingshan.governance import rates as R
+from qingshan.governance import repository as repo
+from qingshan.governance.ingest import ImportSummary, import_rows, read_ledger
+from qingshan.governance.models import CaseEvent, RegisterRow
+from qingshan.governance.rates import RatesError
+
+__all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue", "RATE_KINDS",
+           "case_page"]
+
+#: rate families by the case kind they read
+RATE_KINDS = {"dc_task": "task", "dc_petition": "petition", "complaint": "complaint",
+              "inspection": "off_site"}
+
+
+def import_file(session: Session, actor: Actor, path: str | Path, template: str, *,
+                today: date, synthetic: bool = False,
+                display_name: str | None = None) -> ImportSummary:
+    """Validate the whole file, then store it (the caller's transaction)."""
+    rows = read_ledger(path, template, display_name=display_name)
+    return import_rows(session, actor, rows, today=today, synthetic=synthetic)
+
+
+def event_log(session: Session, actor: Actor, kind: str,
+              city: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cases, events) of ``kind`` in the actor's scope as DataFrames for the rate functions."""
+    cases = repo.list_cases(session, actor, kind=kind, city=city, limit=10**7)
+    if not cases:
+        raise RatesError(f"no {kind} cases in your scope" + (f" for {city}" if city else ""))
+    ids = [c.id for c in cases]
+    crow = []
+    for c in cases:
+        f = c.fields or {}
+        due = {}
+        for slot, cj in (c.clocks or {}).items():
+            try:
+                d = repo.clock_from_json(cj).due_at()
+            except ValueError:          # outside the loaded calendar: no due date, flagged
+                d = None
+            due[f"due_{slot}"] = pd.Timestamp(d) if d else pd.NaT
+        crow.append({"case_id": c.id, "public_no": c.public_no, "city_code": c.city_code,
+                     **{k: f.get(k) for k in ("due_at", "horizon", "channel", "received_at",
+                                              "batch_date", "mode", "date_end", "regulated",
+                                              "data_recorded", "violation", "trigger",
+                                              "doc_class", "key_project", "repeat")},
+                     **due})
+    cdf = pd.DataFrame(crow)
+    evs = session.execute(select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.day,
+                                 CaseEvent.to_state, CaseEvent.payload)
+                          .where(CaseEvent.case_id.in_(ids))).all()
+    edf = pd.DataFrame([{"case_id": e.case_id, "seq": e.seq, "ts": pd.Timestamp(e.day),
+                         "to_state": e.to_state,
+                         "due_at": (e.payload or {}).get("due", {}).get("handle"),
+                         "callback": (e.payload or {}).get("callback"),
+                         "schedule_status": ((e.payload or {}).get("sets") or {})
+                         .get("schedule_status"),
+                         "redo_count": None} for e in evs])
+    first = edf.groupby("case_id")["ts"].min()
+    cdf["received_at"] = pd.to_datetime(cdf["received_at"]).fillna(cdf["case_id"].map(first))
+    return cdf, edf
+
+
+def rates_for(session: Session, actor: Actor, kind: str, cutoff: date, *,
+              period_start: date | None = None, province: str = "370000",
+              **switches: Any) -> dict[str | None, dict[str, R.Rate]]:
+    """The rates of one ledger kind per city and pooled (key ``province``), as of ``cutoff``."""
+    cases, events = event_log(session, actor, kind)
+    cut = pd.Timestamp(cutoff) + pd.Timedelta(hours=23, minutes=59)
+    if kind == "dc_task":
+        return R.task_rates(cases, events, cut, province=province)
+    if kind == "dc_petition":
+        cases = cases.assign(received=pd.to_datetime(cases["batch_date"]),
+                             feedback_due=cases.get("due_feedback", pd.NaT))
+        return R.petition_rates(cases, events, cut, province=province)
+    if kind == "complaint":
+        return R.complaint_rates(cases, events, cut, period_start=period_start,
+                                 province=province, **switches)
+    if kind == "inspection":
+        insp = cases.assign(regulated=cases["regulated"].where(cases["regulated"].notna(), True))
+        return R.off_site_rates(insp, period_start, cut, province=province)
+    raise RatesError(f"no rates for {kind!r}; one of {sorted(RATE_KINDS)}")
+
+
+def register_frame(session: Session, actor: Actor, register: str) -> pd.DataFrame:
+    """Rows of a project register in the actor's scope."""
+    rows = session.scalars(select(RegisterRow).where(RegisterRow.register == register)).all()
+    rows = [r for r in rows if repo.in_scope(actor, [r.unit])]
+    if not rows:
+        raise RatesError(f"no rows of register {register!r} in your scope")
+    return pd.DataFrame([{"city_code": r.city_code, "unit": r.unit, **r.fields,
+                          "synthetic": r.synthetic} for r in rows])
+
+
+def overdue(session: Session, actor: Actor, today: date, kind: str | None = None) -> list[dict]:
+    """Open cases with a running clock past due (or due within 1 working day: yellow), with
+    their card, for the overdue board."""
+    from qingshan.governance.clocks import card
+
+    out = []
+    for c in repo.list_cases(session, actor, kind=kind, limit=10**6):
+        for slot, cj in (c.clocks or {}).items():
+            clock = repo.clock_from_json(cj)
+            if clock.stopped_at is not None:
+                continue
+            try:
+                k = card(clock, today)
+                d = clock.due_at()
+            except ValueError as e:         # a date outside the calendar: say so, do not hide
+                out.append({"public_no": c.public_no, "kind": c.kind, "city_code": c.city_code,
+                            "slot": slot, "due": None, "card": "calendar", "note": str(e)})
+                continue
+            if k in ("yellow", "overdue", "red"):
+                out.append({"public_no": c.public_no, "kind": c.kind, "city_code": c.city_code,
+                            "state": c.state, "slot": slot, "rule": clock.rule_id,
+                            "due": d.isoformat() if d else None, "card": k,
+                            "synthetic": c.synthetic})
+    return sorted(out, key=lambda r: (r.get("due") or "", r["public_no"]))
+
+
+def case_page(session: Session, actor: Actor | None, key: int | str) -> dict[str, Any]:
+    """Everything the case page shows: the case (scoped view), timeline, and the steps the
+    actor may take now."""
+    from qingshan.governance.workflows import machine
+
+    row, full = repo.get_case(session, actor, key)
+    view = repo.case_view(session, row, actor, full)
+    view["timeline"] = repo.timeline(session, row, full)
+    view["steps"] = []
+    if actor is not None and full:
+        m = machine(row.kind)
+        view["steps"] = m.available(row.state, repo.actor_view(actor), repo.case_dict(row))
+    return view
+
+
