@@ -69,16 +69,6 @@ def test_air_errors_exit_2_naming_file_line_field(tmp_path):
     assert r.exit_code == 2 and "not retrieved" in r.output
 
 
-def test_air_from_store(comp_db_file):
-    db, toml = comp_db_file
-    r = runner.invoke(app, ["compensation", "air", "--period", "2018-Q2", "--db", str(db),
-                            "--province", str(toml), "--format", "json"])
-    assert r.exit_code == 0, r.output
-    doc = json.loads(r.stdout)
-    # see test_service_store: 676 + 1014 out, 240 in
-    assert (doc["flows"]["gross_out"], doc["flows"]["gross_in"]) == (1690, 240)
-
-
 def test_water_county_formula(tmp_path):
     p = tmp_path / "heze.csv"
     p.write_text("county,name,period,cod,nh3n\n371702,牡丹区,2015-Q1,20,1.0\n", encoding="utf-8")

@@ -27,7 +27,7 @@ def test_ledger_from_store_by_hand(q2_2018):
     assert (led.flows.gross_out, led.flows.gross_in, led.flows.net) == (1690, 240, 1450)
     assert q.loc["370100", "source"] == "air.service.assess (store, 2018-Q2)"
     assert q.loc["370100", "source_last"] == "air.service.assess (store, 2017-Q2)"
-    # exemption could not be decided (no 2016/2017 annual means): said so
+    # exemption could not be decided (no valid 2016/2017 annual means): said so
     assert any("not determined for 3 cities" in n for n in led.notes)
 
 

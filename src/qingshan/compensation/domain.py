@@ -11,5 +11,6 @@ DOMAIN = Domain(
     title="Ecological compensation (山东省环境空气质量生态补偿, 地表水环境质量生态补偿)",
     depends=("air", "water"),
     cli=(("compensation", "qingshan.compensation.cli:app"),),
+    api="qingshan.compensation.api:router",
     ops_migrations="qingshan.compensation.ops_migrations",
 )

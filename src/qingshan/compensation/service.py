@@ -100,20 +100,24 @@ class _AirInputs:
         self._cache: dict[str, pd.DataFrame] = {}
         self.short = {c.code: c.short_zh for c in province.cities}
 
-    def _has_hours(self, label: str) -> bool:
-        """Whether the store holds any hourly air row in the period (a cheap check that spares
-        the air service an assessment of an empty period)."""
+    def _may_be_valid(self, label: str) -> bool:
+        """Whether the store has hourly air rows on at least as many days of the period as its
+        statistics need to be valid (:func:`qingshan.air.rules.min_valid_days`); a period with
+        fewer days of data cannot have valid statistics, so the air service is not asked."""
+        from qingshan.air.rules import min_valid_days
         per = parse_period(label)
         t0 = datetime(per.start.year, per.start.month, per.start.day)
         t1 = datetime(per.end.year, per.end.month, per.end.day) + timedelta(days=1)
         try:
-            return self.con.execute("SELECT count(*) FROM (SELECT 1 FROM air_hourly WHERE "
-                                    "time > ? AND time <= ? LIMIT 1)", [t0, t1]).fetchone()[0] > 0
+            days = self.con.execute(
+                "SELECT count(DISTINCT CAST(time - INTERVAL 1 HOUR AS DATE)) FROM air_hourly "
+                "WHERE time > ? AND time <= ?", [t0, t1]).fetchone()[0]
         except duckdb.CatalogException:
             return False
+        return days >= min_valid_days(per)
 
     def _store(self, label: str) -> pd.DataFrame:
-        if self.con is None or not self._has_hours(label):
+        if self.con is None or not self._may_be_valid(label):
             return pd.DataFrame(columns=["code", "source"])
         from qingshan.air import service as air_service
         df = air_service.assess(self.con, label, "city", self.province)
@@ -198,6 +202,7 @@ def air_compensation(con=None, period: str | Period = "", *, rules: str | None =
     chosen = ruleset(rules) if rules else None
     if chosen is not None and (chosen.scheme != "air" or not chosen.known):
         raise RuleSetError(f"{chosen.id} is not a known air rule set")
+    (chosen or rules_for(qs[0].start, "air")).switches(switches)   # bad names: refused now
     preset = inputs
     inputs = _AirInputs(con, prov, file, preset)
     rows, notes, used, ex_cache = [], [], [], {}

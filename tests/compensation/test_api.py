@@ -1,0 +1,76 @@
+"""``/api/v1/compensation/…`` over the hand-made store (conftest)."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qingshan.accounts.authz import Actor
+from qingshan.compensation import api as comp_api
+
+STAFF = Actor(7, "wang", "prov_staff", "990000")
+CITY = Actor(8, "li", "city_staff", "370100")
+
+
+@pytest.fixture(scope="module")
+def client(comp_db_file, comp_province):
+    from qingshan.api import create_app
+    db, _ = comp_db_file
+    app = create_app(db, comp_province)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        c.app_ref = app
+        yield c
+    app.state.store.close()
+
+
+def test_air_ledger(client):
+    r = client.get("/api/v1/compensation/air", params={"period": "2018-Q2"})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    # hand-worked in test_service_store: 甲 676, 乙 (Qingdao's code, × 1.5) 1014, 丙 −240
+    amounts = {x["code"]: x["amount"] for x in doc["ledger"]}
+    assert amounts == {"370100": 676, "370200": 1014, "370300": -240}
+    assert doc["flows"]["gross_out"] == 1690 and doc["flows"]["gross_in"] == 240
+    assert doc["flows"]["net"] == 1450 and doc["rules"] == ["sd-air-2017"]
+
+
+@pytest.mark.parametrize("params, code", [
+    ({"period": "2018-Q5"}, 422), ({"period": "2018-05"}, 422), ({"period": "2019-Q2"}, 422),
+    ({"period": "2018-Q2", "rules": "nope"}, 422),
+    ({"period": "2018-Q2", "switch": "capp=1"}, 422)])
+def test_air_errors_in_the_one_shape(client, params, code):
+    r = client.get("/api/v1/compensation/air", params=params)
+    assert r.status_code == code and r.json()["error"]["status"] == code
+
+
+def test_rules(client):
+    r = client.get("/api/v1/compensation/rules", params={"scheme": "air"})
+    assert [x["id"] for x in r.json()] == ["sd-air-2014", "sd-air-2016", "sd-air-2017",
+                                           "sd-air-2019"]
+
+
+def test_runs_need_sign_in_and_the_role(client):
+    assert client.get("/api/v1/compensation/runs").status_code == 401
+    assert client.post("/api/v1/compensation/runs", json={"period": "2018-Q2"}).status_code == 401
+    app = client.app_ref
+    app.dependency_overrides[comp_api.current_actor] = lambda: CITY
+    try:
+        r = client.post("/api/v1/compensation/runs", json={"period": "2018-Q2"})
+        assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    finally:
+        app.dependency_overrides.clear()
+
+
+def test_run_store_read_and_rerun(client):
+    app = client.app_ref
+    app.dependency_overrides[comp_api.current_actor] = lambda: STAFF
+    try:
+        r = client.post("/api/v1/compensation/runs", json={"period": "2018-Q2"})
+        assert r.status_code == 201, r.text
+        run = r.json()
+        assert run["created_by"] == "wang" and run["flows"]["gross_out"] == 1690
+        got = client.get(f"/api/v1/compensation/runs/{run['id']}").json()
+        assert {x["code"]: x["amount"] for x in got["rows"]}["370100"] == 676
+        re = client.post(f"/api/v1/compensation/runs/{run['id']}/rerun").json()
+        assert re["same_result"] and re["same_inputs"] and re["rerun_of"] == run["id"]
+        assert client.get("/api/v1/compensation/runs/999999").status_code == 404
+    finally:
+        app.dependency_overrides.clear()
