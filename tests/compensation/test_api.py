@@ -74,3 +74,17 @@ def test_run_store_read_and_rerun(client):
         assert client.get("/api/v1/compensation/runs/999999").status_code == 404
     finally:
         app.dependency_overrides.clear()
+
+
+def test_page_shows_who_pays_ledger_and_notes(client):
+    r = client.get("/compensation", params={"period": "2018-Q2", "lang": "zh"})
+    assert r.status_code == 200, r.text
+    html = r.text
+    assert 'data-key="gross_out">1690<' in html and 'data-key="gross_in">240<' in html
+    assert "乙: 1014" in html and "甲: 676" in html and "丙: 240" in html   # see test_air_ledger
+    assert 'id="comp-ledger"' in html and "sd-air-2017" in html
+    assert "unverified" in html and 'id="comp-partial"' not in html
+    empty = client.get("/compensation", params={"lang": "en"})
+    assert empty.status_code == 200 and 'id="comp-none"' in empty.text
+    bad = client.get("/compensation", params={"period": "2019-Q2"})
+    assert bad.status_code == 422

@@ -12,5 +12,6 @@ DOMAIN = Domain(
     depends=("air", "water"),
     cli=(("compensation", "qingshan.compensation.cli:app"),),
     api="qingshan.compensation.api:router",
+    pages="qingshan.compensation.pages:router",
     ops_migrations="qingshan.compensation.ops_migrations",
 )
