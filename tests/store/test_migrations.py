@@ -8,7 +8,8 @@ from qingshan.core.registry import Domain, domains
 from qingshan.store import applied_migrations, connect, db, migrate
 
 CURRENT = [("store", 1, "0001_store.sql"), ("air", 1, "0001_air.sql"),
-           ("air", 2, "0002_air_daily.sql"), ("water", 1, "0001_water.sql")]
+           ("air", 2, "0002_air_daily.sql"), ("air", 3, "0003_air_daily_aqi.sql"),
+           ("water", 1, "0001_water.sql")]
 #: tables added by migrations after the split (not in the previous release's schema)
 LATER_TABLES = {"air_station_daily", "air_city_daily", "air_daily_state"}
 
@@ -146,9 +147,9 @@ def test_previous_release_store_opens_without_reapplying(tmp_path):
     _to_old_shape(path, OLD_ROWS)
     con = duckdb.connect(str(path))
     # upgraded in place, nothing applied again; only the migrations newer than the release
-    assert migrate(con) == [("air", 2, "0002_air_daily.sql")]
+    assert migrate(con) == [("air", 2, "0002_air_daily.sql"), ("air", 3, "0003_air_daily_aqi.sql")]
     assert con.execute("SELECT domain, version, name, applied_at::VARCHAR FROM schema_migration "
-                       "WHERE (domain, version) <> ('air', 2) "
+                       "WHERE NOT (domain = 'air' AND version > 1) "
                        "ORDER BY applied_at, domain DESC").fetchall() == [
         ("store", 1, "0001_store.sql", "2026-03-01 08:00:00"),
         ("air", 1, "0001_air.sql", "2026-03-01 08:00:00"),
@@ -166,7 +167,8 @@ def test_previous_release_store_without_water_gets_water_now(tmp_path):
     con.close()
     _to_old_shape(path, [(1, "0001_core", "2026-03-01 08:00:00")])   # name without .sql too
     con = duckdb.connect(str(path))
-    assert migrate(con) == [("air", 2, "0002_air_daily.sql"), ("water", 1, "0001_water.sql")]
+    assert migrate(con) == [("air", 2, "0002_air_daily.sql"), ("air", 3, "0003_air_daily_aqi.sql"),
+                            ("water", 1, "0001_water.sql")]
     assert applied_migrations(con) == CURRENT
     assert con.execute("SELECT count(*) FROM water_section").fetchall() == [(0,)]
 

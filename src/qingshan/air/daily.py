@@ -48,6 +48,8 @@ import pandas as pd
 from qingshan.air import plan as _plan
 from qingshan.air import service as svc
 from qingshan.air.engine import statistics as st
+from qingshan.air.plan import aqi_valid_sql
+from qingshan.air.rules import SWITCH_2026, family_for
 from qingshan.air.standards import hj663_2013 as hj
 from qingshan.config import ProvinceConfig
 
@@ -65,7 +67,8 @@ CITY_TABLE = "air_city_daily"
 DAILY_COLUMNS = ("code", "date", *[f"{p}{x}" for p in hj.DAILY_MEAN_POLLUTANTS
                                    for x in ("", "_n", "_valid")],
                  "o3_1h_max", "o3_1h_n", "o3_8h_max", "o3_8h_n", "o3_1h_max_valid",
-                 "o3_8h_max_valid")
+                 "o3_8h_max_valid", "aqi", "aqi_valid")
+_STATS_COLS = DAILY_COLUMNS[:-2]
 _N_COLS = [c for c in DAILY_COLUMNS if c.endswith("_n")]
 _FLAG_COLS = [c for c in DAILY_COLUMNS if c.endswith("_valid")]
 
@@ -107,6 +110,11 @@ def _record(con: duckdb.DuckDBPyConnection) -> None:
 
 def _compute(con, table: str, days: list[date]) -> None:
     """Insert the rows of ``days`` into ``table`` (the days' old rows already deleted)."""
+    for fam in sorted({family_for(d) for d in days}):
+        _compute_family(con, table, [d for d in days if family_for(d) == fam], fam)
+
+
+def _compute_family(con, table: str, days: list[date], version: str) -> None:
     tag = uuid.uuid4().hex[:8]
     dname, hname, vname = f"_qs_days_{tag}", f"_qs_hours_{tag}", f"_qs_valid_{tag}"
     con.register(dname, pd.DataFrame({"date": pd.to_datetime(pd.Series(days))}))
@@ -124,13 +132,18 @@ def _compute(con, table: str, days: list[date]) -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {vname} AS SELECT * FROM {valid} AS _v",
                     [lo, hi])
         daily = st.daily_stats_sql(vname, hours=hname, hourly_in_grid=True)
-        cols = ", ".join(f"d.{c}" for c in DAILY_COLUMNS)
+        # the plan's daily AQI of the rounded statistics (HJ 633 of the day's family)
+        aqi = aqi_valid_sql(f"({st.daily_rounded_sql('_d')})", version)
+        cols = ", ".join(f"d.{c}" for c in _STATS_COLS)
         # only unit-days with a stored hour are kept (the grid adds empty days of every code)
         con.execute(f"""
 INSERT INTO {table} ({", ".join(DAILY_COLUMNS)})
 WITH _d AS ({daily}),
+_a AS ({aqi}),
 _p AS (SELECT DISTINCT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS date FROM {vname})
-SELECT {cols} FROM _d d JOIN _p p ON p.code = d.code AND p.date = d.date""")
+SELECT {cols}, a.aqi, a.aqi_valid FROM _d d
+JOIN _p p ON p.code = d.code AND p.date = d.date
+JOIN _a a ON a.code = d.code AND a.date = d.date""")
     finally:
         con.execute(f"DROP TABLE IF EXISTS {vname}")
         con.execute(f"DROP TABLE IF EXISTS {hname}")
@@ -223,20 +236,43 @@ LEFT JOIN _r r ON r.code = c.code AND r.date = g.date"""
 
 
 class _DailyBackend:
-    """The plan's backend with its daily-statistics steps read from the tables."""
+    """The plan's backend with its daily-statistics steps read from the tables.
 
-    def __init__(self, inner, per, prefix: str):
+    Steps the daily rows replace (``hours``, ``valid``, ``hourly_aqi``, ``city_hourly``: read
+    by nothing but the daily steps) are not run; ``daily`` / ``city_daily`` are the present
+    codes × days of the period from the tables; every other step runs its own SQL unchanged.
+    Results are kept as registered Arrow tables (a few thousand rows) rather than temporary
+    tables: no catalog change, so no transaction per step.
+    """
+
+    _SKIP = ("hours", "valid", "hourly_aqi", "city_hourly")
+
+    def __init__(self, inner, per, prefix: str, same_aqi: bool):
         self._inner, self._per, self._prefix = inner, per, prefix
+        self._same_aqi = same_aqi
+
+    def _step(self, name: str) -> str:
+        return name[len(self._prefix):] if name.startswith(self._prefix) else name
 
     def materialize(self, name: str, query: str) -> None:
-        step = name[len(self._prefix):] if name.startswith(self._prefix) else name
+        step = self._step(name)
+        if step in self._SKIP:
+            return
         if step == "daily":
             query = _complete(STATION_TABLE, self._per.start, self._per.end)
         elif step == "city_daily":
             query = _complete(CITY_TABLE, self._per.start, self._per.end)
-        elif step in ("city_hourly", "hourly_aqi"):   # read by nothing but the daily steps
-            query = f"SELECT * FROM ({query}) AS _skip WHERE FALSE"
-        self._inner.materialize(name, query)
+        elif step in ("daily_aqi", "city_aqi") and self._same_aqi:
+            # read by the day counts only (code, date, aqi, aqi_valid); stored with the same
+            # HJ 633 version the step would use (the period lies in one family)
+            table = CITY_TABLE if step == "city_aqi" else STATION_TABLE
+            query = (f"SELECT code, date, aqi, aqi_valid FROM "
+                     f"({_complete(table, self._per.start, self._per.end)}) AS _s")
+        # registered through the backend: its drop() (the service's clean-up) unregisters it
+        self._inner.register(name, self._inner.sql(query))
+
+    def view(self, name: str, query: str) -> None:
+        self.materialize(name, query)
 
     def __getattr__(self, attr):
         return getattr(self._inner, attr)
@@ -250,7 +286,11 @@ def _run_assessment_daily(backend, hourly, members, period, *args, **kwargs):
     if _ACTIVE.get() and hourly == "air_hourly":
         per = period if isinstance(period, svc.Period) else _plan._as_period(
             period, args[0] if args else kwargs.get("kind", "year"))
-        backend = _DailyBackend(backend, per, kwargs.get("prefix", ""))
+        rules = kwargs.get("rules")
+        same = (not (per.start < SWITCH_2026 <= per.end) and kwargs.get("version") is None
+                and len(args) < 2 and rules is not None
+                and rules.aqi_version == family_for(per.start))
+        backend = _DailyBackend(backend, per, kwargs.get("prefix", ""), same)
     return _run_assessment(backend, hourly, members, period, *args, **kwargs)
 
 
@@ -271,6 +311,7 @@ def _daily_stats_daily(put, con, level, start, end, codes, prov):
 # originals (the context variable is False)
 svc.run_assessment = _run_assessment_daily
 svc._daily_stats = _daily_stats_daily
+
 
 
 @contextmanager
