@@ -18,8 +18,10 @@ def api_client():
 
 @pytest.fixture
 def empty_client(tmp_path):
-    """The app over a new, empty store (for uploads)."""
+    """The app over a new, empty store (for uploads), as a province staff user (bearer token)."""
     from qingshan.api import create_app
+    from tests._auth import auth_headers
     app = create_app(tmp_path / "empty.duckdb", "shandong")
     with TestClient(app, raise_server_exceptions=False) as c:
+        c.headers.update(auth_headers(app, "prov_staff"))
         yield c

@@ -58,5 +58,8 @@ def test_read_only_server_refuses_uploads(tmp_path):
     from qingshan.api import create_app
     from qingshan.store import connect
     connect(tmp_path / "ro.duckdb").close()
-    with TestClient(create_app(tmp_path / "ro.duckdb", read_only=True)) as c:
+    app = create_app(tmp_path / "ro.duckdb", read_only=True)
+    with TestClient(app) as c:
+        from tests._auth import auth_headers
+        c.headers.update(auth_headers(app, "prov_staff"))
         assert_error(_post(c, "x.csv", b"a\n1\n", kind="cnemc"), 403, "forbidden")

@@ -46,6 +46,8 @@ def client(tmp_path_factory):
     app = create_app(tmp_path_factory.mktemp("hostile_srv") / "h.duckdb", "shandong",
                      max_upload_bytes=LIMIT)
     with TestClient(app, raise_server_exceptions=False) as c:
+        from tests._auth import auth_headers
+        c.headers.update(auth_headers(app, "prov_staff"))
         r = c.post(f"{P}/upload", files={"file": ("china_sites_20200101.csv", DAY)},
                    data={"kind": "cnemc", "register_unknown": "true"})
         assert r.status_code == 200, r.text

@@ -170,6 +170,8 @@ def test_upload_still_works(tmp_path):
     app = create_app(tmp_path / "u.duckdb", "shandong")
     day = b"date,hour,type,A1,B2\n20200101,1,PM2.5,30,40\n20200101,1,CO,0.8,\n"
     with TestClient(app) as c:
+        from tests._auth import auth_headers
+        c.headers.update(auth_headers(app, "prov_staff"))
         r = c.post("/api/v1/upload", files={"file": ("china_sites_20200101.csv", day)},
                    data={"kind": "cnemc", "register_unknown": "true"})
         assert r.status_code == 200, r.text

@@ -6,6 +6,7 @@ from qingshan.core.registry import Domain
 DOMAIN = Domain(
     name="accounts",
     title="Accounts, roles and the audit log (operational store)",
-    cli=(),  # user, token, audit groups: added with qingshan.accounts.cli
+    cli=(("user", "qingshan.accounts.cli:user_app"), ("token", "qingshan.accounts.cli:token_app"),
+         ("audit", "qingshan.accounts.cli:audit_app")),
     ops_migrations="qingshan.accounts.ops_migrations",
 )

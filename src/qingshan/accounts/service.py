@@ -192,6 +192,7 @@ def login(s: Session, tree: OrgTree | None, username: str, password: str, *, fai
     if locked and locked > now:
         audit.record(s, actor_for(u, tree), "login_failed", "user", u.username,
                      reason="account locked", client_ip=client_ip, request_id=request_id)
+        s.commit()           # the failure is recorded although the caller's block raises
         raise LoginRefused("too many failed logins: this account is locked", locked)
     if u.disabled or not _safe_verify(u.password_hash, password):
         if not u.disabled:
@@ -201,6 +202,7 @@ def login(s: Session, tree: OrgTree | None, username: str, password: str, *, fai
         audit.record(s, actor_for(u, tree), "login_failed", "user", u.username,
                      reason="disabled" if u.disabled else "wrong password",
                      client_ip=client_ip, request_id=request_id)
+        s.commit()           # the count and the audit row survive the refusal
         raise LoginRefused("wrong username or password")
     if _PH.check_needs_rehash(u.password_hash):
         u.password_hash = _PH.hash(password)

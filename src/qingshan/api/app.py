@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from qingshan.api import API_PREFIX
+from qingshan.api.auth import install_auth
 from qingshan.api.errors import install_handlers
 from qingshan.api.limits import BodyLimitMiddleware
 from qingshan.api.routers import batches, catalog
+from qingshan.api.security import HeavyQueryLimiter, SecurityHeadersMiddleware, guard
 from qingshan.api.store import Store
 from qingshan.config import get_settings, load_province
 from qingshan.config.province import ProvinceConfig
+from qingshan.config.settings import Settings
+from qingshan.store import ops
 
 __all__ = ["create_app", "API_PREFIX"]
 
 
 def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
                read_only: bool = False, web: bool = True,
-               max_upload_bytes: int | None = None) -> FastAPI:
+               max_upload_bytes: int | None = None, database_url: str | None = None,
+               settings: Settings | None = None) -> FastAPI:
     """Build the app serving the store at ``db_path`` for ``province``.
 
     Every request body (API and pages) is bounded by ``max_upload_bytes`` (default
@@ -34,8 +39,12 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
     ASGI lifespan cycles — test clients start and stop them freely — do not close it.
     """
     prov = province if isinstance(province, ProvinceConfig) else load_province(province)
-    limit = max_upload_bytes if max_upload_bytes is not None else \
-        get_settings().max_upload_bytes
+    settings = settings or get_settings()
+    limit = max_upload_bytes if max_upload_bytes is not None else settings.max_upload_bytes
+    # the operational store (accounts, sessions, audit log): QINGSHAN_DATABASE_URL or the
+    # SQLite file beside the analytic store; migrated here so a new server works at once
+    ops_url = database_url or settings.database_url or ops.ops_url_for(db_path)
+    ops.upgrade(ops_url)
     store = Store(db_path, prov, read_only=read_only)
 
     app = FastAPI(
@@ -48,12 +57,18 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(guard)],
     )
     app.state.store = store
     app.state.province = prov
     app.state.max_upload_bytes = limit
+    app.state.settings = settings
+    app.state.ops_url = ops_url
     app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
+    app.add_middleware(HeavyQueryLimiter, per_user=settings.heavy_queries_per_user)
+    app.add_middleware(SecurityHeadersMiddleware)       # outermost: every response has them
     install_handlers(app)
+    install_auth(app)
     from qingshan.core.registry import domains, load
     routers = [catalog.router] + [load(d.api) for d in domains() if d.api] + [batches.router]
     for r in routers:

@@ -68,7 +68,8 @@ def batches(con: duckdb.DuckDBPyConnection, limit: int | None = None, offset: in
     page, params = ("", []) if limit is None else (" LIMIT ? OFFSET ?", [int(limit), int(offset)])
     df = con.execute(
         "SELECT batch_id, kind, file_name, file_size, sha256, rows_read, rows_stored, "
-        "rows_flagged, rows_skipped, started_at, finished_at, outcome, summary::VARCHAR AS summary "
+        "rows_flagged, rows_skipped, started_at, finished_at, outcome, summary::VARCHAR AS summary, "
+        "ingested_by "
         f"FROM ingest_batch ORDER BY batch_id DESC{page}", params).df()
     df["summary"] = [json.loads(s) if isinstance(s, str) else None for s in df["summary"]]
     return df, int(total)

@@ -168,7 +168,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api(r: Request, e: ApiError):
-        return _respond(r, e.status, e.code, e.message, e.details)
+        resp = _respond(r, e.status, e.code, e.message, e.details)
+        if e.status == 503:       # busy: when to come back (RFC 9110 §10.2.3)
+            resp.headers.setdefault("Retry-After", "5")
+        return resp
 
     @app.exception_handler(IngestError)
     async def _ingest(r: Request, e: IngestError):
@@ -186,7 +189,11 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(r: Request, e: StarletteHTTPException):
-        return _respond(r, e.status_code, _CODES.get(e.status_code, "http_error"), str(e.detail))
+        resp = _respond(r, e.status_code, _CODES.get(e.status_code, "http_error"), str(e.detail))
+        # the exception's headers stay (405: ``Allow`` lists the methods, RFC 9110 §15.5.6)
+        for k, v in (getattr(e, "headers", None) or {}).items():
+            resp.headers.setdefault(k, v)
+        return resp
 
     @app.exception_handler(Exception)
     async def _other(r: Request, e: Exception):

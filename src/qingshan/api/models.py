@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from datetime import date, datetime, timedelta, timezone
+from typing import Annotated, Any, Generic, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["Page", "CityOut", "StationOut", "StationLatestOut", "HourlyAqiOut", "DailyAqiOut",
+__all__ = ["BEIJING", "BeijingTime", "ServerTime", "Page", "CityOut",
+           "StationOut", "StationLatestOut", "HourlyAqiOut", "DailyAqiOut",
            "AssessmentOut", "BatchOut", "BatchSummaryOut", "UploadOut", "HourOut",
            "WaterAssessmentOut", "CoastalOut", "records"]
 
 T = TypeVar("T")
+
+#: Beijing time (UTC+8): the stored hour stamps are naive Beijing time (air 0001)
+BEIJING = timezone(timedelta(hours=8), "UTC+08:00")
+
+
+def _beijing(v: datetime) -> datetime:
+    return v.replace(tzinfo=BEIJING) if v.tzinfo is None else v
+
+
+def _local(v: datetime) -> datetime:
+    return v.astimezone() if v.tzinfo is None else v
+
+
+#: an hour stamp of the data, sent with its offset (``2019-01-15T01:00:00+08:00``), as the
+#: schema's ``date-time`` (RFC 3339) requires
+BeijingTime = Annotated[datetime, AfterValidator(_beijing)]
+#: a time of the server (ingest batches: naive local time), sent with the server's offset
+ServerTime = Annotated[datetime, AfterValidator(_local)]
 
 
 def _clean(v: Any) -> Any:
@@ -76,7 +95,7 @@ class StationOut(BaseModel):
 class HourOut(BaseModel):
     """One stored station-hour (hour-ending Beijing time; CO mg/m³, others µg/m³)."""
 
-    time: datetime
+    time: BeijingTime
     so2: float | None = None
     no2: float | None = None
     co: float | None = None
@@ -95,7 +114,7 @@ class HourlyAqiOut(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     code: str
-    time: datetime
+    time: BeijingTime
     aqi: float | None = None
     primary_pollutant: str | None = None
     category: str | None = None
@@ -168,10 +187,12 @@ class BatchOut(BaseModel):
     rows_stored: int | None = None
     rows_flagged: int | None = None
     rows_skipped: int | None = None
-    started_at: datetime
-    finished_at: datetime | None = None
+    started_at: ServerTime
+    finished_at: ServerTime | None = None
     outcome: str
     summary: dict[str, Any] | None = None
+    ingested_by: str | None = Field(None, description="who loaded it: a user of the server, "
+                                    "the CLI's --as user, or cli:<OS user>")
 
 
 class UploadOut(BaseModel):

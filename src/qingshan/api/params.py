@@ -15,7 +15,21 @@ from qingshan.api.errors import ApiError, ErrorDetail
 from qingshan.core.periods import Period, PeriodError
 from qingshan.core.periods import parse_period as _parse_core
 
-__all__ = ["Period", "parse_period", "parse_date", "parse_time", "check_range"]
+__all__ = ["Period", "parse_period", "parse_date", "parse_time", "check_range", "page_of",
+           "PERIOD_PATTERN", "DATE_PATTERN", "TIME_PATTERN"]
+
+#: what a period parameter looks like (the schema's ``pattern``; the core parser still decides:
+#: 2019-13 matches and is refused with its message)
+PERIOD_PATTERN = r"^\d{4}(-\d{1,2}(\.\.\d{4}-\d{1,2})?|-?[Qq][1-4]|-[Hh][12])?$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"
+
+
+def page_of(items: list, limit: int, offset: int) -> dict:
+    """The one list envelope: ``items`` (``limit`` from ``offset``), ``total``, ``limit``,
+    ``offset``."""
+    return {"items": items[offset:offset + limit], "total": len(items), "limit": limit,
+            "offset": offset}
 
 
 def _bad(param: str, msg: str, code: str = "invalid_parameter") -> ApiError:

@@ -84,7 +84,7 @@ from qingshan.store.access import StoreBusy, StoreLock, connect_retrying, lock_t
 from qingshan.store.province import sync_province
 
 __all__ = ["Store", "lock_down", "LOCKDOWN_SETTINGS", "REQUEST_TIMEOUT_SETTING",
-           "request_timeout"]
+           "LINGER_SETTING", "DEFAULT_LINGER_S", "request_timeout", "store_linger"]
 
 #: settings applied, in this order, by :func:`lock_down` (see the module docstring)
 LOCKDOWN_SETTINGS: tuple[str, ...] = (
@@ -98,15 +98,31 @@ LOCKDOWN_SETTINGS: tuple[str, ...] = (
 )
 #: environment variable bounding a request's wait for the store [s] (default 10)
 REQUEST_TIMEOUT_SETTING = "QINGSHAN_REQUEST_LOCK_TIMEOUT"
+#: environment variable: how long the server keeps the file open after the last request [s]
+LINGER_SETTING = "QINGSHAN_STORE_LINGER"
+#: default of :data:`LINGER_SETTING` [s]
+DEFAULT_LINGER_S = 0.5
+#: how often a kept file checks for a waiting writer [s]
+_PROBE_S = 0.05
 
 
-def request_timeout(default: float = 10.0) -> float:
-    """How long a request waits for the store [s]: ``$QINGSHAN_REQUEST_LOCK_TIMEOUT``."""
-    raw = os.environ.get(REQUEST_TIMEOUT_SETTING)
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
     try:
         return max(0.0, float(raw)) if raw else default
     except ValueError:
         return default
+
+
+def request_timeout(default: float = 10.0) -> float:
+    """How long a request waits for the store [s]: ``$QINGSHAN_REQUEST_LOCK_TIMEOUT``."""
+    return _seconds(REQUEST_TIMEOUT_SETTING, default)
+
+
+def store_linger(default: float = DEFAULT_LINGER_S) -> float:
+    """How long the server keeps the file open after its last request [s]:
+    ``$QINGSHAN_STORE_LINGER`` (0: close with every request)."""
+    return _seconds(LINGER_SETTING, default)
 
 
 def _setting(con: duckdb.DuckDBPyConnection, name: str):
@@ -141,12 +157,18 @@ class Store:
     """
 
     def __init__(self, db: str | Path, province: ProvinceConfig, read_only: bool = False,
-                 timeout: float | None = None):
+                 timeout: float | None = None, linger: float | None = None):
         self.path, self.province, self.read_only = str(db), province, read_only
         #: how long a use waits for the store [s] (:func:`request_timeout`)
         self.timeout = request_timeout() if timeout is None else timeout
+        #: how long the file stays open after the last read [s] (:func:`store_linger`)
+        self.linger = store_linger() if linger is None else linger
         self.lock = StoreLock(self.path)
         self._open_mutex = threading.Lock()
+        self._keep_lock = threading.Lock()
+        self._keep = None            # (lock handle, connection) kept open after a read
+        self._keep_until = 0.0
+        self._writers = 0            # uses of this store waiting for the exclusive lock
         start = lock_timeout()      # start-up waits like a CLI command
         if read_only:
             with self._use(write=False, timeout=start, api=False):
@@ -202,19 +224,74 @@ class Store:
         finally:
             handle.release()
 
+    # -- the file kept open for a moment after a read ------------------------------------
+    # Opening the file is the cost of this design (benchmarks/bench_side_by_side.py); while
+    # one connection to it is open in this process, opening another is cheap (DuckDB's
+    # instance cache). So the last read's shared lock and a connection are kept for
+    # ``linger`` seconds — unless a writer is waiting: one of this server (an upload) drops
+    # it at once, one of another process holds the gate, which the keeper checks every
+    # :data:`_PROBE_S` (and no new read passes the gate to extend the time meanwhile).
+
+    def _adopt(self, handle, con) -> bool:
+        """Keep (handle, a connection) after a read; False when one is kept already or a
+        writer is waiting."""
+        if self._writers or self.lock.writer_waiting():
+            return False
+        with self._keep_lock:
+            self._keep_until = time.monotonic() + self.linger
+            if self._keep is not None:
+                return False
+            # a connection of its own (a cursor would close with ``con``); the instance is
+            # open, so this is cheap
+            try:
+                self._keep = (handle, duckdb.connect(self.path, read_only=True))
+            except duckdb.Error:      # e.g. this process has the file open read-write
+                return False
+        con.close()
+        threading.Thread(target=self._expire, name="qingshan-store-linger",
+                         daemon=True).start()
+        return True
+
+    def _expire(self) -> None:
+        while True:
+            waiting = bool(self._writers) or self.lock.writer_waiting()
+            with self._keep_lock:
+                left = self._keep_until - time.monotonic()
+                if left <= 0 or waiting or self._keep is None:
+                    kept, self._keep = self._keep, None
+                    break
+            time.sleep(min(left, _PROBE_S))
+        if kept is not None:
+            self._release(*kept)
+
+    def _drop_kept(self) -> None:
+        with self._keep_lock:
+            kept, self._keep = self._keep, None
+        if kept is not None:
+            self._release(*kept)
+
     @contextmanager
     def _use(self, write: bool, timeout: float | None = None, api: bool = True
              ) -> Iterator[duckdb.DuckDBPyConnection]:
+        if write:
+            with self._keep_lock:
+                self._writers += 1
+            self._drop_kept()
         try:
             handle, con = self._acquire(write, timeout)
         except StoreBusy as e:
             if not api:
                 raise
             raise ApiError(503, "store_busy", str(e)) from None
+        finally:
+            if write:
+                with self._keep_lock:
+                    self._writers -= 1
         try:
             yield con
         finally:
-            self._release(handle, con)
+            if write or self.linger <= 0 or not self._adopt(handle, con):
+                self._release(handle, con)
 
     def cursor(self):
         """Context manager: a read-only connection for one request (503 ``store_busy`` when a
@@ -230,6 +307,7 @@ class Store:
         return self._use(write=True)
 
     def close(self) -> None:
-        """Remove the upload folder (no connection is held between uses)."""
+        """Close the file if it is still kept open, remove the upload folder."""
+        self._drop_kept()
         if self._cleanup is not None:
             self._cleanup()

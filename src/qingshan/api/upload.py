@@ -100,7 +100,7 @@ def _too_large(limit: int) -> ApiError:
 def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str = "cnemc",
                  map_spec: str | None = None, long: bool = False,
                  register_unknown: bool = False,
-                 max_bytes: int | None = None) -> list[BatchSummary]:
+                 max_bytes: int | None = None, authorize=None) -> list[BatchSummary]:
     """Copy ``data`` (a binary file object, read in chunks, or bytes) to a temporary file named
     like the upload (:func:`safe_name`), parse and validate it, then store it in one
     transaction (module docstring).
@@ -108,6 +108,8 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
     Raises :class:`~qingshan.air.ingest.IngestError` (file, line, field, reason) when the file is
     invalid — nothing is stored then — and :class:`ApiError` for bad parameters (413 when the
     file is larger than ``max_bytes``, default :data:`MAX_UPLOAD_BYTES`).
+    ``authorize(con, parsed)`` (:func:`qingshan.api.writes.authorize_upload`) runs after the
+    parse, under the write lock, before anything is stored; it raises to refuse.
     """
     limit = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
     if store.read_only:
@@ -136,5 +138,7 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
         finally:
             scratch.close()
         with store.writer() as con:
+            if authorize is not None:
+                authorize(con, parsed)
             return [store_parsed(con, parsed, unknown_stations=unknown,
                                  province=store.province)]

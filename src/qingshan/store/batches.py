@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import contextvars
+import getpass
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-__all__ = ["FileInfo", "file_info", "already_loaded", "new_batch_id", "record_batch", "BatchSummary"]
+__all__ = ["FileInfo", "file_info", "already_loaded", "new_batch_id", "record_batch", "BatchSummary",
+           "acting_as", "acting_user"]
+
+_ACTING: contextvars.ContextVar[str | None] = contextvars.ContextVar("qingshan_ingest_user",
+                                                                    default=None)
+
+
+@contextmanager
+def acting_as(username: str):
+    """Record ``username`` as the loader of every batch stored inside the block."""
+    tok = _ACTING.set(username)
+    try:
+        yield
+    finally:
+        _ACTING.reset(tok)
+
+
+def acting_user() -> str:
+    """Who the batches stored now are recorded as (default ``cli:<operating-system user>``)."""
+    u = _ACTING.get()
+    if u:
+        return u
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:
+        return "cli:unknown"
 
 
 @dataclass(frozen=True)
@@ -73,7 +101,9 @@ def record_batch(
     started: datetime,
 ) -> None:
     con.execute(
-        "INSERT INTO ingest_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
+        "INSERT INTO ingest_batch (batch_id, kind, file_name, file_path, file_size, sha256, "
+        "rows_read, rows_stored, rows_flagged, rows_skipped, started_at, finished_at, outcome, "
+        "summary, ingested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
         [
             batch_id,
             kind,
@@ -91,5 +121,6 @@ def record_batch(
                 {"flags": summary.flags, "skipped": summary.skipped, "superseded": summary.superseded},
                 ensure_ascii=False,
             ),
+            acting_user(),
         ],
     )

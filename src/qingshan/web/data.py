@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from qingshan.api import catalog
 from qingshan.api.errors import ApiError, clip, clip_message, ingest_detail
-from qingshan.api.upload import KINDS, safe_name, store_upload
+from qingshan.accounts.authz import Actor, Forbidden
+from qingshan.api.auth import current_actor
+from qingshan.api.upload import KINDS, safe_name
+from qingshan.api.writes import authorized_upload
 from qingshan.air.ingest import IngestError
 from qingshan.web.render import page
 
@@ -47,17 +50,21 @@ def data_page(request: Request, offset: int = 0) -> HTMLResponse:
 
 @router.post("/data/upload", response_class=HTMLResponse)
 def data_upload(request: Request, file: UploadFile = File(...), kind: str = Form("cnemc"),
-                map: str | None = Form(None)) -> HTMLResponse:
+                map: str | None = Form(None),
+                actor: Actor = Depends(current_actor)) -> HTMLResponse:
     """Validate and store the file; show its errors (file, line, field, reason) or summary.
 
     The file is streamed to disk in chunks (``store_upload``); the request body is bounded by
     the body-limit middleware. Error texts quote at most ``max_error_value_chars`` of a value.
     """
     try:
-        res = store_upload(request.app.state.store, file.filename or "upload.csv", file.file,
-                           kind, map or None, max_bytes=request.app.state.max_upload_bytes)
+        res = authorized_upload(request, actor, request.app.state.store,
+                                file.filename or "upload.csv", file.file, kind, map or None)
     except IngestError as e:
         return _data_page(request, status=422, errors=[_clipped(ingest_detail(e).model_dump())])
+    except Forbidden as e:
+        return _data_page(request, status=403, errors=[{"file": safe_name(file.filename),
+                                                        "msg": str(e)}])
     except ApiError as e:
         errs = [d.model_dump() for d in e.details] or [{"msg": e.message}]
         for d in errs:

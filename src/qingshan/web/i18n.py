@@ -15,6 +15,10 @@ LANGS = ("zh", "en")
 LABELS: dict[str, tuple[str, str]] = {
     "app": ("青山 · 环境空气质量", "qingshan · air quality"),
     "overview": ("全省概览", "Province overview"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出", "Log out"),
+    "login_to_upload": ("上传数据须先登录（省、市工作人员）", "uploading data needs a logged-in "
+                        "province or city staff user"),
     "data": ("数据管理", "Data"),
     "city": ("城市", "City"),
     "cities": ("城市", "Cities"),
@@ -148,6 +152,12 @@ LABELS: dict[str, tuple[str, str]] = {
                      "Method: GB 3838-2002 classes and the 2011 surface-water assessment method "
                      "(环办〔2011〕22号); coastal water: GB 3097-1997."),
     # error pages: headings by code (fallback: by status) and their explanations
+    "valid_days": ("有效天数", "Valid days"),
+    "calendar_days": ("日历天", "calendar days"),
+    "partial_period": ("时段未完或数据不全（截至数据）：", "Partial period (to date):"),
+    "data_to": ("数据截至", "data to"),
+    "not_valid_period": ("统计有效天数不足，结果仅供参考，不作排名比较", "too few valid days: "
+                         "figures are indicative, not comparable"),
     "error": ("出错了", "Error"),
     "error_detail": ("技术信息", "Technical details"),
     "not_found": ("未找到", "Not found"),

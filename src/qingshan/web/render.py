@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 import hashlib
 import json
 import logging
@@ -90,6 +92,19 @@ def chart_svg(spec: Any) -> str | None:
     return svg
 
 
+def _actor(request: Request):
+    from qingshan.api.auth import resolve
+    try:
+        return resolve(request)
+    except Exception:
+        return None
+
+
+def _csrf_field(request: Request) -> str:
+    from qingshan.api.auth import csrf_field_html
+    return csrf_field_html(request)
+
+
 def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """Render a page in the request's language; links keep the language in the URL."""
     lang = request_lang(request)
@@ -108,7 +123,8 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
         pollutant_name=pollutant_name, wt=water_terms,
         period_name=lambda label: period_name(str(label), lang),
         switch_url=f"{request.url.path}?{urlencode(params)}",
-        province_name=prov.name_zh if lang == "zh" else prov.name_en, **ctx)
+        province_name=prov.name_zh if lang == "zh" else prov.name_en,
+        actor=_actor(request), csrf_field=lambda: Markup(_csrf_field(request)), **ctx)
     resp = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") == lang:
         resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")

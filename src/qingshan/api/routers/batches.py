@@ -13,7 +13,10 @@ from qingshan.api.deps import get_con, get_store
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from qingshan.api.models import BatchOut, Page, UploadOut, records
 from qingshan.api.store import Store
-from qingshan.api.upload import KINDS, store_upload
+from qingshan.accounts.authz import Actor
+from qingshan.api.auth import current_actor
+from qingshan.api.upload import KINDS
+from qingshan.api.writes import authorized_upload
 
 __all__ = ["router"]
 
@@ -41,6 +44,7 @@ def get_batch(con: Con, batch_id: Annotated[int, Path(ge=0, le=2**62, examples=[
              responses={413: {"model": ErrorResponse, "description": "file too large"},
                         403: {"model": ErrorResponse, "description": "server is read-only"}})
 def upload(request: Request, store: Annotated[Store, Depends(get_store)],
+           actor: Annotated[Actor, Depends(current_actor)],
            file: Annotated[UploadFile, File(description="the file")],
            kind: Annotated[str, Form(description=f"one of {', '.join(KINDS)}",
                                      examples=["cnemc"])] = "cnemc",
@@ -54,6 +58,6 @@ def upload(request: Request, store: Annotated[Store, Depends(get_store)],
     and reason. Limit: ``QINGSHAN_MAX_UPLOAD_BYTES`` (default 64 MiB) for the whole request
     body; a larger one is refused with 413 before it is read.
     """
-    res = store_upload(store, file.filename or "upload.csv", file.file, kind, map, long,
-                       register_unknown, max_bytes=request.app.state.max_upload_bytes)
+    res = authorized_upload(request, actor, store, file.filename or "upload.csv", file.file,
+                            kind, map, long, register_unknown)
     return {"batches": [asdict(s) for s in res]}

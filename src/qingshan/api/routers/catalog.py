@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from importlib import resources
+from typing import Annotated, Literal
 
 import duckdb
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import HTMLResponse, Response
 
 from qingshan.api import catalog
 from qingshan.api.deps import get_con
@@ -13,7 +15,7 @@ from qingshan.api.errors import ERROR_RESPONSES, ApiError
 from qingshan.api.models import (
     CityOut, HourOut, Page, StationLatestOut, StationOut, records,
 )
-from qingshan.api.params import check_range, parse_time
+from qingshan.api.params import check_range, page_of, parse_time
 
 __all__ = ["router"]
 
@@ -30,10 +32,15 @@ def _city_or_404(con, code: str) -> dict:
     return c
 
 
-@router.get("/cities", response_model=list[CityOut], summary="Cities of the province")
-def list_cities(con: Con) -> list[dict]:
+@router.get("/cities", response_model=list[CityOut] | Page[CityOut],
+            summary="Cities of the province")
+def list_cities(con: Con, envelope: Annotated[Literal["list", "page"], Query(
+        description="`page`: the list envelope {items, total, limit, offset} of every other "
+                    "list (recommended); `list` (default, kept for v1 clients): a bare array")
+        ] = "list", limit: Limit = 1000, offset: Offset = 0):
     """The configured prefecture-level cities with their number of evaluation stations."""
-    return records(catalog.cities(con))
+    items = records(catalog.cities(con))
+    return page_of(items, limit, offset) if envelope == "page" else items[offset:offset + limit]
 
 
 @router.get("/cities/{code}", response_model=CityOut, summary="One city")
@@ -78,3 +85,35 @@ def station_hours(con: Con, code: Annotated[str, Path(examples=["1299A"])],
     df = catalog.station_hours(con, code, s, e)
     return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
             "offset": offset}
+
+
+_DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>qingshan API</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;line-height:1.4}
+code.method{font-weight:bold}details.op{border:1px solid #ccc;border-radius:4px;margin:.4rem 0;
+padding:.3rem .6rem}form.try label{display:block;margin:.2rem 0}pre.response{background:#f6f6f6;
+max-height:24rem;overflow:auto;padding:.5rem;white-space:pre-wrap}.muted{color:#666}
+input{max-width:100%}
+</style></head><body>
+<main id="apidocs" data-openapi="/api/v1/openapi.json">Loading /api/v1/openapi.json …
+(this page needs JavaScript; the document itself is <a href="/api/v1/openapi.json">openapi.json</a>)
+</main>
+<script src="/api/v1/docs/apidocs.js"></script>
+</body></html>
+"""
+
+
+@router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+def api_docs() -> HTMLResponse:
+    """Interactive documentation of the API, from the package's own assets (no CDN)."""
+    return HTMLResponse(_DOCS_HTML, headers={
+        "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"})
+
+
+@router.get("/docs/apidocs.js", include_in_schema=False)
+def api_docs_js() -> Response:
+    text = (resources.files("qingshan.web") / "static" / "apidocs.js").read_text(encoding="utf-8")
+    return Response(text, media_type="text/javascript; charset=utf-8")
