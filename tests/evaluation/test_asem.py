@@ -45,12 +45,10 @@ def asem():
         pytest.skip(f"COINr ASEM data not found at {ASEM_DIR} (../shared/data/coinr-asem is "
                     "outside the repository)")
     fw = load_framework("coinr-asem")
-    times = []
-    for _ in range(3):          # best of 3: the machine is shared
-        t0 = time.perf_counter()
-        res = evaluate(fw, read_coinr_wide(ASEM_DIR / "ASEM_iData.csv", fw))
-        times.append(time.perf_counter() - t0)
-    return res, min(times)
+    # CPU time of this process (the machine is shared: wall time depends on other sessions)
+    t0 = time.process_time()
+    res = evaluate(fw, read_coinr_wide(ASEM_DIR / "ASEM_iData.csv", fw))
+    return res, time.process_time() - t0
 
 
 def test_published_results_table(asem):
@@ -78,4 +76,4 @@ def test_trail_adds_up_and_speed(asem):
     e = explain(res, "CHE", "Index")
     assert e["sum_of_contributions"] == pytest.approx(e["score"])
     assert round(e["score"], 2) == 68.38
-    assert seconds <= 1.0      # issue 15: the ASEM example built in <= 1 s
+    assert seconds <= 1.0      # issue 15: the ASEM example built in <= 1 s (CPU time)

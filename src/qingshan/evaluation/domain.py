@@ -1,11 +1,11 @@
-"""The evaluation domain's registration (see :mod:`qingshan.core.registry`).
-
-Work in progress: the parts (cli, api, pages, report section, demo, migrations) are added here
-as they are built."""
+"""The evaluation domain's registration (see :mod:`qingshan.core.registry`)."""
 
 from qingshan.core.registry import Domain
 
 DOMAIN = Domain(
     name="evaluation",
-    title="evaluation",
+    title="Evaluation system (美丽中国 / 美丽山东 frameworks, composite indices, submissions)",
+    depends=("accounts", "air", "water"),
+    cli=(("evaluate", "qingshan.evaluation.cli:app"),),
+    ops_migrations="qingshan.evaluation.ops_migrations",
 )

@@ -19,6 +19,7 @@ Rules stated here (spec/issue 15):
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -280,8 +281,10 @@ def _normalise(fw: Framework, prep: Prepared, method: Method, year: int, want_in
         elif m == "proximity":
             idx = np.flatnonzero(j)
             y = xu[:, idx] * d[idx]
-            p5 = np.nanpercentile(y, 5, axis=0) * d[idx]
-            p95 = np.nanpercentile(y, 95, axis=0) * d[idx]
+            with warnings.catch_warnings():      # an indicator with no value: NaN benchmarks
+                warnings.simplefilter("ignore", RuntimeWarning)
+                p5 = np.nanpercentile(y, 5, axis=0) * d[idx]
+                p95 = np.nanpercentile(y, 95, axis=0) * d[idx]
             cfg_l = np.array([fw.indicator(codes[i]).lpb for i in idx], dtype=float)
             cfg_h = np.array([fw.indicator(codes[i]).hpb for i in idx], dtype=float)
             lpb = np.where(np.isnan(cfg_l), p5, cfg_l)
@@ -386,7 +389,7 @@ def _marks(fw: Framework, info: pd.DataFrame) -> dict[str, list[str]]:
     for r in info.itertuples(index=False):
         ind = fw.indicator(r.indicator)
         if r.target_mark == "M" and r.method in _TARGET_BASED:
-            own[r.indicator].append(f"[M] {r.indicator} target {r.target_year} "
+            own[r.indicator].append(f"[M] {r.indicator} target {int(r.target_year)} "
                                     f"({r.target_level}) {r.target:g}")
         if ind.mark == "M":
             own[r.indicator].append(f"[M] {r.indicator} definition")

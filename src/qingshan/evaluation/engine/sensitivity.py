@@ -14,7 +14,8 @@ the nominal rank, median rank, 5–95 % rank interval and mean absolute rank shi
 nominal rank, the average shift over units, and Sobol' first-order (S1) and total (ST) indices
 of that average shift per input (SALib ``sobol.analyze``).
 
-Every alternative is applied once on its own before sampling, and any replication that fails
+Every combination of the alternatives (each alternative alone when there are more than 256)
+is applied once before sampling, and any replication that fails
 stops the run with an :class:`~qingshan.evaluation.engine.pipeline.EngineError` naming the
 combination: a requested variation that cannot be applied is an error, never a silent
 fallback (COINr issue #60).
@@ -22,14 +23,12 @@ fallback (COINr issue #60).
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import sobol as sobol_sample
-
 from qingshan.evaluation.engine.pipeline import (
     EngineError, EvalInput, effective_method, prepare, score_arrays,
 )
@@ -68,6 +67,8 @@ def run_sensitivity(fw: Framework, data: EvalInput, options: dict[str, list] | N
                     n: int = 1000, seed: int = 0, node: str | None = None,
                     overrides: dict | None = None) -> SensitivityResult:
     """Monte Carlo and Sobol' analysis of the ranks at ``node`` (default: the index)."""
+    from SALib.analyze import sobol as sobol_analyze     # scipy.stats: imported on first use
+    from SALib.sample import sobol as sobol_sample
     node = node or fw.root
     if node not in fw.by_code or node in fw.indicator_codes:
         raise EngineError(f"{node!r} is not a node of {fw.label}")
@@ -130,9 +131,16 @@ def run_sensitivity(fw: Framework, data: EvalInput, options: dict[str, list] | N
         return _rank_vector(s[:, col], ok[:, col] if not m.rank_partial
                             else ~np.isnan(s[:, col]))
 
-    for k, alts in options.items():          # each alternative on its own, before sampling
-        for a in alts:
-            run_one({k: a}, {})
+    # every combination of the options (or, when there are too many, every alternative on
+    # its own) is applied once before sampling, so an impossible one fails at once
+    combos = list(itertools.product(*options.values()))
+    if len(combos) <= 256:
+        for c in combos:
+            run_one(dict(zip(options, c)), {})
+    else:
+        for k, alts in options.items():
+            for a in alts:
+                run_one({k: a}, {})
 
     d = len(names)
     problem = {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}

@@ -1,0 +1,1 @@
+"""Alembic revisions of the evaluation domain's operational tables (branch ``evaluation``)."""
