@@ -9,12 +9,6 @@ from typer.testing import CliRunner
 
 from qingshan.carbon import ledger, service
 from qingshan.carbon.data import CarbonData
-from qingshan.carbon.demo import demo_data
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_data()
 
 
 def test_demo_is_labelled_synthetic_and_has_weihai_counts(demo):

@@ -7,5 +7,7 @@ DOMAIN = Domain(
     title="Carbon: national ETS compliance, MEE emission accounting, product footprints",
     depends=("accounts",),
     cli=(("carbon", "qingshan.carbon.cli:app"),),
+    api="qingshan.carbon.api:router",
+    pages="qingshan.carbon.pages:router",
     ops_migrations="qingshan.carbon.ops_migrations",
 )

@@ -81,16 +81,16 @@ def _verified(data: CarbonData, vintage: str, include_indirect: bool) -> pd.Data
 
 
 def position_table(data: CarbonData, vintage: str, today: date | None = None,
-                   switches: Switches = DEFAULT) -> pd.DataFrame:
+                   switches: Switches = DEFAULT, *, with_allocation: bool = False):
     """Compliance position of every enterprise for ``vintage``: allocation, verified emissions
     (in the vintage's scope: with purchased electricity up to 2022 [V], without from 2023 [V]),
     obligation after relief, CCER limit, surrendered, surplus/deficit, status, deadline, alert,
     penalty estimate, rule version and marks. Power units by the power rules; process lines of
     steel/cement/aluminium by :mod:`~qingshan.carbon.standards.industry` (2024: allocation =
-    verified)."""
+    verified). ``with_allocation``: return ``(positions, unit allocations)``."""
     _need(data, "units")
     today = today or date.today()
-    out = []
+    out, al = [], None
     prices = dict(zip(data.prices["month"], pd.to_numeric(data.prices["avg_price_cny"],
                                                          errors="coerce")))
     pw_units = data.units[data.units["category"].isin(list(power.CATEGORIES))]
@@ -117,8 +117,8 @@ def position_table(data: CarbonData, vintage: str, today: date | None = None,
                                  today, switches, prices))
     if not out:
         raise NoData(f"no units with rules for vintage {vintage}")
-    p = pd.concat(out, ignore_index=True)
-    return p.merge(_ents(data), on="credit_code", how="left")
+    p = pd.concat(out, ignore_index=True).merge(_ents(data), on="credit_code", how="left")
+    return (p, al) if with_allocation else p
 
 
 def period_positions(data: CarbonData, period: str, today: date | None = None,
@@ -182,23 +182,18 @@ def enterprise_detail(data: CarbonData, credit_code: str, today: date | None = N
     if not len(e):
         raise NoData(f"no enterprise {credit_code!r} in the carbon ledger")
     units = data.units[data.units["credit_code"] == credit_code]
-    trail, notes = [], {}
+    trail, notes, allocs = [], {}, []
     for v in vintages():
         try:
-            p = position_table(data, v, today, switches)
+            p, al = position_table(data, v, today, switches, with_allocation=True)
         except ValueError as err:
             notes[v] = str(err)
             continue
         row = p[p["credit_code"] == credit_code]
         if len(row):
             trail.append(row)
-    allocs = []
-    for v in vintages():
-        try:
-            a = allocation_table(data, v, switches)
-        except ValueError:
-            continue
-        allocs.append(a[a["credit_code"] == credit_code])
+        if al is not None:
+            allocs.append(al[al["credit_code"] == credit_code])
     return {"enterprise": e.iloc[0].to_dict(), "units": units,
             "positions": pd.concat(trail, ignore_index=True) if trail else pd.DataFrame(),
             "allocations": pd.concat(allocs, ignore_index=True) if allocs else pd.DataFrame(),
