@@ -25,6 +25,8 @@ def test_2025_national_day_holidays_and_makeup_days():
 
 
 def test_other_years_spot_checks():
+    # 2023 (国办发明电〔2022〕16号): 10-07 Sat and 10-08 Sun are make-up workdays
+    assert CAL.is_workday(date(2023, 10, 7)) and not CAL.is_workday(date(2023, 10, 6))
     assert not CAL.is_workday(date(2024, 2, 16)) and CAL.is_workday(date(2024, 2, 18))
     assert not CAL.is_workday(date(2026, 2, 23)) and CAL.is_workday(date(2026, 2, 28))
     assert CAL.is_workday(date(2026, 1, 4)) and not CAL.is_workday(date(2026, 1, 2))
@@ -94,8 +96,8 @@ def test_5_working_day_eia_notice_over_national_day():
 def test_outside_calendar_is_an_error(tmp_path):
     with pytest.raises(CalendarError, match="2027"):
         due(date(2026, 12, 20), working_days=15)
-    with pytest.raises(CalendarError, match="2023"):
-        CAL.is_workday(date(2023, 12, 29))
+    with pytest.raises(CalendarError, match="2022"):
+        CAL.is_workday(date(2022, 12, 29))
     # a department loads the next year's notice: only weekends then (no holidays in this file)
     f = tmp_path / "cn_2027.toml"
     f.write_text('year = 2027\nnotice = "test"\nmark = "M"\n[[holidays]]\nname = "元旦"\n'

@@ -10,6 +10,7 @@ DOMAIN = Domain(
     title="Governance ledgers: inspection rectification, complaints, enforcement, EIA/permits, "
           "annual city reports",
     depends=("accounts",),
-    cli=(("calendar", "qingshan.governance.cli_calendar:app"),),
+    cli=(("calendar", "qingshan.governance.cli_calendar:app"),
+         ("governance", "qingshan.governance.cli:app")),
     ops_migrations="qingshan.governance.ops_migrations",
 )

@@ -33,8 +33,9 @@ import numpy as np
 __all__ = ["CalendarError", "WorkCalendar", "Pause", "load_calendar", "default_calendar", "due",
            "BUNDLED_YEARS"]
 
-#: years whose State Council notice ships with qingshan (``clocks/data/cn_<year>.toml``)
-BUNDLED_YEARS = (2024, 2025, 2026)
+#: years whose State Council notice ships with qingshan (``clocks/data/cn_<year>.toml``;
+#: 2023 for the 2023 city figures)
+BUNDLED_YEARS = (2023, 2024, 2025, 2026)
 
 #: an excluded period, both ends inclusive; ``end=None`` = still running (clock stopped)
 Pause = tuple[date, date | None]
@@ -214,7 +215,7 @@ def load_calendar(years: Iterable[int] = BUNDLED_YEARS,
 
 @lru_cache(maxsize=1)
 def default_calendar() -> WorkCalendar:
-    """The bundled 2024–2026 calendar."""
+    """The bundled 2023–2026 calendar."""
     return load_calendar()
 
 

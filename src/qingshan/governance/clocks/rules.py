@@ -80,7 +80,9 @@ class Clock:
         return rule(self.rule_id)
 
     def due_at(self, cal: WorkCalendar | None = None) -> date | None:
-        cal = cal or default_calendar()
+        return _due(self, cal or default_calendar())
+
+    def _compute(self, cal: WorkCalendar) -> date | None:
         if any(b is None for _, b in self.pauses):
             return None
         n = (self.rule.length if self.length is None else self.length) + sum(self.extensions)
@@ -95,6 +97,12 @@ class Clock:
             raise CalendarError(f"rule {self.rule_id} has no extension")
         return Clock(self.rule_id, self.start, self.pauses, (*self.extensions, n), self.length,
                      self.stopped_at)
+
+
+@lru_cache(maxsize=65536)
+def _due(clock: Clock, cal: WorkCalendar) -> date | None:
+    """Cached: clocks and calendars are immutable values."""
+    return clock._compute(cal)
 
 
 def card(clock: Clock, today: date, cal: WorkCalendar | None = None) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from qingshan.accounts import audit
 from qingshan.accounts.authz import Actor, Forbidden
 from qingshan.governance import repository as repo
+from qingshan.governance.bulk import bulk_create
 from qingshan.governance.ingest.excel import LedgerRows
 from qingshan.governance.models import Case, RegisterRow
 from qingshan.governance.scope import city_of
@@ -47,6 +48,7 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
     if tpl.kind.startswith("register:"):
         return _registers(session, actor, data, tpl.kind.split(":", 1)[1], key_field,
                           unit_field, synthetic, out)
+    items, lines = [], []
     for row, pers, line in zip(data.rows, data.personal, data.lines):
         ext = str(row[key_field])
         hit = session.scalars(select(Case.public_no).where(
@@ -63,16 +65,21 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
                                   "report_form": "eia_report_form"}.get(row["doc_class"],
                                                                         "eia_report_form")}
         day = date.fromisoformat(row[_DAY[tpl.kind]]) if tpl.kind in _DAY else today
-        try:
-            c = repo.create_case(session, actor, tpl.kind, unit=row[unit_field], today=day,
-                                 fields=fields, personal=pers, external_id=ext,
-                                 title=str(row.get("description") or row.get("project") or
-                                           row.get("problem_text") or "")[:200],
-                                 is_public=bool(row.get("is_public", False)),
-                                 synthetic=synthetic, clock_rules=rules)
-        except Forbidden as e:
-            raise Forbidden(f"{data.file}:{line}: {e}") from None
-        out.created.append(c.public_no)
+        items.append({"unit": row[unit_field], "today": day, "fields": fields,
+                      "personal": pers, "external_id": ext,
+                      "title": str(row.get("description") or row.get("project") or
+                                   row.get("problem_text") or "")[:200],
+                      "is_public": bool(row.get("is_public", False)), "clock_rules": rules})
+        lines.append(line)
+    try:
+        out.created = bulk_create(session, actor, tpl.kind, items, source=data.file,
+                                  synthetic=synthetic)
+    except Forbidden as e:
+        msg = str(e)
+        if " item " in msg:                  # name the sheet line, not the item number
+            i = int(msg.split(" item ", 1)[1].split(":", 1)[0])
+            msg = f"{data.file}:{lines[i - 1]}:" + msg.split(":", 1)[1]
+        raise Forbidden(msg) from None
     return out
 
 

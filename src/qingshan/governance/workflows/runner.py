@@ -16,7 +16,6 @@ Zurich's ``moderated_overdue``, spec §6.4), so a later extension cannot rewrite
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
@@ -101,7 +100,19 @@ def apply_step(case: dict[str, Any], step: Step, actor: ActorView, today: date) 
     _sets(case, step.sets, actor, today)
     _clock_effects(case, step.clock, today)
     case["state"] = step.to_state
+    event["due"] = _dues(case)
     return event
+
+
+def _dues(case: Mapping[str, Any]) -> dict[str, str | None]:
+    out = {}
+    for slot, c in case.get("clocks", {}).items():
+        try:
+            d = c.due_at()
+        except ValueError:                  # outside the loaded calendar
+            d = None
+        out[slot] = d.isoformat() if d else None
+    return out
 
 
 def apply(m: Machine, case: Mapping[str, Any], name: str, actor: ActorView, *, today: date,
@@ -111,7 +122,9 @@ def apply(m: Machine, case: Mapping[str, Any], name: str, actor: ActorView, *, t
 
     Returns (new case, events); the input case is not modified. Raises what
     :meth:`Machine.check` raises."""
-    new = copy.deepcopy(dict(case))
+    new = dict(case)                       # steps replace top-level values; copy the
+    new["clocks"] = dict(case.get("clocks", {}))   # containers they change in place
+    new["signatures"] = [dict(x) for x in case.get("signatures", ())]
     step = m.check(new["state"], name, actor, new, params=params, reason=reason, today=today)
     events = [apply_step(new, step, actor, today)]
     for _ in range(_MAX_AUTO):

@@ -1,0 +1,236 @@
+"""``qingshan governance …``: ledger templates, imports, lists, steps, rates, overdue board,
+demo data and the annual city report (thin over :mod:`qingshan.governance.service`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from qingshan.accounts.authz import Forbidden
+from qingshan.accounts.cli import AsOpt, cli_actor, ops_context
+from qingshan.cli.common import DbOpt, ProvinceOpt, console, fail
+from qingshan.core.exportsafe import write_csv, write_excel
+from qingshan.core.ingest.errors import IngestError
+from qingshan.governance import repository as repo
+from qingshan.governance import service
+from qingshan.governance.ingest import templates, write_template
+from qingshan.governance.rates import RatesError
+from qingshan.governance.workflows import MACHINES, TransitionError
+from qingshan.store import ops
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Governance ledgers (spec/governance.md): inspection rectification, "
+                       "complaints, enforcement, EIA/permits, registers, annual city reports. "
+                       "Example: qingshan governance import complaints.xlsx --template "
+                       "complaint --as wang", no_args_is_help=True)
+
+DateOpt = Annotated[str | None, typer.Option("--date", help="the day the step counts on "
+                                             "(YYYY-MM-DD; default today)")]
+
+
+def _day(s: str | None) -> date:
+    try:
+        return date.fromisoformat(s) if s else date.today()
+    except ValueError:
+        raise typer.BadParameter(f"{s!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _out(df: pd.DataFrame, output: Path | None, title: str) -> None:
+    if output is not None:
+        (write_excel if output.suffix.lower() == ".xlsx" else
+         lambda d, p: write_csv(d, p, encoding="utf-8-sig"))(df, output)
+        console.print(f"wrote {len(df)} rows to {output}")
+        return
+    t = Table(title=title)
+    for c in df.columns:
+        t.add_column(str(c))
+    for row in df.head(200).itertuples(index=False):
+        t.add_row(*["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                    for v in row])
+    console.print(t)
+
+
+def _guard(fn):
+    try:
+        return fn()
+    except Forbidden as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(4) from None
+    except (IngestError, TransitionError, RatesError, repo.NotFound, KeyError) as e:
+        fail(e, stored=False)
+
+
+@app.command("template")
+def template_cmd(
+    name: Annotated[str, typer.Argument(help=f"one of: {', '.join(sorted(templates()))}")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=".xlsx to write")],
+) -> None:
+    """Write an empty Excel template of a ledger (header row + a notes sheet).
+
+    Example: qingshan governance template complaint -o complaints.xlsx
+    """
+    _guard(lambda: write_template(name, output))
+    console.print(f"wrote {output}")
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="a filled template (.xlsx)")],
+    template: Annotated[str, typer.Option("--template", "-t", help="template name")],
+    as_user: AsOpt = None, synthetic: Annotated[bool, typer.Option(
+        "--synthetic", help="mark the rows as synthetic demo data")] = False,
+    date_: DateOpt = None, db: DbOpt = None, province: ProvinceOpt = None,
+) -> None:
+    """Validate a whole ledger file, then store it in one transaction (nothing on error).
+
+    Example: qingshan governance import complaints.xlsx --template complaint --as wang
+    """
+    _, url, tree = ops_context(db, province)
+    actor = cli_actor(url, tree, as_user)
+
+    def go():
+        with ops.session_scope(url) as s:
+            return service.import_file(s, actor, file, template, today=_day(date_),
+                                       synthetic=synthetic)
+    try:
+        out = _guard(go)
+    except typer.Exit:
+        typer.echo("nothing was stored", err=True)
+        raise
+    console.print(f"{out.file}: {len(out.created)} stored, {len(out.skipped)} already imported")
+
+
+@app.command("list")
+def list_cmd(
+    kind: Annotated[str | None, typer.Option("--kind", help=f"one of {', '.join(MACHINES)}")]
+    = None,
+    city: Annotated[str | None, typer.Option("--city", help="city code")] = None,
+    state: Annotated[str | None, typer.Option("--state")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=".csv or .xlsx")] = None,
+    as_user: AsOpt = None, db: DbOpt = None, province: ProvinceOpt = None,
+) -> None:
+    """List cases in your scope (filters: kind, city, state); export as CSV/XLSX.
+
+    Example: qingshan governance list --kind complaint --city 371000 -o complaints.csv
+    """
+    _, url, tree = ops_context(db, province)
+    actor = cli_actor(url, tree, as_user)
+
+    def go():
+        with ops.session_scope(url) as s:
+            rows = repo.list_cases(s, actor, kind=kind, city=city, state=state, limit=100_000)
+            return pd.DataFrame([{"public_no": r.public_no, "kind": r.kind,
+                                  "city": r.city_code, "unit": r.primary_org_unit,
+                                  "state": r.state, "title": r.title,
+                                  "synthetic": "synthetic" if r.synthetic else ""}
+                                 for r in rows])
+    df = _guard(go)
+    if df.empty:
+        fail(RatesError("no cases in your scope match"), stored=False)
+    _out(df, output, "cases")
+
+
+@app.command("show")
+def show_cmd(public_no: str, as_user: AsOpt = None, db: DbOpt = None,
+             province: ProvinceOpt = None) -> None:
+    """Show a case, its timeline and the steps you may take.
+
+    Example: qingshan governance show TS-371000-2025-000001 --as wang
+    """
+    _, url, tree = ops_context(db, province)
+    actor = cli_actor(url, tree, as_user)
+
+    def go():
+        with ops.session_scope(url) as s:
+            return service.case_page(s, actor, public_no)
+    v = _guard(go)
+    console.print(f"[bold]{v['public_no']}[/bold] {v['kind']} — {v['state_label']} "
+                  f"({v['state']}); due {v['due']}" + (" [synthetic]" if v["synthetic"] else ""))
+    _out(pd.DataFrame(v["timeline"]), None, "timeline")
+    console.print("steps you may take: " + (", ".join(v["steps"]) or "none"))
+
+
+@app.command("transition")
+def transition_cmd(
+    public_no: str, step: Annotated[str, typer.Argument(help="transition name (see show)")],
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="key=value for the step (repeatable)")] = None,
+    as_user: AsOpt = None, date_: DateOpt = None, db: DbOpt = None,
+    province: ProvinceOpt = None,
+) -> None:
+    """Take a step (transition) on a case; checked by role, scope, state and guards; audited.
+
+    Example: qingshan governance transition TS-371000-2025-000001 dispatch --param
+    handler_unit=371002 --param handler_level=county --as disp1
+    """
+    params = {}
+    for p in param or ():
+        k, sep, v = p.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"--param {p!r}: expected key=value")
+        params[k] = v
+    _, url, tree = ops_context(db, province)
+    actor = cli_actor(url, tree, as_user)
+
+    def go():
+        with ops.session_scope(url) as s:
+            r = repo.transition(s, actor, public_no, step, today=_day(date_), params=params,
+                                reason=reason)
+            return r.state
+    console.print(f"{public_no}: now {_guard(go)}")
+
+
+@app.command("rates")
+def rates_cmd(
+    kind: Annotated[str, typer.Argument(help="dc_task, dc_petition, complaint or inspection")],
+    cutoff: Annotated[str, typer.Option("--cutoff", help="as of this day (YYYY-MM-DD)")],
+    start: Annotated[str | None, typer.Option("--from", help="period start")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    as_user: AsOpt = None, db: DbOpt = None, province: ProvinceOpt = None,
+) -> None:
+    """Rates per city and the pooled province rate (Σ numerators / Σ denominators), with
+    numerator, denominator, exclusions and rule version.
+
+    Example: qingshan governance rates complaint --cutoff 2025-12-31 --from 2025-01-01
+    """
+    _, url, tree = ops_context(db, province)
+    actor = cli_actor(url, tree, as_user)
+
+    def go():
+        with ops.session_scope(url) as s:
+            return service.rates_for(s, actor, kind, _day(cutoff),
+                                     period_start=_day(start) if start else None,
+                                     province=tree.province)
+    res = _guard(go)
+    rows = [{"unit": u, **{k: v for k, v in r.as_dict().items()
+                           if k in ("name", "numerator", "denominator", "text", "exclusions",
+                                    "rule_version", "cutoff")}}
+            for u, rs in res.items() for r in rs.values()]
+    _out(pd.DataFrame(rows), output, f"{kind} rates")
+
+
+@app.command("overdue")
+def overdue_cmd(date_: DateOpt = None, as_user: AsOpt = None, db: DbOpt = None,
+                province: ProvinceOpt = None) -> None:
+    """Cases with a yellow card, past due, or a red card (working-day calendar).
+
+    Example: qingshan governance overdue --date 2025-10-24
+    """
+    _, url, tree = ops_context(db, province)
+    actor = cli_actor(url, tree, as_user)
+
+    def go():
+        with ops.session_scope(url) as s:
+            return service.overdue(s, actor, _day(date_))
+    rows = _guard(go)
+    if not rows:
+        console.print("no case is due within 1 working day or overdue")
+        return
+    _out(pd.DataFrame(rows), None, "overdue board")

@@ -1,0 +1,84 @@
+"""Weihai's published figures reproduced from its synthetic demo cases (spec/governance.md T18
+[V SEED], T19 [V S21]) through the store and the rate services; everything labelled synthetic."""
+
+from datetime import date
+
+import pytest
+
+from qingshan.accounts.authz import Actor
+from qingshan.config import load_province
+from qingshan.governance import service
+from qingshan.governance.demo import load_demo
+from qingshan.governance.rates import RatesError, eia_counts, sewage_completed
+from qingshan.store.ops import session_scope, upgrade
+
+WH_STAFF = Actor(1, "wh", "city_staff", "371000")
+RZ_STAFF = Actor(2, "rz", "city_staff", "371100")
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/ops.sqlite"
+    upgrade(url)
+    with session_scope(url) as s:
+        out = load_demo(s, load_province("shandong"), ["371000"])
+    assert set(out) == {"371000"}
+    return url
+
+
+def _eia_frame(s, actor):
+    import pandas as pd
+
+    from qingshan.governance import repository as repo
+    rows = repo.list_cases(s, actor, kind="eia_application", limit=10**6)
+    ev = {r.id: r for r in rows}
+    from sqlalchemy import select
+
+    from qingshan.governance.models import CaseEvent
+    days = dict(s.execute(select(CaseEvent.case_id, CaseEvent.day).where(
+        CaseEvent.to_state.in_(("approved", "not_approved", "filed")))).all())
+    return pd.DataFrame([{"city_code": r.city_code, "doc_class": r.fields["doc_class"],
+                          "state": r.state, "decision_date": days.get(i),
+                          "key_project": r.fields.get("key_project"), "synthetic": r.synthetic}
+                         for i, r in ev.items()])
+
+
+def test_t18_t19_weihai_eia(demo_url):
+    with session_scope(demo_url) as s:
+        df = _eia_frame(s, WH_STAFF)
+    assert df["synthetic"].all()
+    c23 = eia_counts(df, 2023).set_index("city_code").loc["371000"]
+    assert c23["approvals"] == 648                    # T18 "648 EIA approvals"
+    assert c23["filings"] == 5                        # 登记表 counted apart [D]
+    c24 = eia_counts(df, 2024).set_index("city_code").loc["371000"]
+    assert c24["key_project_approvals"] == 660        # T19 "660 key projects"
+
+
+def test_t18_t19_weihai_off_site_share(demo_url):
+    with session_scope(demo_url) as s:
+        r23 = service.rates_for(s, WH_STAFF, "inspection", date(2023, 12, 31),
+                                period_start=date(2023, 1, 1))
+        r24 = service.rates_for(s, WH_STAFF, "inspection", date(2024, 12, 31),
+                                period_start=date(2024, 1, 1))
+    a = r23["371000"]["off_site_share"]
+    assert (a.numerator, a.denominator, a.text()) == (264, 400, "66.0%")   # "more than 65 %"
+    b = r24["371000"]["off_site_share"]
+    assert (b.numerator, b.denominator, b.text()) == (212, 400, "53.0%")   # "超过50%"
+
+
+def test_t18_weihai_villages_and_12345_settlement(demo_url):
+    with session_scope(demo_url) as s:
+        v = service.register_frame(s, WH_STAFF, "rural_sewage")
+        assert sewage_completed(v, 2023)["371000"] == 160           # "160 villages"
+        r = service.rates_for(s, WH_STAFF, "complaint", date(2023, 12, 31),
+                              period_start=date(2023, 1, 1))["371000"]
+    assert r["办结率"].text() == "100%" and r["办结率"].denominator == 120   # "both 100 %"
+
+
+def test_scoping_of_demo_data(demo_url):
+    with session_scope(demo_url) as s:
+        with pytest.raises(RatesError, match="no inspection cases in your scope"):
+            service.rates_for(s, RZ_STAFF, "inspection", date(2023, 12, 31),
+                              period_start=date(2023, 1, 1))       # Weihai's are invisible
+        board = service.overdue(s, WH_STAFF, date(2025, 7, 20))
+        assert board and {b["city_code"] for b in board} == {"371000"}
