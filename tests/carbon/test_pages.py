@@ -32,3 +32,18 @@ def test_no_data_page_is_a_message(client, tmp_path):
         state.ops_url = old
     assert r.status_code == 200 and "no enterprises in the carbon ledger" in r.text
     assert 'id="carbon-enterprises"' not in r.text
+
+
+def test_bulletin_section_2023(demo_db, province):
+    # the 2021 and 2022 deadlines (31 Dec 2023) fall in the year 2023 → both vintages reported,
+    # 12 of 12 complied, the synthetic note present; 2022 has no deadline → no section
+    from qingshan.carbon.report import section
+    from qingshan.config import get_settings
+    from qingshan.core.periods import parse_period
+    from qingshan.reports.model import SectionContext
+    st = get_settings(db=demo_db)
+    s = section(SectionContext(None, parse_period("2023"), province, "en", st))
+    assert s is not None and len(s.tables) == 2
+    assert "12 of 12 entities complied" in s.paragraphs[0]
+    assert any("SYNTHETIC" in p for p in s.paragraphs)
+    assert section(SectionContext(None, parse_period("2022"), province, "en", st)) is None
