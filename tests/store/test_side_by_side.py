@@ -247,3 +247,53 @@ def test_a_lock_that_cannot_be_had_is_one_line(served, tmp_path, monkeypatch):
     with store.cursor() as con:              # free again
         assert con.execute("SELECT count(*) FROM ingest_batch").fetchall()[0][0] == 1 + len(DAYS)
     store.close()
+
+
+# -- the lock itself, in process (threads take part like processes: flock per open file) -------
+
+def test_a_waiting_writer_goes_before_new_readers(tmp_path):
+    import threading
+
+    from qingshan.store.access import StoreBusy, StoreLock
+
+    lock = StoreLock(tmp_path / "x.duckdb")
+    reader = lock.acquire(write=False, timeout=1)
+    got: list = []
+    w = threading.Thread(target=lambda: got.append(lock.acquire(write=True, timeout=10)))
+    w.start()
+    deadline = time.monotonic() + 10
+    while not lock.writer_waiting():                  # the writer holds the gate now
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    with pytest.raises(StoreBusy) as e:               # a new reader waits behind it
+        lock.acquire(write=False, timeout=0.2)
+    assert "busy" in str(e.value) and "\n" not in str(e.value)
+    assert not got                                    # the writer waits for the reader
+    reader.release()
+    w.join(10)
+    assert got and got[0].write
+    got[0].release()
+    lock.acquire(write=False, timeout=1).release()     # free again
+
+
+def test_the_kept_file_gives_way_to_a_writer(tmp_path):
+    """The server keeps the file open for ``linger`` s after a read, but lets a waiting
+    writer in as soon as its reads are done (it checks the gate every 50 ms)."""
+    from qingshan.api.store import Store
+    from qingshan.config import load_province
+    from qingshan.store import connect
+    from qingshan.store.access import StoreLock
+
+    db = tmp_path / "k.duckdb"
+    connect(db).close()
+    store = Store(db, load_province("shandong"), linger=30)
+    with store.cursor() as con:
+        con.execute("SELECT 1").fetchall()
+    assert store._keep is not None                    # kept open after the read
+    t0 = time.monotonic()
+    h = StoreLock(db).acquire(write=True, timeout=10)  # another process's writer, say
+    assert time.monotonic() - t0 < 5                   # far less than the 30 s linger
+    h.release()
+    with store.cursor() as con:                        # and the server reads again
+        assert con.execute("SELECT count(*) FROM ingest_batch").fetchall() == [(0,)]
+    store.close()

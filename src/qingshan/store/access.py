@@ -141,6 +141,20 @@ class StoreLock:
                     return False
                 time.sleep(min(next(pauses), left))
 
+    def writer_waiting(self) -> bool:
+        """Whether a writer holds the gate now (waiting for the readers, or writing)."""
+        gate = self._open(self.gate_path)
+        if gate is None:
+            return False
+        try:
+            fcntl.flock(gate, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(gate)
+
     def acquire(self, write: bool, timeout: float | None = None) -> LockHandle:
         """Take the lock (``write``: exclusive, else shared) within ``timeout`` seconds
         (default :func:`lock_timeout`); raises :class:`StoreBusy` when it runs out."""
