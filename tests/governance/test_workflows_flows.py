@@ -245,6 +245,9 @@ def test_annual_report_workflow_and_reviewer_not_drafter():
     case, _ = apply(m, case, "edit", CITY, today=D0)
     with pytest.raises(TransitionError, match="满意率 missing"):
         apply(m, case, "submit", leader, today=D0)
+    del case["report_problems"]
+    with pytest.raises(TransitionError, match="were not checked"):
+        apply(m, case, "submit", leader, today=D0)
     case["report_problems"] = []
     with pytest.raises(TransitionError, match="only the city code"):
         apply(m, case, "submit", other_leader, today=D0)

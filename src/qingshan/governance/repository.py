@@ -230,18 +230,24 @@ def case_view(session: Session, row: Case, actor: Actor | None, full: bool) -> d
 
 def transition(session: Session, actor: Actor, key: int | str, name: str, *, today: date,
                params: Mapping[str, Any] | None = None, reason: str | None = None,
-               request_id: str | None = None, client_ip: str | None = None) -> Case:
-    """Take transition ``name`` on a case in the actor's scope (checked, applied, audited)."""
+               request_id: str | None = None, client_ip: str | None = None,
+               context: Mapping[str, Any] | None = None) -> Case:
+    """Take transition ``name`` on a case in the actor's scope (checked, applied, audited).
+
+    ``context``: facts computed by the server for the guards (e.g. the annual report's
+    ``report_problems``), seen by the guards and never stored."""
     row = _load(session, key)
     if not in_scope(actor, _units(session, row.id)):
         raise Forbidden(f"case {row.public_no} is outside your organisation unit")
     m = machine(row.kind)
     before = _snapshot(row)
     try:
-        new, events = apply(m, case_dict(row), name, actor_view(actor), today=today,
-                            params=params, reason=reason)
+        new, events = apply(m, {**case_dict(row), **(context or {})}, name, actor_view(actor),
+                            today=today, params=params, reason=reason)
     except NotAllowed as e:
         raise Forbidden(str(e)) from None
+    for k in context or {}:
+        new.pop(k, None)
     row.state = new["state"]
     row.version = int(new.get("version", row.version))
     row.signatures = list(new.get("signatures", []))

@@ -22,7 +22,7 @@ from qingshan.governance.ingest import ImportSummary, import_rows, read_ledger
 from qingshan.governance.models import CaseEvent, RegisterRow
 from qingshan.governance.rates import RatesError
 
-__all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue", "RATE_KINDS",
+__all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue", "RATE_KINDS", "eia_frame",
            "case_page"]
 
 #: rate families by the case kind they read
@@ -149,3 +149,19 @@ def case_page(session: Session, actor: Actor | None, key: int | str) -> dict[str
     return view
 
 
+
+
+def eia_frame(session: Session, actor: Actor, city: str | None = None) -> pd.DataFrame:
+    """EIA cases in the actor's scope with their decision day (approve / refuse / file event)."""
+    rows = repo.list_cases(session, actor, kind="eia_application", city=city, limit=10**7)
+    if not rows:
+        raise RatesError("no EIA cases in your scope" + (f" for {city}" if city else ""))
+    ids = [r.id for r in rows]
+    days = dict(session.execute(select(CaseEvent.case_id, CaseEvent.day).where(
+        CaseEvent.case_id.in_(ids),
+        CaseEvent.to_state.in_(("approved", "not_approved", "filed")))).all())
+    return pd.DataFrame([{"case_id": r.id, "city_code": r.city_code,
+                          "doc_class": (r.fields or {}).get("doc_class"), "state": r.state,
+                          "decision_date": days.get(r.id),
+                          "key_project": bool((r.fields or {}).get("key_project")),
+                          "synthetic": r.synthetic} for r in rows])

@@ -239,7 +239,9 @@ def approval_class(case, actor, params, today):
 def figures_complete(case, actor, params, today):
     """§7.4: required figures present, manual figures with a source, auto figures equal to the
     engine's value at the snapshot, narrative within its limit."""
-    problems = list(case.get("report_problems", ()))
+    if "report_problems" not in case:       # fail closed: only the report service checks
+        return "the report's figures were not checked (submit through the report service)"
+    problems = list(case["report_problems"])
     return "; ".join(problems) if problems else None
 
 
