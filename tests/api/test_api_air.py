@@ -87,10 +87,14 @@ def test_assessment_city_and_province(api_client):
     ("/rankings?period=19-03", 422, None),
     ("/rankings?period=", 422, None),
     ("/rankings", 422, None),
-    ("/rankings?period=2026", 422, None),  # spans the 2026-03-01 change of standards
+    # a period containing 2026-03-01 is assessed under the province's transition policy
+    # (air.rules, issue 13); this store holds no 2026 data: the one empty-data answer
+    ("/rankings?period=2026", 404, "no_data"),
     ("/rankings?period=2019-H3", 422, None),
     ("/assessment?period=2019-05..2019-01", 422, None),   # a run must not end before it starts
-    ("/assessment?period=2026-01..2026-04", 422, None),   # spans 2026-03-01
+    ("/assessment?period=2026-01..2026-04", 404, "no_data"),   # spans 2026-03-01: as above
+    ("/rankings?period=2018-06", 404, "no_data"),   # before the data: never rows of NULLs
+    ("/aqi/daily?level=city&code=370100&start=2018-06-01&end=2018-06-30", 404, "no_data"),
     ("/assessment?period=2019-03&level=county", 422, None),
     ("/aqi/daily?level=city&code=379999&start=2019-01-01&end=2019-01-02", 404, "not_found"),
     ("/aqi/daily?level=station&code=XXXX&start=2019-01-01&end=2019-01-02", 404, None),
@@ -103,7 +107,8 @@ def test_assessment_city_and_province(api_client):
     ("/aqi/daily?level=city&code=370100&start=2010-01-01&end=2019-01-02", 422, None),
     ("/aqi/hourly?level=city&code=370100&start=2019-01-01T25:00&end=2019-01-02", 422, None),
     ("/aqi/hourly?level=city&code=370100&start=2019-01-01&end=2019-06-02", 422, None),
-    ("/aqi/hourly?level=city&code=370100&start=2026-02-28&end=2026-03-02", 422, None),
+    # each hour by its day's HJ 633 version (issue 13); no 2026 data here: the empty answer
+    ("/aqi/hourly?level=city&code=370100&start=2026-02-28&end=2026-03-02", 404, "no_data"),
 ])
 def test_bad_air_requests(api_client, url, status, code):
     assert_error(api_client.get(P + url), status, code)
@@ -135,4 +140,9 @@ def test_every_period_kind(api_client, period, days):
     canonical = "2019-Q1" if days == 90 else period
     assert {c["period"] for c in cities} == {canonical}
     ranked = api_client.get(f"{P}/rankings", params={"period": period}).json()
-    assert [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked)
+    # valid cities are ranked; cities with too few valid days are ranked only among themselves
+    # (rank NULL, rank_insufficient; air.service, issue 13) after them
+    ranks = [r["rank"] for r in ranked if r["rank"] is not None]
+    assert ranks == sorted(ranks)
+    first_unranked = next((i for i, r in enumerate(ranked) if r["rank"] is None), len(ranked))
+    assert all(r["rank"] is None for r in ranked[first_unranked:])

@@ -79,7 +79,7 @@ def test_station_hours_equal_the_archive(api_client):
                        params={"start": "2019-01-01T01:00", "end": "2019-01-01T01:00"})
     assert r.status_code == 200
     (h,) = r.json()["items"]
-    assert h["time"] == "2019-01-01T01:00:00"
+    assert h["time"] == "2019-01-01T01:00:00+08:00"   # Beijing time, with its offset
     for col, typ in (("pm25", "PM2.5"), ("pm10", "PM10"), ("no2", "NO2"), ("co", "CO")):
         assert h[col] == float(_archive_cell("20190101", 1, typ, "1299A"))
 
@@ -90,8 +90,8 @@ def test_station_detail_has_its_latest_hour(api_client):
     st = r.json()
     assert st["city_code"] == "370100"
     # last file ingested: 2019-03-31, last hour 23 → stamp 2019-03-31T23:00 at the latest
-    assert st["latest"]["time"] <= "2019-04-01T00:00:00"
-    assert st["latest"]["time"] >= "2019-03-31T00:00:00"
+    assert st["latest"]["time"] <= "2019-04-01T00:00:00+08:00"
+    assert st["latest"]["time"] >= "2019-03-31T00:00:00+08:00"
 
 
 def test_batches_list_every_ingest(api_client):

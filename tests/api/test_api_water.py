@@ -107,9 +107,13 @@ def test_coastal_levels(wclient):
     # excellent (I+II): P1, P3 of 4 points = 50 %; by area (100 + 50) / (100 + 300 + 50)
     assert prov["name"] == "全省"
     assert prov["excellent_pct_count"] == 50.0
-    assert prov["excellent_pct_area"] == pytest.approx(100 * 150 / 450)
+    # 100 × 150 / 450 = 33.33… %, published to 1 decimal (GB/T 8170): 33.3
+    assert prov["excellent_pct_area"] == 33.3
     cities = {r["code"]: r for r in _get(wclient, "coastal", period="2021", level="city")["items"]}
-    assert cities["370200"]["excellent_pct_count"] == pytest.approx(200 / 3)  # P1, P3 of 3
+    assert cities["370200"]["excellent_pct_count"] == 66.7   # P1, P3 of 3: 66.66… → 66.7
+    # the CLI's level names work too
+    same = _get(wclient, "coastal", period="2021", level="coastal-city")["items"]
+    assert {r["code"]: r["excellent_pct_count"] for r in same}["370200"] == 66.7
     assert cities["370600"]["excellent_pct_count"] == 0.0                     # P4
 
 

@@ -16,11 +16,14 @@ from qingshan.api import catalog
 from qingshan.api.deps import get_con
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from qingshan.api.models import AssessmentOut, DailyAqiOut, HourlyAqiOut, Page, records
-from qingshan.api.params import check_range, parse_date, parse_period, parse_time
+from qingshan.api.params import (
+    DATE_PATTERN, PERIOD_PATTERN, TIME_PATTERN, check_range, page_of, parse_date, parse_period,
+    parse_time,
+)
 from qingshan.air import daily as air_daily
 from qingshan.air import service as svc
 
-__all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready",
+__all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready", "no_data",
            "HEAVY_SLOTS"]
 
 #: figures computed at the same time (``$QINGSHAN_HEAVY_QUERIES``, default 2 = the cores the
@@ -102,12 +105,20 @@ Ready = Annotated[None, Depends(daily_ready)]
 router = APIRouter(tags=["air"], responses=ERROR_RESPONSES)
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
 Level = Annotated[Literal["city", "station"], Query(description="city or station")]
+#: the list shape of /assessment and /rankings: ``list`` (a bare array, the v1 shape kept for
+#: existing clients) or ``page`` (the envelope of every other list: items, total, limit, offset)
+Envelope = Annotated[Literal["list", "page"], Query(
+    description="`page`: the list envelope {items, total, limit, offset} of every other list "
+                "(recommended); `list` (default, kept for v1 clients): a bare array")]
 Code = Annotated[str, Query(description="city code (level=city) or station code",
                             examples=["370100"])]
 Limit = Annotated[int, Query(ge=1, le=5000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 PeriodQ = Annotated[str, Query(description="YYYY, YYYY-MM, YYYY-Qn, YYYY-H1/H2 or "
-                                           "YYYY-MM..YYYY-MM", examples=["2019-03"])]
+                                           "YYYY-MM..YYYY-MM", examples=["2019-03"],
+                               pattern=PERIOD_PATTERN)]
+DateQ = Annotated[str, Query(pattern=DATE_PATTERN, examples=["2019-01-01"])]
+TimeQ = Annotated[str, Query(pattern=TIME_PATTERN, examples=["2019-01-01T01:00"])]
 
 
 def service(fn, *args, **kwargs):
@@ -129,8 +140,7 @@ def check_code(con, level: str, code: str) -> None:
 
 @router.get("/aqi/hourly", response_model=Page[HourlyAqiOut], summary="Hourly AQI")
 def hourly(request: Request, con: Con, level: Level, code: Code,
-           start: Annotated[str, Query(examples=["2019-01-01T01:00"])],
-           end: Annotated[str, Query(examples=["2019-01-02T00:00"])],
+           start: TimeQ, end: TimeQ,
            limit: Limit = 500, offset: Offset = 0) -> dict:
     """HJ 633 hourly (real-time) AQI, IAQI per pollutant, primary pollutant and category of a
     station or city, computed from stored concentrations; hour stamps ``start`` … ``end``
@@ -143,14 +153,13 @@ def hourly(request: Request, con: Con, level: Level, code: Code,
         df = service(svc.hourly_aqi, con, level, [code], (s - timedelta(hours=1)).date(),
                      (e - timedelta(hours=1)).date(), province=request.app.state.province)
     df = df[(df.time >= s) & (df.time <= e)]
-    return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
-            "offset": offset}
+    no_data(df.empty, f"{level} {code}", f"{s:%Y-%m-%dT%H:%M}..{e:%Y-%m-%dT%H:%M}")
+    return page_of(records(df), limit, offset)
 
 
 @router.get("/aqi/daily", response_model=Page[DailyAqiOut], summary="Daily AQI")
 def daily(request: Request, _r: Ready, con: Con, level: Level, code: Code,
-          start: Annotated[str, Query(examples=["2019-01-01"])],
-          end: Annotated[str, Query(examples=["2019-01-31"])],
+          start: DateQ, end: DateQ,
           limit: Limit = 400, offset: Offset = 0) -> dict:
     """HJ 633 daily AQI of a station or city for natural days ``start``..``end`` (at most
     3 years)."""
@@ -159,29 +168,56 @@ def daily(request: Request, _r: Ready, con: Con, level: Level, code: Code,
     check_range(s, e, 3 * 366)
     df = computed(con, air_daily.daily_aqi, level, code, s, e,
                   province=request.app.state.province)
-    return {"items": records(df.iloc[offset:offset + limit]), "total": len(df), "limit": limit,
-            "offset": offset}
+    no_data(df.empty or not df["aqi"].notna().any(), f"{level} {code}", f"{s}..{e}")
+    return page_of(records(df), limit, offset)
 
 
-@router.get("/assessment", response_model=list[AssessmentOut], summary="Period assessment")
+@router.get("/assessment", response_model=list[AssessmentOut] | Page[AssessmentOut],
+            summary="Period assessment")
 def assessment(request: Request, _r: Ready, con: Con, period: PeriodQ,
-               level: Annotated[Literal["city", "province"], Query()] = "city") -> list[dict]:
+               level: Annotated[Literal["city", "province", "station"],
+                                Query(description="city, province or station (as "
+                                                  "`qingshan air assess --level`)")] = "city",
+               envelope: Envelope = "list", limit: Limit = 5000, offset: Offset = 0):
     """HJ 663 statistics, good-day ratio, composite index, compliance, WHO levels and YoY of
-    every city (or the province) for a month, quarter, half-year, year or run of months."""
+    every city, station or the province for a month, quarter, half-year, year or run of
+    months. A period without any stored data is 404 ``no_data`` (never rows of NULLs)."""
     p = parse_period(period)
     df = computed(con, air_daily.assess, p.label, level=level,
                   province=request.app.state.province)
-    return records(df)
+    no_data(_empty(df), "the province" if level == "province" else f"{level} level", p.label)
+    return _listed(records(df), envelope, limit, offset)
 
 
-@router.get("/rankings", response_model=list[AssessmentOut], summary="City ranking")
+@router.get("/rankings", response_model=list[AssessmentOut] | Page[AssessmentOut],
+            summary="City ranking")
 def rankings(request: Request, _r: Ready, con: Con, period: PeriodQ,
-             weighted: Annotated[bool, Query(description="weighted composite index")] = False
-             ) -> list[dict]:
-    """Cities ranked by composite index (ascending = better) for a period of any kind."""
+             weighted: Annotated[bool, Query(description="weighted composite index")] = False,
+             envelope: Envelope = "list", limit: Limit = 5000, offset: Offset = 0):
+    """Cities ranked by composite index (ascending = better) for a period of any kind; a
+    period without any stored data is 404 ``no_data``."""
     p = parse_period(period)
     df = computed(con, air_daily.city_ranking, p.label, province=request.app.state.province,
                   weighted=weighted)
-    return records(df)
+    no_data(_empty(df), "the cities", p.label)
+    return _listed(records(df), envelope, limit, offset)
 
 
+def _empty(df) -> bool:
+    """No unit has a valid day or a statistic: nothing stored for the period."""
+    if df.empty:
+        return True
+    cols = [c for c in ("valid_days", "valid_days_pm25", "valid_days_o3") if c in df.columns]
+    return bool((df[cols].fillna(0) == 0).all().all()) and df["pm25"].isna().all()
+
+
+def _listed(items: list[dict], envelope: str, limit: int, offset: int):
+    if envelope == "page":
+        return page_of(items, limit, offset)
+    return items[offset:offset + limit]
+
+
+def no_data(empty: bool, what: str, when: str) -> None:
+    """404 ``no_data`` (the one empty-data answer of the figure endpoints) when ``empty``."""
+    if empty:
+        raise ApiError(404, "no_data", f"no stored data for {what} in {when}")

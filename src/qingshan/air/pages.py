@@ -36,6 +36,23 @@ INDICATORS = {"composite_index": ("period", "composite_index", 2),
               "aqi_hour": ("hour", "aqi", 0),
               "aqi_day": ("day", "aqi", 0)}
 _STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
+#: units of the figures the pages show (nomenclature: CO mg/m³, other pollutants µg/m³)
+_UNITS = {"pm25": "µg/m³", "pm10": "µg/m³", "so2": "µg/m³", "no2": "µg/m³", "co_p95": "mg/m³",
+          "o3_8h_p90": "µg/m³", "good_day_ratio": "%", "composite_index": "", "aqi": ""}
+
+
+def _nd(v) -> int:
+    """Decimals of a day count: 0, or 1 for a province mean of city counts (e.g. 27.5)."""
+    try:
+        return 0 if v is None or pd.isna(v) or float(v) == int(v) else 1
+    except (TypeError, ValueError):
+        return 0
+
+
+def t_days(lang: str) -> str:
+    return "天" if lang == "zh" else "days"
+
+
 _LABEL = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
 
 
@@ -163,12 +180,20 @@ def overview(request: Request, period: str | None = None,
     map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd}
                 for c in codes]
     srow = summary_df.iloc[0].to_dict() if len(summary_df) else {}
-    summary = [(k, srow.get(k), d) for k, d in (("composite_index", 2), ("pm25", 0),
-                                                ("good_day_ratio", 1), ("good_days", 0),
-                                                ("days", 0))]
+    # (label, value, decimals, unit); valid days are AQI days that count, of the calendar days
+    summary = [("composite_index", srow.get("composite_index"), 2, ""),
+               ("pm25", srow.get("pm25"), 0, "µg/m³"),
+               ("good_day_ratio", srow.get("good_day_ratio"), 1, "%"),
+               ("good_days", srow.get("good_days"), _nd(srow.get("good_days")), t_days(lang)),
+               ("valid_days", srow.get("valid_days"), _nd(srow.get("valid_days")),
+                t_days(lang))]
+    partial = {"to_date": bool(srow.get("to_date")) if srow.get("to_date") is not None
+               else None, "data_end": srow.get("data_end"), "days": srow.get("days"),
+               "valid": srow.get("valid")}
     return page(request, "overview.html", period=p, periods=period_options(first, last),
                 indicator=indicator, indicators=list(INDICATORS), summary=summary,
                 map_svg=svg, map_caption=caption, map_when=when, map_rows=map_rows,
+                partial=partial, map_unit=_UNITS.get(INDICATORS[indicator][1], ""),
                 ranking=ranking.to_dict(orient="records"), water=water)
 
 

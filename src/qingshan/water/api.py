@@ -12,6 +12,7 @@ city / basin / province row is returned as ``code``.
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Literal
 
 import duckdb
@@ -21,6 +22,7 @@ from fastapi import APIRouter, Depends, Query
 from qingshan.api.deps import get_con
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from qingshan.api.models import CoastalOut, Page, WaterAssessmentOut, records
+from qingshan.api.params import PERIOD_PATTERN
 from qingshan.core.periods import PeriodError, parse_period
 from qingshan.water import service as wsvc
 
@@ -33,7 +35,8 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 PeriodQ = Annotated[str, Query(
     description="year YYYY, month YYYY-MM, quarter YYYY-Qn, half-year YYYY-H1/H2 or run of "
                 "months YYYY-MM..YYYY-MM",
-    examples=["2024", "2024-07", "2024-Q3", "2024-H1", "2024-01..2024-05"])]
+    examples=["2024", "2024-07", "2024-Q3", "2024-H1", "2024-01..2024-05"],
+    pattern=PERIOD_PATTERN)]
 
 
 def _bad(param: str, msg: str, code: str = "invalid_parameter") -> ApiError:
@@ -69,10 +72,28 @@ def water_table(con, period: str, level: str) -> pd.DataFrame:
     return df
 
 
+#: shares (%) and areas (km²) are published to 1 decimal (GB/T 8170 rounding)
+_ONE_DECIMAL = ("excellent_pct_count", "excellent_pct_area", "area_km2", "area_excellent_km2")
+
+
+def _gbt8170(v, decimals: int = 1):
+    """GB/T 8170 rounding (round half to even on the decimal value; the float's binary noise
+    beyond 9 decimals dropped first, as ``qingshan.core.rounding`` does in SQL)."""
+    if v is None or pd.isna(v):
+        return None
+    q = Decimal(f"{float(v):.9f}").quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_EVEN)
+    return float(q)
+
+
 def coastal_table(con, period: str, level: str) -> pd.DataFrame:
     """The service's coastal assessment with the point code / group key as ``code``; the
-    province row is named 全省."""
+    province row is named 全省; shares and areas rounded to 1 decimal as published. Levels as
+    the CLI names them (``coastal-point`` …) or short (``point``)."""
+    level = level.removeprefix("coastal-")
     df = service(wsvc.coastal_assessment, con, period, level)
+    for c in _ONE_DECIMAL:
+        if c in df.columns:
+            df[c] = [_gbt8170(v) for v in df[c]]
     if "group_key" in df.columns:
         df = df.rename(columns={"group_key": "code"})
         if level == "province":
@@ -99,8 +120,11 @@ def assessment(con: Con, period: PeriodQ,
 
 @router.get("/coastal", response_model=Page[CoastalOut], summary="Coastal-water assessment")
 def coastal(con: Con, period: PeriodQ,
-            level: Annotated[Literal["point", "city", "province"],
-                             Query(description="point, city or province")] = "point",
+            level: Annotated[Literal["point", "city", "province", "coastal-point",
+                                     "coastal-city", "coastal-province"],
+                             Query(description="point, city or province (also as the CLI "
+                                               "names them: coastal-point, coastal-city, "
+                                               "coastal-province)")] = "point",
             limit: Limit = 500, offset: Offset = 0) -> dict:
     """GB 3097-1997 class of every coastal point, or the excellent (I+II) share of every
     coastal city / the province by point count and by configured sea area."""
