@@ -93,3 +93,16 @@ def test_every_command_help_has_an_example():
     for cmd in ("air", "water", "rules"):
         r = runner.invoke(app, ["compensation", cmd, "--help"])
         assert r.exit_code == 0 and "Example: qingshan compensation" in r.output
+
+
+def test_store_list_and_rerun(tmp_path):
+    db = str(tmp_path / "q.duckdb")          # the operational store is q.ops.sqlite beside it
+    r = runner.invoke(app, ["compensation", "air", "--period", "2018-Q1", "--input",
+                            str(_file(tmp_path)), "--db", db, "--store", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert "stored as compensation run 1 by cli:" in r.stderr
+    r = runner.invoke(app, ["compensation", "runs", "--db", db])
+    assert r.exit_code == 0 and "sd-air-2017" in r.output and "436" in r.output
+    r = runner.invoke(app, ["compensation", "rerun", "1", "--db", db])
+    assert r.exit_code == 0, r.output
+    assert "run 2 (re-run of 1): same result: True; same inputs: True" in r.output

@@ -16,6 +16,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from qingshan.accounts.authz import Forbidden
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, fail
 from qingshan.compensation import service as svc
 from qingshan.compensation.rulesets import RuleSetError, ruleset
@@ -41,6 +42,11 @@ InputOpt = Annotated[Path | None, typer.Option("--input", "-i", help="official m
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | csv | json | xlsx")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="file to write (needed "
                                                 "for xlsx; csv/json go to stdout without it)")]
+StoreOpt = Annotated[bool, typer.Option("--store", help="store the run in the operational "
+                                        "store (rule versions, inputs' fingerprint, who ran it; "
+                                        "an audit row)")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="record the run as made by this user "
+                                           "(default: the OS user, as cli:<name>)")]
 SwitchOpt = Annotated[list[str] | None, typer.Option("--switch", help="open point NAME=VALUE, "
                                                      "repeatable (e.g. rounding=none, cap=500, "
                                                      "coefficient_scales_penalties=false)")]
@@ -136,12 +142,24 @@ def _emit(led: svc.Ledger, fmt: str, output: Path | None) -> None:
     console.print(f"  inputs' fingerprint {led.fingerprint[:16]}…")
 
 
+def _stored(scheme: str, period: str, db, province_opt, as_user, **kw) -> svc.Ledger:
+    """Compute and store a run as the CLI's actor; prints the run id."""
+    from qingshan.accounts.cli import cli_actor, ops_context
+    from qingshan.compensation import runs
+    settings, url, tree = ops_context(db, province_opt)
+    actor = cli_actor(url, tree, as_user)
+    rid, led = runs.run_ledger(actor, scheme, period, settings=settings, **kw)
+    err_console.print(f"stored as compensation run {rid} by {actor.username}")
+    return led
+
+
 @app.command("air")
 def air_cmd(period: PeriodOpt, rules: RulesOpt = None, input: InputOpt = None,
             fmt: FormatOpt = "table", output: OutputOpt = None, switch: SwitchOpt = None,
             exempt: Annotated[str | None, typer.Option(
                 "--exempt", help="city codes exempt (免试), comma-separated, instead of "
                                  "deciding from the two previous years' annual means")] = None,
+            store: StoreOpt = False, as_user: AsOpt = None,
             db: DbOpt = None, province: ProvinceOpt = None) -> None:
     """Air-quality ledger: every term per city and quarter (each pollutant's change, weight,
     coefficient and amount; good-day term; awards; exemption), who pays whom, gross and net.
@@ -152,11 +170,16 @@ def air_cmd(period: PeriodOpt, rules: RulesOpt = None, input: InputOpt = None,
     try:
         prov = load_province(get_settings(province=province).province)
         con = _con(db, need=input is None)
-        led = svc.air_compensation(con, period, rules=rules, input_path=input, province=prov,
-                                   switches=parse_switches(switch),
-                                   exempt=[x.strip() for x in exempt.split(",") if x.strip()]
-                                   if exempt is not None else None)
+        kw = {"rules": rules, "input_path": input, "province": prov,
+              "switches": parse_switches(switch),
+              "exempt": [x.strip() for x in exempt.split(",") if x.strip()]
+              if exempt is not None else None}
+        led = (_stored("air", period, db, province, as_user, con=con, **kw) if store
+               else svc.air_compensation(con, period, **kw))
         _emit(led, fmt, output)
+    except Forbidden as e:
+        err_console.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(4) from None
     except (IngestError, RuleSetError, ValueError, OSError) as e:
         fail(e, stored=False)
 
@@ -166,6 +189,7 @@ def water_cmd(period: PeriodOpt, rules: RulesOpt = None, input: InputOpt = None,
               fmt: FormatOpt = "table", output: OutputOpt = None, switch: SwitchOpt = None,
               city: Annotated[str, typer.Option(help="the city of a county scheme (payer/"
                                                 "payee name)")] = "city",
+              store: StoreOpt = False, as_user: AsOpt = None,
               db: DbOpt = None, province: ProvinceOpt = None) -> None:
     """Surface-water ledger: the 2019 provincial scheme per city (terms known so far; unknown
     rates leave rows incomplete), or with --rules heze-water-2014 the 菏泽 county formula
@@ -180,15 +204,74 @@ def water_cmd(period: PeriodOpt, rules: RulesOpt = None, input: InputOpt = None,
         if rules and ruleset(rules).scheme == "county-water":
             if input is None:
                 raise ValueError("the county formula needs --input (county quarter means)")
-            led = svc.county_water_compensation(period, input, rules=rules, city_name=city,
-                                                province=prov, switches=sw)
+            led = (_stored("county-water", period, db, province, as_user, input_path=input,
+                           province=prov, rules=rules, switches=sw, city_name=city) if store
+                   else svc.county_water_compensation(period, input, rules=rules,
+                                                      city_name=city, province=prov,
+                                                      switches=sw))
         else:
             con = _con(db, need=input is None)
-            led = svc.water_compensation(con, period, rules=rules, input_path=input,
-                                         province=prov, switches=sw)
+            led = (_stored("water", period, db, province, as_user, con=con, input_path=input,
+                           province=prov, rules=rules, switches=sw) if store
+                   else svc.water_compensation(con, period, rules=rules, input_path=input,
+                                               province=prov, switches=sw))
         _emit(led, fmt, output)
+    except Forbidden as e:
+        err_console.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(4) from None
     except (IngestError, RuleSetError, ValueError, OSError) as e:
         fail(e, stored=False)
+
+
+@app.command("runs")
+def runs_cmd(scheme: Annotated[str | None, typer.Option(help="air | water | county-water")]
+             = None, period: Annotated[str | None, typer.Option(help="e.g. 2018-Q1")] = None,
+             as_user: AsOpt = None, db: DbOpt = None, province: ProvinceOpt = None) -> None:
+    """List stored ledger runs (id, period, rule versions, fingerprint, who ran it, totals).
+
+    Example: qingshan compensation runs --scheme air --period 2018-Q1
+    """
+    from qingshan.accounts.cli import cli_actor, ops_context
+    from qingshan.compensation import runs
+    settings, url, tree = ops_context(db, province)
+    rows = runs.list_runs(cli_actor(url, tree, as_user), scheme, period, settings=settings)
+    t = Table(title="compensation runs")
+    for c in ("id", "scheme", "period", "rules", "fingerprint", "net", "complete", "by", "at",
+              "rerun_of"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(str(r["id"]), r["scheme"], r["period"], ",".join(r["rules"]),
+                  r["fingerprint"][:12], f"{r['flows']['net']:.0f}", str(r["complete"]),
+                  r["created_by"], str(r["created_at"])[:19], str(r["rerun_of"] or ""))
+    console.print(t)
+
+
+@app.command("rerun")
+def rerun_cmd(run_id: Annotated[int, typer.Argument(help="id of a stored run")],
+              from_sources: Annotated[bool, typer.Option(
+                  "--from-sources", help="read the store/file again instead of the stored "
+                                         "inputs (shows whether the inputs changed)")] = False,
+              as_user: AsOpt = None, db: DbOpt = None, province: ProvinceOpt = None) -> None:
+    """Re-run a stored ledger with its rules, switches and stored inputs; stores the new run and
+    says whether the result is the same.
+
+    Example: qingshan compensation rerun 12
+    """
+    from qingshan.accounts.cli import cli_actor, ops_context
+    from qingshan.compensation import runs
+    settings, url, tree = ops_context(db, province)
+    try:
+        con = _con(db, need=False) if from_sources else None
+        new, led, same = runs.rerun(cli_actor(url, tree, as_user), run_id,
+                                    province=load_province(settings.province),
+                                    settings=settings, from_sources=from_sources, con=con)
+    except Forbidden as e:
+        err_console.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(4) from None
+    except (KeyError, IngestError, RuleSetError, ValueError, OSError) as e:
+        fail(e, stored=True)
+    console.print(f"run {new} (re-run of {run_id}): same result: {same['same_result']}; "
+                  f"same inputs: {same['same_inputs']}; fingerprint {led.fingerprint[:16]}…")
 
 
 @app.command("rules")
