@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs (Debian): a real browser for the web tests, CJK fonts for
-# PDF/SVG rendering, poppler for PDF→PNG checks, Java for the Spark backend. Installed from the
+# PDF/SVG rendering, poppler for PDF→PNG checks, Java for the Spark backend, PostgreSQL for the
+# operational store. Installed from the
 # Debian archive by name; nothing is downloaded from elsewhere. Skips what is already present.
 set -euo pipefail
 need=()
@@ -9,6 +10,9 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+# PostgreSQL 15 for the operational-store tests (tests/_postgres.py runs initdb + pg_ctl itself)
+{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } \
+  || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system dependencies present"
   exit 0
