@@ -128,8 +128,7 @@ def _ops(request: Request):
 
 
 def _switches(items: list[str] | None) -> dict:
-    from qingshan.compensation.cli import parse_switches
-    return parse_switches(items)
+    return svc.parse_switches(items)
 
 
 def ledger_json(led: svc.Ledger) -> dict:

@@ -19,12 +19,13 @@ from rich.table import Table
 from qingshan.accounts.authz import Forbidden
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, fail
 from qingshan.compensation import service as svc
+from qingshan.compensation.service import parse_switches
 from qingshan.compensation.rulesets import RuleSetError, ruleset
 from qingshan.config import get_settings, load_province
 from qingshan.core.exportsafe import XLSX_OPTIONS, neutralise, write_csv
 from qingshan.core.ingest.errors import IngestError
 
-__all__ = ["app", "parse_switches", "ledger_sheets"]
+__all__ = ["app", "ledger_sheets"]
 
 app = typer.Typer(help="Ecological compensation ledgers: Shandong's air-quality scheme by "
                        "version (2014, 2016, 2017), the 2019 surface-water scheme and the 菏泽 "
@@ -50,25 +51,6 @@ AsOpt = Annotated[str | None, typer.Option("--as", help="record the run as made 
 SwitchOpt = Annotated[list[str] | None, typer.Option("--switch", help="open point NAME=VALUE, "
                                                      "repeatable (e.g. rounding=none, cap=500, "
                                                      "coefficient_scales_penalties=false)")]
-
-
-def parse_switches(items: list[str] | None) -> dict:
-    """``["cap=500", "rounding=none", "x=false"]`` → ``{"cap": 500.0, "rounding": "none",
-    "x": False}``."""
-    out: dict = {}
-    for it in items or []:
-        name, sep, val = it.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--switch needs NAME=VALUE, not {it!r}")
-        v = val.strip()
-        if v.lower() in ("true", "false"):
-            out[name.strip()] = v.lower() == "true"
-        else:
-            try:
-                out[name.strip()] = float(v)
-            except ValueError:
-                out[name.strip()] = v
-    return out
 
 
 def ledger_sheets(led: svc.Ledger) -> dict[str, pd.DataFrame]:

@@ -41,7 +41,7 @@ from qingshan.config import ProvinceConfig, get_settings, load_province
 from qingshan.core.periods import Period, parse_period
 
 __all__ = ["Ledger", "air_compensation", "water_compensation", "county_water_compensation",
-           "rules_table", "quarters_of", "fingerprint"]
+           "rules_table", "quarters_of", "fingerprint", "parse_switches"]
 
 _STATS = ("pm25", "pm10", "so2", "no2", "good_day_ratio", "co_p95", "o3_8h_p90")
 
@@ -356,6 +356,25 @@ def county_water_compensation(period: str | Period, input_path, *, rules: str | 
                   rs.switches(switches), notes, [f"{rs.id}: {m}" for m in rs.marks_used()],
                   fingerprint(t.drop(columns="line", errors="ignore"), rs.id,
                               rs.switches(switches), per.label))
+
+
+def parse_switches(items: list[str] | None) -> dict:
+    """``["cap=500", "rounding=none", "x=false"]`` → ``{"cap": 500.0, "rounding": "none",
+    "x": False}``."""
+    out: dict = {}
+    for it in items or []:
+        name, sep, val = it.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--switch needs NAME=VALUE, not {it!r}")
+        v = val.strip()
+        if v.lower() in ("true", "false"):
+            out[name.strip()] = v.lower() == "true"
+        else:
+            try:
+                out[name.strip()] = float(v)
+            except ValueError:
+                out[name.strip()] = v
+    return out
 
 
 def rules_table(scheme: str | None = None) -> list[dict]:
