@@ -96,6 +96,7 @@ def explain(res: Result, unit: str, node: str) -> dict:
                "contribution": None if np.isnan(sc) else float(w[k]) * sc,
                "complete": bool(res.complete.at[unit, k]),
                "marks": _marks_text(res, k)}
+        row.update(dict.fromkeys(_INDICATOR_KEYS))
         if isinstance(x, Indicator):
             t = info.loc[k]
             treat = p.treatment.set_index("indicator").loc[k, "action"]
@@ -143,6 +144,13 @@ def explain(res: Result, unit: str, node: str) -> dict:
     if node != fw.root and node not in fw.indicator_codes:
         out["effective_weights_in_index"] = effective_weights(res).to_dict()
     return out
+
+
+#: keys of an indicator row (None on a node's row, so every row has the same keys)
+_INDICATOR_KEYS = ("raw", "unit", "direction", "denominator", "denominated", "imputed",
+                   "value_used", "treatment", "treated", "normalisation", "normalised", "target",
+                   "target_year", "target_level", "target_source", "target_mark", "lpb", "hpb",
+                   "note", "data_source", "standard", "provenance")
 
 
 def _f(v) -> float | None:
