@@ -21,8 +21,9 @@ from qingshan.api.errors import ApiError
 from qingshan.compensation.api import compute
 from qingshan.compensation.rulesets import rulesets
 from qingshan.web import render
+from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang
-from qingshan.web.render import page
+from qingshan.web.render import chart_svg, page
 
 __all__ = ["router", "LABELS"]
 
@@ -66,6 +67,32 @@ _LEDGER = ("name", "period", "rule_version", "d_pm25", "d_pm10", "d_so2", "d_no2
            "source")
 
 
+def _map(prov, clear, lang: str) -> str | None:
+    """SVG map of who receives (green), who pays (red) and who is neither or exempt (grey);
+    None when the province has no map shapes."""
+    geo = load_geo(prov)
+    if geo is None:
+        return None
+    from qingshan.charts import cmap
+    import numpy as np
+    import pandas as pd
+    L = LABELS[lang]
+    comp = pd.to_numeric(clear["compensation"])
+    sign = np.sign(comp).where(clear["complete"].astype(bool))
+    label = np.select([sign > 0, sign < 0], [L["receive"], L["pay"]], L["exempt"] + " / 0")
+    vals = pd.DataFrame({"code": clear["code"], "value": sign,
+                         "label": pd.Series(label, index=clear.index) + " "
+                         + comp.abs().map(lambda v: "—" if pd.isna(v) else f"{v:.0f}")})
+    cats = [{"lo": None, "hi": -1, "label": L["pay"], "colour": "#d73027"},
+            {"lo": 0, "hi": 0, "label": L["exempt"] + " / 0", "colour": "#bdbdbd"},
+            {"lo": 1, "hi": None, "label": L["receive"], "colour": "#1a9850"}]
+    try:
+        spec = cmap.city_map(geo, vals, L["who"], lang=lang, categories=cats)
+    except (ValueError, KeyError):
+        return None
+    return chart_svg(spec)
+
+
 def _templates() -> None:
     """Let the web's template environment find this package's templates (once)."""
     env = render._ENV
@@ -106,4 +133,5 @@ def compensation_page(request: Request, period: str | None = None, scheme: str =
         "ledger": led.quarters[cols].to_dict(orient="records"), "ledger_cols": cols,
         "clearing": clear.to_dict(orient="records"), "clearing_cols": clear_cols,
         "awards": led.awards.to_dict(orient="records") if len(led.awards) else [],
-        "award_cols": award_cols})
+        "award_cols": award_cols,
+        "map_svg": _map(request.app.state.province, clear, lang) if scheme == "air" else None})
