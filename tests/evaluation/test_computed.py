@@ -82,3 +82,19 @@ def test_run_from_the_store_flags_missing_indicators(evaluated):
     assert res.scores.at["370100", "pm25"] == 0
     assert res.scores.at["370200", "pm25"] == pytest.approx(100 * 14.25 / 21.25)
     assert any("[M] pm25" in m for m in r.marks)
+
+
+def test_bulletin_section(store, tmp_path):
+    from qingshan.config import get_settings
+    from qingshan.core.periods import parse_period
+    from qingshan.evaluation.report import section
+    from qingshan.reports.model import SectionContext
+    con, prov = store
+    st = get_settings(db=str(tmp_path / "q.duckdb"))
+    assert section(SectionContext(con, parse_period("2018-Q2"), prov, "zh", st)) is None
+    s = section(SectionContext(con, parse_period("2018"), prov, "en", st))
+    # two cities, air indicators only: both partial, so none ranked ("0 with complete data")
+    assert s is not None and "over 2 cities; 0 with complete data" in s.paragraphs[0]
+    df = s.tables[0].df
+    assert df["Complete"].tolist() == ["no (not ranked)"] * 2 and df["Rank"].isna().all()
+    assert any("[M] pm25" in p for p in s.paragraphs)
