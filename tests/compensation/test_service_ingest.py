@@ -142,3 +142,39 @@ def test_county_water_from_file(tmp_path, province):
     # 35 (city → 牡丹区) and −17 (曹县 → city), see test_engine_water
     assert led.quarters.amount.tolist() == pytest.approx([35, -17])
     assert (led.flows.gross_out, led.flows.gross_in) == pytest.approx((35, 17))
+
+
+def _weihai_file(tmp_path):
+    # 威海 (coastal): quarterly means equal to its annual means of spec §1.4 every quarter
+    # (2016: 35/63/15/20, 2017: 28/55/10/17; good days 80 % → 85 %), plus the annual rows.
+    rows = [f"威海,{y}-Q{q},{a},{b},{s},{n},{g}" for q in (1, 2, 3, 4)
+            for y, a, b, s, n, g in ((2016, 35, 63, 15, 20, 80), (2017, 28, 55, 10, 17, 85))]
+    rows += ["威海,2016,35,63,15,20,80", "威海,2017,28,55,10,17,85",
+             "威海,2018-Q1,27,50,9,16,90"]
+    p = tmp_path / "weihai.csv"
+    p.write_text("city,period,pm25,pm10,so2,no2,good_day_ratio\n" + "\n".join(rows) + "\n",
+                 encoding="utf-8")
+    return p
+
+
+def test_weihai_2017_annual_clearing_with_its_award(tmp_path, province):
+    led = air_compensation(None, "2017", input_path=_weihai_file(tmp_path), province=province)
+    w = led.clearing.set_index("code").loc["371000"]
+    # ΔC = 35−28, 63−55, 15−10, 20−17 = 7, 8, 5, 3; S = 4.2 + 1.2 + 0.75 + 0.3 = 6.45
+    # 2017-Q1 (sd-air-2016): 6.45 × 40 × 1.5 = 387
+    # 2017-Q2..Q4 (sd-air-2017): 6.45 × 80 × 1.5 = 774, + 5 pp × 20 = 100 → 874 each
+    assert [w["2017-Q1"], w["2017-Q2"], w["2017-Q3"], w["2017-Q4"]] == [387, 874, 874, 874]
+    assert w.compensation == 387 + 3 * 874                      # 3009
+    aw = led.awards[led.awards.code == "371000"].set_index("award")["amount"]
+    assert aw["two_year_grade2"] == 1000                         # spec §1.4: 1000 万元
+    # stacked per-pollutant awards (default): 600 + 600 + 300 + 200 = 1700
+    assert w.awards == 1000 + 1700 and w.total == 3009 + 2700
+    assert led.flows.awards_out == 2700
+
+
+def test_weihai_exempt_in_2018_from_its_2016_and_2017_means(tmp_path, province):
+    led = air_compensation(None, "2018-Q1", input_path=_weihai_file(tmp_path), province=province)
+    w = led.quarters.set_index("code").loc["371000"]
+    assert bool(w.exempt) and w.amount == 0 and w.direction == "exempt (免试)"
+    assert led.flows.n_exempt == 1
+    assert any("免试 2018: from the annual means of 2016 and 2017" in n for n in led.notes)
