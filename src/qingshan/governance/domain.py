@@ -12,5 +12,6 @@ DOMAIN = Domain(
     depends=("accounts",),
     cli=(("calendar", "qingshan.governance.cli_calendar:app"),
          ("governance", "qingshan.governance.cli:app")),
+    api="qingshan.governance.api:router",
     ops_migrations="qingshan.governance.ops_migrations",
 )

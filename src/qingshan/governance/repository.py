@@ -29,11 +29,13 @@ from qingshan.governance.clocks import Clock
 from qingshan.governance.evidence import evidence_root, store_bytes
 from qingshan.governance.models import Case, CaseEvent, CaseEvidence, CaseUnit, Counter, Evidence
 from qingshan.governance.scope import city_of, unit_contains
-from qingshan.governance.workflows import ActorView, NotAllowed, apply, machine, new_case
+from qingshan.governance.workflows import (
+    ActorView, NotAllowed, TransitionError, apply, machine, new_case,
+)
 
 __all__ = ["NotFound", "PREFIX", "actor_view", "create_case", "transition", "add_evidence",
            "get_case", "list_cases", "case_view", "case_dict", "timeline", "in_scope",
-           "READ_PERSONAL", "clock_to_json", "clock_from_json"]
+           "READ_PERSONAL", "clock_to_json", "clock_from_json", "RESERVED"]
 
 #: public-number prefixes by case kind: ``{prefix}-{city}-{yyyy}-{seq:06d}`` [D §1.3]
 PREFIX = {"dc_task": "DC", "dc_petition": "DX", "complaint": "TS", "inspection": "JC",
@@ -43,6 +45,12 @@ PREFIX = {"dc_task": "DC", "dc_petition": "DX", "complaint": "TS", "inspection":
 READ_PERSONAL = frozenset({R.DISPATCHER, R.HANDLER, R.CALLBACK_AGENT, R.AUDITOR})
 _CORE = {"state", "clocks", "clock_rules", "signatures", "version", "city_code",
          "primary_org_unit", "public_no", "kind"}
+#: fields only the steps write (guard facts): refused in the fields of a new case, so nobody
+#: creates a case already "signed", "accepted by the province" or "checked"
+RESERVED = _CORE | {"self_check_by", "prov_accepted", "drafted_by", "evidence_by_criterion",
+                    "report_problems", "snapshot", "redo_count", "callback", "supervised",
+                    "merged_into", "objections", "notices", "handler_unit", "handler_level",
+                    "assigned_to", "sections"}
 
 
 class NotFound(LookupError):
@@ -137,8 +145,12 @@ def create_case(session: Session, actor: Actor, kind: str, *, unit: str, today: 
                 personal: Mapping[str, Any] | None = None, title: str = "",
                 is_public: bool = False, synthetic: bool = False,
                 external_id: str | None = None, clock_rules: Mapping[str, str] | None = None,
-                request_id: str | None = None, client_ip: str | None = None) -> Case:
-    """Create a case of ``kind`` at org unit ``unit`` (role and scope checked, audited)."""
+                request_id: str | None = None, client_ip: str | None = None,
+                trusted_fields: bool = False) -> Case:
+    """Create a case of ``kind`` at org unit ``unit`` (role and scope checked, audited).
+
+    ``fields`` may not hold the facts only steps write (:data:`RESERVED`) unless
+    ``trusted_fields`` (the server's own callers: the annual report service)."""
     m = machine(kind)
     if not set(actor.roles) & m.create_roles:
         raise Forbidden(f"creating a {kind} needs one of {sorted(m.create_roles)}")
@@ -148,6 +160,9 @@ def create_case(session: Session, actor: Actor, kind: str, *, unit: str, today: 
                         f"{', '.join(u for u in units if not in_scope(actor, [u]))}")
     city = city_of(unit) or unit
     fields = dict(fields or {})
+    if trusted_fields is False and (bad := sorted(set(fields) & RESERVED)):
+        raise TransitionError(f"fields {bad} are written by the case's steps, not on creation")
+    fields = {k: v for k, v in fields.items() if k not in _CORE}
     d = new_case(m, today, **fields, clock_rules=dict(clock_rules or {}))
     stored = {k: v for k, v in d.items() if k not in _CORE}
     stored["clock_rules"] = dict(clock_rules or {})

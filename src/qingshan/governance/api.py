@@ -1,0 +1,327 @@
+"""``/api/v1/governance/…``: the governance ledgers (spec/governance.md) over the repository
+and services — scoped reads, audited writes — plus the public Open311 GeoReport v2 subset of
+complaints (§6.1) and the annual report's progress board and provincial summary.
+
+Errors use the one shape (:mod:`qingshan.api.errors`): 401 without a user where one is needed,
+403 outside the user's role or organisation unit (a city user asking for another city's
+non-public case), 404 for an unknown case or no data, 409 for a step the case's state or a
+guard refuses, 422 for bad parameters (a date outside the working-day calendar included).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from qingshan.accounts.authz import Actor
+from qingshan.api.auth import current_actor, optional_actor
+from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
+from qingshan.governance import annual, service
+from qingshan.governance import repository as repo
+from qingshan.governance.clocks import CalendarError, default_calendar, due
+from qingshan.governance.models import Case
+from qingshan.governance.rates import RatesError
+from qingshan.governance.workflows import MACHINES, TransitionError
+from qingshan.store import ops
+
+__all__ = ["router", "ROUTES"]
+
+router = APIRouter(prefix="/governance", tags=["governance"], responses=ERROR_RESPONSES)
+Auth = Annotated[Actor, Depends(current_actor)]
+MaybeAuth = Annotated[Actor | None, Depends(optional_actor)]
+#: who may call what (for the authorization matrix, tests/security/authz/governance.py)
+ROUTES = {
+    ("GET", "/api/v1/governance/calendar/due"): "anyone",
+    ("GET", "/api/v1/governance/cases"): "any user (own scope)",
+    ("POST", "/api/v1/governance/cases"): "create roles of the kind, own scope",
+    ("GET", "/api/v1/governance/cases/{public_no}"): "own scope; public view for anyone",
+    ("POST", "/api/v1/governance/cases/{public_no}/transitions"): "roles of the step, own scope",
+    ("GET", "/api/v1/governance/rates/{kind}"): "any user (own scope)",
+    ("GET", "/api/v1/governance/overdue"): "any user (own scope)",
+    ("GET", "/api/v1/governance/open311/services.json"): "anyone",
+    ("GET", "/api/v1/governance/open311/requests.json"): "anyone (public cases only)",
+    ("GET", "/api/v1/governance/open311/requests/{public_no}.json"): "anyone (public only)",
+    ("POST", "/api/v1/governance/reports"): "city_staff of the city",
+    ("GET", "/api/v1/governance/reports/progress"): "any user (own scope)",
+    ("GET", "/api/v1/governance/reports/summary.{fmt}"): "prov_staff, prov_leader, auditor",
+}
+
+
+def _url(request: Request) -> str:
+    return request.app.state.ops_url
+
+
+def _day(v: str | None, param: str) -> date:
+    try:
+        return date.fromisoformat(v) if v else date.today()
+    except ValueError:
+        raise ApiError(422, "invalid_parameter", f"{param}: not a date (YYYY-MM-DD)",
+                       [ErrorDetail(loc=["query", param], msg="not a date")]) from None
+
+
+def _call(fn):
+    try:
+        return fn()
+    except repo.NotFound as e:
+        raise ApiError(404, "not_found", str(e)) from None
+    except RatesError as e:
+        raise ApiError(404, "no_data", str(e)) from None
+    except TransitionError as e:
+        raise ApiError(409, "transition_refused", str(e)) from None
+    except CalendarError as e:
+        raise ApiError(422, "outside_calendar", str(e)) from None
+    except KeyError as e:
+        raise ApiError(422, "invalid_parameter", str(e)) from None
+
+
+class DueOut(BaseModel):
+    start: str
+    due: str
+    unit: str
+    n: int
+    calendar: str
+
+
+class CaseOut(BaseModel):
+    public_no: str
+    kind: str
+    city_code: str
+    state: str
+    state_label: str
+    group: str
+    open311_status: str
+    title: str
+    year: int
+    is_public: bool
+    synthetic: bool
+    due: dict[str, str | None]
+    fields: dict[str, Any] = {}
+    personal: dict[str, Any] | None = None
+    timeline: list[dict[str, Any]] | None = None
+    steps: list[str] | None = None
+
+
+class CaseIn(BaseModel):
+    kind: str = Field(description=f"one of {', '.join(m for m in MACHINES if m != 'annual_report')}")
+    unit: str = Field(max_length=32, pattern=r"^\d{6}(-[a-z0-9]{1,16})?$")
+    title: str = Field("", max_length=200)
+    fields: dict[str, Any] = {}
+    personal: dict[str, str] = {}
+    is_public: bool = False
+    date: str | None = None
+
+
+class StepIn(BaseModel):
+    name: str = Field(max_length=64)
+    params: dict[str, Any] = {}
+    reason: str | None = Field(None, max_length=2000)
+    date: str | None = None
+
+
+class RateOut(BaseModel):
+    unit: str | None
+    name: str
+    numerator: int | str
+    denominator: int | str
+    value: float | None
+    text: str
+    exclusions: dict[str, int]
+    rule_version: str
+    cutoff: str | None
+    formula: str
+    mark: str
+    partial: bool
+
+
+def _case_out(s, row: Case, actor: Actor | None, full: bool, page: bool = True) -> CaseOut:
+    v = service.case_page(s, actor, row.public_no) if page else repo.case_view(s, row, actor,
+                                                                              full)
+    return CaseOut(**{k: v.get(k) for k in CaseOut.model_fields if k in v})
+
+
+@router.get("/calendar/due", response_model=DueOut, summary="Due date in working or calendar "
+            "days (State Council holiday notices, make-up workdays included)")
+def calendar_due(start: Annotated[str, Query(alias="date")],
+                 working_days: Annotated[int | None, Query(ge=0, le=1000)] = None,
+                 days: Annotated[int | None, Query(ge=0, le=3650)] = None) -> DueOut:
+    if (working_days is None) == (days is None):
+        raise ApiError(422, "invalid_parameter", "give exactly one of working_days or days")
+    d0 = _day(start, "date")
+    d = _call(lambda: due(d0, working_days=working_days, days=days))
+    return DueOut(start=d0.isoformat(), due=d.isoformat(), unit="wd" if days is None else "cd",
+                  n=working_days if days is None else days, calendar=default_calendar().version)
+
+
+@router.get("/cases", response_model=list[CaseOut], summary="Cases in your scope")
+def list_cases(request: Request, actor: Auth, kind: str | None = None, city: str | None = None,
+               state: str | None = None, year: int | None = None,
+               limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+               offset: Annotated[int, Query(ge=0)] = 0) -> list[CaseOut]:
+    with ops.session_scope(_url(request)) as s:
+        rows = repo.list_cases(s, actor, kind=kind, city=city, state=state, year=year,
+                               limit=limit, offset=offset)
+        return [_case_out(s, r, actor, True, page=False) for r in rows]
+
+
+@router.post("/cases", response_model=CaseOut, status_code=201, summary="Create a case")
+def create_case(request: Request, actor: Auth, body: CaseIn) -> CaseOut:
+    if body.kind not in MACHINES or body.kind == "annual_report":
+        raise ApiError(422, "invalid_parameter", f"kind: one of {MACHINES} (annual reports: "
+                       "POST /api/v1/governance/reports)")
+    with ops.session_scope(_url(request)) as s:
+        row = _call(lambda: repo.create_case(
+            s, actor, body.kind, unit=body.unit, today=_day(body.date, "date"),
+            fields=body.fields, personal=body.personal, title=body.title,
+            is_public=body.is_public, request_id=request.headers.get("x-request-id")))
+        return _case_out(s, row, actor, True)
+
+
+@router.get("/cases/{public_no}", response_model=CaseOut, summary="A case with its timeline "
+            "(public view outside your scope)")
+def get_case(request: Request, public_no: str, actor: MaybeAuth) -> CaseOut:
+    with ops.session_scope(_url(request)) as s:
+        v = _call(lambda: service.case_page(s, actor, public_no))
+        return CaseOut(**{k: v.get(k) for k in CaseOut.model_fields if k in v})
+
+
+@router.post("/cases/{public_no}/transitions", response_model=CaseOut,
+             summary="Take a step (checked by role, scope, state and guards; audited)")
+def take_step(request: Request, public_no: str, actor: Auth, body: StepIn) -> CaseOut:
+    day = _day(body.date, "date")
+    with ops.session_scope(_url(request)) as s:
+        row, _ = _call(lambda: repo.get_case(s, actor, public_no))
+        if row.kind == "annual_report" and body.name in ("submit", "resubmit", "edit"):
+            if body.name == "edit":
+                raise ApiError(422, "invalid_parameter", "edit a report through the report "
+                               "form (sections and manual figures)")
+            row = _call(lambda: annual.submit_report(s, actor, public_no, today=day,
+                                                     step=body.name))
+        else:
+            row = _call(lambda: repo.transition(
+                s, actor, public_no, body.name, today=day, params=body.params,
+                reason=body.reason, request_id=request.headers.get("x-request-id")))
+        return _case_out(s, row, actor, True)
+
+
+@router.get("/rates/{kind}", response_model=list[RateOut], summary="Rates per city and pooled "
+            "(Σ numerators / Σ denominators), with numerator, denominator, exclusions")
+def rates(request: Request, kind: str, actor: Auth, cutoff: str,
+          start: Annotated[str | None, Query(alias="from")] = None) -> list[RateOut]:
+    with ops.session_scope(_url(request)) as s:
+        res = _call(lambda: service.rates_for(
+            s, actor, kind, _day(cutoff, "cutoff"),
+            period_start=_day(start, "from") if start else None,
+            province=request.app.state.province.code))
+    return [RateOut(**{**r.as_dict(), "unit": u}) for u, rs in res.items() for r in rs.values()]
+
+
+@router.get("/overdue", summary="Yellow cards, overdue and red cards in your scope")
+def overdue(request: Request, actor: Auth, at: Annotated[str | None, Query(alias="date")]
+            = None) -> list[dict[str, Any]]:
+    with ops.session_scope(_url(request)) as s:
+        return service.overdue(s, actor, _day(at, "date"))
+
+
+# ---- Open311 GeoReport v2, public complaints only (§6.1) ----------------------------------
+
+SERVICES = [{"service_code": c, "service_name": n, "type": "batch", "metadata": False,
+             "keywords": "", "group": "complaint", "description": n}
+            for c, n in (("咨询", "consultation"), ("求助", "request for help"),
+                         ("建议", "suggestion"), ("投诉", "complaint"), ("举报", "report"))]
+
+
+def _georeport(s, row: Case) -> dict[str, Any]:
+    v = repo.case_view(s, row, None, False)
+    tl = repo.timeline(s, row, False)
+    return {"service_request_id": row.public_no, "status": v["open311_status"],
+            "status_notes": v["state_label"], "service_code": (row.fields or {}).get("category"),
+            "service_name": (row.fields or {}).get("category"), "description": row.title,
+            "agency_responsible": None, "service_notice": None,
+            "requested_datetime": row.created_at.isoformat(),
+            "updated_datetime": tl[-1]["ts"] if tl else row.updated_at.isoformat(),
+            "expected_datetime": v["due"].get("handle"), "address": None, "lat": None,
+            "long": None, "media_url": None, "synthetic": row.synthetic}
+
+
+@router.get("/open311/services.json", summary="Open311 GeoReport v2: service list")
+def open311_services() -> list[dict[str, Any]]:
+    return SERVICES
+
+
+@router.get("/open311/requests.json", summary="Open311 GeoReport v2: public requests "
+            "(≤ 90 days, ≤ 1000)")
+def open311_requests(request: Request, status: str | None = None,
+                     service_code: str | None = None, start_date: str | None = None,
+                     end_date: str | None = None) -> list[dict[str, Any]]:
+    try:
+        end = datetime.fromisoformat(end_date) if end_date else None
+        start = datetime.fromisoformat(start_date) if start_date else None
+    except ValueError:
+        raise ApiError(422, "invalid_parameter", "start_date/end_date: ISO 8601 date-times") \
+            from None
+    if start and end and (end - start).days > 90:
+        raise ApiError(422, "invalid_parameter", "start_date..end_date: at most 90 days")
+    with ops.session_scope(_url(request)) as s:
+        q = select(Case).where(Case.kind == "complaint", Case.is_public.is_(True))
+        rows = s.scalars(q.order_by(Case.id.desc()).limit(1000)).all()
+        out = [_georeport(s, r) for r in rows]
+    return [o for o in out if (status is None or o["status"] == status)
+            and (service_code is None or o["service_code"] == service_code)
+            and (start is None or o["requested_datetime"][:10] >= start.date().isoformat())
+            and (end is None or o["requested_datetime"][:10] <= end.date().isoformat())]
+
+
+@router.get("/open311/requests/{public_no}.json", summary="Open311 GeoReport v2: one request")
+def open311_request(request: Request, public_no: str) -> list[dict[str, Any]]:
+    with ops.session_scope(_url(request)) as s:
+        row = s.scalars(select(Case).where(
+            Case.public_no == public_no, Case.kind == "complaint",
+            Case.is_public.is_(True))).first()
+        if row is None:
+            raise ApiError(404, "not_found", f"no public request {public_no}")
+        return [_georeport(s, row)]
+
+
+# ---- annual city report ---------------------------------------------------------------------
+
+class ReportIn(BaseModel):
+    city: str = Field(pattern=r"^\d{6}$")
+    year: int = Field(ge=2000, le=2100)
+
+
+@router.post("/reports", response_model=CaseOut, status_code=201,
+             summary="Start a city's annual report (auto figures pre-filled and locked)")
+def create_report(request: Request, actor: Auth, body: ReportIn) -> CaseOut:
+    with ops.session_scope(_url(request)) as s:
+        row = _call(lambda: annual.create_report(s, actor, body.city, body.year, date.today()))
+        return _case_out(s, row, actor, True)
+
+
+@router.get("/reports/progress", summary="Progress board: who has submitted")
+def report_progress(request: Request, actor: Auth, year: int) -> list[dict[str, Any]]:
+    with ops.session_scope(_url(request)) as s:
+        return annual.progress(s, actor, request.app.state.province, year)
+
+
+@router.get("/reports/summary.{fmt}", summary="Provincial summary as DOCX or XLSX",
+            response_class=FileResponse)
+def report_summary(request: Request, actor: Auth, fmt: str, year: int):
+    if fmt not in ("docx", "xlsx"):
+        raise ApiError(404, "not_found", "summary.docx or summary.xlsx")
+    prov = request.app.state.province
+    with ops.session_scope(_url(request)) as s:
+        df, prog = annual.summary_frame(s, actor, prov, year)
+    out = Path(tempfile.mkdtemp(prefix="qingshan-summary-")) / f"summary-{year}.{fmt}"
+    (annual.summary_docx(df, prog, prov, year, out) if fmt == "docx"
+     else annual.summary_xlsx(df, prog, out))
+    media = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+             if fmt == "docx" else
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(out, media_type=media, filename=out.name)
