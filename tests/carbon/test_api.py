@@ -2,7 +2,6 @@
 allocations, footprints; errors in the one shape; the import refuses anonymous users and bad
 files (file/line/field in the details)."""
 
-from datetime import date
 
 import pytest
 
@@ -46,12 +45,49 @@ def test_footprint_of_one_product(client):
     assert {s["stage"] for s in j["stages"]} == {"raw_materials", "production"}
 
 
-def test_import_needs_a_user_and_names_bad_lines(client, tmp_path):
+def _token(client, username, role, unit):
+    from qingshan.accounts import service as acc
+    from qingshan.accounts.authz import Actor
+    from qingshan.accounts.orgtree import tree_for
+    from qingshan.store.ops import session_scope
+    tree = tree_for(client.app.state.province)
+    with session_scope(client.app.state.ops_url) as s:
+        acc.add_user(s, tree, Actor.system(), username, "pw-" + username * 2, role, unit)
+        return acc.create_token(s, tree, Actor.system(), username, 1).token
+
+
+def test_import_needs_a_user_of_the_city_and_names_bad_lines(client, tmp_path):
+    from openpyxl import load_workbook
+
     from qingshan.carbon.ingest import write_template
+    from qingshan.carbon.ingest.templates import uscc_check_char
     if not client.app.state.auth_wired:
         pytest.skip("the app does not yet wire the accounts (app.state.ops_url, issue 12)")
-    p = write_template("units", tmp_path / "u.xlsx")
-    r = client.post("/api/v1/carbon/import", data={"kind": "units"},
-                    files={"file": ("u.xlsx", p.read_bytes())})
-    assert r.status_code == 401
-    assert set(r.json()) == {"error"}
+    body = "91371002MA3999999"
+    p = write_template("enterprises", tmp_path / "ent.xlsx")
+    wb = load_workbook(p)
+    wb["enterprises"].append([body + uscc_check_char(body), "（合成示例）新企业", "371000",
+                              "371002", "other", "yes"])
+    wb.save(p)
+    files = {"file": ("ent.xlsx", p.read_bytes())}
+    r = client.post("/api/v1/carbon/import", data={"kind": "enterprises"}, files=files)
+    assert r.status_code == 401 and set(r.json()) == {"error"}
+    jinan = _token(client, "jn_staff", "city_staff", "370100")
+    weihai = _token(client, "wh_staff", "city_staff", "371000")
+    r = client.post("/api/v1/carbon/import", data={"kind": "enterprises"}, files=files,
+                    headers={"Authorization": f"Bearer {jinan}"})
+    assert r.status_code == 403                     # another city's staff
+    r = client.post("/api/v1/carbon/import", data={"kind": "enterprises"}, files=files,
+                    headers={"Authorization": f"Bearer {weihai}"})
+    assert r.status_code == 200, r.text
+    assert r.json()["stored"] == {"enterprises": 1}
+    # a bad file: unknown city on line 2 → 422 naming file, line and field; nothing stored
+    wb = load_workbook(p)
+    wb["enterprises"]["C2"] = "999999"
+    wb.save(p)
+    r = client.post("/api/v1/carbon/import", data={"kind": "enterprises"},
+                    files={"file": ("ent.xlsx", p.read_bytes())},
+                    headers={"Authorization": f"Bearer {weihai}"})
+    assert r.status_code == 422
+    d = r.json()["error"]["details"][0]
+    assert (d["file"], d["line"], d["field"]) == ("ent.xlsx:enterprises", 2, "city_code")

@@ -122,3 +122,25 @@ def test_completion_n_of_m_and_rate_by_quantity():
     c = completion(position(ob, s, rules("2021"), today=date(2024, 3, 1)))
     assert (c["complied"], c["assessed"], c["incomplete"]) == (2, 3, 1)
     assert c["completion_pct"] == pytest.approx(100 * 2990 / 3000)
+
+
+def test_industry_2024_grandfathered_2025_refused():
+    # spec §2: 2024 vintage allowances = verified 2024 emissions → zero net obligation gap
+    from qingshan.carbon.data import CarbonData
+    from qingshan.carbon.service import position_table
+    d = CarbonData()
+    d.enterprises = pd.DataFrame([dict(credit_code="S", name="steel", city_code="371000",
+                                       county_code=None, sector="steel", synthetic=False,
+                                       net_sales_t=None)])
+    d.units = pd.DataFrame([dict(unit_id="L1", credit_code="S", name="", unit_type="process_line",
+                                 category="P", capacity_mw=None, cooling=None,
+                                 generation_type="none")])
+    d.verified = pd.DataFrame([dict(unit_id="L1", vintage=v, verified_direct_t=2_000_000.0,
+                                    verified_indirect_t=50_000.0, verifier="")
+                               for v in ("2024", "2025")])
+    p = position_table(d, "2024", today=date(2025, 6, 1))
+    # direct only (purchased electricity excluded [V]): allocation = obligation = 2,000,000
+    assert p.allocation_t.iloc[0] == p.obligation_t.iloc[0] == pytest.approx(2_000_000)
+    assert p.gap_t.iloc[0] == 0 and p.status.iloc[0] == "pending"
+    with pytest.raises(ValueError, match="open item 3"):
+        position_table(d, "2025", today=date(2026, 1, 1))

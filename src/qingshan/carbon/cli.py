@@ -143,7 +143,7 @@ def import_cmd(
     """Validate and import filled templates in one transaction (every error named by file,
     line and field; nothing stored on any error; an audit row per table).
 
-    Example: qingshan carbon import --user wh_staff --enterprises carbon_enterprises.xlsx --units carbon_units.xlsx
+    Example: qingshan carbon import --user wh_staff --units carbon_units.xlsx
     """
     files = {k: p for k, p in (("enterprises", enterprises), ("units", units),
                                ("activity", activity), ("compliance", compliance)) if p}

@@ -57,7 +57,7 @@ def obligations(units: pd.DataFrame, rules, switches: Switches = DEFAULT) -> pd.
     e = g.agg(allocation_t=("allocation_t", "sum"), verified_t=("verified_t", "sum"),
               ob_gas=("ob_gas", "sum"), v_coal=("v_coal", "sum"), a_coal=("a_coal", "sum"),
               complete=("ok", "all"), n_units=("unit_id", "count"),
-              umarks=("umark", lambda s: weakest(s))).reset_index()
+              umarks=("umark", weakest)).reset_index()
     cap = getattr(rules, "gap_cap", None)
     if getattr(rules, "grandfathered", False):
         ob_coal = e["v_coal"]

@@ -60,7 +60,7 @@ def _sheet_frame(ws, name: str, sheet: str, flds: tuple[Field, ...], errs: list)
         return pd.DataFrame()
     by = {f.key: f for f in flds} | {f.label: f for f in flds}
     cols: list[str | None] = []
-    for j, h in enumerate(header, start=1):
+    for h in header:
         h = "" if h is None else str(h).strip()
         if not h:
             cols.append(None)
@@ -193,7 +193,7 @@ def read_template(path: str | Path, kind: str, known: dict | None = None, *,
     check_xlsx(p, name=name)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - any parser failure is a refusal of the file
+    except Exception as e:
         raise IngestError(name, f"not a readable xlsx workbook ({type(e).__name__})") from None
     known = known or {}
     errs: list = []
