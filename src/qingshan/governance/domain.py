@@ -13,5 +13,6 @@ DOMAIN = Domain(
     cli=(("calendar", "qingshan.governance.cli_calendar:app"),
          ("governance", "qingshan.governance.cli:app")),
     api="qingshan.governance.api:router",
+    pages="qingshan.governance.pages:router",
     ops_migrations="qingshan.governance.ops_migrations",
 )

@@ -1,0 +1,57 @@
+"""Governance pages: list with filters and downloads, case page with timeline and step forms,
+dashboard, overdue board, progress board; scoping as in the API."""
+
+P = "/api/v1/governance"
+
+
+def _complaint(c, public=False):
+    r = c.post(f"{P}/cases", headers=c.h[("city_staff", "371000")], json={
+        "kind": "complaint", "unit": "371002", "title": "页面测试", "is_public": public,
+        "date": "2025-10-09"})
+    assert r.status_code == 201, r.text
+    return r.json()["public_no"]
+
+
+def test_list_and_downloads(gov_client):
+    c = gov_client
+    no = _complaint(c)
+    wh = c.h[("city_staff", "371000")]
+    r = c.get("/governance/cases", headers=wh, params={"kind": "complaint"})
+    assert r.status_code == 200 and no in r.text
+    r = c.get("/governance/cases", headers=c.h[("city_staff", "371100")])
+    assert r.status_code == 200 and no not in r.text
+    r = c.get("/governance/cases.csv", headers=wh, params={"kind": "complaint"})
+    assert r.status_code == 200 and no in r.content.decode("utf-8-sig")
+    r = c.get("/governance/cases.xlsx", headers=wh)
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_case_page_forms_and_scoping(gov_client):
+    c = gov_client
+    no = _complaint(c)
+    h = c.h[("handler", "371002")]
+    r = c.get(f"/governance/cases/{no}", headers=c.h[("city_staff", "371000")])
+    assert r.status_code == 200 and 'id="case-timeline"' in r.text and "create" in r.text
+    # the complaint is only "received": the handler has no step yet; nothing to show
+    r = c.get(f"/governance/cases/{no}", headers=h)
+    assert 'class="inline step-form"' not in r.text
+    assert c.get(f"/governance/cases/{no}", headers=c.h[("city_staff", "371100")]
+                 ).status_code == 403
+    # a step posted by a role that may not take it comes back with the refusal
+    r = c.post(f"/governance/cases/{no}/step", headers=h, data={"name": "accept_unit"},
+               follow_redirects=True)
+    assert r.status_code == 200 and "not allowed from state" in r.text
+
+
+def test_dashboard_overdue_reports(gov_client):
+    c = gov_client
+    _complaint(c)
+    wh = c.h[("city_staff", "371000")]
+    r = c.get("/governance", headers=wh, params={"cutoff": "2025-12-31", "from": "2025-01-01"})
+    assert r.status_code == 200 and 'id="dash-complaint"' in r.text
+    r = c.get("/governance/overdue", headers=wh, params={"day": "2025-12-31"})
+    assert r.status_code == 200
+    r = c.get("/governance/reports", headers=c.h[("prov_staff", "370000")],
+              params={"year": 2025})
+    assert r.status_code == 200 and "济南市" in r.text
+    assert c.get("/governance/overdue", follow_redirects=False).status_code in (302, 303, 401)
