@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,6 +45,11 @@ from qingshan.core.periods import Period, parse_period
 __all__ = ["Ledger", "air_compensation", "water_compensation", "county_water_compensation",
            "rules_table", "quarters_of", "fingerprint", "parse_switches"]
 
+#: the air service's city assessments by (period, province, store fingerprint): the same data
+#: give the same figures (``qingshan.air.daily.fingerprint``: hourly rows, batches, city
+#: membership), so a new ingest is answered afresh
+_ASSESS_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 _STATS = ("pm25", "pm10", "so2", "no2", "good_day_ratio", "co_p95", "o3_8h_p90")
 
 
@@ -120,7 +127,19 @@ class _AirInputs:
         if self.con is None or not self._may_be_valid(label):
             return pd.DataFrame(columns=["code", "source"])
         from qingshan.air import service as air_service
-        df = air_service.assess(self.con, label, "city", self.province)
+        from qingshan.air.daily import fingerprint as store_fingerprint
+        key = (label, hashlib.sha256(self.province.model_dump_json().encode()).hexdigest(),
+               store_fingerprint(self.con))
+        with _CACHE_LOCK:
+            hit = _ASSESS_CACHE.get(key)
+        if hit is not None:
+            df = hit.copy()
+        else:
+            df = air_service.assess(self.con, label, "city", self.province)
+            with _CACHE_LOCK:
+                _ASSESS_CACHE[key] = df.copy()
+                while len(_ASSESS_CACHE) > 64:
+                    _ASSESS_CACHE.popitem(last=False)
         keep = ["code"] + [c for c in _STATS if c in df.columns]
         out = df[keep].copy()
         # a statistic that is not valid (GB 3095 Table 4 minimum) is not used as complete
