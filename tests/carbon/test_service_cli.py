@@ -118,3 +118,16 @@ def _valid_code() -> str:
     from qingshan.carbon.ingest.templates import uscc_check_char
     body = "91371000MA3000001"
     return body + uscc_check_char(body)
+
+
+def test_dqcp_plan_check_on_the_demo(demo):
+    # demo unit WH06-1: belt scale calibrated 2021-06-30 every 12 months → valid until about
+    # 2022-06-30: months 1–6 of 2022 ok, 7–12 not; every other unit calibrated 2022-01-15 →
+    # January 2022 ok (calibrated before the month end) and all year
+    t = service.accounting_tables(demo, 2022)
+    pc = t["plan_check"]
+    scale = pc[(pc.unit_id == "WH06-1") & (pc.parameter == "consumption")].sort_values("month")
+    assert scale.calibration_ok.tolist() == [True] * 6 + [False] * 6
+    others = pc[(pc.unit_id != "WH06-1") & (pc.parameter == "consumption")]
+    assert others.calibration_ok.all()
+    assert t["plan_problems"].empty

@@ -96,7 +96,8 @@ def _today(text: str | None) -> date:
 def template_cmd(
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d", help="folder to write to")
                           ] = Path("."),
-    kind: Annotated[str, typer.Option(help="enterprises | units | activity | compliance | all")
+    kind: Annotated[str, typer.Option(help="enterprises | units | activity | dqcp | compliance "
+                                           "| all")
                     ] = "all",
 ) -> None:
     """Write the empty Excel templates (header of field keys, a 说明 sheet per field).
@@ -136,6 +137,8 @@ def import_cmd(
     units: Annotated[Path | None, typer.Option(help="carbon_units.xlsx")] = None,
     activity: Annotated[Path | None, typer.Option(help="carbon_activity.xlsx")] = None,
     compliance: Annotated[Path | None, typer.Option(help="carbon_compliance.xlsx")] = None,
+    dqcp: Annotated[Path | None, typer.Option(help="carbon_dqcp.xlsx (data-quality-control "
+                                                   "plans)")] = None,
     check_only: Annotated[bool, typer.Option("--check-only", help="validate, store nothing")
                           ] = False,
     db: DbOpt = None, province: ProvinceOpt = None,
@@ -146,9 +149,11 @@ def import_cmd(
     Example: qingshan carbon import --user wh_staff --units carbon_units.xlsx
     """
     files = {k: p for k, p in (("enterprises", enterprises), ("units", units),
-                               ("activity", activity), ("compliance", compliance)) if p}
+                               ("activity", activity), ("compliance", compliance),
+                               ("dqcp", dqcp)) if p}
     if not files:
-        fail(ValueError("give at least one of --enterprises, --units, --activity, --compliance"),
+        fail(ValueError("give at least one of --enterprises, --units, --activity, --dqcp, "
+                        "--compliance"),
              stored=False)
     settings = _settings(db)
     prov = load_province(province or settings.province)
@@ -230,6 +235,10 @@ def account_cmd(year: Annotated[int, typer.Option(help="reporting year")],
     issues = t["months"][t["months"]["issues"] != ""]
     console.print(f"{len(issues)} unit-months with evidence issues (defaults, late reports, "
                   "labs)")
+    if "plan_check" in t:
+        bad = t["plan_check"][~t["plan_check"]["calibration_ok"]]
+        console.print(f"{len(bad)} plan items not calibrated at a month end; "
+                      f"{len(t['plan_problems'])} plan items against the guideline")
     _synthetic_note(t["annual"])
 
 

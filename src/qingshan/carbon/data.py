@@ -29,6 +29,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "synthetic"),
     "bom": ("product_id", "stage", "input_id", "input_name", "amount", "unit", "factor_id",
             "allocation_share"),
+    "dqcp": ("unit_id", "version", "parameter", "source", "instrument", "accuracy_class",
+             "calibration_interval_months", "last_calibration", "frequency", "method_standard",
+             "department"),
 }
 
 
@@ -50,6 +53,7 @@ class CarbonData:
     prices: pd.DataFrame = field(default_factory=lambda: _empty("prices"))
     products: pd.DataFrame = field(default_factory=lambda: _empty("products"))
     bom: pd.DataFrame = field(default_factory=lambda: _empty("bom"))
+    dqcp: pd.DataFrame = field(default_factory=lambda: _empty("dqcp"))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -86,6 +90,8 @@ def from_templates(read: dict[str, dict[str, pd.DataFrame]]) -> CarbonData:
         f["oxidation"] = pd.to_numeric(f["oxidation_pct"], errors="coerce") / 100.0
         d.fuel = f.reindex(columns=COLUMNS["fuel"])
         d.electricity = a["electricity"].reindex(columns=COLUMNS["electricity"])
+    if "dqcp" in read:
+        d.dqcp = read["dqcp"]["plan"].reindex(columns=COLUMNS["dqcp"])
     if "compliance" in read:
         d.verified = read["compliance"]["verified"].reindex(columns=COLUMNS["verified"])
         d.surrenders = read["compliance"]["surrenders"].reindex(columns=COLUMNS["surrenders"])

@@ -176,6 +176,34 @@ def _products(ents: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(prods), pd.DataFrame(bom)
 
 
+def _plans(units: pd.DataFrame) -> pd.DataFrame:
+    """A version-1 plan per unit (synthetic): belt scale / gas meter calibrated yearly (unit
+    WH06-1's last calibration 2021-06-30, so it lapses mid-2022), NCV by GB/T 213, element carbon
+    by GB/T 476, generation by the gateway meter."""
+    rows = []
+    for uid, cat in zip(units["unit_id"], units["category"]):
+        gas = cat == "IV"
+        last = "2021-06-30" if uid == "WH06-1" else "2022-01-15"
+        rows += [dict(unit_id=uid, version="v1", parameter="consumption",
+                      source="（合成）入炉计量", instrument="gas flow meter" if gas else "belt scale",
+                      accuracy_class="0.5", calibration_interval_months=12, last_calibration=last,
+                      frequency="daily", method_standard="", department="fuel"),
+                 dict(unit_id=uid, version="v1", parameter="ncv", source="（合成）化验",
+                      instrument="", accuracy_class="", calibration_interval_months=None,
+                      last_calibration=None, frequency="per_batch",
+                      method_standard="GB/T 213", department="lab"),
+                 dict(unit_id=uid, version="v1", parameter="generation_mwh",
+                      source="（合成）关口表", instrument="energy meter", accuracy_class="0.2S",
+                      calibration_interval_months=60, last_calibration="2019-05-01",
+                      frequency="monthly", method_standard="", department="power")]
+        if not gas:
+            rows.append(dict(unit_id=uid, version="v1", parameter="carbon_ar",
+                             source="（合成）化验", instrument="", accuracy_class="",
+                             calibration_interval_months=None, last_calibration=None,
+                             frequency="monthly", method_standard="GB/T 476", department="lab"))
+    return pd.DataFrame(rows, columns=COLUMNS["dqcp"])
+
+
 def demo_data(seed: int = 7) -> CarbonData:
     """The synthetic Weihai ledger (see the module docstring)."""
     from qingshan.carbon import service
@@ -197,7 +225,7 @@ def demo_data(seed: int = 7) -> CarbonData:
     e_list = ents.to_dict(orient="records")
     prods, bom = _products(e_list)
     d = CarbonData(enterprises=pd.DataFrame(e_list), units=units, annual=annual, fuel=fuel,
-                   electricity=elec, verified=ver, products=prods, bom=bom,
+                   electricity=elec, verified=ver, products=prods, bom=bom, dqcp=_plans(units),
                    prices=pd.DataFrame([dict(month="2023-11", avg_price_cny=70.0,
                                              source="SYNTHETIC demo price")]))
     surr = []

@@ -36,9 +36,9 @@ READ_ROLES = R.ALL
 KEYS = {"enterprises": ("credit_code",), "units": ("unit_id",), "annual": ("unit_id", "year"),
         "fuel": ("unit_id", "year", "month", "fuel"), "electricity": ("unit_id", "year", "month"),
         "verified": ("unit_id", "vintage"), "prices": ("month",), "products": ("product_id",),
-        "bom": ("product_id",), "surrenders": ()}
+        "bom": ("product_id",), "surrenders": (), "dqcp": ("unit_id", "version")}
 _ORDER = ("enterprises", "units", "annual", "fuel", "electricity", "verified", "surrenders",
-          "prices", "products", "bom")
+          "prices", "products", "bom", "dqcp")
 
 
 def load(settings=None) -> CarbonData:
@@ -75,7 +75,7 @@ def _cities(data: CarbonData, s) -> set[str]:
     codes = set(data.enterprises["credit_code"]) | set(data.units["credit_code"]) | set(
         data.surrenders["credit_code"]) | set(data.products["credit_code"])
     unit_ids = set()
-    for t in ("annual", "fuel", "electricity", "verified"):
+    for t in ("annual", "fuel", "electricity", "verified", "dqcp"):
         unit_ids |= set(getattr(data, t)["unit_id"])
     if unit_ids:
         codes |= {c for (c,) in s.execute(select(Unit.credit_code).where(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from qingshan.store.ops import Base
 
 __all__ = ["Enterprise", "Unit", "UnitYear", "FuelMonth", "ElectricityMonth", "Verified",
-           "Surrender", "Price", "Product", "BomLine", "TABLES"]
+           "Surrender", "Price", "Product", "BomLine", "DqcpItem", "TABLES"]
 
 
 def _num():
@@ -140,7 +140,26 @@ class BomLine(Base):
     allocation_share: Mapped[float | None] = _num()
 
 
+class DqcpItem(Base):
+    """One parameter of a unit's data-quality-control plan (a version per plan revision)."""
+
+    __tablename__ = "carbon_dqcp_item"
+    __table_args__ = (UniqueConstraint("unit_id", "version", "parameter"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("carbon_unit.unit_id"))
+    version: Mapped[str] = mapped_column(String(40))
+    parameter: Mapped[str] = mapped_column(String(24))
+    source: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    instrument: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    accuracy_class: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    calibration_interval_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_calibration: Mapped[date | None] = mapped_column(Date, nullable=True)
+    frequency: Mapped[str] = mapped_column(String(16))
+    method_standard: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    department: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
 #: the name of each table in :class:`qingshan.carbon.service.CarbonData` → model
 TABLES = {"enterprises": Enterprise, "units": Unit, "annual": UnitYear, "fuel": FuelMonth,
           "electricity": ElectricityMonth, "verified": Verified, "surrenders": Surrender,
-          "prices": Price, "products": Product, "bom": BomLine}
+          "prices": Price, "products": Product, "bom": BomLine, "dqcp": DqcpItem}

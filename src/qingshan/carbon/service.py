@@ -16,6 +16,7 @@ import pandas as pd
 from qingshan.carbon.data import CarbonData, from_templates
 from qingshan.carbon.engine import accounting as acc
 from qingshan.carbon.engine import compliance as comp
+from qingshan.carbon.engine import dqcp
 from qingshan.carbon.engine.allocation import allocate, preallocate, round_allowances
 from qingshan.carbon.standards import industry as ind
 from qingshan.carbon.standards import power
@@ -24,7 +25,7 @@ from qingshan.carbon.standards.switches import DEFAULT, Switches
 
 __all__ = ["allocation_table", "position_table", "period_positions", "accounting_tables",
            "city_summary", "enterprise_detail", "footprints", "read_files", "known_refs",
-           "vintages", "NoData"]
+           "vintages", "latest_plans", "NoData"]
 
 
 class NoData(ValueError):
@@ -158,7 +159,8 @@ def accounting_tables(data: CarbonData, year: int, switches: Switches = DEFAULT
                       ) -> dict[str, pd.DataFrame]:
     """Emission accounting of ``year``: ``fuel`` (every fuel row with tier and provenance),
     ``annual`` (per unit: direct, indirect, total, intensities), ``months`` (monthly evidence
-    and its issues)."""
+    and its issues) and, when plans are stored, ``plan_check`` (calibration at each month end)
+    and ``plan_problems`` (plan items against the guideline's standards)."""
     _need(data, "units")
     fuel = data.fuel[pd.to_numeric(data.fuel["year"]) == year]
     if not len(fuel):
@@ -171,7 +173,19 @@ def accounting_tables(data: CarbonData, year: int, switches: Switches = DEFAULT
     ann = acc.intensities(ann, act).merge(data.units[["unit_id", "credit_code"]], on="unit_id",
                                           how="left").merge(_ents(data), on="credit_code",
                                                             how="left")
-    return {"fuel": c, "annual": ann, "months": acc.monthly_evidence(c, switches)}
+    months = acc.monthly_evidence(c, switches)
+    out = {"fuel": c, "annual": ann, "months": months}
+    if len(data.dqcp):
+        plan = latest_plans(data.dqcp)
+        out["plan_check"] = dqcp.check(plan, months)
+        out["plan_problems"] = pd.DataFrame({"problem": dqcp.validate_plan(plan)})
+    return out
+
+
+def latest_plans(plan: pd.DataFrame) -> pd.DataFrame:
+    """The latest version (highest by text order) of every unit's data-quality-control plan."""
+    last = plan.groupby("unit_id")["version"].transform("max")
+    return plan[plan["version"] == last]
 
 
 def enterprise_detail(data: CarbonData, credit_code: str, today: date | None = None,

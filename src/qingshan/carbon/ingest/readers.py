@@ -28,7 +28,8 @@ MAX_ERRORS_SHOWN = 50
 #: unique keys per sheet
 KEYS = {"enterprises": ("credit_code",), "units": ("unit_id",), "annual": ("unit_id", "year"),
         "fuel": ("unit_id", "year", "month", "fuel"), "electricity": ("unit_id", "year", "month"),
-        "verified": ("unit_id", "vintage"), "surrenders": ()}
+        "verified": ("unit_id", "vintage"), "surrenders": (),
+        "plan": ("unit_id", "version", "parameter")}
 
 
 class TemplateError(IngestError):
@@ -225,7 +226,7 @@ def read_workbooks(files: dict[str, Path], known: dict) -> dict[str, dict[str, p
     """Read several workbooks of different kinds in dependency order (enterprises → units →
     activity / compliance), each one's keys becoming known to the next; every error of every
     file is collected and raised together."""
-    order = ["enterprises", "units", "activity", "compliance"]
+    order = ["enterprises", "units", "activity", "dqcp", "compliance"]
     known = {k: set(v) if isinstance(v, (set, list, tuple)) else v for k, v in known.items()}
     out: dict[str, dict[str, pd.DataFrame]] = {}
     errs: list = []

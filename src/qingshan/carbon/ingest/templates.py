@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qingshan.carbon.standards.accounting import FUEL_UNITS, FUELS
+from qingshan.carbon.standards.dqcp import FREQUENCIES, PARAMETERS
 from qingshan.carbon.standards.industry import SECTORS
 from qingshan.carbon.standards.power import UNIT_TYPES
 
@@ -118,6 +119,21 @@ TEMPLATES: dict[str, dict[str, tuple[Field, ...]]] = {
             Field("purchased_mwh", "购入电量", "float", unit="MWh", min=0),
         ),
     },
+    "dqcp": {"plan": (
+        Field("unit_id", "机组编号", "code", max_len=40),
+        Field("version", "计划版本", "text", max_len=40),
+        Field("parameter", "参数", "enum", choices=PARAMETERS),
+        Field("source", "数据来源", "text", required=False),
+        Field("instrument", "计量器具", "text", required=False),
+        Field("accuracy_class", "准确度等级", "text", required=False, max_len=20),
+        Field("calibration_interval_months", "检定/校准周期", "int", unit="months", min=1,
+              max=120, required=False),
+        Field("last_calibration", "最近检定/校准日期", "date", required=False),
+        Field("frequency", "监测频次", "enum", choices=tuple(FREQUENCIES)),
+        Field("method_standard", "检测方法标准", "text", required=False,
+              note="NCV: GB/T 213; element carbon: GB/T 476 or GB/T 30733"),
+        Field("department", "负责部门", "text", required=False),
+    )},
     "compliance": {
         "verified": (
             Field("unit_id", "机组编号", "code", max_len=40),
