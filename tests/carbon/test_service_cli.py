@@ -131,3 +131,14 @@ def test_dqcp_plan_check_on_the_demo(demo):
     others = pc[(pc.unit_id != "WH06-1") & (pc.parameter == "consumption")]
     assert others.calibration_ok.all()
     assert t["plan_problems"].empty
+
+
+def test_deadline_alerts_of_the_2021_2022_steps():
+    # on 2023-06-01: verification 30 Jun 2023 is 29 days away → due_30d; final allocation
+    # 15 Jul is 44 days away → due_60d; surrender 31 Dec 2023 (213 days) → no alert yet;
+    # the 30 Apr 2023 pre-allocation submission has passed
+    a = service.deadline_alerts(date(2023, 6, 1))
+    r = a[a.vintage == "2021"].set_index("step")
+    assert r.loc["verification", "days_left"] == 29 and r.loc["verification", "alert"] == "due_30d"
+    assert r.loc["final_allocation", "alert"] == "due_60d"
+    assert r.loc["surrender", "alert"] == "" and r.loc["preallocation_submission", "alert"] == "past"

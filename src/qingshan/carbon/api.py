@@ -46,6 +46,7 @@ ROUTES = {("GET", "/api/v1/carbon/positions"): "public read",
           ("GET", "/api/v1/carbon/allocations"): "public read",
           ("GET", "/api/v1/carbon/accounting"): "public read",
           ("GET", "/api/v1/carbon/footprints"): "public read",
+          ("GET", "/api/v1/carbon/deadlines"): "public read",
           ("POST", "/api/v1/carbon/import"): "prov_admin, prov_staff, city_staff (of the city)"}
 
 
@@ -229,6 +230,23 @@ def footprints(request: Request, product: Annotated[str | None, Query(max_length
     and per input."""
     out = _call(service.footprints, _data(request), product)
     return {k: records(v) for k, v in out.items()}
+
+
+class DeadlineOut(BaseModel):
+    vintage: str
+    step: str
+    day: date
+    share: float
+    mark: str
+    source: str
+    days_left: int
+    alert: str
+
+
+@router.get("/deadlines", response_model=list[DeadlineOut], summary="Deadlines and alerts")
+def deadlines(as_of: AsOf = None) -> list[dict]:
+    """Every dated step of every vintage with the days left and its alert level."""
+    return records(service.deadline_alerts(as_of))
 
 
 @router.post("/import", response_model=ImportOut, summary="Import a filled template")

@@ -274,6 +274,17 @@ def position_cmd(period: Annotated[str, typer.Option(help="vintage (2022) or per
     _synthetic_note(df)
 
 
+@app.command("deadlines")
+def deadlines_cmd(today: TodayOpt = None) -> None:
+    """Every dated step of every vintage (pre-allocation, verification, final allocation,
+    surrender) with the days left and the alert level (60/30/7 days).
+
+    Example: qingshan carbon deadlines --today 2023-06-01
+    """
+    df = service.deadline_alerts(_today(today))
+    _print(df, "Deadlines", ["vintage", "step", "day", "days_left", "alert", "mark"])
+
+
 @app.command("footprint")
 def footprint_cmd(product: Annotated[str | None, typer.Option(help="product id")] = None,
                   output: OutOpt = None, db: DbOpt = None) -> None:

@@ -25,7 +25,7 @@ from qingshan.carbon.standards.switches import DEFAULT, Switches
 
 __all__ = ["allocation_table", "position_table", "period_positions", "accounting_tables",
            "city_summary", "enterprise_detail", "footprints", "read_files", "known_refs",
-           "vintages", "latest_plans", "NoData"]
+           "vintages", "latest_plans", "deadline_alerts", "NoData"]
 
 
 class NoData(ValueError):
@@ -120,6 +120,24 @@ def position_table(data: CarbonData, vintage: str, today: date | None = None,
         raise NoData(f"no units with rules for vintage {vintage}")
     p = pd.concat(out, ignore_index=True).merge(_ents(data), on="credit_code", how="left")
     return (p, al) if with_allocation else p
+
+
+def deadline_alerts(today: date | None = None, switches: Switches = DEFAULT) -> pd.DataFrame:
+    """Every dated step of every vintage (pre-allocation submission, verification, final
+    allocation, the 95 % and final surrender deadlines; spec/carbon-ets.md §1.3, §1.6) with the
+    days left and the alert level (``due_<n>d`` for the smallest alert horizon of
+    ``switches.alert_days`` reached, ``past`` once the day has gone)."""
+    today = today or date.today()
+    rows = [dict(vintage=v, step=x.key, day=x.day, share=x.share, mark=x.mark, source=x.source)
+            for v, r in power.RULES.items() for x in r.deadlines]
+    df = pd.DataFrame(rows)
+    left = (pd.to_datetime(df["day"]) - pd.Timestamp(today)).dt.days
+    df["days_left"] = left
+    level = pd.Series("", index=df.index, dtype=object)
+    for n in sorted(switches.alert_days, reverse=True):
+        level = level.mask((left >= 0) & (left <= n), f"due_{n}d")
+    df["alert"] = level.mask(left < 0, "past")
+    return df
 
 
 def period_positions(data: CarbonData, period: str, today: date | None = None,
