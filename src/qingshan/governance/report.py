@@ -1,0 +1,64 @@
+"""The governance section of the bulletin (registered as ``parts["section"]``): per city and for
+the province (Σ numerators / Σ denominators) the complaint 办结率 and 满意率 and the off-site
+inspection share of the period, and EIA approvals decided in it, each with numerator and
+denominator; synthetic data is said so. None when the operational store has no governance
+data for the period."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qingshan.accounts.authz import Actor
+from qingshan.governance import service
+from qingshan.governance.rates import RatesError
+from qingshan.reports.model import ReportSection, ReportTable, SectionContext
+from qingshan.store import ops
+
+__all__ = ["section"]
+
+
+def _frame(ctx: SectionContext, session, actor, prov_code: str) -> pd.DataFrame:
+    p = ctx.period
+    rows: dict[str, dict] = {}
+    names = {c.code: (c.name_zh if ctx.lang == "zh" else c.name_en) for c in ctx.province.cities}
+    names[prov_code] = ctx.province.name_zh if ctx.lang == "zh" else ctx.province.name_en
+    for kind, rate, col in (("complaint", "办结率", "complaints closed %"),
+                            ("complaint", "满意率", "satisfied %"),
+                            ("inspection", "off_site_share", "off-site inspections %")):
+        try:
+            res = service.rates_for(session, actor, kind, p.end, period_start=p.start,
+                                    province=prov_code)
+        except RatesError:
+            continue
+        for unit, rs in res.items():
+            r = rs[rate]
+            row = rows.setdefault(unit, {"unit": names.get(unit, unit)})
+            row[col] = r.value
+            row[f"{col} n/N"] = f"{r.numerator}/{r.denominator}"
+    return pd.DataFrame(list(rows.values()))
+
+
+def section(ctx: SectionContext) -> ReportSection | None:
+    url = ops.database_url(ctx.settings)
+    try:
+        ops.upgrade(url)
+    except Exception:  # an unreachable operational store: no section, not a broken bulletin
+        return None
+    actor = Actor.system("governance.bulletin")
+    with ops.session_scope(url) as s:
+        df = _frame(ctx, s, actor, ctx.province.code)
+        synthetic = any(c.synthetic for c in service.repo.list_cases(s, actor, limit=20))
+    if df.empty:
+        return None
+    zh = ctx.lang == "zh"
+    note = ("比率为分子/分母；全省为各市分子之和/分母之和。" if zh else
+            "Rates are numerator/denominator; the province is Σ numerators / Σ denominators.")
+    if synthetic:
+        note += " 含合成示例数据 (synthetic)。" if zh else " Includes synthetic demo data."
+    dec = {c: 1 for c in df.columns if c.endswith("%")}
+    return ReportSection(
+        key="governance", title="生态环境治理" if zh else "Environmental governance",
+        paragraphs=[note],
+        tables=[ReportTable(key="governance", title=("信访投诉与执法" if zh else
+                                                    "Complaints and enforcement"),
+                            df=df, decimals=dec, note=note)])
