@@ -4,7 +4,7 @@ term, the period's (year's) clearing, and the notes and marks of the rules used.
 Every figure comes from :func:`qingshan.compensation.api.compute` (the same ledger the JSON API
 returns). A period without data is an error page, never a page of zeros.
 
-The template lives in this package (``templates/compensation.html``, extending the web's
+The template lives in this package (``templates/compensation/ledger.html``, extending the web's
 ``base.html``); :func:`_templates` adds the folder to the web's template search path once —
 to move into :mod:`qingshan.web.render` as a per-domain template lookup.
 """
@@ -114,7 +114,7 @@ def compensation_page(request: Request, period: str | None = None, scheme: str =
     ctx = {"L": LABELS[lang], "scheme": scheme, "period": period, "rules": rules,
            "rule_ids": ids, "led": None}
     if not period:
-        return page(request, "compensation.html", **ctx)
+        return page(request, "compensation/ledger.html", **ctx)
     with request.app.state.store.cursor() as con:
         led = compute(request, con, scheme, period, rules or None)
     clear = led.clearing
@@ -124,7 +124,7 @@ def compensation_page(request: Request, period: str | None = None, scheme: str =
                                                         "payee")]
     award_cols = ["name", "award", "value", "limit", "met", "amount", "mark", "note"]
     return page(
-        request, "compensation.html", **{**ctx, "led": led,
+        request, "compensation/ledger.html", **{**ctx, "led": led,
         "receive": clear[ok & (clear.compensation > 0)].sort_values(
             "compensation", ascending=False).to_dict(orient="records"),
         "pay": clear[ok & (clear.compensation < 0)].sort_values("compensation").to_dict(
