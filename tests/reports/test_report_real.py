@@ -55,7 +55,8 @@ def test_html_march_2019(real_march_zh, march, real_store):
     # the best city for the composite index is the service's rank 1
     best = march["city"].sort_values("rank").iloc[0]
     rank = parsed.tables["table-rank_composite_index"]
-    assert rank[1][1] == best.name_zh.removesuffix("市")
+    assert rank[0][:3] == ["组别", "名次", "城市"]
+    assert rank[1][:3] == ["相对较好", "第1", best.name_zh.removesuffix("市")]
 
 
 def test_pdf_march_2019(real_march_zh, march, tmp_path):
@@ -80,14 +81,14 @@ def test_pdf_march_2019(real_march_zh, march, tmp_path):
 def test_xlsx_march_2019(real_march_zh, march, tmp_path):
     path = write_xlsx(real_march_zh, tmp_path / "2019-03.xlsx")
     wb = openpyxl.load_workbook(path)
-    ws = wb["cities"]
+    ws = wb["各城市环境空气质量"]   # sheet names in the bulletin's language
     head = [c.value for c in ws[3]]
     rows = {r[0]: dict(zip(head, r)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
     for r in march["city"].itertuples():
         assert rows[r.code]["NO₂ 平均浓度（µg/m³）"] == pytest.approx(r.no2)
         assert rows[r.code]["优良天数比例（%）"] == pytest.approx(r.good_day_ratio)
-    for name in wb.sheetnames[1:]:
-        assert wb[name].freeze_panes == "A4", name
+    for name in wb.sheetnames[2:]:   # after 说明 and 标准与方法: headers (and city) frozen
+        assert wb[name].freeze_panes in ("A4", "B4", "C4", "D4"), name
 
 
 def test_cli_report_air(real_db, real_store, tmp_path):
@@ -99,7 +100,9 @@ def test_cli_report_air(real_db, real_store, tmp_path):
                                    "--output", str(out)])
     assert res.exit_code == 0, res.output
     html = out.read_text(encoding="utf-8")
-    assert "Shandong Air Quality Monthly Bulletin" in html and "Daily AQI calendar, Qingdao" in html
+    # --city: the city's own bulletin (its title, its calendar, its place in the province)
+    assert "Qingdao Air Quality Monthly Bulletin" in html and "Daily AQI calendar, Qingdao" in html
+    assert "Qingdao: composite index" in html and "ranked cities of the province" in html
     bad = CliRunner().invoke(app, ["report", "air", "--period", "2019-13", "--db", str(real_db),
                                    "--output", str(tmp_path / "x.html")])
     assert bad.exit_code != 0

@@ -111,7 +111,7 @@ def test_xlsx_quarter_en(synth_quarter_en, assess_q3, tmp_path):
 def test_html_quarter_english_calendar_for_city(synth_quarter_en):
     html = render_html(synth_quarter_en)
     assert "Daily AQI calendar, Qingdao" in html
-    assert "Shandong Air Quality Quarterly Bulletin" in html and "Q3 2019" in html
+    assert "Qingdao Air Quality Quarterly Bulletin" in html and "Q3 2019" in html  # --city
     parsed = html_tables(html)
     assert "table-compliance" not in parsed.tables  # compliance is an annual assessment
     assert parsed.external == []

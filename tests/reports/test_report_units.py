@@ -56,15 +56,19 @@ def _cities(values: list[float]) -> pd.DataFrame:
 def test_best_worst_three_show_ties():
     # PM2.5 济南 30, 青岛 30, 淄博 35, 枣庄 40, 东营 50, 烟台 50, 潍坊 missing.
     # Lower is better. Best places (competition ranking): 济南 1, 青岛 1, 淄博 3 -> three rows.
-    # Worst places: 东营 1, 烟台 1, 枣庄 3.
+    # Worst places (from the bottom): 东营 1, 烟台 1, 枣庄 3 -> shown 倒数第1, 倒数第1, 倒数第3.
     prov = load_province("shandong")
     df = _cities([30, 30, 35, 40, 50, 50, None])
     (t,) = [x for x in best_worst_tables(df, prov, "zh") if x.key == "rank_pm25"]
-    rows = t.rows()
-    assert [r[:3] for r in rows] == [["1 (并列)", "济南", "30"], ["1 (并列)", "青岛", "30"],
-                                     ["3", "淄博", "35"]]
-    assert [r[3:] for r in rows] == [["1 (并列)", "东营", "50"], ["1 (并列)", "烟台", "50"],
-                                     ["3", "枣庄", "40"]]
+    assert list(t.df.columns) == ["组别", "名次", "城市", "PM₂.₅ 平均浓度（µg/m³）", "并列"]
+    assert t.rows() == [["相对较好", "第1", "济南", "30", "并列"],
+                        ["相对较好", "第1", "青岛", "30", "并列"],
+                        ["相对较好", "第3", "淄博", "35", ""],
+                        ["相对较差", "倒数第1", "东营", "50", "并列"],
+                        ["相对较差", "倒数第1", "烟台", "50", "并列"],
+                        ["相对较差", "倒数第3", "枣庄", "40", ""]]
+    # Excel keeps the places as numbers (the display text is for HTML/PDF only)
+    assert t.df["名次"].tolist() == [1, 1, 3, 1, 1, 3]
 
 
 def test_best_worst_tie_at_third_place_lists_all_tied():
@@ -73,19 +77,28 @@ def test_best_worst_tie_at_third_place_lists_all_tied():
     df = _cities([10, 20, 30, 30, 40])
     (t,) = [x for x in best_worst_tables(df, prov, "en") if x.key == "rank_pm25"]
     rows = t.rows()
-    assert [r[1] for r in rows] == ["Jinan", "Qingdao", "Zibo", "Zaozhuang"]
-    assert [r[0] for r in rows] == ["1", "2", "3 (tie)", "3 (tie)"]
-    assert [r[4] for r in rows[:3]] == ["Dongying", "Zibo", "Zaozhuang"]
-    assert [r[3] for r in rows[:3]] == ["1", "2 (tie)", "2 (tie)"]
-    assert rows[3][3:] == ["—", "—", "—"]
+    assert [r[2] for r in rows[:4]] == ["Jinan", "Qingdao", "Zibo", "Zaozhuang"]
+    assert [r[1] for r in rows[:4]] == ["1", "2", "3", "3"]
+    assert [r[4] for r in rows[:4]] == ["", "", "tie", "tie"]
+    assert [r[2] for r in rows[4:]] == ["Dongying", "Zibo", "Zaozhuang"]
+    assert [r[1] for r in rows[4:]] == ["1 from bottom", "2 from bottom", "2 from bottom"]
+
+
+def test_invalid_cities_are_not_ranked_in_best_worst():
+    # 济南 10 would be best, but its statistics are not valid (GB 3095 Table 4): left out
+    prov = load_province("shandong")
+    df = _cities([10, 20, 30, 40]).assign(valid=[False, True, True, True])
+    (t,) = [x for x in best_worst_tables(df, prov, "zh") if x.key == "rank_pm25"]
+    assert "济南" not in t.df["城市"].tolist()
+    assert t.rows()[0][:3] == ["相对较好", "第1", "青岛"]
 
 
 def test_good_day_ratio_higher_is_better():
     prov = load_province("shandong")
     df = _cities([1, 2, 3]).assign(good_day_ratio=[80.0, 90.5, 70.0])
     (t,) = [x for x in best_worst_tables(df, prov, "zh") if x.key == "rank_good_day_ratio"]
-    assert [r[1] for r in t.rows()] == ["青岛", "济南", "淄博"]
-    assert t.rows()[0][2] == "90.5"
+    assert [r[2] for r in t.rows()[:3]] == ["青岛", "济南", "淄博"]
+    assert t.rows()[0][3] == "90.5"
 
 
 def test_cities_table_sorted_by_rank_and_drops_empty_yoy():
@@ -96,4 +109,6 @@ def test_cities_table_sorted_by_rank_and_drops_empty_yoy():
     t = cities_table(df, prov, "zh")
     assert t.df["城市"].tolist() == ["济南", "淄博", "青岛"]
     assert not [c for c in t.df.columns if "同比" in c]
-    assert t.rows()[0][-1] == "PM₂.₅" and t.rows()[1][-1] == "—" and t.rows()[2][-1] == "PM₁₀、O₃"
+    prim = list(t.df.columns).index("首要污染物")
+    assert [r[prim] for r in t.rows()] == ["PM₂.₅", "—", "PM₁₀、O₃"]
+    assert t.df["排名"].tolist() == [1, 2, 3] and t.df["并列"].tolist() == ["", "", ""]

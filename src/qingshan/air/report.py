@@ -29,8 +29,8 @@ __all__ = ["build_air_report"]
 
 
 def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: str | None,
-            lang: str, std) -> list[ReportChart]:
-    out: list[ReportChart] = []
+            lang: str, std, daily: pd.DataFrame | None = None) -> list[ReportChart]:
+    out: list[tuple] = []   # (key, title, spec, decimals), rendered at the end
     name_col = "name_zh" if lang == "zh" else "name_en"
     short = {c.code: (c.short_zh if lang == "zh" else c.name_en) for c in prov.cities}
     names = cities["code"].map(short).fillna(cities[name_col])
@@ -43,25 +43,34 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
                                                               cities["rank"])],
         })
         spec = city_map(geo, vals, "composite_index", lang)
-        out.append(_chart("map_ci", tr("chart_map", lang), spec, {}))
+        out.append(("map_ci", tr("chart_map", lang), spec, {}))
     # 2. PM2.5 of each city against the GB 3095 Grade II annual limit and the WHO AQG
     limit, who = sec.pm25_limits(std)
+    annual = period.kind == "year"   # a monthly mean is never judged against an annual limit
     spec = bar_vs_limit(pd.DataFrame({"code": cities["code"], "name": names,
-                                      "value": cities["pm25"]}), limit, who, lang)
-    out.append(_chart("bar_pm25", tr("chart_bar", lang, limit=f"{limit:g}"), spec,
-                      {spec.table.columns[2]: 0}))
+                                      "value": cities["pm25"]}), limit, who, lang, judge=annual)
+    out.append(("bar_pm25", tr("chart_bar" if annual else "chart_bar_ref", lang,
+                                     limit=f"{limit:g}"), spec, {spec.table.columns[2]: 0}))
     # 3. calendar of daily AQI for the chosen city (or the province)
     level, code, label = _calendar_target(prov, city, lang)
-    daily = svc.daily_aqi(con, level, code, period.start, period.end)
+    if daily is None:
+        daily = svc.daily_aqi(con, level, code, period.start, period.end, prov)
+    # the calendar counts the days the assessment counts: a day without a valid AQI
+    # (plan.aqi_valid_sql) is shown as missing
+    daily = daily.assign(aqi=daily["aqi"].where(daily["valid"].fillna(False).astype(bool)))
     # the calendar shows one year: the period's months of its first year (a run crossing a
     # year end, e.g. a heating season, shows its first year's months)
     months = [m for y, m in period.months() if y == period.year]
     spec = calendar(daily, period.year, months if period.kind != "year" else None, lang)
-    out.append(_chart("cal_aqi", tr("chart_calendar", lang, name=label), spec, {"AQI": 0}))
-    # 4. monthly trends this year and last year
+    if level == "province" and prov.air.province_figures == "city_mean":
+        spec.caption += tr("calendar_city_mean", lang)
+    out.append(("cal_aqi", tr("chart_calendar", lang, name=label), spec, {"AQI": 0}))
+    # 4. monthly trends this year and last year, never past the period's last month (the
+    # bulletin of March shows January–March, whatever day it is built)
     series = []
     for y in (period.year - 1, period.year):
-        m = svc.monthly_series(con, level, code, y)
+        until = period.end if y == period.year else period.previous_year().end
+        m = svc.monthly_series(con, level, code, y, prov, until=until)
         if len(m):
             m = m.assign(series=tr("year_label", lang, year=y))
             series.append(m)
@@ -70,15 +79,19 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
         for pol, lims in sec.trend_limits(std, lang).items():
             spec = trend(monthly, pol, lims, lang, series="series")
             dec = {c: (1 if pol == "co_p95" else 0) for c in spec.table.columns[1:]}
-            out.append(_chart(f"trend_{pol}", tr("chart_trend", lang, name=label,
+            out.append((f"trend_{pol}", tr("chart_trend", lang, name=label,
                                                  pol=sec.pollutant_name(pol, lang)), spec, dec))
-    return out
+    # the SVGs are rendered concurrently (vl-convert runs outside the GIL): the charts are
+    # independent, and rendering is most of a bulletin's time
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=min(4, max(1, len(out)))) as pool:
+        svgs = list(pool.map(lambda x: render_svg(x[2]), out))
+    return [_chart(k, title, spec, dec, svg) for (k, title, spec, dec), svg in zip(out, svgs)]
 
 
-def _chart(key: str, title: str, spec, decimals: dict[str, int]) -> ReportChart:
+def _chart(key: str, title: str, spec, decimals: dict[str, int], svg: str) -> ReportChart:
     table = ReportTable(key=key, title=title, df=spec.table, decimals=decimals)
-    return ReportChart(key=key, title=title, svg=render_svg(spec), caption=spec.caption,
-                       table=table)
+    return ReportChart(key=key, title=title, svg=svg, caption=spec.caption, table=table)
 
 
 def _load_geo(prov: ProvinceConfig):
@@ -132,51 +145,102 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")
     prov = province or load_province("shandong")
-    p = svc.parse_period(period)  # core period + the air checks (a period spanning 2026-03-01)
+    p = svc.parse_period(period, prov)  # core period + the province's transition policy
     prev = p.previous_year()
+    rules = svc.period_rules(p, prov)
     pv = svc.assess(con, p.label, level="province", province=prov)
-    if pv.empty:
-        raise ValueError(f"no assessment for {p.label}: is there data for this period in the store?")
-    row = pv.iloc[0]
-    last = svc.assess(con, prev.label, level="province", province=prov)
-    stat_cols = [c for c in ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90",
-                             "good_day_ratio") if c in last.columns]
-    has_last = len(last) > 0 and bool(last[stat_cols].notna().to_numpy().any())
-    last_row = last.iloc[0] if has_last else None  # None: no data of last year's period
+    data_end = pv["data_end"].iloc[0] if len(pv) else None
+    if data_end is None or pd.isna(data_end):
+        raise ValueError(f"no air data for {p.label} ({p.name(lang)}) in the store: nothing to "
+                         f"report (load the hourly data first: qingshan air ingest …)")
     cities = svc.assess(con, p.label, level="city", province=prov)
-    std = sec.limits_module(row)
+    target = None
+    if city is not None:
+        target = prov.city(city)   # KeyError for an unknown city
+        crow = cities[cities["code"] == target.code]
+        row = crow.iloc[0]
+        last = svc.assess(con, prev.label, level="city", province=prov)
+        last = last[last["code"] == target.code]
+    else:
+        row = pv.iloc[0]
+        last = svc.assess(con, prev.label, level="province", province=prov)
+    # last year is compared only when its statistics are valid (as the service's YoY columns)
+    has_last = len(last) > 0 and bool(last["valid"].fillna(False).astype(bool).iloc[0])
+    last_row = last.iloc[0] if has_last else None  # None: no valid data of last year
+    std = sec.limits_module(row, lang)
     prov_name = prov.name_zh if lang == "zh" else prov.name_en
+    unit_name = (target.name_zh if lang == "zh" else target.name_en) if target else prov_name
+    when = svc.period_title(p, data_end, lang)
+    basis = tr("basis_province_series" if prov.air.province_figures == "province_series"
+               else "basis_city_mean", lang) if target is None else ""
     sections = [
-        ReportSection("summary", tr("sec_summary", lang),
-                      paragraphs=sec.summary_paragraphs(row, last_row, p, prov_name, lang),
-                      tables=[sec.summary_table(row, last_row, p, prev, lang)]),
+        ReportSection("summary", tr("sec_summary_city" if target else "sec_summary", lang,
+                                    name=unit_name),
+                      paragraphs=sec.summary_paragraphs(row, last_row, p, unit_name, lang),
+                      tables=[sec.summary_table(row, last_row, p, prev, lang, basis, when)]),
     ]
+    if target is not None:
+        sections[0].paragraphs.insert(0, sec.city_rank_paragraph(row, cities, prov, lang))
     if p.kind == "year":
         sections.append(ReportSection("compliance", tr("sec_compliance", lang),
                                       paragraphs=sec.compliance_paragraphs(row, lang),
                                       tables=[sec.compliance_table(row, std, lang)]))
     sections.append(ReportSection("rank", tr("sec_rank", lang),
+                                  paragraphs=sec.ranking_paragraphs(cities, prov, lang),
                                   tables=sec.best_worst_tables(cities, prov, lang)))
     sections.append(ReportSection("cities", tr("sec_cities", lang),
                                   tables=[sec.cities_table(cities, prov, lang)]))
-    water = water_section(con, p.label, p.kind, p.name(lang), prov, lang)
-    if water is not None:
-        sections.append(water)
+    extra, methods_extra = _domain_sections(con, p, prov, lang)
+    sections.extend(extra)
     sections.append(ReportSection("charts", tr("sec_charts", lang),
                                   charts=_charts(con, svc, p, prov, cities, city, lang, std)))
-    methods = sec.method_paragraphs(row, cities, p, prov, lang)
-    if water is not None:
-        methods.append(water_method_paragraph(lang))
+    methods = sec.method_paragraphs(row, cities, p, prov, lang) + methods_extra
+    ev = (cities[cities["code"] == target.code] if target is not None else cities)
     sections.append(ReportSection("methods", tr("sec_methods", lang),
                                   paragraphs=methods,
                                   tables=[sec.validity_table(cities, prov, lang),
-                                          sec.stations_table(cities, _stations(con, cities),
+                                          sec.stations_table(ev, _stations(con, ev),
                                                              prov, lang)]))
-    values = {"province": row.to_dict(), "last_year": None if last_row is None
-              else last_row.to_dict()}
+    values = {"province": pv.iloc[0].to_dict(), "unit": row.to_dict(),
+              "last_year": None if last_row is None else last_row.to_dict()}
+    issuer = (prov.issuer.name_zh if lang == "zh" else prov.issuer.name_en) or \
+        tr("issuer", lang, prov=prov_name)
+    title_key = f"title_{p.kind}"
+    title = tr(title_key, lang, prov=unit_name)
     return ReportData(
-        lang=lang, period=p.label, kind=p.kind,
-        title=tr(f"title_{p.kind}", lang, prov=prov_name),
-        subtitle=p.name(lang), issuer=tr("issuer", lang, prov=prov_name),
+        lang=lang, period=p.label, kind=p.kind, title=title,
+        subtitle=when, issuer=issuer,
         generated=date.today().isoformat(), sections=sections, values=values,
+        standards=rules.label(lang),   # the policy is stated in the methods section
+        data_end=data_end if svc.to_date(p, data_end) else None, methods=methods,
     )
+
+
+def _domain_sections(con, p, prov: ProvinceConfig, lang: str) -> tuple[list[ReportSection],
+                                                                       list[str]]:
+    """Every registered domain's bulletin section (``parts["section"]``, called with a
+    :class:`~qingshan.reports.model.SectionContext`), in registry order, None results left
+    out. Water keeps its direct call until it registers a section. Returns the sections and
+    extra method paragraphs."""
+    from qingshan.config import get_settings
+    from qingshan.core.registry import domains, load
+    from qingshan.reports.model import SectionContext
+
+    ctx = SectionContext(con=con, period=p, province=prov, lang=lang, settings=get_settings())
+    out: list[ReportSection] = []
+    methods: list[str] = []
+    registered = set()
+    for d in domains():
+        target = d.parts.get("section")
+        if not target or d.name == "air":
+            continue
+        registered.add(d.name)
+        got = load(target)(ctx)
+        if got is not None:
+            out.append(got)
+    if "water" not in registered:
+        water = water_section(con, p.label, p.kind, p.name(lang), prov, lang)
+        if water is not None:
+            out.insert(0, water)
+            methods.append(water_method_paragraph(lang))
+    return out, methods

@@ -17,7 +17,8 @@ from qingshan.reports.labels import INDICATORS, tr
 from qingshan.air.standards import who_2021
 
 __all__ = [
-    "best_worst_tables", "cities_table", "compliance_paragraphs", "compliance_table",
+    "city_rank_paragraph", "ranking_paragraphs", "best_worst_tables", "cities_table",
+    "compliance_paragraphs", "compliance_table",
     "limits_module", "method_paragraphs", "pm25_limits", "pollutant_name", "rank_label",
     "stations_table", "summary_paragraphs", "summary_table", "trend_limits", "validity_table",
 ]
@@ -67,10 +68,11 @@ def _fmt(v: object, decimals: int) -> str:
     return "—" if x is None else f"{x:.{decimals}f}"
 
 
-def limits_module(row: pd.Series) -> dict:
-    """GB 3095 limits (and their name) in force on the first day of the row's period."""
-    rules = rules_for(parse_period(str(row["period"])).start)
-    return {"limits": rules.limits, "standard": rules.limits_label()}
+def limits_module(row: pd.Series, lang: str = "en") -> dict:
+    """GB 3095 limits (and their name in ``lang``) of the row's period: those in force on its
+    last day (the transition policy of :mod:`qingshan.air.rules`)."""
+    rules = rules_for(parse_period(str(row["period"])).end)
+    return {"limits": rules.limits, "standard": rules.limits_label(lang)}
 
 
 def pm25_limits(std: dict) -> tuple[float, float]:
@@ -83,11 +85,14 @@ def trend_limits(std: dict, lang: str) -> dict[str, dict[str, float]]:
     lim = std["limits"]
     g2 = "二级" if lang == "zh" else "Grade II"
     return {
-        "pm25": {f"{std['standard']} {g2} ({'年均' if lang == 'zh' else 'annual'})":
-                 lim[("pm25", "annual")][GRADE_II],
-                 "WHO AQG": dict(who_2021.LEVELS[("pm25", "annual")])["AQG"]},
-        "o3_8h_p90": {f"{std['standard']} {g2} (8h)": lim[("o3", "8h")][GRADE_II],
-                      "WHO AQG (8h)": dict(who_2021.LEVELS[("o3", "8h")])["AQG"]},
+        "pm25": {f"{std['standard']} {g2}（年均）" if lang == "zh" else
+                 f"{std['standard']} {g2} (annual)": lim[("pm25", "annual")][GRADE_II],
+                 ("WHO 准则值" if lang == "zh" else "WHO AQG"):
+                 dict(who_2021.LEVELS[("pm25", "annual")])["AQG"]},
+        "o3_8h_p90": {f"{std['standard']} {g2}（8小时）" if lang == "zh" else
+                      f"{std['standard']} {g2} (8-h)": lim[("o3", "8h")][GRADE_II],
+                      ("WHO 准则值（8小时）" if lang == "zh" else "WHO AQG (8-h)"):
+                      dict(who_2021.LEVELS[("o3", "8h")])["AQG"]},
     }
 
 
@@ -104,7 +109,11 @@ _SUMMARY_KEYS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90", "composite
                  "good_day_ratio", "good_days", "heavy_days")
 
 
-def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Period, lang: str):
+def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Period, lang: str,
+                  basis: str = "", title_name: str | None = None):
+    """The province (or city) overview: this period, last year's, the change. ``basis``: the
+    sentence saying how province figures are formed; ``title_name``: the period's name with
+    "截至" when the data end early."""
     from qingshan.reports.model import ReportTable
 
     recs = []
@@ -121,13 +130,16 @@ def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Perio
             tr("change_unit", lang): "" if change is None else tr(unit_key, lang),
         })
     df = pd.DataFrame(recs)
-    title = tr("sec_summary", lang) + " — " + p.name(lang)
-    note = tr("summary_note", lang)
+    title = tr("sec_summary", lang) + " — " + (title_name or p.name(lang))
+    note = tr("summary_note", lang, basis=basis)
     if last is None:  # no data of the same period last year in the store
         df = df.drop(columns=[c for c in df.columns[3:]])
-        note = tr("summary_note_no_last", lang, prev=prev.name(lang))
+        note = tr("summary_note_no_last", lang, prev=prev.name(lang), basis=basis)
+    dd = _day_dec(row)
+    decs = [dd if k in ("good_days", "heavy_days") else INDICATORS[k].decimals
+            for k in _SUMMARY_KEYS]
     return ReportTable("summary", title, df, {tr("change", lang): 1}, note,
-                       row_decimals=[INDICATORS[k].decimals for k in _SUMMARY_KEYS])
+                       row_decimals=decs, sheet=tr("sec_summary", lang), frozen_columns=1)
 
 
 def summary_paragraphs(row: pd.Series, last: pd.Series | None, p: Period, prov_name: str,
@@ -146,11 +158,12 @@ def summary_paragraphs(row: pd.Series, last: pd.Series | None, p: Period, prov_n
               f"O₃ 日最大8小时第90百分位 {_fmt(row.get('o3_8h_p90'), 0)} µg/m³。")
         s2 = f"环境空气质量综合指数为 {_fmt(row.get('composite_index'), 2)}"
         if ci is not None:
-            s2 += f"，同比{'改善' if ci < 0 else '变差'} {abs(ci):.1f}%"
+            s2 += f"，同比{'改善' if ci < 0 else ('恶化' if ci > 0 else '持平')} {abs(ci):.1f}%"
         s2 += f"；优良天数比例为 {_fmt(g, 1)}%"
         if dp is not None:
             s2 += f"，同比{'上升' if dp >= 0 else '下降'} {abs(dp):.1f} 个百分点"
-        s2 += f"；平均重度及以上污染天数 {_fmt(row.get('heavy_days'), 1)} 天。"
+        s2 += (f"；重度及以上污染天数 {_fmt(row.get('heavy_days'), _day_dec(row))} 天"
+               + _days_change(row, last, lang) + "。")
     else:
         s = (f"In {p.name(lang)}, the mean PM₂.₅ concentration of {prov_name} was "
              f"{_fmt(row.get('pm25'), 0)} µg/m³")
@@ -162,12 +175,38 @@ def summary_paragraphs(row: pd.Series, last: pd.Series | None, p: Period, prov_n
               f"{_fmt(row.get('o3_8h_p90'), 0)} µg/m³.")
         s2 = f"The composite index was {_fmt(row.get('composite_index'), 2)}"
         if ci is not None:
-            s2 += f" ({'improved' if ci < 0 else 'worsened'} by {abs(ci):.1f}% year on year)"
+            s2 += (f" ({'improved' if ci < 0 else 'worsened'} by {abs(ci):.1f}% year on year)"
+                   if ci else " (unchanged year on year)")
         s2 += f"; the good-day ratio was {_fmt(g, 1)}%"
         if dp is not None:
             s2 += f" ({'+' if dp >= 0 else '−'}{abs(dp):.1f} percentage points)"
-        s2 += f"; heavy-pollution days (mean of the cities): {_fmt(row.get('heavy_days'), 1)}."
-    return [s, s2]
+        s2 += (f"; heavy-pollution days: {_fmt(row.get('heavy_days'), _day_dec(row))}"
+               + _days_change(row, last, lang) + ".")
+    out = [s, s2]
+    if not bool(row.get("valid")):
+        out.append(tr("invalid_caveat", lang))
+    return out
+
+
+def _day_dec(row: pd.Series) -> int:
+    """Day counts: whole days for a series, 1 decimal for a mean of cities."""
+    x = _num(row.get("heavy_days"))
+    g = _num(row.get("good_days"))
+    return 0 if all(v is None or float(v).is_integer() for v in (x, g)) else 1
+
+
+def _days_change(row: pd.Series, last: pd.Series | None, lang: str) -> str:
+    """"，优良天数同比减少5.0天" from this period's and last year's day counts."""
+    if last is None:
+        return ""
+    a, b = _num(row.get("good_days")), _num(last.get("good_days"))
+    if a is None or b is None:
+        return ""
+    d, dec = a - b, _day_dec(row)
+    if lang == "zh":
+        word = "增加" if d > 0 else ("减少" if d < 0 else "持平")
+        return f"；优良天数同比{word}" + (f"{abs(d):.{dec}f}天" if d else "")
+    return (f"; good days {'+' if d >= 0 else '−'}{abs(d):.{dec}f} on a year earlier")
 
 
 # ---------------------------------------------------------------- annual compliance
@@ -183,13 +222,14 @@ def compliance_table(row: pd.Series, std: dict, lang: str):
     shown = {"so2": ("so2", ("so2", "annual")), "no2": ("no2", ("no2", "annual")),
              "pm10": ("pm10", ("pm10", "annual")), "pm25": ("pm25", ("pm25", "annual")),
              "co": ("co_p95", ("co", "24h")), "o3": ("o3_8h_p90", ("o3", "8h"))}
-    exceeding = {_POL_CODES.get(x.strip().upper(), x.strip().lower())
-                 for x in str(row.get("exceed_pollutants") or "").split(",") if x.strip()}
     recs, decs = [], []
     for pol, (col, key) in shown.items():
         value = _num(row.get(col))
-        valid = bool(row.get(f"valid_days_{'o3' if pol == 'o3' else pol}") or 0) and value is not None
-        verdict = tr("no", lang) if pol in exceeding else (tr("yes", lang) if valid else "—")
+        # the service's verdict: compliant_<p> is NULL when the statistic is not valid
+        # (GB 3095 Table 4) -> "cannot be judged", never 达标
+        ok = row.get(f"compliant_{pol}")
+        verdict = (tr("cannot_judge", lang) if ok is None or pd.isna(ok) else
+                   tr("yes", lang) if bool(ok) else tr("no", lang))
         who = row.get(f"who_level_{pol}")
         recs.append({
             tr("pollutant", lang): _POL_NAMES[pol],
@@ -204,13 +244,15 @@ def compliance_table(row: pd.Series, std: dict, lang: str):
     title = tr("sec_compliance", lang) + (f"（{std['standard']}）" if lang == "zh"
                                           else f" ({std['standard']})")
     return ReportTable("compliance", title, pd.DataFrame(recs), {}, tr("compliance_note", lang),
-                       row_decimals=decs)
+                       row_decimals=decs, sheet=tr("sec_compliance", lang), frozen_columns=1)
 
 
 def compliance_paragraphs(row: pd.Series, lang: str) -> list[str]:
     comp = row.get("compliant")
     exceed = _primary(row.get("exceed_pollutants"))
     if comp is None or pd.isna(comp):
+        if exceed:  # cannot happen: a valid exceedance makes the verdict FALSE
+            return [tr("compliance_some", lang, pols=exceed)]
         return [tr("compliance_unknown", lang)]
     if bool(comp):
         return [tr("compliance_all", lang)]
@@ -229,8 +271,21 @@ def _places(values: pd.Series, higher_is_better: bool) -> pd.Series:
     return values.rank(method="min", ascending=not higher_is_better)
 
 
+def _ranked_ok(cities: pd.DataFrame, vals: pd.Series) -> pd.Series:
+    """Cities that may be ranked: a value, and valid statistics (``valid`` when given)."""
+    ok = vals.notna()
+    if "valid" in cities.columns:
+        ok &= cities["valid"].fillna(False).astype(bool)
+    return ok
+
+
 def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> list:
-    """For each ranked indicator: the best three and worst three cities, ties included."""
+    """For each ranked indicator: the best three and worst three cities, ties included.
+
+    Only cities whose statistics are valid are ranked (the others are in the insufficient-data
+    group of the cities table). The place is a number (Excel keeps it) shown as "第1" /
+    "倒数第1" (zh), "1" / "1st from bottom" (en); a tie column says which places are shared.
+    """
     from qingshan.reports.model import ReportTable
 
     names = _names(cities, prov, lang)
@@ -239,45 +294,106 @@ def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> 
         if key not in cities.columns:
             continue
         vals = pd.to_numeric(cities[key], errors="coerce")
-        ok = vals.notna()
+        ok = _ranked_ok(cities, vals)
         if not ok.any():
             continue
         best_place = _places(vals[ok], higher_better)
         worst_place = _places(vals[ok], not higher_better)
         best = best_place[best_place <= 3].sort_values(kind="stable")
         worst = worst_place[worst_place <= 3].sort_values(kind="stable")
-        n = max(len(best), len(worst))
         ind = INDICATORS.get(key)
-        label = ind.label(lang) if ind else tr("improvement", lang) + " (%)"
+        label = ind.label(lang) if ind else tr("improvement", lang) + ("（%）" if lang == "zh"
+                                                                       else " (%)")
         dec = ind.decimals if ind else 1
-        ties = tr("ties", lang)
-
-        def col(idx, places, i):
-            if i >= len(idx):
-                return None, None, None
-            j = idx[i]
-            place = int(places[j])
-            tied = (places == places[j]).sum() > 1
-            # called only inside this iteration: the loop variables are the current ones
-            return (f"{place}" + (f" ({ties})" if tied else ""), names[j],  # noqa: B023
-                    float(vals[j]))  # noqa: B023
-
-        recs = []
-        for i in range(n):
-            b = col(best.index, best_place, i)
-            w = col(worst.index, worst_place, i)
-            rec = {}
-            for side, (place, city, value) in (("best", b), ("worst", w)):
-                head = tr(side, lang)
-                sep = "：" if lang == "zh" else ": "
-                rec[f"{head}{sep}{tr('rank', lang)}"] = place
-                rec[f"{head}{sep}{tr('city', lang)}"] = city
-                rec[f"{head}{sep}{label}"] = value
-            recs.append(rec)
+        recs, groups = [], []
+        for grp, places in (("better", best), ("worse", worst)):
+            allp = best_place if grp == "better" else worst_place
+            for j in places.index:
+                recs.append({tr("group", lang): tr(grp, lang),
+                             tr("place", lang): int(places[j]),
+                             tr("city", lang): names[j], label: float(vals[j]),
+                             tr("ties", lang): tr("tie_yes", lang)
+                             if (allp == allp[j]).sum() > 1 else ""})
+                groups.append(grp)
         df = pd.DataFrame(recs)
+        place = tr("place", lang)
+
+        def show(i, v, groups=groups):
+            n = int(v)
+            if groups[i] == "worse":
+                return f"倒数第{n}" if lang == "zh" else f"{n} from bottom"
+            return f"第{n}" if lang == "zh" else f"{n}"
+
         note = tr("improvement_note", lang) if key == "composite_index_yoy_pct" else ""
-        out.append(ReportTable(f"rank_{key}"[:31], label, df,
-                               {c: dec for c in df.columns[2::3]}, note))
+        title = (tr("rank_title", lang, ind=label))
+        out.append(ReportTable(f"rank_{key}"[:31], title, df, {label: dec, place: 0}, note,
+                               display={place: show}, sheet=tr("sheet_rank", lang, ind=(
+                                   ind.label(lang, unit=False) if ind else tr("improvement",
+                                                                              lang))),
+                               frozen_columns=3))
+    return out
+
+
+def city_rank_paragraph(row: pd.Series, cities: pd.DataFrame, prov: ProvinceConfig,
+                        lang: str) -> str:
+    """A city bulletin's first sentence: its composite index and place in the province (or
+    that it is in the insufficient-data group)."""
+    name = _names(cities[cities["code"] == row["code"]], prov, lang).iloc[0]
+    n_ranked = int(pd.to_numeric(cities.get("rank"), errors="coerce").notna().sum())
+    ci = _fmt(row.get("composite_index"), 2)
+    r = _num(row.get("rank"))
+    if r is None:
+        return tr("city_rank_none", lang, city=name, ci=ci)
+    back = int(pd.to_numeric(cities["rank"], errors="coerce").dropna().rank(
+        method="min", ascending=False)[cities.index[cities["code"] == row["code"]][0]])
+    return tr("city_rank", lang, city=name, ci=ci, n=n_ranked, r=int(r), back=back)
+
+
+def _city_list(names: list[str], lang: str) -> str:
+    return "、".join(names) if lang == "zh" else ", ".join(names)
+
+
+def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> list[str]:
+    """The sentences provincial releases print: the best and worst three by the composite
+    index ("16市中，威海、烟台、青岛等3市相对较好；…等3市相对较差"), the three with the largest and
+    smallest improvement, per-pollutant year-on-year counts ("7市同比下降"), and the cities left
+    out of the ranking for insufficient data. Figures: the assess rows (ranks, changes)."""
+    names = _names(cities, prov, lang)
+    n = len(cities)
+    out = []
+    ci = pd.to_numeric(cities.get("composite_index"), errors="coerce")
+    ok = _ranked_ok(cities, ci)
+    if ok.any():
+        place = _places(ci[ok], False)
+        back = _places(ci[ok], True)
+        b = [names[j] for j in place[place <= 3].sort_values(kind="stable").index]
+        w = [names[j] for j in back[back <= 3].sort_values(kind="stable").index]
+        out.append(tr("rank_sentence", lang, n=n, k=int(ok.sum()), best=_city_list(b, lang),
+                      nb=len(b), worst=_city_list(w, lang), nw=len(w)))
+    bad = [names[j] for j in cities.index[~ok & ci.notna()]] if "valid" in cities.columns else []
+    if bad:
+        out.append(tr("rank_insufficient", lang, cities=_city_list(bad, lang), k=len(bad)))
+    yoy = pd.to_numeric(cities.get("composite_index_yoy_pct"), errors="coerce")
+    okc = _ranked_ok(cities, yoy)
+    if okc.any():
+        place = _places(yoy[okc], False)   # most negative = largest improvement first
+        back = _places(yoy[okc], True)
+        b = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
+             for j in place[place <= 3].sort_values(kind="stable").index]
+        w = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
+             for j in back[back <= 3].sort_values(kind="stable").index]
+        out.append(tr("change_sentence", lang, best=_city_list(b, lang), nb=len(b),
+                      worst=_city_list(w, lang), nw=len(w)))
+    parts = []
+    for k in ("pm25", "pm10", "o3_8h_p90", "no2", "so2", "co_p95"):
+        c = pd.to_numeric(cities.get(f"{k}_yoy_pct"), errors="coerce")
+        if c is None or not c.notna().any():
+            continue
+        down, up, same = int((c < 0).sum()), int((c > 0).sum()), int((c == 0).sum())
+        parts.append(tr("yoy_counts", lang, pol=pollutant_name(k, lang), down=down, up=up,
+                        same=same))
+    if parts:
+        out.append(tr("yoy_sentence", lang, parts=("；" if lang == "zh" else "; ").join(parts)))
     return out
 
 
@@ -303,14 +419,29 @@ def cities_table(cities: pd.DataFrame, prov: ProvinceConfig, lang: str):
             data[head] = pd.to_numeric(cities[key], errors="coerce")
             decimals[head] = dec
     data[tr("primary", lang)] = [_primary(v) for v in cities.get("primary_pollutant", [None] * len(cities))]
-    df = pd.DataFrame(data)
-    empty = [h for h in df.columns if "同比" in h or "YoY" in h]
-    df = df.drop(columns=[h for h in empty if df[h].isna().all()])
     rank_col = tr("rank", lang)
+    if "rank" in cities.columns:
+        r = pd.to_numeric(cities["rank"], errors="coerce")
+        data[tr("ties", lang)] = ["" if pd.isna(x) or (r == x).sum() < 2 else tr("tie_yes", lang)
+                                  for x in r]
+    if "valid" in cities.columns:
+        valid = cities["valid"].fillna(False).astype(bool)
+        data[tr("validity", lang)] = [tr("valid", lang) if v else tr("insufficient", lang)
+                                      for v in valid]
+        if "rank_insufficient" in cities.columns:
+            head = tr("rank_insufficient_col", lang)
+            data[head] = pd.to_numeric(cities["rank_insufficient"], errors="coerce")
+            decimals[head] = 0
+    df = pd.DataFrame(data)
+    empty = [h for h in df.columns if "同比" in h or "YoY" in h or h == tr(
+        "rank_insufficient_col", lang)]
+    df = df.drop(columns=[h for h in empty if df[h].isna().all()])
     if rank_col in df.columns:
-        df = df.sort_values([rank_col, tr("code", lang)], na_position="last", kind="stable")
+        keys = [rank_col] + ([tr("rank_insufficient_col", lang)] if tr(
+            "rank_insufficient_col", lang) in df.columns else []) + [tr("code", lang)]
+        df = df.sort_values(keys, na_position="last", kind="stable")
     return ReportTable("cities", tr("sec_cities", lang), df.reset_index(drop=True), decimals,
-                       tr("cities_note", lang))
+                       tr("cities_note", lang), sheet=tr("sec_cities", lang), frozen_columns=2)
 
 
 # ---------------------------------------------------------------- method notes
@@ -326,7 +457,8 @@ def stations_table(cities: pd.DataFrame, stations: dict[str, list[str]], prov: P
         tr("station_codes", lang): [" ".join(stations.get(c, [])) for c in codes],
     })
     return ReportTable("stations", tr("stations_title", lang), df, {tr("stations", lang): 0},
-                       tr("stations_note", lang))
+                       tr("stations_note", lang), sheet=tr("stations_title", lang),
+                       frozen_columns=1)
 
 
 def validity_table(cities: pd.DataFrame, prov: ProvinceConfig, lang: str):
@@ -347,8 +479,12 @@ def validity_table(cities: pd.DataFrame, prov: ProvinceConfig, lang: str):
                 head += " (MDA8)"
             data[head] = pd.to_numeric(cities[c], errors="coerce")
             decimals[head] = 0
+    if "valid" in cities.columns:
+        data[tr("validity", lang)] = [tr("valid", lang) if v else tr("insufficient", lang)
+                                      for v in cities["valid"].fillna(False).astype(bool)]
     return ReportTable("validity", tr("validity_title", lang), pd.DataFrame(data), decimals,
-                       tr("validity_note", lang))
+                       tr("validity_note", lang), sheet=tr("validity_title", lang),
+                       frozen_columns=1)
 
 
 def method_paragraphs(row: pd.Series, cities: pd.DataFrame, p: Period, prov: ProvinceConfig,
@@ -356,20 +492,31 @@ def method_paragraphs(row: pd.Series, cities: pd.DataFrame, p: Period, prov: Pro
     """Standards and versions used, how city and province figures are formed, data gaps."""
     from qingshan.air.standards import ranking_rule as rr
 
-    standard = str(row.get("standard", "")) or "—"
-    rules = rules_for(p.start)
+    from qingshan.air.rules import rules_for_period
+
+    rules = rules_for_period(p, prov.air.transition, prov.air.ranking_denominators)
+    standard = rules.label(lang)
     # GB 3095 Table 4; quarters, half-years, runs: the sum of their months' minimums (the
     # choice stated in qingshan.air.rules)
     min_days = str(min_valid_days(p, rules))
     n_cities = len(cities)
-    n_ci = int(pd.to_numeric(cities.get("composite_index"), errors="coerce").notna().sum()) \
-        if "composite_index" in cities.columns else 0
+    # cities whose six statistics are all valid (the service's ``valid``): the ranked ones
+    n_ci = int(cities["valid"].fillna(False).astype(bool).sum()) if "valid" in cities.columns \
+        else 0
+    a = prov.air
     out = [tr("m_standards", lang, std=standard, rule=rr.RULE),
+           tr("m_policy", lang, transition=tr(f"pol_{a.transition}", lang),
+              den=tr(f"den_{a.ranking_denominators}", lang),
+              figures=tr(f"fig_{a.province_figures}", lang),
+              index=tr(f"idx_{a.province_index}", lang)),
            tr("m_series", lang, hours=rules.min_hours_daily, win=rules.min_windows_mda8,
               days=min_days),
+           tr("m_validity", lang),
            tr("m_index", lang, den=", ".join(
                f"{_POL_NAMES[k]} {rules.ranking_denominators[k]:g}"
                for k in ("pm25", "pm10", "so2", "no2", "co", "o3"))),
            tr("m_days", lang),
            tr("m_gaps", lang, n=n_cities, k=n_ci)]
+    if p.kind != "year":
+        out.append(tr("m_no_annual_limits", lang))
     return out

@@ -49,6 +49,7 @@ from qingshan.air.engine.compliance import (
     annual_compliance_sql, compliance_rate_sql, daily_compliance_sql, who_level_sql,
 )
 from qingshan.air.engine.ranking import change_pct_sql, change_pp_sql, index_sql, rank_sql
+from qingshan.air.period_labels import period_title, policy_label, to_date
 from qingshan.air.plan import aqi_by_day_sql, run_assessment
 from qingshan.air.rules import (
     SWITCH_2026, AirRules, aqi_versions, family_for, min_valid_days, rules_for, rules_for_period,
@@ -426,35 +427,6 @@ FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
     df["data_end"] = end
     df["to_date"] = to_date(per, end)
     return df
-
-
-def to_date(per: Period, data_end: date | None, today: date | None = None) -> bool:
-    """True when ``per`` has not ended (``today`` ≤ its last day) or its data end before its
-    last day: its figures are "截至 <data_end>" / "to date"."""
-    today = today or date.today()
-    return per.end >= today or data_end is None or data_end < per.end
-
-
-def period_title(per: Period, data_end: date | None, lang: str = "zh",
-                 today: date | None = None) -> str:
-    """The period's name, with "（截至 YYYY-MM-DD）" / " (to YYYY-MM-DD)" when
-    :func:`to_date` (the last day with data; the period's name alone otherwise)."""
-    name = per.name(lang)
-    if not to_date(per, data_end, today):
-        return name
-    if data_end is None:
-        return name + ("（无数据）" if lang == "zh" else " (no data)")
-    return name + (f"（截至{data_end.isoformat()}）" if lang == "zh"
-                   else f" (to date: {data_end.isoformat()})")
-
-
-def policy_label(prov: ProvinceConfig, rules: AirRules | None = None, lang: str = "en") -> str:
-    """The province's ``[air]`` choices as every output names them, e.g. ``"transition=
-    period_end; denominators=period_end; province=province_series; province_index=
-    mean_of_cities"``."""
-    a = prov.air
-    return (f"transition={a.transition}; denominators={a.ranking_denominators}; "
-            f"province={a.province_figures}; province_index={a.province_index}")
 
 
 #: statistics whose change versus the same period last year is reported in % (ranking rule ΔI)

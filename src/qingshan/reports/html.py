@@ -48,7 +48,22 @@ def render_html(report: ReportData, for_print: bool = False) -> str:
         toc_label=tr("toc", lang),
         generated_label=tr("generated", lang),
         draft_label=tr("draft", lang),
+        standards_label=tr("standards_used", lang),
+        colon="：" if lang == "zh" else ": ",
+        issued_date=_issued(report.generated, lang),
     )
+
+
+def _issued(iso: str, lang: str) -> str:
+    """The date block: "2026年12月1日" / "1 December 2026"."""
+    from datetime import date
+    try:
+        d = date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if lang == "zh":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
 def write_html(report: ReportData, path: str | Path) -> Path:

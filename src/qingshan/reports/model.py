@@ -59,6 +59,13 @@ class ReportTable:
     decimals: dict[str, int] = field(default_factory=dict)
     note: str = ""
     row_decimals: list[int] | None = None
+    #: column → ``f(row_index, value) -> str``: the displayed text (HTML/PDF) of a numeric
+    #: cell whose number Excel keeps (e.g. a rank shown as "倒数第1")
+    display: dict = field(default_factory=dict)
+    #: Excel sheet name in the bulletin's language (default: the title)
+    sheet: str = ""
+    #: columns frozen in Excel left of the values (e.g. the city column)
+    frozen_columns: int = 0
 
     def cell_decimals(self, i: int, column: str) -> int | None:
         """Decimals of the cell in row ``i`` and ``column``."""
@@ -69,8 +76,14 @@ class ReportTable:
     def rows(self) -> list[list[str]]:
         """Formatted cell texts, row by row."""
         cols = list(self.df.columns)
-        return [[format_value(v, self.cell_decimals(i, c)) for c, v in zip(cols, row)]
+        return [[self.display[c](i, v) if c in self.display and format_value(v, None) != "—"
+                 else format_value(v, self.cell_decimals(i, c)) for c, v in zip(cols, row)]
                 for i, row in enumerate(self.df.itertuples(index=False, name=None))]
+
+    @property
+    def short(self) -> bool:
+        """Fewer than 6 rows: never split across pages."""
+        return len(self.df) < 6
 
     def numeric_columns(self) -> set[str]:
         return {c for c in self.df.columns if pd.api.types.is_numeric_dtype(self.df[c])}
@@ -111,6 +124,12 @@ class ReportData:
     generated: str
     sections: list[ReportSection]
     values: dict[str, object] = field(default_factory=dict)
+    #: the standards, versions and policy the figures used (named in every output)
+    standards: str = ""
+    #: last day with data (None: the period is complete); shown as "截至 …" / "to date"
+    data_end: object = None
+    #: sentences of the methods sheet/section (Excel "说明" sheet)
+    methods: list[str] = field(default_factory=list)
 
     @property
     def with_toc(self) -> bool:

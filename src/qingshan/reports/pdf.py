@@ -16,9 +16,12 @@ __all__ = ["render_pdf", "write_pdf"]
 
 
 def render_pdf(report: ReportData) -> bytes:
-    """The bulletin as PDF bytes (A4 portrait)."""
+    """The bulletin as PDF bytes (A4 portrait); :class:`~qingshan.reports.checks.ReportRefused`
+    when no CJK font is installed (Debian package ``fonts-noto-cjk``)."""
     import weasyprint  # imported lazily: loading WeasyPrint takes about a second
 
+    from qingshan.reports.checks import check_fonts
+    check_fonts()   # refuse (ReportRefused) rather than print boxes
     html = render_html(report, for_print=True)
     return weasyprint.HTML(string=html, base_url=None).write_pdf()
 

@@ -1,5 +1,12 @@
 """Excel bulletin: one sheet per table, numbers as numbers, units in headers, frozen headers.
 
+Sheets are named in the bulletin's language (the table's ``sheet`` or title, ≤ 31 characters);
+the first sheet (说明 / About) names the bulletin, period, issuer, the last day with data and the
+standards; the second (标准与方法 / Standards and methods) holds the method sentences. Ranks stay
+numbers (a separate tie column says which are shared); the first ``frozen_columns`` columns
+(the city) and the header rows are frozen; dates are Excel dates; the workbook properties carry
+title, subject, author (issuer) and the standards.
+
 Formula-safe (:mod:`qingshan.core.exportsafe`): every text cell — titles, headers, names,
 notes — is written with ``write_string`` (never interpreted: the workbook is opened with
 ``strings_to_formulas``/``strings_to_urls`` off, xlsxwriter's defaults being on), and text that
@@ -10,12 +17,14 @@ a spreadsheet would read as a formula (``=…``, ``+…``, ``-…``, ``@…``, t
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 
 from qingshan.core.exportsafe import XLSX_OPTIONS, neutralise
+from qingshan.reports.labels import tr
 from qingshan.reports.model import ReportData, ReportTable
 
 __all__ = ["write_xlsx"]
@@ -24,7 +33,7 @@ _HEADER_ROW = 2  # row 0 title, row 1 blank, row 2 headers
 
 
 def _sheet_name(key: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "_", key)[:31] or "sheet"
+    name = re.sub(r"[\[\]:*?/\\：]", "_", key).strip("'")[:31] or "sheet"
     base, i = name, 2
     while name.lower() in used:
         suffix = f"_{i}"
@@ -47,6 +56,8 @@ def _write_table(wb: xlsxwriter.Workbook, ws, t: ReportTable, fmts: dict) -> Non
         for j, (c, v) in enumerate(zip(cols, row)):
             if v is None or v is pd.NA or (isinstance(v, float) and v != v):
                 ws.write_blank(i, j, None)
+            elif isinstance(v, (date, datetime, pd.Timestamp)):
+                ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), fmts["date"])
             elif c in numeric and not isinstance(v, bool):
                 d = t.cell_decimals(i - _HEADER_ROW - 1, c)
                 key = f"num{d}" if d is not None else "num"
@@ -58,31 +69,50 @@ def _write_table(wb: xlsxwriter.Workbook, ws, t: ReportTable, fmts: dict) -> Non
                 ws.write_string(i, j, v if isinstance(v, str) else neutralise(str(v)))
     if t.note:
         ws.write_string(_HEADER_ROW + len(t.df) + 2, 0, neutralise(str(t.note)), fmts["note"])
-    ws.freeze_panes(_HEADER_ROW + 1, 0)
+    ws.freeze_panes(_HEADER_ROW + 1, min(t.frozen_columns, len(cols)))
 
 
 def write_xlsx(report: ReportData, path: str | Path) -> Path:
-    """Write every table of ``report`` (sections and charts) to its own sheet.
-
-    The first sheet ("info") names the bulletin, period and issuer; each following sheet has the
-    table title in A1, headers (with units) in row 3, frozen, and values as Excel numbers with
-    the bulletin's number of decimals as display format.
-    """
+    """Write every table of ``report`` (sections and charts) to its own sheet, after the
+    information and methods sheets (see the module docstring)."""
     p = Path(path)
+    lang = report.lang
     wb = xlsxwriter.Workbook(str(p), {"nan_inf_to_errors": True, **XLSX_OPTIONS})
+    wb.set_properties({"title": neutralise(f"{report.title} {report.subtitle}"),
+                       "subject": neutralise(report.period), "author": neutralise(report.issuer),
+                       "company": neutralise(report.issuer),
+                       "comments": neutralise(report.standards or ""),
+                       "keywords": "qingshan"})
     fmts = {
         "title": wb.add_format({"bold": True, "font_size": 12}),
         "header": wb.add_format({"bold": True, "bg_color": "#E8F2EC", "border": 1,
                                  "text_wrap": True, "valign": "top"}),
         "note": wb.add_format({"italic": True, "font_color": "#555555"}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
     }
     used: set[str] = set()
-    info = wb.add_worksheet(_sheet_name("info", used))
+    info = wb.add_worksheet(_sheet_name(tr("sheet_info", lang), used))
     info.write_string(0, 0, neutralise(str(report.title)), fmts["title"])
-    for i, line in enumerate([report.subtitle, report.issuer, report.generated], start=1):
+    for i, line in enumerate([report.subtitle, report.issuer], start=1):
         info.write_string(i, 0, neutralise(str(line)))
+    info.write_string(3, 0, tr("issued", lang))
+    info.write_datetime(3, 1, datetime.fromisoformat(str(report.generated)), fmts["date"])
+    if report.data_end is not None:
+        info.write_string(4, 0, tr("data_to", lang))
+        info.write_datetime(4, 1, pd.Timestamp(report.data_end).to_pydatetime(), fmts["date"])
+    if report.standards:
+        info.write_string(5, 0, tr("standards_used", lang))
+        info.write_string(5, 1, neutralise(str(report.standards)))
     info.set_column(0, 0, 60)
+    info.set_column(1, 1, 40)
+    if report.methods:
+        ws = wb.add_worksheet(_sheet_name(tr("sheet_methods", lang), used))
+        ws.write_string(0, 0, tr("sheet_methods", lang), fmts["title"])
+        ws.set_column(0, 0, 120)
+        for i, line in enumerate(report.methods, start=2):
+            ws.write_string(i, 0, neutralise(str(line)), fmts["wrap"])
     for t in report.all_tables():
-        _write_table(wb, wb.add_worksheet(_sheet_name(t.key, used)), t, fmts)
+        _write_table(wb, wb.add_worksheet(_sheet_name(t.sheet or t.title, used)), t, fmts)
     wb.close()
     return p

@@ -11,5 +11,6 @@ DOMAIN = Domain(
     pages="qingshan.water.pages:router",
     migrations="qingshan.water.migrations",
     parts={"report": "qingshan.water.report:water_section",
+           "section": "qingshan.water.report:section",
            "demo": "qingshan.water.service:generate_water_demo"},
 )

@@ -15,7 +15,7 @@ from qingshan.config.province import ProvinceConfig
 from qingshan.reports.model import ReportSection, ReportTable
 from qingshan.water.report_terms import change_name, grade_name, pollutants_name
 
-__all__ = ["water_section", "water_method_paragraph"]
+__all__ = ["section", "water_section", "water_method_paragraph"]
 
 _T: dict[str, tuple[str, str]] = {
     "title": ("水环境质量", "Water environment"),
@@ -131,3 +131,13 @@ def water_method_paragraph(lang: str) -> str:
             "pollutants and change by the 2011 surface-water assessment method (环办〔2011〕22号); "
             "coastal water by GB 3097-1997. Shares by section or point count; area shares by "
             "the configured point areas.")
+
+
+def section(ctx) -> ReportSection | None:
+    """The bulletin hook (``parts["section"]``): the water section of ``ctx.period`` with the
+    water method as its last paragraph, or None without surface-water data for the period."""
+    sec = water_section(ctx.con, ctx.period, None, ctx.period.name(ctx.lang), ctx.province,
+                        ctx.lang)
+    if sec is not None:
+        sec.paragraphs.append(water_method_paragraph(ctx.lang))
+    return sec

@@ -20,6 +20,7 @@ def bar_vs_limit(
     lang: str = "zh",
     pollutant: str = "pm25",
     width: int = 520,
+    judge: bool = True,
 ) -> ChartSpec:
     """Horizontal bars of ``value`` per city, sorted descending, with the limit as a rule.
 
@@ -36,6 +37,10 @@ def bar_vs_limit(
     lang : {"zh", "en"}
     pollutant : str
         Statistic name for the axis label (``pm25``, ``pm10``, ``no2`` …).
+    judge : bool
+        Compare the values with the limit (colour and count the exceedances). False for
+        periods that are not a calendar year: a monthly mean is not judged against an annual
+        limit, the rule is drawn for reference only.
 
     Returns
     -------
@@ -45,8 +50,10 @@ def bar_vs_limit(
     check_lang(lang)
     data = df[["code", "name", "value"]].copy()
     data["value"] = pd.to_numeric(data["value"], errors="coerce")
+    ref = "参考" if lang == "zh" else "reference"
     data["status"] = [
-        t("no_data", lang) if pd.isna(v) else (t("exceeds", lang) if v > limit else t("within", lang))
+        t("no_data", lang) if pd.isna(v) else (
+            ref if not judge else t("exceeds", lang) if v > limit else t("within", lang))
         for v in data["value"]
     ]
     data = data.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
@@ -65,8 +72,8 @@ def bar_vs_limit(
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(
-                    domain=[t("exceeds", lang), t("within", lang)],
-                    range=[_EXCEEDS_COLOUR, _WITHIN_COLOUR],
+                    domain=[t("exceeds", lang), t("within", lang)] if judge else [ref],
+                    range=[_EXCEEDS_COLOUR, _WITHIN_COLOUR] if judge else ["#8c8c8c"],
                 ),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
@@ -111,6 +118,13 @@ def bar_vs_limit(
         }
     )
     n_exc = int((plotted["value"] > limit).sum())
+    if not judge:
+        caption = (f"各城市{pollutant_label(pollutant, lang, with_unit=False)}浓度；虚线为年均限值 "
+                   f"{limit:g}，仅供参考，本期不是日历年，不作达标判定。" if lang == "zh" else
+                   f"City {pollutant_label(pollutant, lang, with_unit=False)}; the dashed line "
+                   f"is the annual limit {limit:g}, for reference only (not a calendar year: "
+                   f"no compliance verdict).")
+        return finish(chart, table, caption)
     if lang == "zh":
         caption = (
             f"各城市{pollutant_label(pollutant, lang, with_unit=False)}浓度与标准限值 {limit:g} 的比较："

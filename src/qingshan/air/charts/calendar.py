@@ -117,7 +117,8 @@ def calendar(
     font_size = 9 if several else 12
     labels = base.transform_filter("isValid(datum.aqi)").mark_text(fontSize=font_size).encode(
         text=alt.Text(text_field, format="d"),
-        color=alt.condition("datum.aqi > 200", alt.value("white"), alt.value("#222222")),
+        # light text on the dark colours (red, purple, maroon: AQI > 150)
+        color=alt.condition("datum.aqi > 150", alt.value("white"), alt.value("#222222")),
     )
     cell = 22 if several else 40
     chart = alt.layer(cells, labels, data=frame).properties(width=cell * 7, height=cell * 6)
