@@ -8,7 +8,10 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from urllib.parse import urlencode
+
 from qingshan import charts
+from qingshan.config import get_settings
 from qingshan.air import charts as air_charts
 from qingshan.api import catalog
 from qingshan.api.errors import ApiError
@@ -85,6 +88,17 @@ def _map_values(con, prov, indicator: str, ranking: pd.DataFrame, codes: list[st
 
 
 _MAP_CACHE: dict[tuple, tuple[str | None, str | None]] = {}
+
+
+#: the host of map links while Vega renders them (absolute); replaced in the SVG afterwards
+LINK_PLACEHOLDER = "http://qingshan.invalid/"
+
+
+def public_base() -> str:
+    """``Settings.public_base_url`` with a trailing slash, or ``/`` (links relative to the
+    site root)."""
+    base = get_settings().public_base_url
+    return (base.rstrip("/") + "/") if base else "/"
 
 
 def aqi_levels(version: str) -> tuple[dict, ...]:
@@ -164,7 +178,11 @@ def overview(request: Request, period: str | None = None,
         ranking = _svc(con, air_daily.city_ranking, p.label, province=prov)
         summary_df = _svc(con, air_daily.assess, p.label, level="province", province=prov)
         codes = [c.code for c in prov.cities]
+        # the "latest" AQI of the period shown: its last day with data (not the store's)
         last_time = catalog.data_range(con)[1]
+        if p.end < last:
+            last = p.end
+            last_time = datetime.combine(p.end + timedelta(days=1), datetime.min.time())
         values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
         names = _city_names(con, lang)
         wperiods = water_periods(con)
@@ -174,8 +192,14 @@ def overview(request: Request, period: str | None = None,
         return _no_data(request, lang, p.name(lang), first, last)
     nd = INDICATORS[indicator][2]
     values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
-    link = f"{request.base_url}city/{{code}}?lang={lang}"
+    # links keep the period and the indicator; built on a placeholder host (Vega needs absolute
+    # links) that is then replaced by the configured public base URL, or dropped (relative
+    # links) — never the request's Host header
+    q = urlencode({"period": p.label, "indicator": indicator, "lang": lang})
+    link = f"{LINK_PLACEHOLDER}city/{{code}}?{q}"
     svg, caption = _map_svg(prov, values, indicator, lang, names, link, p.end.year)
+    if svg:
+        svg = svg.replace(LINK_PLACEHOLDER, public_base())
     vmap = dict(zip(values.code, values.value))
     map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd}
                 for c in codes]
@@ -216,7 +240,8 @@ def _compliance(row: dict, year: int, lang: str) -> list[dict]:
 
 
 @router.get("/city/{code}", response_class=HTMLResponse)
-def city_page(request: Request, code: str, year: int | None = None) -> HTMLResponse:
+def city_page(request: Request, code: str, year: int | None = None,
+              period: str | None = None) -> HTMLResponse:
     lang = request_lang(request)
     prov = request.app.state.province
     daily_ready(request)
@@ -226,10 +251,12 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
         first, last = data_days(con)
         if last is None:
             return page(request, "empty.html")
-        y = year or last.year
+        # a link from a period's ranking keeps that period (its year for the charts)
+        chosen = parse_period(period) if period and not year else None
+        y = year or (chosen.end.year if chosen else last.year)
         if not first.year <= y <= last.year:
             return _no_data(request, lang, f"{y}年" if lang == "zh" else str(y), first, last)
-        p = parse_period(str(y), "year")
+        p = chosen or parse_period(str(y), "year")
         start, end = date(y, 1, 1), min(date(y, 12, 31), last)
         daily = (_svc(con, air_daily.daily_aqi, "city", code, start, end, province=prov)
                  if start <= end
@@ -254,7 +281,7 @@ def city_page(request: Request, code: str, year: int | None = None) -> HTMLRespo
                  for k, v in breakdown.items()] if len(daily) else []
     row = yearly[yearly.code == code].iloc[0].to_dict() if (yearly.code == code).any() else {}
     compliance = _compliance(row, y, lang)
-    return page(request, "city.html", city=city, year=y,
+    return page(request, "city.html", city=city, year=y, period=p, units=_UNITS,
                 years=list(range(last.year, first.year - 1, -1)),
                 name=city["name_zh"] if lang == "zh" else city["name_en"],
                 cal_svg=chart_svg(cal), cal_caption=cal.caption, cal_table=cal.table,

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="mark the session cookie Secure; default: when the request came over "
         "HTTPS (directly or X-Forwarded-Proto from a trusted proxy)")
+    public_base_url: str | None = Field(
+        None, description="the pages' public address, e.g. 'https://air.example.gov.cn/qingshan/' "
+        "(behind a reverse proxy): absolute links are built from it, never from the Host header; "
+        "default: links relative to the page")
     heavy_queries_per_user: int = Field(
         2, ge=1, description="assessments/rankings/reports one user (or one client address, "
         "anonymous) may run at the same time; more get 429")

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 __all__ = ["mount_web", "error_text"]
 
@@ -46,6 +47,8 @@ def mount_web(app: FastAPI) -> None:
     from qingshan.web.geo import geo_path
     from qingshan.web.render import page
 
+    # pages, JSON and SVG compress well (a province map page is ~1 MB of SVG before gzip)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for d in domains():
         if d.pages:

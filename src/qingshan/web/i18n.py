@@ -153,6 +153,7 @@ LABELS: dict[str, tuple[str, str]] = {
                      "(环办〔2011〕22号); coastal water: GB 3097-1997."),
     # error pages: headings by code (fallback: by status) and their explanations
     "valid_days": ("有效天数", "Valid days"),
+    "unit": ("单位", "Unit"),
     "calendar_days": ("日历天", "calendar days"),
     "partial_period": ("时段未完或数据不全（截至数据）：", "Partial period (to date):"),
     "data_to": ("数据截至", "data to"),

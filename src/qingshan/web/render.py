@@ -105,6 +105,22 @@ def _csrf_field(request: Request) -> str:
     return csrf_field_html(request)
 
 
+#: query parameters the language link keeps (the pages' own; anything else is dropped)
+_KEPT_PARAMS = frozenset({"period", "indicator", "year", "day", "days", "pollutant", "level",
+                          "code", "codes", "offset", "limit", "q", "start", "end", "kind"})
+_MAX_PARAMS, _MAX_PARAM_CHARS, _MAX_PATH_CHARS = 12, 64, 120
+
+
+def _switch_path(request: Request) -> str:
+    """The path of the language link: the request's own path only when it matched a page
+    route of this app and is short (a 404 or an odd path links to the overview instead, so
+    the page never echoes an arbitrary request path)."""
+    path = request.url.path
+    if request.scope.get("route") is None or len(path) > _MAX_PATH_CHARS:
+        return "/"
+    return path
+
+
 def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """Render a page in the request's language; links keep the language in the URL."""
     lang = request_lang(request)
@@ -115,14 +131,15 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
         q["lang"] = lang
         return f"{path}?{urlencode(q)}"
 
-    params = dict(request.query_params)
+    params = {k: v for k, v in list(request.query_params.items())[:_MAX_PARAMS]
+              if k in _KEPT_PARAMS and len(v) <= _MAX_PARAM_CHARS}
     params["lang"] = other
     prov = request.app.state.province
     html = _ENV.get_template(template).render(
         request=request, lang=lang, t=translator(lang), url=url, fmt=fmt, fnum=num,
         pollutant_name=pollutant_name, wt=water_terms,
         period_name=lambda label: period_name(str(label), lang),
-        switch_url=f"{request.url.path}?{urlencode(params)}",
+        switch_url=f"{_switch_path(request)}?{urlencode(params)}",
         province_name=prov.name_zh if lang == "zh" else prov.name_en,
         actor=_actor(request), csrf_field=lambda: Markup(_csrf_field(request)), **ctx)
     resp = HTMLResponse(html, status_code=status)
