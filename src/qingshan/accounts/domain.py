@@ -9,4 +9,5 @@ DOMAIN = Domain(
     cli=(("user", "qingshan.accounts.cli:user_app"), ("token", "qingshan.accounts.cli:token_app"),
          ("audit", "qingshan.accounts.cli:audit_app")),
     ops_migrations="qingshan.accounts.ops_migrations",
+    parts={"demo": "qingshan.accounts.demo:demo_users"},
 )

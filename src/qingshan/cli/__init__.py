@@ -7,6 +7,8 @@ The shell's own commands (``demo``, ``report``, ``serve``) are added here; every
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from qingshan.cli import demo as _demo
@@ -20,6 +22,20 @@ _app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@_app.callback()
+def _root(as_user: Annotated[str | None, typer.Option(
+        "--as", help="record what this command stores (ingest batches) as made by this user, "
+                     "e.g. qingshan --as wang ingest cnemc …; default: the operating-system "
+                     "user (cli:<name>)")] = None) -> None:
+    if as_user:
+        from qingshan.accounts.authz import Actor
+        from qingshan.store.batches import set_acting_user
+        # kept beside the OS user: the CLI cannot check a password, so both are on record
+        set_acting_user(f"{as_user} (cli:{Actor.os_user()})")
+
+
 _app.command("demo")(_demo.demo_cmd)
 _app.add_typer(_report_app, name="report")
 _app.command("serve")(_serve)

@@ -29,6 +29,20 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def _demo_users(settings, prov, workdir: Path) -> None:
+    """The accounts domain's demo users, and how to log in."""
+    from qingshan.core.registry import domain, load
+    from qingshan.store import ops
+    rows = load(domain("accounts").parts["demo"])(ops.database_url(settings), prov, workdir)
+    t = Table(title="demo users (log in at http://127.0.0.1:8000/login; passwords also in "
+                    f"{workdir / 'demo-logins.txt'})", title_justify="left")
+    for c in ("user", "password", "role", "unit"):
+        t.add_column(c, no_wrap=True)
+    for r in rows:
+        t.add_row(*r)
+    console.print(t)
+
+
 def demo_cmd(
     db: DbOpt = None, province: ProvinceOpt = None,
     year: Annotated[int, typer.Option(help="demo year (the year before is generated too, for "
@@ -79,6 +93,7 @@ def demo_cmd(
     ws = water_summary(con, year)
     console.print("[bold]water[/bold]: " + "; ".join(ws.lines()[:3]))
     con.close()
+    _demo_users(settings, prov, workdir)
     console.print(f"demo finished in {time.perf_counter() - t0:.1f} s. See it in a browser: "
                   f"[bold]qingshan serve --db {settings.db}[/bold] then open "
                   "http://127.0.0.1:8000/")

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 __all__ = ["FileInfo", "file_info", "already_loaded", "new_batch_id", "record_batch", "BatchSummary",
-           "acting_as", "acting_user"]
+           "acting_as", "acting_user", "set_acting_user"]
 
 _ACTING: contextvars.ContextVar[str | None] = contextvars.ContextVar("qingshan_ingest_user",
                                                                     default=None)
@@ -28,6 +28,12 @@ def acting_as(username: str):
         yield
     finally:
         _ACTING.reset(tok)
+
+
+def set_acting_user(username: str | None) -> None:
+    """Record ``username`` as the loader of the batches stored from now on in this context (the
+    CLI's ``--as``); None returns to the default."""
+    _ACTING.set(username)
 
 
 def acting_user() -> str:
