@@ -88,3 +88,29 @@ def test_page_shows_who_pays_ledger_and_notes(client):
     assert empty.status_code == 200 and 'id="comp-none"' in empty.text
     bad = client.get("/compensation", params={"period": "2019-Q2"})
     assert bad.status_code == 422
+
+
+def test_upload_official_means(client):
+    app = client.app_ref
+    body = ("city,period,pm25,pm10,so2,no2,good_day_ratio,source\n"
+            "甲,2018-Q2,52,90,15,38,100,省厅审核数据\n").encode()
+    assert client.post("/api/v1/compensation/air/upload", data={"period": "2018-Q2"},
+                       files={"file": ("m.csv", body)}).status_code == 401
+    app.dependency_overrides[comp_api.current_actor] = lambda: CITY
+    try:
+        r = client.post("/api/v1/compensation/air/upload", data={"period": "2018-Q2"},
+                        files={"file": ("official.csv", body)})
+        assert r.status_code == 200, r.text
+        # 甲 with the official PM2.5 52: S = 0.6·8 + 1.5 + 0.75 + 0.2 = 7.25 → × 80 = 580
+        row = next(x for x in r.json()["ledger"] if x["code"] == "370100")
+        assert row["amount"] == 580 and row["source"] == "省厅审核数据"
+        bad = client.post("/api/v1/compensation/air/upload", data={"period": "2018-Q2"},
+                          files={"file": ("official.csv", body.replace(b"52,", b"x,"))})
+        assert bad.status_code == 422 and "official.csv:2: field 'pm25'" in bad.json()["error"][
+            "message"]
+        stored = client.post("/api/v1/compensation/air/upload",
+                             data={"period": "2018-Q2", "store": "true"},
+                             files={"file": ("official.csv", body)})
+        assert stored.status_code == 403       # storing a run is for province staff
+    finally:
+        app.dependency_overrides.clear()

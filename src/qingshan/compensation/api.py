@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import duckdb
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from qingshan.accounts.authz import Actor, Forbidden
@@ -30,7 +30,7 @@ from qingshan.compensation import service as svc
 from qingshan.compensation.rulesets import RuleSetError
 from qingshan.core.periods import PeriodError
 
-__all__ = ["router", "LedgerOut", "RunOut", "RunIn", "ledger_json", "compute"]
+__all__ = ["router", "LedgerOut", "RunOut", "RunIn", "ledger_json", "compute", "upload_ledger"]
 
 try:    # the accounts shell (issue 12); without it every run route refuses (fail closed)
     from qingshan.api.auth import current_actor
@@ -186,6 +186,40 @@ def water(request: Request, con: Con, period: PeriodQ, rules: RulesQ = None,
     """The 2019 provincial scheme per city, terms known so far (rows with a term whose rate is
     unknown are flagged incomplete and left out of the totals)."""
     return ledger_json(compute(request, con, "water", period, rules, _call(_switches, switch)))
+
+
+@router.post("/air/upload", response_model=LedgerOut, summary="Air ledger from official means")
+def upload_ledger(request: Request, actor: Who, con: Con,
+                  file: Annotated[UploadFile, File(description="official means, CSV or .xlsx")],
+                  period: Annotated[str, Form(examples=["2018-Q1"])],
+                  rules: Annotated[str | None, Form()] = None,
+                  store: Annotated[bool, Form(description="store the run (province staff)")]
+                  = False) -> dict:
+    """The air ledger with an uploaded file of official quarterly means replacing the store's
+    statistics (validated fully: errors name file, line and field; size-limited like every
+    upload); with ``store=true`` the run is stored with an audit row (province staff/admin)."""
+    import tempfile
+    from pathlib import Path
+
+    from qingshan.api.upload import _copy, safe_name
+    from qingshan.core.ingest.errors import IngestError
+    name = safe_name(file.filename)
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise ApiError(422, "invalid_parameter", "file: must be a .csv or .xlsx file")
+    with tempfile.TemporaryDirectory(prefix="qs_comp_") as d:
+        path = Path(d) / name
+        _copy(file.file, path, request.app.state.max_upload_bytes)
+        try:
+            if store:
+                _, led = _call(runs_mod.run_ledger, actor, "air", period, con=con,
+                               input_path=path, province=request.app.state.province,
+                               rules=rules or None, settings=_ops(request))
+            else:
+                led = _call(svc.air_compensation, con, period, rules=rules or None,
+                            input_path=path, province=request.app.state.province)
+        except IngestError as e:
+            raise ApiError(422, "invalid_file", str(e)) from None
+    return ledger_json(led)
 
 
 @router.get("/runs", response_model=list[RunOut], summary="Stored ledger runs")
