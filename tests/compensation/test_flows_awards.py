@@ -76,6 +76,7 @@ def test_missing_quarter_is_not_summed_as_complete():
                          "complete": True, "exempt": False}])
     c = clearing(led, None, ["2018-Q1", "2018-Q2"]).set_index("code")
     assert pd.isna(c.loc["a", "compensation"]) and not c.loc["a", "complete"]
+    assert pd.isna(c.loc["a", "2018-Q2"]) and c.loc["a", "2018-Q1"] == 10   # not shown as 0
     f = flows(c.reset_index())
     assert (f.gross_out, f.n_incomplete, f.complete) == (12, 1, False)
 

@@ -70,7 +70,8 @@ def clearing(quarters: pd.DataFrame, awards: pd.DataFrame | None = None,
     """
     labels = quarter_labels or sorted(quarters["period"].unique())
     q = quarters.assign(amount=quarters["amount"].where(quarters["complete"].astype(bool)))
-    wide = q.pivot_table(index="code", columns="period", values="amount", aggfunc="sum",
+    # one row per city and quarter: "first" keeps a missing amount missing (a sum makes it 0)
+    wide = q.pivot_table(index="code", columns="period", values="amount", aggfunc="first",
                          dropna=False)
     wide = wide.reindex(columns=labels)
     have = q.assign(ok=q["complete"].astype(int)).pivot_table(
