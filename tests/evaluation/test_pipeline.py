@@ -160,3 +160,41 @@ def test_treat_like_coinr():
     t, info = steps.treat_coinr(pd.DataFrame({"a": y}), winmax=1)
     assert info.at[0, "action"] == "log_CT"
     assert t["a"].to_numpy() == pytest.approx(np.log(y - 1 + 1.99))
+
+
+def _panel_input():
+    # b1 (lower is better, target 10 by 2027 [M]): u1 40 -> 30 (2020 -> 2025), u2 40 -> 45
+    rows = [("u1", "b1", 2020, 40.0), ("u1", "b1", 2024, 32.0), ("u1", "b1", 2025, 30.0),
+            ("u2", "b1", 2020, 40.0), ("u2", "b1", 2025, 45.0)]
+    for u, a in (("u1", 5.0), ("u2", 7.0)):
+        rows += [(u, "a1", 2020, a), (u, "a1", 2025, a + 1), (u, "a2", 2020, 1.0),
+                 (u, "a2", 2025, 2.0)]
+    from qingshan.evaluation.ingest.data import from_long
+    panel = pd.DataFrame(rows, columns=["unit", "indicator", "year", "value"])
+    return from_long(panel, small_framework(), 2025)
+
+
+def test_progress_normalisation_and_status_from_the_panel():
+    d = _panel_input()
+    r = evaluate(small_framework(normalise="progress", rank_partial=True), d)
+    # progress form, B = 2020 value, T = 10: u1 (30 - 40)/(10 - 40) = 1/3; u2 worse than B: 0
+    assert r.scores.at["u1", "b1"] == pytest.approx(100 / 3)
+    assert r.scores.at["u2", "b1"] == 0
+    st = r.status.set_index(["unit", "indicator"])["status"]
+    # Open SDG: CAGR u1 = (30/40)^(1/5) - 1 = -0.05591, required (10/40)^(1/7) - 1 = -0.17966,
+    # R = 0.311 -> limited progress; u2 rises: R < 0 -> deterioration
+    assert st[("u1", "b1")] == "Limited progress" and st[("u2", "b1")] == "Deterioration"
+    e = explain(r, "u1", "B")["children"][0]
+    # last year's value 32: change 30 - 32 = -2
+    assert e["status"] == "Limited progress" and e["previous_value"] == 32 and e["change"] == -2
+    assert e["base_value"] == 40
+
+
+def test_locf_through_the_pipeline():
+    d = _panel_input()
+    d.values.loc["u2", "b1"] = np.nan        # 2025 missing for u2: carried from 2020 (40)
+    d.panel = d.panel[~((d.panel.unit == "u2") & (d.panel.indicator == "b1") &
+                        (d.panel.year == 2025))]
+    r = evaluate(small_framework(impute="locf"), d)
+    assert r.prepared.imputed.at["u2", "b1"] == 40 and r.prepared.imputed_flags.at["u2", "b1"]
+    assert explain(r, "u2", "B")["children"][0]["imputed"] is True

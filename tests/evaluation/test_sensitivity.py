@@ -76,3 +76,9 @@ def test_speed_16_units_60_indicators_1000_replications():
     r = run_sensitivity(fw, data, {"normalise": ["minmax", "zscore", "rank"],
                                    "aggregation": ["amean", "min"]}, weight_noise=0.25, n=1000)
     assert r.replications >= 1000 and time.process_time() - t0 <= 10.0
+
+
+def test_sensitivity_states_unverified_targets():
+    fw = small_framework(normalise="ratio_target", rank_partial=True)
+    r = run_sensitivity(fw, small_data(), {"aggregation": ["amean", "min"]}, n=16)
+    assert any(m.startswith("[M] b1 target 2027") for m in r.marks)

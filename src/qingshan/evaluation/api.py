@@ -101,6 +101,7 @@ class SensitivityOut(BaseModel):
     replications: int
     seed: int
     average_shift: float
+    marks: list[str]
     ranks: list[dict[str, Any]]
     sobol: list[dict[str, Any]]
 
@@ -218,7 +219,7 @@ def sensitivity(request: Request, con: Con, framework: FwQ, year: YearQ,
     clean = lambda df: df.astype(object).where(df.notna(), None).to_dict(orient="records")  # noqa: E731
     return {"framework": fw.label, "year": year, "node": r.node,
             "replications": r.replications, "seed": r.seed, "average_shift": r.average_shift,
-            "ranks": clean(r.ranks), "sobol": clean(r.sobol)}
+            "marks": r.marks, "ranks": clean(r.ranks), "sobol": clean(r.sobol)}
 
 
 @router.get("/submissions", summary="Submitted values (city users see their city)")

@@ -217,7 +217,7 @@ def sensitivity_cmd(framework: FwOpt, year: YearOpt,
                                 node=node, **_inputs(fw, data, db, province))
     except (FrameworkError, IngestError, ValueError, KeyError, FileNotFoundError) as e:
         fail(e, stored=False)
-    meta = {"framework": fw.label, "year": year, "node": r.node,
+    meta = {"framework": fw.label, "year": year, "node": r.node, "marks": r.marks,
             "replications": r.replications, "seed": r.seed,
             "average_shift": r.average_shift, "sobol": r.sobol.to_dict(orient="records")}
     _emit(r.ranks.sort_values("nominal"), fmt, output,

@@ -33,7 +33,7 @@ from qingshan.evaluation.engine.progress import progress_status
 from qingshan.evaluation.framework import Framework, Method, Target
 
 __all__ = ["EvalInput", "Prepared", "Result", "EngineError", "evaluate", "prepare", "score",
-           "score_arrays",
+           "score_arrays", "marks_of",
            "effective_method", "stage_target", "shared_rank"]
 
 
@@ -69,6 +69,7 @@ class Prepared:
     treated: pd.DataFrame
     treatment: pd.DataFrame
     base: pd.DataFrame | None
+    previous: pd.DataFrame | None = None
     cache: dict = field(default_factory=dict, repr=False)
 
 
@@ -131,8 +132,10 @@ def shared_rank(s: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
     return v.rank(axis=0, method="min", ascending=False).astype("Int64")
 
 
-def _base_values(fw: Framework, data: EvalInput, units) -> pd.DataFrame | None:
-    by = fw.framework.base_year
+def _base_values(fw: Framework, data: EvalInput, units, year: int | None = None
+                 ) -> pd.DataFrame | None:
+    """Values of the base year (or of ``year``) from the panel, units × indicators."""
+    by = fw.framework.base_year if year is None else year
     if data.panel is None or by is None:
         return None
     p = data.panel[data.panel["year"] == by]
@@ -192,7 +195,8 @@ def prepare(fw: Framework, data: EvalInput, method: Method) -> Prepared:
     keep = x.index
     return Prepared(raw=raw.loc[keep], denominated=den.loc[keep], imputed=imputed.loc[keep],
                     imputed_flags=flags.loc[keep], screened_out=out, treated=treated,
-                    treatment=info, base=_base_values(fw, data, keep))
+                    treatment=info, base=_base_values(fw, data, keep),
+                    previous=_base_values(fw, data, keep, data.year - 1))
 
 
 _TARGET_BASED = ("ratio_target", "distance_target", "proximity", "progress")
@@ -383,7 +387,7 @@ def score(fw: Framework, prep: Prepared, method: Method, year: int,
     return normed, info, weights, scores, complete, ranks
 
 
-def _marks(fw: Framework, info: pd.DataFrame) -> dict[str, list[str]]:
+def marks_of(fw: Framework, info: pd.DataFrame) -> dict[str, list[str]]:
     """code -> unverified items ([M]) its score uses (indicators and every ancestor)."""
     own: dict[str, list[str]] = {c: [] for c in fw.by_code}
     for r in info.itertuples(index=False):
@@ -435,6 +439,6 @@ def evaluate(fw: Framework, data: EvalInput, overrides: dict | None = None,
         warn.append(f"indicators without a target, not scored: {', '.join(nots)}")
     return Result(framework=fw, method=method, year=data.year, prepared=prep, normalised=normed,
                   norm_info=info, weights=weights, scores=scores, complete=complete, ranks=ranks,
-                  marks=_marks(fw, info), status=_status(fw, prep, info, data.year),
+                  marks=marks_of(fw, info), status=_status(fw, prep, info, data.year),
                   unit_names=data.unit_names, synthetic=data.synthetic, warnings=warn,
                   provenance=data.provenance)

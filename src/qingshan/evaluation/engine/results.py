@@ -1,6 +1,9 @@
 """Result tables of a run: one row per unit and node, and the derivation trail of one score
 (spec evaluation.md §1.3 "Report", §2.4 item 8 "Traceability").
 
+Indicator rows also carry the base-year value, last year's value and the change, and the
+Open SDG progress status against the stage target (engine.progress) when the panel has them.
+
 The trail of a node lists its children: raw value → unit → denominated → imputed flag →
 treatment → normalised value → weight → contribution, with the target used and its source and
 mark. For the arithmetic mean the contributions w·x add up to the score exactly; for the other
@@ -79,6 +82,7 @@ def explain(res: Result, unit: str, node: str) -> dict:
         raise KeyError(f"node {node!r} is not in framework {fw.label}")
     p = res.prepared
     info = res.norm_info.set_index("indicator")
+    status = None if res.status is None else res.status.set_index(["unit", "indicator"])
     if node in fw.indicator_codes:
         kids, w = [node], pd.Series([1.0], index=[node])
         how = "indicator"
@@ -119,6 +123,15 @@ def explain(res: Result, unit: str, node: str) -> dict:
             })
             if p.base is not None:
                 row["base_value"] = _f(p.base.at[unit, k])
+            if p.previous is not None:
+                prev = _f(p.previous.at[unit, k])
+                row["previous_value"] = prev
+                row["change"] = (None if prev is None or row["value_used"] is None
+                                 else row["value_used"] - prev)
+            if status is not None and (unit, k) in status.index:
+                st = status.loc[(unit, k)]
+                row["status"] = str(st["status"])
+                row["status_measure"] = _f(st["measure"])
         rows.append(row)
     total = float(res.scores.at[unit, node])
     csum = float(np.nansum([r["contribution"] or 0.0 for r in rows]))
@@ -150,7 +163,8 @@ def explain(res: Result, unit: str, node: str) -> dict:
 _INDICATOR_KEYS = ("raw", "unit", "direction", "denominator", "denominated", "imputed",
                    "value_used", "treatment", "treated", "normalisation", "normalised", "target",
                    "target_year", "target_level", "target_source", "target_mark", "lpb", "hpb",
-                   "note", "data_source", "standard", "provenance")
+                   "note", "data_source", "standard", "provenance", "base_value",
+                   "previous_value", "change", "status", "status_measure")
 
 
 def _f(v) -> float | None:

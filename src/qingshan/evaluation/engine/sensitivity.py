@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from qingshan.evaluation.engine.pipeline import (
-    EngineError, EvalInput, effective_method, prepare, score_arrays,
+    EngineError, EvalInput, effective_method, marks_of, prepare, score_arrays,
 )
 from qingshan.evaluation.framework import Framework, Method
 
@@ -52,6 +52,7 @@ class SensitivityResult:
     average_shift: float
     sobol: pd.DataFrame          # input, S1, S1_conf, ST, ST_conf
     samples: np.ndarray          # replications × units ranks (float, NaN = not ranked)
+    marks: list[str]             # unverified targets ([M]) the nominal scores use
 
 
 def _rank_vector(s: np.ndarray, ok: np.ndarray) -> np.ndarray:
@@ -107,8 +108,8 @@ def run_sensitivity(fw: Framework, data: EvalInput, options: dict[str, list] | N
     # nominal weights of the perturbed nodes and the seeded perturbation sets
     rng = np.random.default_rng(seed)
     nominal_prep = prep_for(base)
-    _, _, nominal_w, s0, ok0, order = score_arrays(fw, nominal_prep, base, data.year,
-                                                   want_info=False)
+    _, info0, nominal_w, s0, ok0, order = score_arrays(fw, nominal_prep, base, data.year)
+    marks = marks_of(fw, info0).get(node, [])
     col = order.index(node)
     kids = {w: fw.children(w) for w in wnodes}
     units = list(nominal_prep.treated.index)
@@ -170,4 +171,4 @@ def run_sensitivity(fw: Framework, data: EvalInput, options: dict[str, list] | N
                         "ST": si["ST"], "ST_conf": si["ST_conf"]})
     return SensitivityResult(node=node, replications=len(x), seed=seed, inputs=names,
                              ranks=ranks, average_shift=float(np.nanmean(shift)), sobol=sob,
-                             samples=out)
+                             samples=out, marks=marks)
