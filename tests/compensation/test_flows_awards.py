@@ -121,3 +121,19 @@ def test_weihai_exempt_in_2018_from_2016_and_2017():
 
 def test_no_awards_before_2017():
     assert annual_awards(pd.DataFrame([WEIHAI_2017]), None, ruleset("sd-air-2016")).empty
+
+
+def test_2018_q1_sixteen_cities_paid_weihai_exempt():
+    # spec §1.4 (yantai.dzwww 2018-05-02): the province paid 16 cities 19631 万元, 聊城 first with
+    # 1980; 威海 exempt (免试). 2018 had 17 cities (莱芜 merged into 济南 in 2019). The other 15
+    # amounts are not published: 19631 − 1980 = 17651 split by hand (1177 × 14 + 1173).
+    amounts = {"聊城": 1980.0, **{f"c{k}": 1177.0 for k in range(14)}, "c14": 1173.0}
+    assert sum(amounts.values()) == 19631 and max(amounts.values()) == 1980
+    rows = [{"code": c, "name": c, "period": "2018-Q1", "amount": a, "complete": True,
+             "exempt": False} for c, a in amounts.items()]
+    rows.append({"code": "威海", "name": "威海", "period": "2018-Q1", "amount": 0.0,
+                 "complete": True, "exempt": True})
+    c = clearing(pd.DataFrame(rows), None, ["2018-Q1"])
+    f = flows(c)
+    assert (f.gross_out, f.gross_in, f.n_receiving, f.n_exempt) == (19631, 0, 16, 1)
+    assert c.set_index("code").loc["威海", "direction"] == "exempt (免试)"
