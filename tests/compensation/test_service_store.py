@@ -18,6 +18,7 @@ def test_ledger_from_store_by_hand(q2_2018):
     # S = 0.6·10 + 0.15·10 + 0.15·5 + 0.1·2 = 6 + 1.5 + 0.75 + 0.2 = 8.45; × 80 = 676;
     # every day good in both years (AQI < 100 with these constants) → ΔG = 0 → A = 676
     assert q.loc["370100", "s_conc"] == pytest.approx(8.45)
+    assert q.loc["370100", "good_day_ratio"] == 100      # % (every day good), not a fraction
     assert q.loc["370100", "d_good_pp"] == 0
     assert q.loc["370100", "amount"] == 676
     # 乙 has Qingdao's code 370200: coefficient 1.5 → 8.45 × 80 × 1.5 = 1014
