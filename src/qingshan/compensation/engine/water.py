@@ -113,7 +113,9 @@ def water_ledger(inp: pd.DataFrame, rules: RuleSet, switches: dict | None = None
         basic = pd.Series(np.where(met.fillna(False), basic_amt if basic_amt is not None
                                    else np.nan, 0.0), index=df.index)
         basic = basic.mask(met.isna())
+        out["targets_met"] = met
     else:
+        out["targets_met"] = pd.Series(pd.NA, index=df.index, dtype="boolean")
         basic = pd.Series(np.nan, index=df.index)
     basic = basic.rename("basic")
     out["basic"] = basic
