@@ -150,13 +150,17 @@ def _call(fn, *args, **kwargs):
 
 def compute(request: Request, con, scheme: str, period: str, rules: str | None = None,
             switches: dict | None = None, exempt: list[str] | None = None) -> svc.Ledger:
-    """The ledger of ``scheme`` for ``period`` from the server's store (422 on bad input)."""
+    """The ledger of ``scheme`` for ``period`` from the server's store (422 on bad input), in
+    one of the server's slots for heavy computations (:func:`qingshan.air.api.heavy`: 503
+    ``busy`` when every slot stays taken)."""
+    from qingshan.air.api import heavy
     prov = request.app.state.province
-    if scheme == "air":
-        return _call(svc.air_compensation, con, period, rules=rules, province=prov,
-                     switches=switches, exempt=exempt)
-    return _call(svc.water_compensation, con, period, rules=rules, province=prov,
-                 switches=switches)
+    with heavy():
+        if scheme == "air":
+            return _call(svc.air_compensation, con, period, rules=rules, province=prov,
+                         switches=switches, exempt=exempt)
+        return _call(svc.water_compensation, con, period, rules=rules, province=prov,
+                     switches=switches)
 
 
 @router.get("/rules", summary="Rule versions and their terms")
