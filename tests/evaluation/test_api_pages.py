@@ -96,3 +96,32 @@ def test_pages(client):
     assert r.status_code == 404 and "no data" in r.text and 'id="evaluation-tree"' in r.text
     r = client.get("/evaluation/submissions")
     assert r.status_code == 200 and 'id="submissions-login"' in r.text
+
+
+def test_template_download_and_upload(client, tmp_path):
+    r = client.get("/evaluation/submissions/template", params={"city": "371000", "year": 2026})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    p = tmp_path / "t.xlsx"
+    p.write_bytes(r.content)
+    from openpyxl import load_workbook
+    wb = load_workbook(p)
+    ws = wb["values"]
+    ws.cell(2, 9, 150)                   # outside 0–100: refused, nothing stored
+    ws.cell(2, 10, "市环境局")
+    ws.cell(2, 11, "年报")
+    wb.save(p)
+    app = client.app_ref
+    try:
+        app.dependency_overrides[ev_api.current_actor] = lambda: CITY
+        with p.open("rb") as f:
+            r = client.post("/api/v1/evaluation/submissions/upload",
+                            files={"file": ("t.xlsx", f)}, data={"submit": "true"})
+        assert r.status_code == 422 and "outside 0–100" in r.json()["error"]["message"]
+        ws.cell(2, 9, 55)
+        wb.save(p)
+        with p.open("rb") as f:
+            r = client.post("/api/v1/evaluation/submissions/upload",
+                            files={"file": ("t.xlsx", f)}, data={"submit": "true"})
+        assert r.status_code == 200 and r.json()["state"] == "submitted"
+    finally:
+        app.dependency_overrides.clear()

@@ -31,7 +31,7 @@ from qingshan.evaluation.engine.pipeline import EngineError
 from qingshan.evaluation.framework import Framework, FrameworkError
 from qingshan.evaluation.frameworks import BUNDLED, load_framework
 
-__all__ = ["router", "ROUTES", "framework_of", "inputs_of"]
+__all__ = ["router", "ROUTES", "framework_of", "inputs_of", "read_upload"]
 
 router = APIRouter(prefix="/evaluation", tags=["evaluation"], responses=ERROR_RESPONSES)
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
@@ -261,16 +261,10 @@ def create_submission(request: Request, actor: Annotated[Actor, Depends(current_
     return {"ids": ids, "state": "submitted" if body.submit else "draft"}
 
 
-@router.post("/submissions/upload", summary="Upload a filled Excel template")
-async def upload_submission(request: Request, actor: Annotated[Actor, Depends(current_actor)],
-                            file: Annotated[UploadFile, File()],
-                            framework: Annotated[str, Form(max_length=64)] = "shandong-2035",
-                            submit: Annotated[bool, Form()] = True) -> dict:
-    """Validate every row (type, unit, range, source, evidence note); nothing is stored when
-    any row is invalid."""
+async def read_upload(request: Request, file: UploadFile, fw: Framework) -> list:
+    """The rows of an uploaded template (size-limited while it streams; 413 beyond
+    ``QINGSHAN_MAX_UPLOAD_BYTES``; 422 naming file/row/field when it is not a valid template)."""
     from qingshan.evaluation.ingest.template import read_template
-    from qingshan.evaluation.submissions import save_values
-    fw = framework_of(framework)
     st = getattr(request.app.state, "settings", None)
     limit = getattr(request.app.state, "max_upload_bytes", None) or st.max_upload_bytes
     name = re.sub(r"[^\w.\-]", "_", file.filename or "upload.xlsx")[-100:]
@@ -287,9 +281,21 @@ async def upload_submission(request: Request, actor: Annotated[Actor, Depends(cu
                                                      "(QINGSHAN_MAX_UPLOAD_BYTES)")
                 f.write(chunk)
         try:
-            rows = read_template(p, fw, name=name)
+            return read_template(p, fw, name=name)
         except IngestError as e:
             raise ApiError(422, "invalid_file", str(e)) from None
+
+
+@router.post("/submissions/upload", summary="Upload a filled Excel template")
+async def upload_submission(request: Request, actor: Annotated[Actor, Depends(current_actor)],
+                            file: Annotated[UploadFile, File()],
+                            framework: Annotated[str, Form(max_length=64)] = "shandong-2035",
+                            submit: Annotated[bool, Form()] = True) -> dict:
+    """Validate every row (type, unit, range, source, evidence note); nothing is stored when
+    any row is invalid."""
+    from qingshan.evaluation.submissions import save_values
+    fw = framework_of(framework)
+    rows = await read_upload(request, file, fw)
     ids = _write(request, save_values, actor, fw, rows, submit=submit)
     return {"ids": ids, "state": "submitted" if submit else "draft"}
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from qingshan.api.errors import ApiError
 from qingshan.evaluation import service
-from qingshan.evaluation.api import _ops, framework_of, inputs_of
+from qingshan.evaluation.api import _ops, framework_of, inputs_of, read_upload
 from qingshan.evaluation.engine.pipeline import EngineError
 from qingshan.web import render
 from qingshan.web.i18n import request_lang
@@ -243,3 +243,48 @@ def submissions_review(request: Request, sid: int, action: str = Form(max_length
     except (SubmissionError, PermissionError) as e:
         return _back(framework, year, f"error: {e}", lang)
     return _back(framework, year, "ok", lang)
+
+
+@router.get("/evaluation/submissions/template")
+def submissions_template(request: Request, city: str, year: int,
+                         framework: str = "shandong-2035"):
+    """The Excel template of ``city`` and ``year`` (the same as ``qingshan evaluate template``)."""
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    from qingshan.evaluation.ingest.template import write_template
+    fw = framework_of(framework)
+    try:
+        c = request.app.state.province.city(city)
+    except KeyError as e:
+        raise ApiError(404, "not_found", str(e.args[0])) from None
+    if not 1990 <= year <= 2100:
+        raise ApiError(422, "invalid_parameter", "year: 1990–2100")
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+    tmp.close()
+    p = write_template(fw, c.code, c.name_zh, year, tmp.name)
+    return FileResponse(p, filename=f"evaluation_{fw.framework.code}_{c.code}_{year}.xlsx",
+                        background=BackgroundTask(Path(p).unlink, missing_ok=True))
+
+
+@router.post("/evaluation/submissions/upload", response_class=HTMLResponse)
+async def submissions_upload(request: Request, file: UploadFile = File(),
+                             framework: str = Form("shandong-2035", max_length=64),
+                             year: int = Form(ge=1990, le=2100), submit: bool = Form(False)):
+    """A filled template from the form: every row validated, nothing stored when one is bad."""
+    from qingshan.api.auth import current_actor
+    from qingshan.evaluation.submissions import SubmissionError, save_values
+    from qingshan.store import ops
+    actor = current_actor(request)
+    fw = framework_of(framework)
+    lang = request_lang(request)
+    try:
+        rows = await read_upload(request, file, fw)
+        with ops.session_scope(_ops(request)) as s:
+            ids = save_values(s, actor, fw, rows, submit=submit)
+    except ApiError as e:
+        return _back(framework, year, f"error: {e.message}", lang)
+    except (SubmissionError, PermissionError) as e:
+        return _back(framework, year, f"error: {e}", lang)
+    return _back(framework, year, f"ok: {len(ids)}", lang)

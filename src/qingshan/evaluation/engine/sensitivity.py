@@ -68,8 +68,6 @@ def run_sensitivity(fw: Framework, data: EvalInput, options: dict[str, list] | N
                     n: int = 1000, seed: int = 0, node: str | None = None,
                     overrides: dict | None = None) -> SensitivityResult:
     """Monte Carlo and Sobol' analysis of the ranks at ``node`` (default: the index)."""
-    from SALib.analyze import sobol as sobol_analyze     # scipy.stats: imported on first use
-    from SALib.sample import sobol as sobol_sample
     node = node or fw.root
     if node not in fw.by_code or node in fw.indicator_codes:
         raise EngineError(f"{node!r} is not a node of {fw.label}")
@@ -142,6 +140,9 @@ def run_sensitivity(fw: Framework, data: EvalInput, options: dict[str, list] | N
         for k, alts in options.items():
             for a in alts:
                 run_one({k: a}, {})
+
+    from SALib.analyze import sobol as sobol_analyze     # scipy.stats: imported on first use,
+    from SALib.sample import sobol as sobol_sample       # after the options are checked
 
     d = len(names)
     problem = {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}
