@@ -142,3 +142,12 @@ def test_deadline_alerts_of_the_2021_2022_steps():
     assert r.loc["verification", "days_left"] == 29 and r.loc["verification", "alert"] == "due_30d"
     assert r.loc["final_allocation", "alert"] == "due_60d"
     assert r.loc["surrender", "alert"] == "" and r.loc["preallocation_submission", "alert"] == "past"
+
+
+def test_load_factor_computed_from_capacity_and_hours_when_missing():
+    # generation 3,200,000 MWh ÷ (1,000 MW × 4,000 h) = 0.80 → F_l = 1.007 → same allocation as
+    # spec §3 ex. 1: 0.8177 × 3,000,000 × 1.007 = 2,470,271.7
+    d = _small()
+    d.annual["load_factor"] = float("nan")
+    a = service.allocation_table(d, "2022")
+    assert a.allocation_t.iloc[0] == pytest.approx(2_470_271.7, abs=0.05)

@@ -259,7 +259,7 @@ def position_cmd(period: Annotated[str, typer.Option(help="vintage (2022) or per
     data, day = _load(db), _today(today)
     try:
         df = service.period_positions(data, period, day, sw)
-        summ = service.city_summary(data, period, day, city, sw)
+        summ = service.city_summary(data, period, day, city, sw, positions=df)
     except ValueError as e:
         fail(e, stored=False)
     if city:

@@ -98,7 +98,7 @@ def carbon_list(request: Request, period: str = "2021-2022", as_of: str | None =
     day = _day(as_of)
     try:
         rows = service.period_positions(data, period, day)
-        summ = service.city_summary(data, period, day, city)
+        summ = service.city_summary(data, period, day, city, positions=rows)
     except ValueError as e:
         return _render(request, "carbon/list.html", 200 if isinstance(e, service.NoData)
                        else 422, error=str(e), period=period, rows=[], summ=None,

@@ -52,7 +52,7 @@ def section(ctx: SectionContext) -> ReportSection | None:
             p = service.position_table(data, v, ctx.period.end)
         except ValueError:
             continue
-        s = service.city_summary(data, v, ctx.period.end)
+        s = service.city_summary(data, v, ctx.period.end, positions=p)
         rule = p["rule_version"].iloc[0]
         marks = "".join(sorted(set(p["mark"])))
         if lang == "zh":
