@@ -56,8 +56,8 @@ def allocation_table(data: CarbonData, vintage: str, switches: Switches = DEFAUL
                      ) -> pd.DataFrame:
     """Per power unit: pre-allocation (70 %), final allocation and true-up of ``vintage``, with
     the enterprise, rule version and marks. A missing load factor is computed as generation ÷
-    (capacity × operating hours) (spec/carbon-ets.md §1.2 definition, [M]). Raises NoData / ValueError (open item 1 for 2023 and
-    2024 without a benchmark table)."""
+    (capacity × operating hours) (spec/carbon-ets.md §1.2 definition, [M]). Raises NoData /
+    ValueError (open item 1 for 2023 and 2024 without a benchmark table)."""
     _need(data, "units")
     r = power.rules(vintage, switches)
     act = data.unit_activity()
