@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from qingshan.cli import backup as _backup
 from qingshan.cli import demo as _demo
 from qingshan.cli.report import app as _report_app
 from qingshan.cli.serve import serve as _serve
@@ -39,6 +40,7 @@ def _root(as_user: Annotated[str | None, typer.Option(
 _app.command("demo")(_demo.demo_cmd)
 _app.add_typer(_report_app, name="report")
 _app.command("serve")(_serve)
+_backup.register(_app)
 _mounted = False
 
 
