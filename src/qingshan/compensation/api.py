@@ -122,7 +122,11 @@ class RerunOut(BaseModel):
 
 
 def _ops(request: Request):
-    """Settings whose operational store is the one beside the server's analytic store."""
+    """The server's operational store (its URL; else the SQLite file beside the analytic
+    store)."""
+    url = getattr(request.app.state, "ops_url", None)
+    if url:
+        return url
     from qingshan.config import get_settings
     return get_settings(db=str(request.app.state.store.path))
 
