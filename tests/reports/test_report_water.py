@@ -56,8 +56,9 @@ def test_monthly_xlsx_water_section_equals_the_services(synth_month_en, synth_st
     prov = water_assessment(synth_store, "2019-07", "province",
                             province_code=synth_province.code).iloc[0]
     wb = openpyxl.load_workbook(write_xlsx(synth_month_en, tmp_path / "m.xlsx"))
-    assert {"water_province", "water_cities"} <= set(wb.sheetnames)
-    ws = wb["water_cities"]
+    # sheets named in the bulletin's language (the tables' titles)
+    assert {"Water (province)", "Water (cities)"} <= set(wb.sheetnames)
+    ws = wb["Water (cities)"]
     head = [c.value for c in ws[3]]
     rows = {r[0]: dict(zip(head, r)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
     assert set(rows) == set(city.group_key)
@@ -66,7 +67,7 @@ def test_monthly_xlsx_water_section_equals_the_services(synth_month_en, synth_st
         assert row["Sections assessed"] == r.n_sections
         assert row["Classes I–III (%)"] == pytest.approx(r.excellent_pct)
         assert row["Worse than class V (%)"] == pytest.approx(r.inferior_v_pct)
-    wp = wb["water_province"]
+    wp = wb["Water (province)"]
     ph = [c.value for c in wp[3]]
     pr = dict(zip(ph, [c.value for c in wp[4]]))
     assert pr["Classes I–III (%)"] == pytest.approx(prov.excellent_pct)

@@ -25,7 +25,11 @@ from qingshan.reports.labels import tr
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
 from qingshan.water.report import water_method_paragraph, water_section
 
-__all__ = ["build_air_report"]
+__all__ = ["build_air_report", "CHART_WORKERS"]
+
+#: threads rendering the bulletin's SVG charts (1 = one after the other, the former path;
+#: benchmarks/bench_report.py compares both)
+CHART_WORKERS = 4
 
 
 def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: str | None,
@@ -84,7 +88,8 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
     # the SVGs are rendered concurrently (vl-convert runs outside the GIL): the charts are
     # independent, and rendering is most of a bulletin's time
     from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max_workers=min(4, max(1, len(out)))) as pool:
+    workers = min(CHART_WORKERS, max(1, len(out)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         svgs = list(pool.map(lambda x: render_svg(x[2]), out))
     return [_chart(k, title, spec, dec, svg) for (k, title, spec, dec), svg in zip(out, svgs)]
 

@@ -361,7 +361,8 @@ def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) ->
     names = _names(cities, prov, lang)
     n = len(cities)
     out = []
-    ci = pd.to_numeric(cities.get("composite_index"), errors="coerce")
+    ci = pd.to_numeric(cities["composite_index"], errors="coerce") if "composite_index" in \
+        cities.columns else pd.Series(float("nan"), index=cities.index)
     ok = _ranked_ok(cities, ci)
     if ok.any():
         place = _places(ci[ok], False)
@@ -373,9 +374,10 @@ def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) ->
     bad = [names[j] for j in cities.index[~ok & ci.notna()]] if "valid" in cities.columns else []
     if bad:
         out.append(tr("rank_insufficient", lang, cities=_city_list(bad, lang), k=len(bad)))
-    yoy = pd.to_numeric(cities.get("composite_index_yoy_pct"), errors="coerce")
-    okc = _ranked_ok(cities, yoy)
-    if okc.any():
+    yoy = pd.to_numeric(cities["composite_index_yoy_pct"], errors="coerce") if \
+        "composite_index_yoy_pct" in cities.columns else None
+    okc = _ranked_ok(cities, yoy) if yoy is not None else None
+    if okc is not None and okc.any():
         place = _places(yoy[okc], False)   # most negative = largest improvement first
         back = _places(yoy[okc], True)
         b = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
@@ -386,8 +388,11 @@ def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) ->
                       worst=_city_list(w, lang), nw=len(w)))
     parts = []
     for k in ("pm25", "pm10", "o3_8h_p90", "no2", "so2", "co_p95"):
-        c = pd.to_numeric(cities.get(f"{k}_yoy_pct"), errors="coerce")
-        if c is None or not c.notna().any():
+        if f"{k}_yoy_pct" not in cities.columns:
+            continue
+        c = pd.to_numeric(cities[f"{k}_yoy_pct"], errors="coerce").where(
+            _ranked_ok(cities, cities[f"{k}_yoy_pct"]))   # valid cities only
+        if not c.notna().any():
             continue
         down, up, same = int((c < 0).sum()), int((c > 0).sum()), int((c == 0).sum())
         parts.append(tr("yoy_counts", lang, pol=pollutant_name(k, lang), down=down, up=up,

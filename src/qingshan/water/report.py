@@ -33,6 +33,8 @@ _T: dict[str, tuple[str, str]] = {
     "change": ("与上年同期相比", "Change vs. last year"),
     "coast_count": ("近岸海域优良比例（按点位，%）", "Coastal excellent, by points (%)"),
     "coast_area": ("近岸海域优良比例（按面积，%）", "Coastal excellent, by area (%)"),
+    "sheet_province": ("全省水环境质量", "Water (province)"),
+    "sheet_cities": ("各城市地表水环境质量", "Water (cities)"),
     "note": ("Ⅰ～Ⅲ类比例与劣Ⅴ类比例按断面个数计；近岸海域优良指一、二类海水。",
              "Shares of sections by count; coastal excellent = sea-water classes I and II."),
 }
@@ -97,7 +99,7 @@ def water_section(con, period, kind: str | None, label: str, prov: ProvinceConfi
     dec = {k: (0 if k == _t("n_sections", lang) else 1) for k, v in head.items()
            if isinstance(v[0], (int, float)) or v[0] is None}
     t_prov = ReportTable("water_province", _t("province", lang), pd.DataFrame(head), dec,
-                         _t("note", lang))
+                         _t("note", lang), sheet=_t("sheet_province", lang), frozen_columns=1)
     cities = water_assessment(con, period, "city", province_code=prov.code)
     names = {c.code: (c.name_zh if lang == "zh" else c.name_en) for c in prov.cities}
     df = pd.DataFrame({
@@ -113,7 +115,8 @@ def water_section(con, period, kind: str | None, label: str, prov: ProvinceConfi
     })
     t_cities = ReportTable("water_cities", _t("cities", lang), df,
                            {_t("n_sections", lang): 0, _t("excellent", lang): 1,
-                            _t("inferior", lang): 1, _t("drinking", lang): 1})
+                            _t("inferior", lang): 1, _t("drinking", lang): 1},
+                           sheet=_t("sheet_cities", lang), frozen_columns=2)
     return ReportSection("water", _t("title", lang),
                          paragraphs=[_paragraph(p, coast, label, prov_name, lang)],
                          tables=[t_prov, t_cities])
