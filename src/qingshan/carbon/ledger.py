@@ -27,9 +27,9 @@ from qingshan.store.ops import session_scope, upgrade
 
 __all__ = ["WRITE_ROLES", "READ_ROLES", "load", "save", "KEYS"]
 
-#: action → roles allowed (at the enterprise's city or above)
-WRITE_ROLES = {"import": (R.PROV_ADMIN, R.PROV_STAFF, R.CITY_STAFF),
-               "demo": ("system",)}
+#: action → roles allowed (at the enterprise's city or above): province staff and city staff,
+#: like every monitoring-data write (``qingshan.accounts.roles.MONITORING_WRITE``)
+WRITE_ROLES = {"import": tuple(sorted(R.MONITORING_WRITE)), "demo": ("system",)}
 #: roles that may read the ledger (every logged-in bureau role)
 READ_ROLES = R.ALL
 #: the key of every table (rows with the same key are replaced)
