@@ -50,11 +50,26 @@ def busy(e: StoreBusy) -> None:
     raise typer.Exit(BUSY_EXIT)
 
 
+#: the store this process opened last, per path: (connection, lock handle). A command runs
+#: to its end before the next one starts (in-process runners chain them), so opening a store
+#: again first closes what the previous command left open — its lock would otherwise keep
+#: this very process waiting (``flock`` locks are per open file, not per process).
+_OPEN: dict[str, tuple] = {}
+
+
 def _close(con, handle) -> None:
     try:
         con.close()
     finally:
         handle.release()
+
+
+def _close_all() -> None:
+    while _OPEN:
+        _close(*_OPEN.popitem()[1])
+
+
+atexit.register(_close_all)
 
 
 def open_store(db: Path | None = None, province: str | None = None, read_only: bool = False):
@@ -65,6 +80,9 @@ def open_store(db: Path | None = None, province: str | None = None, read_only: b
     """
     settings = get_settings(db=db, province=province)
     prov = load_province(settings.province)
+    key = str(Path(settings.db).resolve())
+    if key in _OPEN:
+        _close(*_OPEN.pop(key))
     timeout = lock_timeout()
     deadline = time.monotonic() + timeout
     try:
@@ -85,7 +103,7 @@ def open_store(db: Path | None = None, province: str | None = None, read_only: b
         typer.echo(f"error: cannot open the store {settings.db}: {str(e).splitlines()[0]}",
                    err=True)
         raise typer.Exit(2) from None
-    atexit.register(_close, con, handle)
+    _OPEN[key] = (con, handle)
     if not read_only:
         sync_province(con, prov)
     return con, settings, prov

@@ -109,7 +109,7 @@ def assess_cmd(
 
     Example: qingshan water assess --db qingshan.duckdb --period 2024-H1 --level city
     """
-    con, _, _ = open_store(db, province)
+    con, _, _ = open_store(db, province, read_only=True)   # shared: runs beside a server
     try:
         if level.startswith("coastal-"):
             df = coastal_assessment(con, period, level.removeprefix("coastal-"))
