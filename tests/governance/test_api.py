@@ -99,3 +99,23 @@ def test_reserved_fields_refused_on_create(client):
     r = client.post(f"{P}/cases", headers=client.h[("city_staff", "371000")], json={
         "kind": "dc_task", "unit": "371002", "fields": {"prov_accepted": True}})
     assert r.status_code == 409 and "written by the case's steps" in r.json()["error"]["message"]
+
+
+def test_evidence_and_section_routes(client):
+    no = _new(client)
+    wh = client.h[("city_staff", "371000")]
+    r = client.post(f"{P}/cases/{no}/evidence", headers={**wh, "x-filename": "a.jpg"},
+                    content=b"photo", params={"criterion": "问题解决"})
+    assert r.status_code == 201
+    import hashlib
+    assert r.json()["sha256"] == hashlib.sha256(b"photo").hexdigest()
+    r = client.post(f"{P}/cases/{no}/evidence", headers=client.h[("city_staff", "371100")],
+                    content=b"photo")
+    assert r.status_code == 403
+    rep = client.post(f"{P}/reports", headers=wh, json={"city": "371000", "year": 2024}).json()
+    r = client.put(f"{P}/reports/{rep['public_no']}/sections/6", headers=wh,
+                   json={"figures": {"off_site_share": ["0.9", "x"]}})
+    assert r.status_code == 409 and "locked" in r.json()["error"]["message"]
+    r = client.put(f"{P}/reports/{rep['public_no']}/sections/1", headers=wh,
+                   json={"text": "总体情况"})
+    assert r.status_code == 200

@@ -51,6 +51,8 @@ ROUTES = {
     ("POST", "/api/v1/governance/reports"): "city_staff of the city",
     ("GET", "/api/v1/governance/reports/progress"): "any user (own scope)",
     ("GET", "/api/v1/governance/reports/summary.{fmt}"): "prov_staff, prov_leader, auditor",
+    ("PUT", "/api/v1/governance/reports/{public_no}/sections/{section}"): "city_staff, own city",
+    ("POST", "/api/v1/governance/cases/{public_no}/evidence"): "writers of the case, own scope",
 }
 
 
@@ -325,3 +327,47 @@ def report_summary(request: Request, actor: Auth, fmt: str, year: int):
              if fmt == "docx" else
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     return FileResponse(out, media_type=media, filename=out.name)
+
+
+class SectionIn(BaseModel):
+    text: str | None = Field(None, max_length=20_000)
+    figures: dict[str, tuple[str | float | int | None, str | None]] = {}
+    date: str | None = None
+
+
+@router.put("/reports/{public_no}/sections/{section}", response_model=CaseOut,
+            summary="Edit a report section: narrative and manual figures (value, source "
+                    "document); locked auto figures are refused")
+def edit_section(request: Request, actor: Auth, public_no: str, section: str,
+                 body: SectionIn) -> CaseOut:
+    with ops.session_scope(_url(request)) as s:
+        row = _call(lambda: annual.fill_report(s, actor, public_no, today=_day(body.date, "date"),
+                                               section=section, text=body.text,
+                                               figures=body.figures))
+        return _case_out(s, row, actor, True)
+
+
+@router.post("/cases/{public_no}/evidence", status_code=201,
+             summary="Attach an evidence file (content-addressed, never overwritten)")
+async def add_evidence(request: Request, actor: Auth, public_no: str,
+                       criterion: Annotated[str, Query(max_length=64)] = "") -> dict[str, Any]:
+    from qingshan.governance.evidence import EvidenceError, MAX_EVIDENCE_BYTES, evidence_root
+
+    limit = min(MAX_EVIDENCE_BYTES, request.app.state.max_upload_bytes)
+    data = b""
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            raise ApiError(413, "too_large", f"evidence over the limit of {limit} bytes")
+    name = request.headers.get("x-filename", "evidence")[:255]
+    root = evidence_root(request.app.state.settings)
+    with ops.session_scope(_url(request)) as s:
+        try:
+            sha = _call(lambda: repo.add_evidence(s, actor, public_no, data, name=name,
+                                                  criterion=criterion, root=root,
+                                                  media_type=request.headers.get(
+                                                      "content-type", "application/octet-stream")
+                                                  [:100]))
+        except EvidenceError as e:
+            raise ApiError(422, "invalid_file", str(e)) from None
+    return {"sha256": sha, "case": public_no, "criterion": criterion}

@@ -46,6 +46,10 @@ EXPECT = {
     ("GET", f"{G}/reports/progress"): Case("user", f"{G}/reports/progress?year=2025"),
     ("GET", f"{G}/reports/summary.{{fmt}}"): Case(
         "custom", f"{G}/reports/summary.xlsx?year=2025", statuses=_SUMMARY),
+    ("PUT", f"{G}/reports/{{public_no}}/sections/{{section}}"): Case(
+        "user", f"{G}/reports/BG-371000-2025-999999/sections/5", ok=404, json={"text": "x"}),
+    ("POST", f"{G}/cases/{{public_no}}/evidence"): Case(
+        "user", f"{G}/cases/TS-371000-2025-999999/evidence", ok=404, data={}),
     ("GET", "/governance"): Case("user", "/governance?cutoff=2025-12-31"),
     ("GET", "/governance/cases"): Case("user", "/governance/cases"),
     ("GET", "/governance/cases.{fmt}"): Case("user", "/governance/cases.csv"),
