@@ -87,3 +87,10 @@ def comp_db_file(tmp_path_factory, comp_province):
     build_store(con, comp_province)
     con.close()
     return d / "comp.duckdb", toml
+
+
+@pytest.fixture(scope="session")
+def ops_db(tmp_path_factory):
+    """One analytic-store path whose operational store (``q.ops.sqlite`` beside it) every test
+    of this folder shares: the Alembic upgrade of all domains runs once per session."""
+    return tmp_path_factory.mktemp("ops") / "q.duckdb"

@@ -11,10 +11,11 @@ CITY = Actor(8, "li", "city_staff", "370100")
 
 
 @pytest.fixture(scope="module")
-def client(comp_db_file, comp_province):
+def client(comp_db_file, comp_province, ops_db):
     from qingshan.api import create_app
+    from qingshan.store.ops import ops_url_for
     db, _ = comp_db_file
-    app = create_app(db, comp_province)
+    app = create_app(db, comp_province, database_url=ops_url_for(ops_db))
     with TestClient(app, raise_server_exceptions=False) as c:
         c.app_ref = app
         yield c

@@ -95,14 +95,17 @@ def test_every_command_help_has_an_example():
         assert r.exit_code == 0 and "Example: qingshan compensation" in r.output
 
 
-def test_store_list_and_rerun(tmp_path):
-    db = str(tmp_path / "q.duckdb")          # the operational store is q.ops.sqlite beside it
+def test_store_list_and_rerun(tmp_path, ops_db):
+    import re
+    db = str(ops_db)          # the operational store is q.ops.sqlite beside it
     r = runner.invoke(app, ["compensation", "air", "--period", "2018-Q1", "--input",
                             str(_file(tmp_path)), "--db", db, "--store", "--format", "json"])
     assert r.exit_code == 0, r.output
-    assert "stored as compensation run 1 by cli:" in r.stderr
-    r = runner.invoke(app, ["compensation", "runs", "--db", db])
+    m = re.search(r"stored as compensation run (\d+) by cli:", r.stderr)
+    assert m, r.stderr
+    rid = int(m.group(1))
+    r = runner.invoke(app, ["compensation", "runs", "--db", db, "--period", "2018-Q1"])
     assert r.exit_code == 0 and "sd-air-2017" in r.output and "436" in r.output
-    r = runner.invoke(app, ["compensation", "rerun", "1", "--db", db])
+    r = runner.invoke(app, ["compensation", "rerun", str(rid), "--db", db])
     assert r.exit_code == 0, r.output
-    assert "run 2 (re-run of 1): same result: True; same inputs: True" in r.output
+    assert f"(re-run of {rid}): same result: True; same inputs: True" in r.output

@@ -14,9 +14,9 @@ STAFF = Actor(7, "wang", "prov_staff", "370000")
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory):
-    # one operational store for the module (the Alembic upgrade runs once)
-    return get_settings(db=str(tmp_path_factory.mktemp("ops") / "q.duckdb"))
+def settings(ops_db):
+    # the folder's one operational store (the Alembic upgrade runs once)
+    return get_settings(db=str(ops_db))
 
 
 @pytest.fixture
