@@ -109,3 +109,14 @@ def test_store_list_and_rerun(tmp_path, ops_db):
     r = runner.invoke(app, ["compensation", "rerun", str(rid), "--db", db])
     assert r.exit_code == 0, r.output
     assert f"(re-run of {rid}): same result: True; same inputs: True" in r.output
+
+
+def test_csv_rows_carry_the_marks(tmp_path):
+    r = runner.invoke(app, ["compensation", "air", "--period", "2018-Q1", "--input",
+                            str(_file(tmp_path)), "--format", "csv",
+                            "--db", str(tmp_path / "none.duckdb")])
+    import csv
+    import io
+    row = next(x for x in csv.DictReader(io.StringIO(r.stdout)) if x["code"] == "370300")
+    assert "region_coefficients [M]" in row["marks"] and "formula [P]" in row["marks"]
+    assert "rounding=gbt8170 (unverified)" in row["marks"]

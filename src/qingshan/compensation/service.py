@@ -43,7 +43,7 @@ from qingshan.config import ProvinceConfig, get_settings, load_province
 from qingshan.core.periods import Period, parse_period
 
 __all__ = ["Ledger", "air_compensation", "water_compensation", "county_water_compensation",
-           "rules_table", "quarters_of", "fingerprint", "parse_switches"]
+           "rules_table", "quarters_of", "fingerprint", "parse_switches", "row_marks"]
 
 #: the air service's city assessments by (period, province, store fingerprint): the same data
 #: give the same figures (``qingshan.air.daily.fingerprint``: hourly rows, batches, city
@@ -74,6 +74,15 @@ class Ledger:
         return {"scheme": self.scheme, "period": self.period, "rules": self.rules,
                 "switches": self.switches, "flows": self.flows.as_dict(), "notes": self.notes,
                 "marks": self.marks, "fingerprint": self.fingerprint}
+
+
+def row_marks(rs: RuleSet, switches: dict | None = None) -> str:
+    """The marks a ledger row of ``rs`` carries (every value used that is not [V], and each
+    open point's value), e.g. ``formula [P]; region_coefficients [M]; rounding=gbt8170
+    (unverified)`` — so that a CSV row alone still shows them."""
+    vals = rs.switches(switches)
+    return "; ".join(rs.marks_used() + [f"{k}={vals[k]} ({p.mark})"
+                                        for k, p in rs.open_points.items()])
 
 
 def quarters_of(per: Period) -> list[Period]:
@@ -247,6 +256,8 @@ def air_compensation(con=None, period: str | Period = "", *, rules: str | None =
                    inp["source_last"].to_numpy())
         rows.append(led)
     quarters = pd.concat(rows, ignore_index=True)
+    quarters["marks"] = quarters["rule_version"].map(
+        {rid: row_marks(ruleset(rid), switches) for rid in used})
     if not quarters["complete"].any() and not quarters["exempt"].any():
         raise ValueError(f"no data for {per.label}: no city has the statistics of the period "
                          f"and of the same period last year")
@@ -330,6 +341,7 @@ def water_compensation(con=None, period: str | Period = "", *, rules: str | None
     led = water_ledger(inp, rs, switches, period=per.label, province_name=prov.name_zh)
     led["source"], led["source_last"] = inp["source"].to_numpy(), inp["source_last"].to_numpy()
     led["exempt"] = False
+    led["marks"] = row_marks(rs, switches)
     if not led[keys].notna().any().any():
         raise ValueError(f"no data for {per.label}: no city has water means of the period")
     clear = clearing(led, None, [per.label], province_name=prov.name_zh)
@@ -364,6 +376,7 @@ def county_water_compensation(period: str | Period, input_path, *, rules: str | 
         raise ValueError(f"no data for {per.label}")
     led = county_water_ledger(t, rs, switches, period=per.label, city_name=city_name)
     led["source"], led["exempt"] = t["source"].to_numpy(), False
+    led["marks"] = row_marks(rs, switches)
     clear = clearing(led, None, [per.label], province_name=city_name)
     clear["direction"] = led["direction"].to_numpy()
     clear["payer"], clear["payee"] = led["payer"].to_numpy(), led["payee"].to_numpy()
