@@ -32,6 +32,8 @@ def test_enterprise_trail_and_unknown(client):
     j = r.json()
     assert {p["vintage"] for p in j["positions"]} >= {"2019-2020", "2021", "2022"}
     assert "2023" in j["notes"]
+    assert {e["year"] for e in j["emissions"]} == set(range(2019, 2025))
+    assert all(e["rule_version"].startswith("企业温室气体排放核算与报告指南") for e in j["emissions"])
     assert client.get("/api/v1/carbon/enterprises/XYZ").status_code == 404
 
 

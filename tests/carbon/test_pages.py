@@ -17,6 +17,7 @@ def test_enterprise_and_footprint_pages(client, demo):
     r = client.get(f"/carbon/enterprise/{code}", params={"lang": "en", "as_of": "2024-02-01"})
     assert r.status_code == 200
     assert 'data-vintage="2019-2020"' in r.text and "open item 1" in r.text
+    assert r.text.count("<tr><td>WH01-1</td><td>20") == 6       # accounted years 2019–2024
     r = client.get("/carbon/footprint/PRD07", params={"lang": "en"})
     assert r.status_code == 200 and 'id="carbon-stages"' in r.text
     assert client.get("/carbon/enterprise/NOPE").status_code == 404

@@ -104,6 +104,7 @@ class SummaryOut(BaseModel):
 class EnterpriseOut(BaseModel):
     enterprise: dict[str, Any]
     units: list[dict[str, Any]]
+    emissions: list[dict[str, Any]]
     positions: list[dict[str, Any]]
     allocations: list[dict[str, Any]]
     notes: dict[str, str]
@@ -199,7 +200,8 @@ def enterprise(request: Request, credit_code: str, as_of: AsOf = None) -> dict:
     """The allocation and emissions trail of one enterprise, every vintage."""
     d = _call(service.enterprise_detail, _data(request), credit_code, as_of)
     return {"enterprise": records(pd.DataFrame([d["enterprise"]]))[0],
-            "units": records(d["units"]), "positions": records(d["positions"]),
+            "units": records(d["units"]), "emissions": records(d["emissions"]),
+            "positions": records(d["positions"]),
             "allocations": records(d["allocations"]), "notes": d["notes"]}
 
 

@@ -10,6 +10,5 @@ DOMAIN = Domain(
     api="qingshan.carbon.api:router",
     pages="qingshan.carbon.pages:router",
     ops_migrations="qingshan.carbon.ops_migrations",
-    parts={"section": "qingshan.carbon.report:section",
-           "demo": "qingshan.carbon.demo:demo_data"},
+    parts={"section": "qingshan.carbon.report:section"},
 )

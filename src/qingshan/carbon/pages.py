@@ -48,7 +48,11 @@ LABELS = {
     "footprints": ("产品碳足迹", "Product carbon footprints"),
     "product": ("产品", "Product"), "declared_unit": ("声明单位", "Declared unit"),
     "kg": ("kg CO2e", "kg CO2e"), "stage": ("阶段", "Stage"), "input": ("输入", "Input"),
-    "amount": ("数量", "Amount"), "none": ("尚无碳数据", "No carbon data yet"),
+    "amount": ("数量", "Amount"), "emissions": ("核算排放量（企业报告）", "Accounted emissions "
+                                                                   "(reported)"),
+    "direct": ("直接 (t)", "Direct (t)"), "indirect": ("购入电力 (t)", "Purchased electricity (t)"),
+    "default_rows": ("使用缺省值的月份", "Months with defaults"),
+    "none": ("尚无碳数据", "No carbon data yet"),
     "marks_note": ("标记：V 已核实，M 凭记忆未核实，D 推导，S 合成，U 用户提供",
                    "Marks: V verified, M from memory (unverified), D derived, S synthetic, "
                    "U user-supplied"),
@@ -120,6 +124,7 @@ def carbon_enterprise(request: Request, code: str, as_of: str | None = None) -> 
         return _render(request, "carbon/enterprise.html", 404, error=str(e), e=None)
     return _render(request, "carbon/enterprise.html", error=None, e=d["enterprise"],
                    units=d["units"].to_dict(orient="records"),
+                   emissions=d["emissions"].to_dict(orient="records"),
                    positions=d["positions"].to_dict(orient="records"),
                    allocations=d["allocations"].to_dict(orient="records"), notes=d["notes"],
                    synthetic=bool(d["enterprise"].get("synthetic")))

@@ -217,8 +217,9 @@ def latest_plans(plan: pd.DataFrame) -> pd.DataFrame:
 
 def enterprise_detail(data: CarbonData, credit_code: str, today: date | None = None,
                       switches: Switches = DEFAULT) -> dict:
-    """One enterprise: its record, units, and per vintage its allocation and position (the
-    allocation and emissions trail); vintages that cannot be computed say why."""
+    """One enterprise: its record, units, its accounted emissions per unit and year, and per
+    vintage its allocation and position (the allocation and emissions trail); vintages that
+    cannot be computed say why."""
     e = data.enterprises[data.enterprises["credit_code"] == credit_code]
     if not len(e):
         raise NoData(f"no enterprise {credit_code!r} in the carbon ledger")
@@ -235,7 +236,15 @@ def enterprise_detail(data: CarbonData, credit_code: str, today: date | None = N
             trail.append(row)
         if al is not None:
             allocs.append(al[al["credit_code"] == credit_code])
-    return {"enterprise": e.iloc[0].to_dict(), "units": units,
+    mine = set(units["unit_id"])
+    fuel = data.fuel[data.fuel["unit_id"].isin(mine)]
+    if len(fuel):
+        el = data.electricity[data.electricity["unit_id"].isin(mine)]
+        emissions = acc.annual(acc.combustion(fuel, switches),
+                               acc.electricity(el) if len(el) else None)
+    else:
+        emissions = pd.DataFrame()
+    return {"enterprise": e.iloc[0].to_dict(), "units": units, "emissions": emissions,
             "positions": pd.concat(trail, ignore_index=True) if trail else pd.DataFrame(),
             "allocations": pd.concat(allocs, ignore_index=True) if allocs else pd.DataFrame(),
             "notes": notes}

@@ -121,7 +121,9 @@ def electricity(elec: pd.DataFrame, purpose: str = "ets") -> pd.DataFrame:
 
 def annual(comb: pd.DataFrame, elec: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per unit × year: direct (combustion) and indirect emissions, months covered, months
-    with defaults, and whether every row was complete."""
+    with defaults, whether every row was complete, the guideline (``rule_version``) and the
+    weakest factor mark (``mark``: M when any [M] default entered; the grid factor's own mark is
+    on the electricity rows)."""
     g = comb.groupby(["unit_id", "year"])
     a = g.agg(direct_t=("emission_t", "sum"), rows=("emission_t", "size"),
               complete=("complete", "all"), default_rows=("default_used", "sum"),
@@ -135,6 +137,11 @@ def annual(comb: pd.DataFrame, elec: pd.DataFrame | None = None) -> pd.DataFrame
     a["indirect_t"] = a["indirect_t"].fillna(0.0)
     a["direct_t"] = a["direct_t"].where(a["complete"])
     a["total_t"] = a["direct_t"] + a["indirect_t"]
+    fm = comb.assign(w=comb["marks"].str.contains(r"default\[M\]", regex=True)).groupby(
+        ["unit_id", "year"])["w"].any()
+    a["mark"] = np.where(a.set_index(["unit_id", "year"]).index.map(fm).fillna(False)
+                         .to_numpy(dtype=bool), "M", "V")
+    a["rule_version"] = std.GUIDELINE.value
     return a
 
 

@@ -183,6 +183,7 @@ def brightway(bom: pd.DataFrame, products: pd.DataFrame, fac: pd.DataFrame,
     prods["mark"] = prods["product_id"].map(
         stages.groupby("product_id")["mark"].agg(lambda s: min(s, key="SUMDV".index)))
     prods["gwp_set"] = GWP_SET
+    prods["rule_version"] = f"GB/T 24067-2024 / ISO 14067:2018; {GWP_SET} [M]"
     prods["engine"] = "brightway"
     if abs(score[str(first)] - check) > 1e-6 * max(1.0, abs(check)):
         raise RuntimeError(f"Brightway score {check} differs from the solved {score[str(first)]}")

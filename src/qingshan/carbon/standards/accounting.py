@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from qingshan.carbon.standards.provenance import Value, m, v
 
-__all__ = ["FUELS", "FUEL_UNITS", "coal_default_cc", "OXIDATION", "NCV_DEFAULT", "CC_DEFAULT",
+__all__ = ["GUIDELINE", "FUELS", "FUEL_UNITS", "coal_default_cc", "OXIDATION", "NCV_DEFAULT", "CC_DEFAULT",
            "GRID_FACTORS", "grid_factor", "MIN_MEASURED_MONTHS", "C_TO_CO2", "HEAT_DEFAULT_EF"]
+
+#: the guideline the accounting follows (spec/carbon-accounting.md §1; number [V] only via a peer
+#: repository's reference list, date [M])
+GUIDELINE = m("企业温室气体排放核算与报告指南 发电设施 (环办气候函〔2022〕485号)",
+              "spec/carbon-accounting.md §1")
 
 #: 44/12, the ratio of the molar masses of CO2 and C
 C_TO_CO2 = 44.0 / 12.0
