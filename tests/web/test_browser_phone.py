@@ -21,8 +21,10 @@ def test_overview_fits_the_screen(page, server, lang, width):
     # nothing wider than the screen: tables scroll inside themselves, charts shrink
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     # navigation links stay on one line each (no "one character per line")
-    heights = page.eval_on_selector_all("header nav a", "as => as.map(a => a.getBoundingClientRect().height)")
-    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('header nav a')).lineHeight) || 24")
+    heights = page.eval_on_selector_all("header nav a",
+                                        "as => as.map(a => a.getBoundingClientRect().height)")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('header nav a'))"
+                         ".lineHeight) || 24")
     assert max(heights) < 1.6 * line
     # the AQI map is drawn in HJ 633 category colours only (plus grey for no data)
     fills = set(page.eval_on_selector_all("#map svg path[fill]",

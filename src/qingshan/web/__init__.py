@@ -43,7 +43,7 @@ STATIC = Path(__file__).parent / "static"
 def mount_web(app: FastAPI) -> None:
     """Add the pages, ``/static`` and ``/geo/<province>.geo.json`` to ``app``."""
     from qingshan.core.registry import domains, load
-    from qingshan.web import data
+    from qingshan.web import data, download
     from qingshan.web.geo import geo_path
     from qingshan.web.render import page
 
@@ -54,6 +54,7 @@ def mount_web(app: FastAPI) -> None:
         if d.pages:
             app.include_router(load(d.pages))
     app.include_router(data.router)
+    app.include_router(download.router)
 
     @app.get("/geo/province.geo.json", include_in_schema=False)
     def geo(request: Request):

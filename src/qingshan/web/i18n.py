@@ -154,6 +154,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # error pages: headings by code (fallback: by status) and their explanations
     "valid_days": ("有效天数", "Valid days"),
     "unit": ("单位", "Unit"),
+    "download": ("下载", "Download"),
     "calendar_days": ("日历天", "calendar days"),
     "partial_period": ("时段未完或数据不全（截至数据）：", "Partial period (to date):"),
     "data_to": ("数据截至", "data to"),

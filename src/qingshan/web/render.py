@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from qingshan.water import report_terms as water_terms
 from qingshan.web.i18n import request_lang, translator
+from qingshan.web.download import download_href
 from qingshan.web.periods import period_name
 
 __all__ = ["page", "chart_svg", "fmt", "num", "pollutant_name"]
@@ -111,6 +112,12 @@ _KEPT_PARAMS = frozenset({"period", "indicator", "year", "day", "days", "polluta
 _MAX_PARAMS, _MAX_PARAM_CHARS, _MAX_PATH_CHARS = 12, 64, 120
 
 
+def _page_path(request: Request) -> str:
+    """This page's path and query (what a download link renders again)."""
+    q = request.url.query
+    return request.url.path + (f"?{q}" if q else "")
+
+
 def _switch_path(request: Request) -> str:
     """The path of the language link: the request's own path only when it matched a page
     route of this app and is short (a 404 or an odd path links to the overview instead, so
@@ -141,7 +148,8 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
         period_name=lambda label: period_name(str(label), lang),
         switch_url=f"{_switch_path(request)}?{urlencode(params)}",
         province_name=prov.name_zh if lang == "zh" else prov.name_en,
-        actor=_actor(request), csrf_field=lambda: Markup(_csrf_field(request)), **ctx)
+        actor=_actor(request), csrf_field=lambda: Markup(_csrf_field(request)),
+        dl_href=lambda table_id, fmt: download_href(_page_path(request), table_id, fmt), **ctx)
     resp = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") == lang:
         resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
