@@ -126,3 +126,22 @@ def test_size_limits_refuse_before_parsing(tmp_path, monkeypatch):
     not_xlsx.write_bytes(b"hello")
     with pytest.raises(Exception, match="not a zip"):
         read_template(not_xlsx, "units")
+
+
+def test_products_template_checks_factors_and_links(tmp_path):
+    from qingshan.carbon.data import from_templates
+    c = _code(6)
+    bad = _fill(tmp_path, "products", {
+        "products": [["P1", c, "widget", "1 unit", "cradle-to-gate", "GB/T 24067-2024"]],
+        "bom": [["P1", "production", "e", "electricity", 3, "kWh", "elec_cn_2022", 1],
+                ["P1", "production", "x", "unobtainium", 1, "kg", "unobtainium", 1],   # line 3
+                ["P1", "raw_materials", "product:P9", "P9", 1, "", "", 1]]})          # line 4
+    with pytest.raises(TemplateError) as e:
+        read_template(bad, "products", {"credit_codes": {c}})
+    got = {(line, fld) for _, line, fld, _ in e.value.errors}
+    assert {(3, "factor_id"), (4, "input_id")} <= got
+    good = _fill(tmp_path, "products", {
+        "products": [["P1", c, "widget", "1 unit", "cradle-to-gate", "GB/T 24067-2024"]],
+        "bom": [["P1", "production", "e", "electricity", 3, "kWh", "elec_cn_2022", None]]})
+    d = from_templates({"products": read_template(good, "products", {"credit_codes": {c}})})
+    assert d.bom.allocation_share.tolist() == [1.0] and d.bom.factor_id.tolist() == ["elec_cn_2022"]

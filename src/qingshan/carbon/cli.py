@@ -96,8 +96,8 @@ def _today(text: str | None) -> date:
 def template_cmd(
     output_dir: Annotated[Path, typer.Option("--output-dir", "-d", help="folder to write to")
                           ] = Path("."),
-    kind: Annotated[str, typer.Option(help="enterprises | units | activity | dqcp | compliance "
-                                           "| all")
+    kind: Annotated[str, typer.Option(help="enterprises | units | activity | dqcp | products "
+                                           "| compliance | all")
                     ] = "all",
 ) -> None:
     """Write the empty Excel templates (header of field keys, a 说明 sheet per field).
@@ -139,6 +139,8 @@ def import_cmd(
     compliance: Annotated[Path | None, typer.Option(help="carbon_compliance.xlsx")] = None,
     dqcp: Annotated[Path | None, typer.Option(help="carbon_dqcp.xlsx (data-quality-control "
                                                    "plans)")] = None,
+    products: Annotated[Path | None, typer.Option(help="carbon_products.xlsx (products and "
+                                                       "their bills of activities)")] = None,
     check_only: Annotated[bool, typer.Option("--check-only", help="validate, store nothing")
                           ] = False,
     db: DbOpt = None, province: ProvinceOpt = None,
@@ -150,10 +152,10 @@ def import_cmd(
     """
     files = {k: p for k, p in (("enterprises", enterprises), ("units", units),
                                ("activity", activity), ("compliance", compliance),
-                               ("dqcp", dqcp)) if p}
+                               ("dqcp", dqcp), ("products", products)) if p}
     if not files:
         fail(ValueError("give at least one of --enterprises, --units, --activity, --dqcp, "
-                        "--compliance"),
+                        "--products, --compliance"),
              stored=False)
     settings = _settings(db)
     prov = load_province(province or settings.province)

@@ -92,6 +92,15 @@ def from_templates(read: dict[str, dict[str, pd.DataFrame]]) -> CarbonData:
         d.electricity = a["electricity"].reindex(columns=COLUMNS["electricity"])
     if "dqcp" in read:
         d.dqcp = read["dqcp"]["plan"].reindex(columns=COLUMNS["dqcp"])
+    if "products" in read:
+        pr = read["products"]["products"].copy()
+        pr["synthetic"] = pr["synthetic"].eq("yes")
+        d.products = pr.reindex(columns=COLUMNS["products"])
+        b = read["products"]["bom"].copy()
+        b["factor_id"] = b["factor_id"].fillna("")
+        b["unit"] = b["unit"].fillna("")
+        b["allocation_share"] = pd.to_numeric(b["allocation_share"]).fillna(1.0)
+        d.bom = b.reindex(columns=COLUMNS["bom"])
     if "compliance" in read:
         d.verified = read["compliance"]["verified"].reindex(columns=COLUMNS["verified"])
         d.surrenders = read["compliance"]["surrenders"].reindex(columns=COLUMNS["surrenders"])

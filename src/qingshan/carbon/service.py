@@ -294,7 +294,8 @@ def known_refs(data: CarbonData, province) -> dict:
                 for c in getattr(city, "counties", []) or []}
     return {"cities": {c.code for c in province.cities}, "counties": set(counties),
             "county_city": counties, "credit_codes": set(data.enterprises["credit_code"]),
-            "unit_ids": set(data.units["unit_id"])}
+            "unit_ids": set(data.units["unit_id"]),
+            "product_ids": set(data.products["product_id"])}
 
 
 def read_files(files: dict[str, Path], data: CarbonData, province) -> CarbonData:

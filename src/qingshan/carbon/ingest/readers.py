@@ -29,7 +29,8 @@ MAX_ERRORS_SHOWN = 50
 KEYS = {"enterprises": ("credit_code",), "units": ("unit_id",), "annual": ("unit_id", "year"),
         "fuel": ("unit_id", "year", "month", "fuel"), "electricity": ("unit_id", "year", "month"),
         "verified": ("unit_id", "vintage"), "surrenders": (),
-        "plan": ("unit_id", "version", "parameter")}
+        "plan": ("unit_id", "version", "parameter"), "products": ("product_id",),
+        "bom": ("product_id", "stage", "input_id")}
 
 
 class TemplateError(IngestError):
@@ -168,6 +169,20 @@ def _cross(sheet: str, df: pd.DataFrame, where: str, errs: list, known: dict) ->
             _bad(errs, where, miss, col, df[col],
                  "unknown enterprise (not in the enterprises file or the store)"
                  if col == "credit_code" else "unknown unit (not in the units file or the store)")
+    if sheet == "bom" and {"input_id", "factor_id"} <= set(df.columns):
+        from qingshan.carbon.standards.footprint import factors
+        link = df["input_id"].astype(str).str.startswith("product:")
+        fid = df["factor_id"]
+        _bad(errs, where, ~link & ~fid.isin(set(factors()["factor_id"])), "factor_id", fid,
+             "not a factor of the library (footprint_factors.csv)")
+        prods = set(known.get("product_ids", set())) | set(known.get("file_products", set()))
+        target = df["input_id"].astype(str).str[8:]
+        _bad(errs, where, link & ~target.isin(prods), "input_id", df["input_id"],
+             "links an unknown product")
+    if sheet == "bom" and "product_id" in df:
+        prods = set(known.get("product_ids", set())) | set(known.get("file_products", set()))
+        _bad(errs, where, ~df["product_id"].isin(prods), "product_id", df["product_id"],
+             "unknown product (not in the products sheet or the store)")
     if sheet == "enterprises" and {"city_code", "county_code"} <= set(df.columns):
         cmap = known.get("county_city")
         if cmap:
@@ -208,6 +223,8 @@ def read_template(path: str | Path, kind: str, known: dict | None = None, *,
             df = _sheet_frame(wb[sheet], name, sheet, flds, errs)
             for f in flds:
                 _check_field(df, f, where, errs, known)
+            if sheet == "products":
+                known = {**known, "file_products": set(df["product_id"].dropna())}
             _cross(sheet, df, where, errs, known)
             for f in flds:
                 if f.key not in df:
@@ -226,7 +243,7 @@ def read_workbooks(files: dict[str, Path], known: dict) -> dict[str, dict[str, p
     """Read several workbooks of different kinds in dependency order (enterprises → units →
     activity / compliance), each one's keys becoming known to the next; every error of every
     file is collected and raised together."""
-    order = ["enterprises", "units", "activity", "dqcp", "compliance"]
+    order = ["enterprises", "units", "activity", "dqcp", "products", "compliance"]
     known = {k: set(v) if isinstance(v, (set, list, tuple)) else v for k, v in known.items()}
     out: dict[str, dict[str, pd.DataFrame]] = {}
     errs: list = []

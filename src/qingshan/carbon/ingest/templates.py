@@ -15,6 +15,7 @@ from pathlib import Path
 
 from qingshan.carbon.standards.accounting import FUEL_UNITS, FUELS
 from qingshan.carbon.standards.dqcp import FREQUENCIES, PARAMETERS
+from qingshan.carbon.standards.footprint import BOUNDARIES, STAGES, STANDARDS
 from qingshan.carbon.standards.industry import SECTORS
 from qingshan.carbon.standards.power import UNIT_TYPES
 
@@ -134,6 +135,29 @@ TEMPLATES: dict[str, dict[str, tuple[Field, ...]]] = {
               note="NCV: GB/T 213; element carbon: GB/T 476 or GB/T 30733"),
         Field("department", "负责部门", "text", required=False),
     )},
+    "products": {
+        "products": (
+            Field("product_id", "产品编号", "code", max_len=40),
+            Field("credit_code", "统一社会信用代码", "uscc"),
+            Field("name", "产品名称", "text"),
+            Field("declared_unit", "声明单位", "text", max_len=60, note="e.g. 1 tyre, 1 kg"),
+            Field("boundary", "系统边界", "enum", choices=tuple(BOUNDARIES)),
+            Field("standard", "核算标准", "enum", choices=STANDARDS),
+            Field("synthetic", "合成数据", "enum", required=False, choices=("yes", "no")),
+        ),
+        "bom": (
+            Field("product_id", "产品编号", "code", max_len=40),
+            Field("stage", "生命周期阶段", "enum", choices=STAGES),
+            Field("input_id", "输入编号", "code", max_len=60,
+                  note="product:<id> for another product"),
+            Field("input_name", "输入名称", "text"),
+            Field("amount", "数量（每声明单位）", "float", min=0),
+            Field("unit", "单位", "text", required=False, max_len=20),
+            Field("factor_id", "排放因子编号", "text", required=False, max_len=60,
+                  note="an id of the shipped factor library (footprint_factors.csv)"),
+            Field("allocation_share", "分配比例", "float", min=0, max=1, required=False),
+        ),
+    },
     "compliance": {
         "verified": (
             Field("unit_id", "机组编号", "code", max_len=40),
