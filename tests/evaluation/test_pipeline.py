@@ -198,3 +198,18 @@ def test_locf_through_the_pipeline():
     r = evaluate(small_framework(impute="locf"), d)
     assert r.prepared.imputed.at["u2", "b1"] == 40 and r.prepared.imputed_flags.at["u2", "b1"]
     assert explain(r, "u2", "B")["children"][0]["imputed"] is True
+
+
+def test_weights_overridden_at_one_node():
+    from qingshan.evaluation import service
+    # A's children weighted a1:a2 = 1:1 instead of 1:3: A(u2) = (80 + 50)/2 = 65,
+    # I(u2) = (2 * 65 + 50)/3 = 60; B and I keep their weights
+    res = evaluate(small_framework(), _data(),
+                   node_weights=service.parse_node_weights(["A=a1:1,a2:1"]))
+    assert res.scores.at["u2", "A"] == pytest.approx(65) and res.scores.at["u2", "I"] == pytest.approx(60)
+    with pytest.raises(EngineError, match="not nodes"):
+        evaluate(small_framework(), _data(), node_weights={"a1": {"x": 1}})
+    with pytest.raises(EngineError, match="not children"):
+        evaluate(small_framework(), _data(), node_weights={"A": {"b1": 1}})
+    with pytest.raises(EngineError, match="child:"):
+        service.parse_node_weights(["A=a1"])

@@ -141,6 +141,9 @@ def run_cmd(framework: FwOpt, year: YearOpt,
             aggregation: Annotated[str | None, typer.Option(help="override the aggregation")
                                    ] = None,
             indicators: Annotated[bool, typer.Option(help="also rows for indicators")] = False,
+            weights: Annotated[list[str] | None, typer.Option(
+                "--weights", help="override one node's weights: node=child:w,child:w (repeat)")
+                ] = None,
             db: DbOpt = None, province: ProvinceOpt = None) -> None:
     """Score every unit at every node: unit code, unit name, node code, node name, level,
     score, rank (ties shared; partial units not ranked), complete, marks ([M] = unverified).
@@ -151,6 +154,7 @@ def run_cmd(framework: FwOpt, year: YearOpt,
         fw = load_framework(framework)
         over = {k: v for k, v in (("normalise", normalise), ("aggregation", aggregation)) if v}
         r = service.run(fw, year, units=unit or None, overrides=over or None,
+                        node_weights=service.parse_node_weights(weights or []) or None,
                         nodes_only=not indicators, **_inputs(fw, data, db, province))
     except (FrameworkError, IngestError, ValueError, KeyError, FileNotFoundError) as e:
         fail(e, stored=False)

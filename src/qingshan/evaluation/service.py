@@ -26,7 +26,8 @@ from qingshan.evaluation.frameworks import list_frameworks, load_framework, repo
 from qingshan.evaluation.ingest.data import framework_data, from_long, read_long
 
 __all__ = ["COMPUTED", "EvalRun", "computed_values", "load_input", "run", "explain_unit",
-           "sensitivity", "framework_tree", "frameworks", "parse_variations", "EngineError"]
+           "sensitivity", "framework_tree", "frameworks", "parse_variations",
+           "parse_node_weights", "EngineError"]
 
 #: compute key -> (service, column) of the domain service that computes it (city level)
 COMPUTED = {
@@ -173,13 +174,18 @@ class EvalRun:
 def run(framework: str | Framework, year: int, *, units: list[str] | None = None,
         data: str | Path | None = None, con=None, province: ProvinceConfig | None = None,
         submitted: pd.DataFrame | None = None, overrides: dict | None = None,
+        node_weights: dict | None = None, node_aggregation: dict | None = None,
         nodes_only: bool = True) -> EvalRun:
     """Evaluate ``framework`` for ``year``: one row per unit and node (unit code, unit name,
-    node code, node name, level, score, rank, complete, marks)."""
+    node code, node name, level, score, rank, complete, marks). ``node_weights`` overrides
+    the weights of chosen nodes' children (``{"air": {"pm25": 2, "pm10": 1}}``, rescaled to sum
+    to one) and ``node_aggregation`` the aggregation of chosen nodes — one level at a time
+    (COINr issue #42)."""
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
     inp = load_input(fw, year, data=data, con=con, province=province, submitted=submitted,
                      units=units)
-    res = evaluate(fw, inp, overrides=overrides)
+    res = evaluate(fw, inp, overrides=overrides, node_weights=node_weights,
+                   node_aggregation=node_aggregation)
     return EvalRun(res, long_table(res, units=units, nodes_only=nodes_only))
 
 
@@ -188,6 +194,27 @@ def explain_unit(framework: str | Framework, year: int, unit: str, node: str | N
     """"Why is this unit's score X?" — the derivation trail (see engine.results.explain)."""
     r = run(framework, year, **kw)
     return explain(r.result, unit, node or r.result.framework.root)
+
+
+def parse_node_weights(items: list[str]) -> dict[str, dict[str, float]]:
+    """``["air=pm25:2,pm10:1"]`` → ``{"air": {"pm25": 2.0, "pm10": 1.0}}`` (children left out
+    get weight 0)."""
+    out: dict[str, dict[str, float]] = {}
+    for it in items:
+        node, sep, rest = it.partition("=")
+        if not sep or not rest:
+            raise EngineError(f"weights {it!r} must read node=child:w,child:w")
+        ws = {}
+        for part in rest.split(","):
+            c, sep2, w = part.partition(":")
+            try:
+                ws[c.strip()] = float(w)
+            except ValueError:
+                raise EngineError(f"weights {it!r}: {part!r} is not child:number") from None
+            if not sep2 or ws[c.strip()] < 0:
+                raise EngineError(f"weights {it!r}: {part!r} is not child:non-negative number")
+        out[node.strip()] = ws
+    return out
 
 
 def parse_variations(items: list[str]) -> dict[str, list]:

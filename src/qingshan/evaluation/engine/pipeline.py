@@ -316,6 +316,8 @@ def _node_weights(fw: Framework, node: str, kids: list[str], vals: np.ndarray,
     how = nd.weights or method.weights
     if override and node in override:
         ov = override[node]
+        if node not in {x.code for x in fw.nodes}:
+            raise EngineError(f"weights for {node!r}: not a node of {fw.label}")
         bad = sorted(set(ov) - set(kids))
         if bad:
             raise EngineError(f"weights for {node}: {bad} are not children of {node}")
@@ -427,6 +429,13 @@ def evaluate(fw: Framework, data: EvalInput, overrides: dict | None = None,
              node_weights: dict | None = None, node_aggregation: dict | None = None) -> Result:
     """Run the whole pipeline for one year (see the module doc for the rules)."""
     method = effective_method(fw, overrides)
+    nodes = {x.code for x in fw.nodes}
+    bad = sorted(set(node_weights or {}) - nodes) + sorted(set(node_aggregation or {}) - nodes)
+    if bad:
+        raise EngineError(f"{bad} are not nodes of {fw.label}")
+    for n, how in (node_aggregation or {}).items():
+        if how not in agg.AGGREGATE:
+            raise EngineError(f"node {n}: unknown aggregation {how!r}")
     prep = prepare(fw, data, method)
     normed, info, weights, scores, complete, ranks = score(
         fw, prep, method, data.year, node_weights, node_aggregation)
