@@ -151,3 +151,42 @@ def test_load_factor_computed_from_capacity_and_hours_when_missing():
     d.annual["load_factor"] = float("nan")
     a = service.allocation_table(d, "2022")
     assert a.allocation_t.iloc[0] == pytest.approx(2_470_271.7, abs=0.05)
+
+
+def test_cli_import_by_a_user_stores_and_audits(tmp_path):
+    from openpyxl import load_workbook
+    from sqlalchemy import func, select
+
+    from qingshan.accounts import service as acc
+    from qingshan.accounts.authz import Actor
+    from qingshan.accounts.models import AuditEvent
+    from qingshan.accounts.orgtree import tree_for
+    from qingshan.carbon.ingest import write_template
+    from qingshan.cli import app
+    from qingshan.config import get_settings
+    from qingshan.store.ops import session_scope, upgrade
+    db = tmp_path / "q.duckdb"
+    st = get_settings(db=db)
+    upgrade(st)
+    with session_scope(st) as s:
+        acc.add_user(s, tree_for("shandong"), Actor.system(), "wh_staff", "pw-wh-staff-1",
+                     "city_staff", "371000")
+    code = _valid_code()
+    ent = write_template("enterprises", tmp_path / "e.xlsx")
+    wb = load_workbook(ent)
+    wb["enterprises"].append([code, "（合成示例）E", "371000", "371003", "power", "yes"])
+    wb.save(ent)
+    units = write_template("units", tmp_path / "u.xlsx")
+    wb = load_workbook(units)
+    wb["units"].append(["U1", code, "", "gas", 400, "", "chp"])
+    wb.save(units)
+    args = ["carbon", "import", "--enterprises", str(ent), "--units", str(units), "--db", str(db)]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and "--user" in r.output                  # writes need a user
+    r = CliRunner().invoke(app, [*args, "--user", "wh_staff"])
+    assert r.exit_code == 0, r.output
+    assert "enterprises 1 rows" in r.output and "units 1 rows" in r.output
+    with session_scope(st) as s:
+        n = s.execute(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.actor_username == "wh_staff", AuditEvent.action == "ingest")).scalar_one()
+    assert n == 2
