@@ -190,3 +190,17 @@ def test_cli_import_by_a_user_stores_and_audits(tmp_path):
         n = s.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.actor_username == "wh_staff", AuditEvent.action == "ingest")).scalar_one()
     assert n == 2
+
+
+def test_carry_over_needs_2023_2024_benchmarks_then_applies_the_limit(demo):
+    from qingshan.carbon.standards.switches import Switches
+    with pytest.raises(ValueError, match="open item 1"):
+        service.carry_over_table(demo, date(2026, 1, 10))
+    table = {y: {c: (0.9, 0.12) for c in ("I", "II", "III", "IV")} for y in ("2023", "2024")}
+    c = service.carry_over_table(demo, date(2026, 1, 10), Switches(benchmarks_2023_2024=table))
+    ok = c[c.complete]
+    # bankable = min(surplus, 10,000 + 1.5 × max(net sales, 0)) row by row; lapsed the rest
+    limit = 10_000 + 1.5 * ok.net_sales_t.clip(lower=0)
+    assert ok.bankable_t.tolist() == pytest.approx(
+        [min(max(s, 0), lim) for s, lim in zip(ok.surplus_t, limit)])
+    assert (ok.bankable_t + ok.lapsed_t).tolist() == pytest.approx(ok.surplus_t.clip(lower=0).tolist())

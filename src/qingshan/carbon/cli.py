@@ -276,6 +276,25 @@ def position_cmd(period: Annotated[str, typer.Option(help="vintage (2022) or per
     _synthetic_note(df)
 
 
+@app.command("carry-over")
+def carry_over_cmd(benchmarks: BenchOpt = None, today: TodayOpt = None, output: OutOpt = None,
+                   db: DbOpt = None) -> None:
+    """Bankable surplus into 2025 per enterprise: min(surplus, 10,000 t + 1.5 × net sales
+    2019–2024); needs the 2023/2024 benchmark table (spec open item 1).
+
+    Example: qingshan carbon carry-over --benchmarks benchmarks_2023_2024.json
+    """
+    try:
+        df = service.carry_over_table(_load(db), _today(today), _switches(benchmarks))
+    except ValueError as e:
+        fail(e, stored=False)
+    if output:
+        _write(df, output)
+    _print(df, "Carry-over into 2025", ["name", "allocation_t", "cea_t", "net_sales_t",
+                                         "surplus_t", "bankable_t", "lapsed_t"])
+    _synthetic_note(df)
+
+
 @app.command("deadlines")
 def deadlines_cmd(today: TodayOpt = None) -> None:
     """Every dated step of every vintage (pre-allocation, verification, final allocation,

@@ -26,7 +26,7 @@ from qingshan.carbon.standards.switches import DEFAULT, Switches
 
 __all__ = ["allocation_table", "position_table", "period_positions", "accounting_tables",
            "city_summary", "enterprise_detail", "footprints", "read_files", "known_refs",
-           "vintages", "latest_plans", "deadline_alerts", "NoData"]
+           "vintages", "latest_plans", "deadline_alerts", "carry_over_table", "NoData"]
 
 
 class NoData(ValueError):
@@ -145,6 +145,31 @@ def deadline_alerts(today: date | None = None, switches: Switches = DEFAULT) -> 
         level = level.mask((left >= 0) & (left <= n), f"due_{n}d")
     df["alert"] = level.mask(left < 0, "past")
     return df
+
+
+def carry_over_table(data: CarbonData, today: date | None = None,
+                     switches: Switches = DEFAULT) -> pd.DataFrame:
+    """Bankable surplus into 2025 per enterprise (spec/carbon-ets.md §1.7 [V]): surplus =
+    Σ allocations 2019–2024 − Σ CEA surrendered for them − net sales 2019–2024 (the
+    enterprise's ``net_sales_t``; [D]); bankable = min(surplus, 10,000 + 1.5 × net sales), the
+    rest lapses. Needs the 2023 and 2024 allocations, so the benchmark table of open item 1."""
+    rows = [position_table(data, v, today, switches) for v in power.RULES]
+    p = pd.concat(rows, ignore_index=True)
+    g = p.groupby("credit_code").agg(allocation_t=("allocation_t", "sum"),
+                                     cea_t=("cea_t", "sum"), complete=("complete", "all"),
+                                     vintages=("vintage", "nunique")).reset_index()
+    ns = pd.to_numeric(data.enterprises.set_index("credit_code")["net_sales_t"],
+                       errors="coerce")
+    g["net_sales_t"] = g["credit_code"].map(ns)
+    g["complete"] = g["complete"] & g["net_sales_t"].notna() & (g["vintages"] == len(power.RULES))
+    surplus = g["allocation_t"] - g["cea_t"] - g["net_sales_t"]
+    co = comp.carry_over(surplus.fillna(0.0), g["net_sales_t"].fillna(0.0), power.RULES["2024"])
+    out = pd.concat([g, co], axis=1)
+    for c in ("surplus_t", "carry_limit_t", "bankable_t", "lapsed_t"):
+        out[c] = out[c].where(out["complete"])
+    out["rule_version"] = power.RULES["2024"].version
+    out["mark"] = "V"
+    return out.merge(_ents(data), on="credit_code", how="left")
 
 
 def period_positions(data: CarbonData, period: str, today: date | None = None,
