@@ -72,21 +72,28 @@ def test_dc_task_xiaohao_dual_track_and_double_publicity():
     assert case["state"] == "accepted" and ev[-1]["transition"] == "accept"
     with pytest.raises(TransitionError, match="two notice records"):
         apply(m, case, "open_notice", CITY, today=date(2025, 9, 25))
-    case["notices"] = [{"level": "county"}, {"level": "city"}]
+    with pytest.raises(TransitionError, match="level"):
+        apply(m, case, "record_notice", CITY, today=date(2025, 9, 25), params={"level": "x"})
+    for lv in ("county", "city"):
+        case, _ = apply(m, case, "record_notice", CITY, today=date(2025, 9, 25),
+                        params={"level": lv, "url": f"https://{lv}.example/notice"})
     case, _ = apply(m, case, "open_notice", CITY, today=date(2025, 9, 25))
     # notice 5 wd from Thu 9-25: 9-26, 9-28 (make-up Sun), 9-29, 9-30, 10-09 → ends 10-09
     assert case["clocks"]["notice"].due_at() == date(2025, 10, 9)
     with pytest.raises(TransitionError, match="runs until 2025-10-09"):
         apply(m, case, "cancel", CITY, today=date(2025, 10, 9))
-    case["objections"] = [{"status": "open"}]
+    case, _ = apply(m, case, "record_objection", CITY, today=date(2025, 10, 8),
+                    params={"id": "O1", "status": "open", "text": "仍有异味"})
     with pytest.raises(TransitionError, match="objection is still open"):
         apply(m, case, "cancel", CITY, today=date(2025, 10, 10))
-    case["objections"] = [{"status": "upheld"}]
-    reopened, ev = apply(m, case, "reopen_objection", CITY, today=date(2025, 10, 10),
+    upheld, _ = apply(m, case, "record_objection", CITY, today=date(2025, 10, 10),
+                      params={"id": "O1", "status": "upheld"})
+    reopened, ev = apply(m, upheld, "reopen_objection", CITY, today=date(2025, 10, 10),
                          reason="群众异议属实")
     assert [e["to_state"] for e in ev] == ["reopened", "in_progress"]
     assert reopened["signatures"] == []            # a new 销号 needs both tracks again
-    case["objections"] = [{"status": "dismissed"}]
+    case, _ = apply(m, case, "record_objection", CITY, today=date(2025, 10, 10),
+                    params={"id": "O1", "status": "dismissed"})
     case, _ = apply(m, case, "cancel", CITY, today=date(2025, 10, 10))
     assert case["state"] == "cancelled" and m.group("cancelled") == "closed_resolved"
     with pytest.raises(TransitionError, match="evidence"):

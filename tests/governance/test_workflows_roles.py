@@ -22,6 +22,7 @@ SPEC_ROLES = {
     "dc_task": {"plan": {PS, CS}, "start": {SY}, "progress": {KS, CS}, "self_check": {KS},
                 "sign_territory": {CS}, "sign_sector": {CR}, "prov_accept": {PS},
                 "accept": {SY}, "reject": {CS, CR, PS}, "open_notice": {CS},
+                "record_notice": {CS}, "record_objection": {CS},
                 "cancel": {CS, SY}, "reopen_objection": {CS}, "reopen_spot_check": {PS, CS},
                 "resume": {SY}, "stage_met": {CS}, "next_stage": {CS},
                 "change_deadline": {PS, CS}},

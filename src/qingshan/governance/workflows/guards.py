@@ -141,10 +141,18 @@ def period_over(case, actor, params, today, slot):
     return None
 
 
+def _objections(case) -> dict:
+    """The latest status of each objection (records are appended: ``{id, status}``)."""
+    out = {}
+    for i, o in enumerate(case.get("objections", ())):
+        out[o.get("id") or f"#{i}"] = o.get("status", "open")
+    return out
+
+
 @_guard()
 def no_open_objection(case, actor, params, today):
     """§2.4: no objection still open at notice end."""
-    if any(o.get("status", "open") == "open" for o in case.get("objections", ())):
+    if "open" in _objections(case).values():
         return "an objection is still open"
     return None
 
@@ -152,9 +160,25 @@ def no_open_objection(case, actor, params, today):
 @_guard()
 def objection_upheld(case, actor, params, today):
     """§2.4: reopening after notice needs a verified objection record linked."""
-    if not any(o.get("status") == "upheld" for o in case.get("objections", ())):
+    if "upheld" not in _objections(case).values():
         return "no upheld objection linked"
     return None
+
+
+@_guard(needs_params=True)
+def notice_level_given(case, actor, params, today):
+    """§2.3 双公示: a notice is recorded with its level (county or city) and where."""
+    return None if params.get("level") in ("county", "city") and params.get("url") else \
+        "a notice needs level (county/city) and url"
+
+
+@_guard(needs_params=True)
+def objection_given(case, actor, params, today):
+    """An objection record: its id and status (open when received; upheld / dismissed when
+    verified)."""
+    return None if params.get("id") and params.get("status") in ("open", "upheld",
+                                                                  "dismissed") else \
+        "an objection needs id and status (open/upheld/dismissed)"
 
 
 @_guard(needs_params=True)

@@ -166,9 +166,7 @@ class Machine:
         bad = _failures(t, actor, case, params, today)
         if bad:
             raise TransitionError(f"{self.name}.{name}: " + "; ".join(bad))
-        sets = {k: (actor.user_id if v == "$actor" else params.get(v[1:])
-                    if isinstance(v, str) and v.startswith("$") else v)
-                for k, v in t.sets.items()}
+        sets = {k: _resolve(v, actor, params) for k, v in t.sets.items()}
         return Step(self.name, t.name, state, t.to or state, dict(t.clock), sets, reason,
                     self.version)
 
@@ -180,6 +178,19 @@ class Machine:
                 return Step(self.name, t.name, state, t.to or state, dict(t.clock),
                             dict(t.sets), None, self.version)
         return None
+
+
+def _resolve(v: Any, actor: ActorView, params: Mapping[str, Any]) -> Any:
+    """A ``sets`` value: ``$actor``, ``$param``, ``append:$a,$b`` (append a record of those
+    params to a list field), or a literal."""
+    if v == "$actor":
+        return actor.user_id
+    if isinstance(v, str) and v.startswith("append:"):
+        keys = [x.strip().lstrip("$") for x in v[7:].split(",")]
+        return {"_append": True, **{k: params.get(k) for k in keys}}
+    if isinstance(v, str) and v.startswith("$"):
+        return params.get(v[1:])
+    return v
 
 
 def _failures(t: Transition, actor: ActorView, case: Mapping[str, Any],

@@ -73,6 +73,9 @@ def _sets(case: dict[str, Any], sets: Mapping[str, Any], actor: ActorView, today
                 {"track": v, "user_id": actor.user_id, "date": today.isoformat()})
         elif k == "signatures" and v == "clear":
             case["signatures"] = []
+        elif isinstance(v, dict) and v.get("_append"):
+            item = {kk: vv for kk, vv in v.items() if kk != "_append"}
+            case[k] = [*case.get(k, ()), {**item, "by": actor.user_id, "date": today.isoformat()}]
         elif k == "drafted_by":
             case["drafted_by"] = sorted({*case.get("drafted_by", ()), v})
         elif v == "+1":
