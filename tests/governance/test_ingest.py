@@ -146,3 +146,21 @@ def test_village_register_import(url, tmp_path):
     with pytest.raises(Forbidden):
         with session_scope(url) as s:
             service.import_file(s, DISP, p, "village", today=date(2025, 10, 1))
+
+
+def test_permit_and_penalty_templates(url, tmp_path):
+    head = [c["name"] for c in template("permit").columns]
+    p = _xlsx(tmp_path / "p.xlsx", head, [["P1", "示例厂", None, "371002", "重点管理", "市级",
+                                           "2025-08-01"]])
+    with session_scope(url) as s:
+        out = service.import_file(s, STAFF, p, "permit", today=date(2025, 10, 1))
+        c = s.scalars(select(Case).where(Case.public_no == out.created[0])).one()
+        assert c.fields["clock_rules"] == {"decision": "permit_key"}
+        assert out.created[0].startswith("PW-371000-2025-")
+    head = [c["name"] for c in template("enforcement_case").columns]
+    p = _xlsx(tmp_path / "e.xlsx", head, [["E1", "371002", "示例厂", None, "双随机", None,
+                                           "2025-08-01"], ["E2", "3710xx", "乙厂", None, "投诉",
+                                                           None, "2025-08-01"]])
+    with pytest.raises(IngestError) as e:
+        read_ledger(p, "enforcement_case")
+    assert (e.value.line, e.value.field) == (3, "办案单位代码")

@@ -82,7 +82,8 @@ def _cell(col: dict, v: Any) -> tuple[Any, str | None]:
         s = str(v).strip() if not isinstance(v, float) or not v.is_integer() else str(int(v))
         if len(s) > col.get("max", 10_000):
             return None, f"longer than {col['max']} characters"
-        if col["key"] in ("unit", "responsible_unit", "sector_unit") and not _UNIT.match(s):
+        if col["key"] in ("unit", "responsible_unit", "sector_unit", "lead_org_unit") \
+                and not _UNIT.match(s):
             return None, f"{quote_value(s)} is not an org unit code (6 digits, optional -suffix)"
         return s, None
     if t == "date":

@@ -25,7 +25,7 @@ __all__ = ["ImportSummary", "import_rows", "HANDLE_RULE"]
 HANDLE_RULE = {"12345": "sd12345_handle", "省级热线": "sd12345_handle",
                "信访": "xinfang_conclude"}
 _DAY = {"complaint": "received_at", "dc_petition": "batch_date", "inspection": "date_end",
-        "eia_application": "submitted"}
+        "eia_application": "submitted", "enforcement_case": "lead_date", "permit": "applied"}
 #: who may import registers (§8.1: city staff for their city, province staff)
 REGISTER_ROLES = frozenset({"city_staff", "prov_staff"})
 
@@ -64,6 +64,9 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
             rules = {"decision": {"report_book": "eia_report_book",
                                   "report_form": "eia_report_form"}.get(row["doc_class"],
                                                                         "eia_report_form")}
+        elif tpl.kind == "permit":
+            rules = {"decision": "permit_key" if row["doc_class"] == "key"
+                     else "permit_simplified"}
         day = date.fromisoformat(row[_DAY[tpl.kind]]) if tpl.kind in _DAY else today
         items.append({"unit": row[unit_field], "today": day, "fields": fields,
                       "personal": pers, "external_id": ext,
