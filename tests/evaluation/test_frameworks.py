@@ -73,3 +73,18 @@ def test_file_errors_name_the_file(tmp_path):
         load_framework_file(p)
     with pytest.raises(FrameworkError, match="no framework"):
         framework_path("nope")
+
+
+def test_ndrc_results_do_not_rank_regions():
+    # spec §1.3: "评估结果不进行地区排名" -> the framework switches ranking off
+    import pandas as pd
+
+    from qingshan.evaluation.engine.pipeline import EngineError, EvalInput, evaluate
+    from qingshan.evaluation.engine.sensitivity import run_sensitivity
+    fw = load_framework("ndrc-2020")
+    assert fw.method.rank is False
+    v = pd.DataFrame({c: [1.0, 2.0] for c in fw.indicator_codes}, index=["p", "q"])
+    r = evaluate(fw, EvalInput(values=v, year=2025), overrides={"normalise": "minmax"})
+    assert r.ranks.isna().all().all() and r.scores["BCI"].notna().all()
+    with pytest.raises(EngineError, match="does not rank"):
+        run_sensitivity(fw, EvalInput(values=v, year=2025), {"aggregation": ["amean", "min"]})

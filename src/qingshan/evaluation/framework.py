@@ -139,6 +139,9 @@ class Method(_Strict):
     target_year: int | None = None
     #: partial nodes (a child missing) are scored but not ranked unless this is true
     rank_partial: bool = False
+    #: rank the units at all (false for a framework whose results must not rank regions,
+    #: e.g. the NDRC 2020 实施方案: "评估结果不进行地区排名")
+    rank: bool = True
 
     @field_validator("impute")
     @classmethod

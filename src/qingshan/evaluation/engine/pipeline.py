@@ -385,7 +385,7 @@ def score(fw: Framework, prep: Prepared, method: Method, year: int,
     complete = pd.DataFrame(ok, index=idx, columns=order)[shown]
     normed = pd.DataFrame(normed, index=idx, columns=fw.indicator_codes)
     elig = complete if not method.rank_partial else scores.notna()
-    ranks = shared_rank(scores, elig & scores.notna())
+    ranks = shared_rank(scores, elig & scores.notna() & method.rank)
     return normed, info, weights, scores, complete, ranks
 
 

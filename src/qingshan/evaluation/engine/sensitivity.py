@@ -73,6 +73,9 @@ def run_sensitivity(fw: Framework, data: EvalInput, options: dict[str, list] | N
         raise EngineError(f"{node!r} is not a node of {fw.label}")
     options = {k: list(v) for k, v in (options or {}).items()}
     base = effective_method(fw, overrides)
+    if not base.rank:
+        raise EngineError(f"framework {fw.label} does not rank units (method.rank = false): "
+                          "a rank uncertainty analysis does not apply")
     for k, alts in options.items():
         if k not in Method.model_fields:
             raise EngineError(f"cannot vary {k!r}: not a method option")
