@@ -125,7 +125,11 @@ def summary_table(row: pd.Series, last: pd.Series | None, p: Period, prev: Perio
             tr("indicator", lang): ind.label(lang, unit=False),
             tr("unit", lang): ind.unit_for(lang),
             f"{tr('this_period', lang)} {p.name(lang)}": _num(row.get(k)),
-            f"{tr('last_year', lang)} {prev.name(lang)}": None if last is None else _num(last.get(k)),
+            # last year's index on this period's denominators (the one the change used,
+            # comparable across the 2026 switch)
+            f"{tr('last_year', lang)} {prev.name(lang)}": None if last is None else _num(
+                row.get("composite_index_last") if k == "composite_index" and
+                "composite_index_last" in row.index else last.get(k)),
             tr("change", lang): change,
             tr("change_unit", lang): "" if change is None else tr(unit_key, lang),
         })
@@ -364,11 +368,12 @@ def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) ->
     ci = pd.to_numeric(cities["composite_index"], errors="coerce") if "composite_index" in \
         cities.columns else pd.Series(float("nan"), index=cities.index)
     ok = _ranked_ok(cities, ci)
+    top = max(1, min(3, int(ok.sum()) // 2))   # best and worst groups never overlap
     if ok.any():
         place = _places(ci[ok], False)
         back = _places(ci[ok], True)
-        b = [names[j] for j in place[place <= 3].sort_values(kind="stable").index]
-        w = [names[j] for j in back[back <= 3].sort_values(kind="stable").index]
+        b = [names[j] for j in place[place <= top].sort_values(kind="stable").index]
+        w = [names[j] for j in back[back <= top].sort_values(kind="stable").index]
         out.append(tr("rank_sentence", lang, n=n, k=int(ok.sum()), best=_city_list(b, lang),
                       nb=len(b), worst=_city_list(w, lang), nw=len(w)))
     bad = [names[j] for j in cities.index[~ok & ci.notna()]] if "valid" in cities.columns else []
@@ -380,10 +385,11 @@ def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) ->
     if okc is not None and okc.any():
         place = _places(yoy[okc], False)   # most negative = largest improvement first
         back = _places(yoy[okc], True)
+        top = max(1, min(3, int(okc.sum()) // 2))
         b = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
-             for j in place[place <= 3].sort_values(kind="stable").index]
+             for j in place[place <= top].sort_values(kind="stable").index]
         w = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
-             for j in back[back <= 3].sort_values(kind="stable").index]
+             for j in back[back <= top].sort_values(kind="stable").index]
         out.append(tr("change_sentence", lang, best=_city_list(b, lang), nb=len(b),
                       worst=_city_list(w, lang), nw=len(w)))
     parts = []

@@ -401,7 +401,8 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
                             for c in _YOY_PCT)
         yoy = put("yoy", f"""
 SELECT c.*, {pct},
-  {change_pp_sql('c.good_day_ratio', 'p.good_day_ratio')} AS good_day_ratio_yoy_pp
+  {change_pp_sql('c.good_day_ratio', 'p.good_day_ratio')} AS good_day_ratio_yoy_pp,
+  p.composite_index AS composite_index_last
 FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
         if level == "province":
             ranked = (f"SELECT *, CAST(NULL AS BIGINT) AS rank, "

@@ -320,6 +320,7 @@ def test_yoy_across_2026_switch_uses_current_denominators(mini_province):
     #   = 5.258333 -> 5.26; March 2025 (same values) with the same denominators -> 5.26 -> 0.0 %
     # (with its own 2012 denominators it would be 4.81 and the change +9.4 %)
     assert c.composite_index == 5.26 and c.composite_index_yoy_pct == 0.0
+    assert c.composite_index_last == 5.26   # last year's index as the change used it
     # HJ 633-2026 daily AQI: PM2.5 50 -> 50 + 15/25·50 = 80 (2012: 69); still a good day
     d = daily_aqi(con, "city", "370300", date(2026, 3, 1), date(2026, 3, 1), mini_province)
     assert d.aqi.tolist() == [80] and c.good_day_ratio == 100.0
