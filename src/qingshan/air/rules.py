@@ -15,10 +15,14 @@ day                        AQI             statistics      limits
 
 Validity (GB 3095-2012/2026 Table 4; HJ 663 §6): a day needs ≥ 20 valid hours, an O3 8-h value
 ≥ 6 of 8 hours, MDA8 ≥ 14 valid 8-h values (or above the limit), a month ≥ 27 valid days
-(February ≥ 25), a year ≥ 324. **Choice [M]** for the periods GB 3095 Table 4 does not name
-(quarter, half-year, run of months): the sum of their months' minimums (Q1 79, Q2–Q4 81,
-H1 160, H2 162, 2019-01..2019-05 133), applied the same way to every such period; a year keeps
-its own 324 (not the 322 of its months). See :func:`min_valid_days`.
+(February ≥ 25), a year ≥ 324 **and** ≥ 27 valid days in every month (February ≥ 25; GB
+3095-2012 Table 4 for the annual mean). **Choice [M]** for the periods GB 3095 Table 4 does not
+name (quarter, half-year, run of months): every month must reach its own minimum, which makes
+the total at least the sum of the months' minimums (Q1 79, Q2–Q4 81, H1 160, H2 162,
+2019-01..2019-05 133) — one rule for every period kind; a year keeps its own 324 (not the 322
+of its months). The per-month test is applied by ``engine.statistics.period_stats_sql``
+(``months=``); the total is :func:`min_valid_days`. A result that is not valid is never ranked
+with the valid ones and its compliance cannot be judged (``qingshan.air.service``).
 
 Periods containing 2026-03-01 (**transition policy**, province config ``[air] transition``,
 :class:`qingshan.config.province.AirPolicy`; neither 2026 text has a transition clause for

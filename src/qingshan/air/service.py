@@ -23,13 +23,22 @@ Validity minimums are ``qingshan.air.rules.min_valid_days`` (quarters, half-year
 sum of their months' minimums, the choice stated there).
 
 Versions by date (:func:`qingshan.air.rules.rules_for`): GB 3095-2012/HJ 663-2013/HJ 633-2012
-before 2026-03-01, the 2026 family after. A period spanning 2026-03-01 is refused by
-:func:`qingshan.air.rules.rules_for_period` (assess its parts separately). Year-on-year changes
-compare with the same period of last year only when last year's statistics are valid, and last
-year's comprehensive index is computed with this period's denominators (comparable across the
-2026 switch); last year's AQI days use last year's HJ 633 version, as published then. Every result names the
-standards it used (column ``standard``). HJ 663-2026's new rules (three-year moving average,
-exceptional events) are not implemented: 2026 periods use the HJ 663-2013 statistics.
+before 2026-03-01, the 2026 family after. A period containing 2026-03-01 is assessed under the
+province's transition policy (``[air] transition``, default ``period_end``,
+:func:`qingshan.air.rules.rules_for_period`): each day's AQI by the HJ 633 version in force that
+day, statistics, validity and compliance by the rules of the period's last day; ``refuse``
+keeps the former refusal. Validity: GB 3095 Table 4 for every month of every period (27 valid
+days, February 25) plus the period's total (a year 324). Only valid units are ranked
+(``rank``); the others are ranked among themselves (``rank_insufficient``). Annual compliance
+is given only for valid statistics (``compliant_<p>`` NULL = cannot be judged). ``data_end``
+and ``to_date`` say whether the figures are "截至 …" (:func:`period_title`). Province figures
+and the province index follow ``[air] province_figures`` / ``province_index`` (defaults:
+the province series; the mean of the city indices). Year-on-year: only against valid statistics
+of last year, whose index uses this period's denominators (``composite_index_last``) and whose
+AQI days use last year's HJ 633 version, as published then. Every
+result names the standards (``standard``) and the province's choices (``policy``). HJ
+663-2026's new rules (three-year moving average, exceptional events) are not implemented:
+2026 periods use the HJ 663-2013 statistics.
 """
 
 from __future__ import annotations
@@ -55,7 +64,7 @@ from qingshan.air.rules import (
     SWITCH_2026, AirRules, aqi_versions, family_for, min_valid_days, rules_for, rules_for_period,
 )
 from qingshan.backends import DuckDBBackend
-from qingshan.core.periods import Period, PeriodError
+from qingshan.core.periods import Period, PeriodError, month_end
 from qingshan.core.periods import parse_period as _parse_core
 from qingshan.core.rounding import gbt8170_sql
 
@@ -536,7 +545,7 @@ def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: 
     """
     prov = _province(province)
     last = date(year, 12, 31) if until is None else min(until, date(year, 12, 31))
-    if last != _month_end(last):  # whole months only
+    if last != month_end(last.year, last.month):  # whole months only
         last = date(last.year, last.month, 1) - timedelta(days=1)
     frames = []
     with _views(con) as put:
@@ -558,10 +567,6 @@ ORDER BY month""", params=[standard_label(a), code]).df())
                                      "o3_8h_p90", "good_day_ratio", "composite_index", "valid",
                                      "standard"])
     return pd.concat(frames, ignore_index=True)
-
-
-def _month_end(d: date) -> date:
-    return date(d.year + (d.month == 12), d.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
