@@ -98,3 +98,9 @@ def test_bulletin_section(store, tmp_path):
     df = s.tables[0].df
     assert df["Complete"].tolist() == ["no (not ranked)"] * 2 and df["Rank"].isna().all()
     assert any("[M] pm25" in p for p in s.paragraphs)
+
+
+def test_heavy_days_from_the_air_service(evaluated):
+    # constant PM2.5 50 / 35 μg/m³: AQI never above 200, so no heavily polluted day
+    raw = evaluated.result.prepared.raw
+    assert raw.at["370100", "heavy_days"] == 0 and raw.at["370200", "heavy_days"] == 0
