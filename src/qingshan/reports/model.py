@@ -32,6 +32,10 @@ def format_value(value: object, decimals: int | None) -> str:
     return str(value)
 
 
+#: tables with at most this many rows are never split across pages
+KEEP_ROWS = 12
+
+
 @dataclass
 class ReportTable:
     """A table of a bulletin.
@@ -82,8 +86,9 @@ class ReportTable:
 
     @property
     def short(self) -> bool:
-        """Fewer than 6 rows: never split across pages."""
-        return len(self.df) < 6
+        """Up to 12 rows: kept on one page with its caption and note (a split would leave a
+        caption or a few rows alone; longer tables repeat their header on each page)."""
+        return len(self.df) <= KEEP_ROWS
 
     def numeric_columns(self) -> set[str]:
         return {c for c in self.df.columns if pd.api.types.is_numeric_dtype(self.df[c])}
