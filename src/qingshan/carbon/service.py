@@ -153,6 +153,11 @@ def carry_over_table(data: CarbonData, today: date | None = None,
     Σ allocations 2019–2024 − Σ CEA surrendered for them − net sales 2019–2024 (the
     enterprise's ``net_sales_t``; [D]); bankable = min(surplus, 10,000 + 1.5 × net sales), the
     rest lapses. Needs the 2023 and 2024 allocations, so the benchmark table of open item 1."""
+    for v in power.RULES:                     # refuse before computing anything
+        if power.rules(v, switches).benchmark_e is None:
+            raise ValueError(f"carry-over needs the {v} allocation: no benchmark table for {v} "
+                             "(spec/carbon-ets.md open item 1) — supply one with the switch "
+                             "benchmarks_2023_2024 (--benchmarks file.json)")
     rows = [position_table(data, v, today, switches) for v in power.RULES]
     p = pd.concat(rows, ignore_index=True)
     g = p.groupby("credit_code").agg(allocation_t=("allocation_t", "sum"),
