@@ -239,8 +239,9 @@ def backup(folder: str | Path, db: str | Path, ops_url: str, province: str,
                 _run([pg_binary("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                       f"--file={part / 'ops' / 'ops.pgdump'}", f"--dbname={conninfo}"],
                      env, "pg_dump")
-            else:
+            elif Path(make_url(ops_url).database or "").exists():
                 _backup_sqlite(ops_url, part / "ops" / "ops.sqlite")
+            # else: no operational store yet (nothing but ingests so far): none in the backup
         finally:
             handle.release()
         released_at = datetime.now(timezone.utc)
@@ -251,8 +252,9 @@ def backup(folder: str | Path, db: str | Path, ops_url: str, province: str,
         if pfile is not None:
             (part / "config").mkdir()
             shutil.copyfile(pfile, part / "config" / "province.toml")
+        has_ops = is_pg or (part / "ops" / "ops.sqlite").exists()
         try:
-            heads = sorted(ops.current_heads(ops_url))
+            heads = sorted(ops.current_heads(ops_url)) if has_ops else []
         except Exception:                      # an empty or unmigrated store
             heads = []
         files = []
@@ -272,7 +274,7 @@ def backup(folder: str | Path, db: str | Path, ops_url: str, province: str,
             "versions": {"qingshan": __version__, "duckdb": duckdb.__version__,
                          "alembic_heads": heads},
             "source": {"db": str(db), "ops": safe_url(ops_url),
-                       "ops_kind": "postgresql" if is_pg else "sqlite",
+                       "ops_kind": "postgresql" if is_pg else "sqlite", "ops_present": has_ops,
                        "province": psource},
             "analytic": _analytic_facts(part / "analytic" / db.name) | {"file":
                                                                         f"analytic/{db.name}"},
@@ -445,7 +447,7 @@ def restore(folder: str | Path, db: str | Path, ops_url: str, force: bool = Fals
                   "--no-privileges", "--single-transaction", "--exit-on-error",
                   f"--dbname={conninfo}", str(folder / "ops" / "ops.pgdump")],
                  env, "pg_restore")
-        else:
+        elif (folder / "ops" / "ops.sqlite").is_file():
             _restore_sqlite(folder / "ops" / "ops.sqlite", ops_url)
         # a WAL of the store being replaced would be replayed onto the restored file
         Path(f"{db}.wal").unlink(missing_ok=True)

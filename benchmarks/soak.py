@@ -1,0 +1,255 @@
+"""Bounded load / soak of ``qingshan serve`` on 127.0.0.1 (issue 19).
+
+``--clients`` threads (default 16), each with its own HTTP client, for ``--seconds`` (default
+60), each request drawn at random (seed ``--seed``) from four kinds:
+
+* ``dashboard`` — ``/api/v1/assessment?period=P&level=province`` (the dashboard's JSON),
+* ``page`` — ``/?period=P`` or ``/city/<code>?period=P``,
+* ``rankings`` — ``/api/v1/rankings?period=P`` for a random period (months, quarters, the
+  half-year, runs of months, the year) of the store's data,
+* ``upload`` — an authenticated ``POST /api/v1/upload`` (a province-staff bearer token) of a
+  CNEMC daily file not yet in the store (once the pool is used up: a re-upload, answered
+  "already loaded"), which takes the store's exclusive lock like any write.
+
+Prints p50/p99 latency per kind, the count of 5xx (and of other non-2xx) answers, and the
+server's resident memory (VmRSS) after start-up and at the end.
+
+Without ``--db`` it builds a SYNTHETIC store first (``qingshan.air.synth``, Shandong config,
+January 2024 ingested, February's 29 daily files kept for uploads; not timed). The server only
+listens on 127.0.0.1; the loop ends after ``--seconds`` — nothing runs unbounded.
+
+Example::
+
+    .venv/bin/python benchmarks/soak.py --clients 16 --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+KINDS = ("dashboard", "page", "rankings", "upload")
+WEIGHTS = (0.3, 0.3, 0.3, 0.1)
+PERIODS = ("2024-01", "2024-02", "2024-Q1", "2024-H1", "2024", "2024-01..2024-02")
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build(work: Path) -> tuple[Path, list[Path]]:
+    """A SYNTHETIC store (January 2024) and February's daily files for uploads."""
+    from qingshan.air.ingest import ingest_cnemc, ingest_stations
+    from qingshan.air.synth import (generate_hourly, generate_stations, write_cnemc_daily,
+                                    write_station_list)
+    from qingshan.config import load_province
+    from qingshan.store import connect
+    prov = load_province("shandong")
+    st = generate_stations(prov, seed=2025)
+    write_station_list(st, work / "stations.csv")
+    files = write_cnemc_daily(generate_hourly(st, date(2024, 1, 1), date(2024, 2, 29),
+                                              seed=2025), work / "days")
+    jan = [f for f in files if f.name[12:18] == "202401"]
+    feb = [f for f in files if f.name[12:18] == "202402"]
+    db = work / "soak.duckdb"
+    con = connect(db)
+    try:
+        ingest_stations(con, work / "stations.csv", prov)
+        ingest_cnemc(con, jan)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return db, feb
+
+
+def token(db: Path) -> str:
+    from qingshan.accounts import service
+    from qingshan.accounts.authz import Actor
+    from qingshan.accounts.orgtree import tree_for
+    from qingshan.store import ops
+    url = ops.ops_url_for(db)
+    ops.upgrade(url)
+    tree = tree_for("shandong")
+    sysact = Actor.system("soak", tree.province, tree)
+    with ops.session_scope(url) as s:
+        service.add_user(s, tree, sysact, "soak", "soak load test password 19", "prov_staff",
+                         "370000")
+    with ops.session_scope(url) as s:
+        tok = service.create_token(s, tree, sysact, "soak", 1).token
+    ops.dispose_all()
+    return tok
+
+
+def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) -> dict:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = db.with_suffix(".serve.log")
+    tok = token(db)
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qingshan", "serve", "--db", str(db), "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1",
+                       # every load client has one address: lift the per-user bound of heavy
+                       # queries (429 beyond it) so the server's own queue is what is measured
+                       "QINGSHAN_HEAVY_QUERIES_PER_USER": "64"})
+    try:
+        deadline = time.time() + 180
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/cities", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("server did not start: " + log_path.read_text()[-2000:])
+            time.sleep(0.3)
+        cities = [c["code"] for c in httpx.get(f"{base}/api/v1/cities", timeout=30).json()]
+        rss_start = _rss_mb(proc.pid)
+        lat: dict[str, list[float]] = defaultdict(list)
+        codes: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        errors: dict[str, int] = defaultdict(int)
+        lock = threading.Lock()
+        pool = list(uploads)
+        stop = time.monotonic() + seconds
+
+        def worker(i: int) -> None:
+            rnd = random.Random(seed * 1000 + i)
+            with httpx.Client(base_url=base, timeout=120) as c:
+                while time.monotonic() < stop:
+                    kind = rnd.choices(KINDS, WEIGHTS)[0]
+                    p = rnd.choice(PERIODS)
+                    t0 = time.perf_counter()
+                    try:
+                        if kind == "dashboard":
+                            r = c.get("/api/v1/assessment", params={"period": p,
+                                                                    "level": "province"})
+                        elif kind == "page":
+                            url = "/" if rnd.random() < 0.5 else f"/city/{rnd.choice(cities)}"
+                            r = c.get(url, params={"period": p})
+                        elif kind == "rankings":
+                            r = c.get("/api/v1/rankings", params={"period": p})
+                        else:
+                            with lock:
+                                f = pool.pop() if pool else rnd.choice(uploads)
+                            r = c.post("/api/v1/upload", data={"kind": "cnemc"},
+                                       files={"file": (f.name, f.read_bytes(), "text/csv")},
+                                       headers={"Authorization": f"Bearer {tok}"})
+                    except httpx.HTTPError as e:
+                        with lock:
+                            errors[f"{kind}: {type(e).__name__}"] += 1
+                        continue
+                    dt = time.perf_counter() - t0
+                    with lock:
+                        lat[kind].append(dt)
+                        codes[kind][r.status_code] += 1
+
+        ts = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+        t0 = time.monotonic()
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        wall = time.monotonic() - t0
+        rss_end = _rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    return {"lat": lat, "codes": codes, "errors": errors, "wall": wall,
+            "rss_start": rss_start, "rss_end": rss_end,
+            "tracebacks": log_path.read_text().count("Traceback")}
+
+
+def _pct(xs: list[float], q: float) -> float:
+    if not xs:
+        return float("nan")
+    if len(xs) == 1:
+        return xs[0]
+    return statistics.quantiles(xs, n=100, method="inclusive")[q - 1]
+
+
+def report(res: dict, clients: int, seconds: float) -> str:
+    lines = [f"{clients} clients × {seconds:.0f} s (wall {res['wall']:.1f} s), "
+             f"server RSS {res['rss_start']:.0f} MB at start → {res['rss_end']:.0f} MB at end",
+             "", "| kind | requests | p50 [ms] | p99 [ms] | 5xx | other non-2xx |",
+             "|---|---|---|---|---|---|"]
+    total5 = 0
+    for k in KINDS:
+        xs = res["lat"].get(k, [])
+        cs = res["codes"].get(k, {})
+        n5 = sum(n for c, n in cs.items() if c >= 500)
+        other = {c: n for c, n in cs.items() if not 200 <= c < 300 and c < 500}
+        total5 += n5
+        lines.append(f"| {k} | {len(xs)} | {_pct(xs, 50) * 1000:.0f} | "
+                     f"{_pct(xs, 99) * 1000:.0f} | {n5} | "
+                     f"{', '.join(f'{c}: {n}' for c, n in sorted(other.items())) or 0} |")
+    lines.append("")
+    lines.append(f"5xx in all: {total5}; connection errors: {dict(res['errors']) or 0}; "
+                 f"tracebacks in the server log: {res['tracebacks']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--seed", type=int, default=19)
+    ap.add_argument("--db", type=Path, help="an existing store (copied; default: build a "
+                                            "synthetic one)")
+    ap.add_argument("--uploads", type=Path, nargs="*", default=[],
+                    help="CNEMC daily files to upload (with --db)")
+    a = ap.parse_args(argv)
+    if not 1 <= a.clients <= 256 or not 0 < a.seconds <= 3600:
+        ap.error("--clients 1..256, --seconds up to 3600 (bounded)")
+    work = Path(tempfile.mkdtemp(prefix="qingshan-soak-"))
+    try:
+        if a.db:
+            db = work / "soak.duckdb"
+            shutil.copy(a.db, db)
+            uploads = list(a.uploads)
+        else:
+            t = time.monotonic()
+            db, uploads = build(work)
+            print(f"built a SYNTHETIC store in {time.monotonic() - t:.0f} s "
+                  f"({len(uploads)} files for uploads)", flush=True)
+        if not uploads:
+            ap.error("no files to upload (give --uploads with --db)")
+        res = run(db, uploads, a.clients, a.seconds, a.seed)
+        print(report(res, a.clients, a.seconds))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
