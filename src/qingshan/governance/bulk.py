@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts import audit
@@ -72,8 +72,14 @@ def bulk_create(session: Session, actor: Actor, kind: str, items: Sequence[Mappi
                      "created_at": now, "updated_at": now})
         dicts.append((d, today, it, history))
     session.flush()
-    ids = list(session.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True),
-                               rows)) if rows else []
+    if rows:                 # one executemany; ids back by the (unique) public numbers
+        session.execute(insert(Case), rows)
+    by_no: dict[str, int] = {}
+    nos_all = [r["public_no"] for r in rows]
+    for i in range(0, len(nos_all), 500):
+        by_no.update({no: cid for cid, no in session.execute(
+            select(Case.id, Case.public_no).where(Case.public_no.in_(nos_all[i:i + 500])))})
+    ids = [by_no[no] for no in nos_all]
     units, events = [], []
     for cid, row, (_d, today, it, history) in zip(ids, rows, dicts):
         us = [it["unit"], *[u for u in it.get("co_units", ()) if u != it["unit"]]]
