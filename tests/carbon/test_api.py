@@ -93,3 +93,9 @@ def test_import_needs_a_user_of_the_city_and_names_bad_lines(client, tmp_path):
     assert r.status_code == 422
     d = r.json()["error"]["details"][0]
     assert (d["file"], d["line"], d["field"]) == ("ent.xlsx:enterprises", 2, "city_code")
+
+
+def test_summary_names_its_switches(client):
+    s = client.get("/api/v1/carbon/summary", params={"period": "2022"}).json()
+    assert s["switches"]["ccer_base"] == "obligation"
+    assert s["switches"]["benchmarks_2023_2024"] == "not supplied"

@@ -99,6 +99,7 @@ class SummaryOut(BaseModel):
     national_mark: str | None = None
     synthetic: bool
     rule_versions: list[str]
+    switches: dict[str, Any]
 
 
 class EnterpriseOut(BaseModel):

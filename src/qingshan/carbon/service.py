@@ -22,7 +22,7 @@ from qingshan.carbon.engine.allocation import allocate, preallocate, round_allow
 from qingshan.carbon.standards import industry as ind
 from qingshan.carbon.standards import power
 from qingshan.carbon.standards.published import NATIONAL
-from qingshan.carbon.standards.switches import DEFAULT, Switches
+from qingshan.carbon.standards.switches import DEFAULT, Switches, describe
 
 __all__ = ["allocation_table", "position_table", "period_positions", "accounting_tables",
            "city_summary", "enterprise_detail", "footprints", "read_files", "known_refs",
@@ -209,7 +209,8 @@ def city_summary(data: CarbonData, period: str, today: date | None = None,
                                         if "completion_pct" in nat else None),
             "national_mark": nat["completion_pct"].mark if "completion_pct" in nat else None,
             "synthetic": bool(p["synthetic"].fillna(False).astype(bool).any()),
-            "rule_versions": sorted(p["rule_version"].unique())}
+            "rule_versions": sorted(p["rule_version"].unique()),
+            "switches": describe(switches)}
 
 
 def accounting_tables(data: CarbonData, year: int, switches: Switches = DEFAULT

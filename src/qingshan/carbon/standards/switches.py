@@ -1,8 +1,11 @@
 """The open items of the carbon specs as explicit switches, each with its default stated.
 
 spec/carbon-ets.md §4 and the [M] rules of spec/carbon-accounting.md leave choices open; every one
-of them is a field of :class:`Switches` (the CLI and API take overrides; every output names the
-switches it used in its ``marks``/``switches`` columns).
+of them is a field of :class:`Switches` (the CLI takes ``--benchmarks``, ``--ccer-base``,
+``--rounding``, ``--chp-load/--no-chp-load``; the API ``ccer_base`` and ``rounding``). The
+``marks`` of every allocation and position name the switched rules that entered the figure
+(``load_chp[M]``, ``ccer_base[M]``, ``borrowing_gap[D]``, ``penalty[M]``, ``B_e[U]`` for a
+supplied table); the city summary lists every switch with its value (:func:`describe`).
 
 ================================  ================================  ==============================
 switch                            default                           open item / why
