@@ -8,7 +8,7 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from qingshan import charts
 from qingshan.config import get_settings
@@ -17,6 +17,7 @@ from qingshan.api import catalog
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
 from qingshan.air import daily as air_daily
+from qingshan.air.pages_compare import router as compare_router
 from qingshan.air.api import check_code, computed, daily_ready
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
@@ -32,6 +33,7 @@ from qingshan.water.pages import city_water, water_headline, water_periods
 __all__ = ["router", "INDICATORS"]
 
 router = APIRouter(include_in_schema=False)
+router.include_router(compare_router)
 #: map indicators: (source, column, decimals)
 INDICATORS = {"composite_index": ("period", "composite_index", 2),
               "pm25": ("period", "pm25", 0),
@@ -134,7 +136,8 @@ def _no_data(request: Request, lang: str, what: str, first: date, last: date) ->
 
 
 def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[str, str],
-             link: str, year: int) -> tuple[str | None, str | None]:
+             link: str, year: int, points: pd.DataFrame | None = None
+             ) -> tuple[str | None, str | None]:
     """SVG and caption of the choropleth, cached by everything it shows (rendering a province
     map takes about a second). Links are absolute URLs of this server: Vega resolves a
     relative ``href`` against its default base URL, an external host, and ``city_map``
@@ -143,6 +146,7 @@ def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[
     if geo is None:
         return None, None
     key = (prov.code, indicator, lang, link, year, tuple(sorted(names.items())),
+           None if points is None else tuple(points.code),
            tuple((c, None if pd.isna(v) else float(v), lab)
                  for c, v, lab in zip(values.code, values.value, values.label)))
     if key not in _MAP_CACHE:
@@ -152,7 +156,7 @@ def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[
             for f in geo["features"]]}
         stat = INDICATORS[indicator][1] if indicator.startswith("aqi") else indicator
         spec = charts.city_map(geo, values, stat, lang=lang, link_template=link,
-                               **_map_scale(indicator, year, lang))
+                               points=points, **_map_scale(indicator, year, lang))
         if len(_MAP_CACHE) > 32:
             _MAP_CACHE.clear()
         _MAP_CACHE[key] = (chart_svg(spec), getattr(spec, "caption", None))
@@ -185,6 +189,7 @@ def overview(request: Request, period: str | None = None,
             last_time = datetime.combine(p.end + timedelta(days=1), datetime.min.time())
         values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
         names = _city_names(con, lang)
+        stations, _ = catalog.stations(con)
         wperiods = water_periods(con)
         wyear = str(p.year) if str(p.year) in wperiods else (wperiods[0] if wperiods else None)
         water = water_headline(con, wyear) if wyear else {}
@@ -197,7 +202,11 @@ def overview(request: Request, period: str | None = None,
     # links) — never the request's Host header
     q = urlencode({"period": p.label, "indicator": indicator, "lang": lang})
     link = f"{LINK_PLACEHOLDER}city/{{code}}?{q}"
-    svg, caption = _map_svg(prov, values, indicator, lang, names, link, p.end.year)
+    # station markers (coordinates of the station list), each a link to its station page
+    pts = stations[["code", "name", "lon", "lat"]].assign(
+        href=[f"{LINK_PLACEHOLDER}station/{quote(str(c), safe='')}?lang={lang}"
+              for c in stations.code])
+    svg, caption = _map_svg(prov, values, indicator, lang, names, link, p.end.year, pts)
     if svg:
         svg = svg.replace(LINK_PLACEHOLDER, public_base())
     vmap = dict(zip(values.code, values.value))

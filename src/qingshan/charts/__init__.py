@@ -16,7 +16,9 @@ Example
 """
 
 from qingshan.charts.cmap import city_map
+from qingshan.charts.compare import compare_series
 from qingshan.charts.common import FONT_FAMILY, ChartSpec, pollutant_label
 from qingshan.charts.render import render_png, render_svg
 
-__all__ = ["FONT_FAMILY", "ChartSpec", "city_map", "pollutant_label", "render_png", "render_svg"]
+__all__ = ["FONT_FAMILY", "ChartSpec", "city_map", "compare_series", "pollutant_label",
+           "render_png", "render_svg"]

@@ -147,6 +147,7 @@ def city_map(
     categories: list[dict[str, Any]] | None = None,
     limit: tuple[str, float] | None = None,
     higher_is_better: bool = False,
+    points: pd.DataFrame | None = None,
 ) -> ChartSpec:
     """Choropleth of ``values`` over the city polygons of ``geojson``.
 
@@ -182,6 +183,10 @@ def city_map(
         yellow at the limit, red at twice the limit and above; the legend marks the limit.
     higher_is_better : bool
         Reverse the ramp (e.g. the good-day ratio): darker means lower.
+    points : DataFrame, optional
+        Station markers: ``code``, ``name``, ``lon``, ``lat`` (rows without coordinates are
+        left out), optional ``href`` (absolute links, :func:`safe_link`) drawn as small dots
+        with the name as tooltip.
 
     Returns
     -------
@@ -240,6 +245,24 @@ def city_map(
                          "latitude": {"field": "lat", "type": "quantitative"},
                          "text": {"field": "name", "type": "nominal"}},
         })
+    if points is not None and len(points):
+        pts = points.dropna(subset=["lon", "lat"])
+        recs = [{"code": str(r.code), "name": str(r.name), "lon": float(r.lon),
+                 "lat": float(r.lat), **({"href": safe_link(str(r.href), "", None)}
+                                          if "href" in pts.columns else {})}
+                for r in pts.itertuples(index=False)]
+        layer = {"data": {"values": recs},
+                 "mark": {"type": "circle", "size": 14, "color": "#1d2b2a", "opacity": 0.7,
+                          "stroke": "white", "strokeWidth": 0.5},
+                 "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                              "latitude": {"field": "lat", "type": "quantitative"},
+                              "tooltip": [{"field": "name", "type": "nominal",
+                                           "title": t("station", lang)},
+                                          {"field": "code", "type": "nominal"}]}}
+        if "href" in pts.columns:
+            layer["encoding"]["href"] = {"field": "href", "type": "nominal"}
+            layer["mark"]["cursor"] = "pointer"
+        layers.append(layer)
     spec = {"$schema": alt.SCHEMA_URL, "width": width, "height": height,
             "projection": {"type": "mercator"}, "datasets": {"features": features},
             "layer": layers}

@@ -59,6 +59,7 @@ UNITS: dict[str, str] = {
 
 _TEXT: dict[str, dict[str, str]] = {
     "city": {"zh": "城市", "en": "City"},
+    "station": {"zh": "监测点", "en": "Station"},
     "code": {"zh": "代码", "en": "Code"},
     "value": {"zh": "数值", "en": "Value"},
     "limit": {"zh": "标准限值", "en": "Limit"},

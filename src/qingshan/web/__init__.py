@@ -43,7 +43,7 @@ STATIC = Path(__file__).parent / "static"
 def mount_web(app: FastAPI) -> None:
     """Add the pages, ``/static`` and ``/geo/<province>.geo.json`` to ``app``."""
     from qingshan.core.registry import domains, load
-    from qingshan.web import data, download
+    from qingshan.web import data, download, search
     from qingshan.web.geo import geo_path
     from qingshan.web.render import page
 
@@ -55,6 +55,7 @@ def mount_web(app: FastAPI) -> None:
             app.include_router(load(d.pages))
     app.include_router(data.router)
     app.include_router(download.router)
+    app.include_router(search.router)
 
     @app.get("/geo/province.geo.json", include_in_schema=False)
     def geo(request: Request):
