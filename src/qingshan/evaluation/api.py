@@ -157,7 +157,7 @@ def _call(fn, *a, **kw):
         return fn(*a, **kw)
     except (EngineError, FileNotFoundError) as e:
         msg = str(e)
-        status = 404 if msg.startswith("no data") or "not found" in msg else 422
+        status = 404 if msg.startswith(("no data", "units ")) or "not found" in msg else 422
         raise ApiError(status, "no_data" if status == 404 else "invalid_parameter",
                        msg) from None
     except KeyError as e:
