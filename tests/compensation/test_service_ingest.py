@@ -44,6 +44,9 @@ def test_period_spanning_a_version_change_is_split_by_quarter(means, province):
     # the other 14 cities have no data: flagged, not summed as complete
     assert not led.flows.complete and led.flows.n_incomplete == 14
     assert led.flows.gross_out == 614 + 881
+    # each quarter's own flows, kept beside the period's: Q1 178 + 267, Q2 436 + 614
+    assert led.quarter_flows["2017-Q1"]["gross_out"] == 445
+    assert led.quarter_flows["2017-Q2"]["gross_out"] == 1050
     # sources recorded per row: the file's source column, else file name + sha256
     assert q.loc[("370300", "2017-Q1"), "source_last"] == "通报 2016"
     assert q.loc[("370300", "2017-Q1"), "source"].startswith("file official_means.csv sha256:")

@@ -70,6 +70,9 @@ class LedgerOut(BaseModel):
     rules: list[str]
     switches: dict[str, Any]
     flows: FlowsOut
+    quarter_flows: dict[str, FlowsOut] = Field(
+        default_factory=dict, description="each quarter's own flows (the period's flows net "
+                                          "each city over the period first)")
     notes: list[str]
     marks: list[str] = Field(..., description="values used that are not verified, with marks")
     fingerprint: str = Field(..., description="SHA-256 of the inputs, rules and switches")

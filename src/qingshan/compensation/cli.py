@@ -119,6 +119,10 @@ def _emit(led: svc.Ledger, fmt: str, output: Path | None) -> None:
                   f"{f.compensation_out:.0f} + awards {f.awards_out:.0f}; gross inflow (cities "
                   f"→ province) {f.gross_in:.0f}; net {f.net:.0f}"
                   + ("" if f.complete else f"  [partial: {f.n_incomplete} without data]"))
+    if len(led.quarter_flows) > 1:
+        for lab, q in led.quarter_flows.items():
+            console.print(f"  {lab}: province → cities {q['gross_out']:.0f}, cities → province "
+                          f"{q['gross_in']:.0f}, net {q['net']:.0f}")
     for n in led.notes + led.marks:
         console.print(f"  · {n}")
     console.print(f"  inputs' fingerprint {led.fingerprint[:16]}…")

@@ -69,10 +69,14 @@ class Ledger:
     notes: list[str] = field(default_factory=list)
     marks: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    #: each quarter's own gross and net flows (the period's flows net each city over the
+    #: period first; both views are kept because published half-year totals are ambiguous)
+    quarter_flows: dict[str, dict] = field(default_factory=dict)
 
     def summary(self) -> dict:
         return {"scheme": self.scheme, "period": self.period, "rules": self.rules,
-                "switches": self.switches, "flows": self.flows.as_dict(), "notes": self.notes,
+                "switches": self.switches, "flows": self.flows.as_dict(),
+                "quarter_flows": self.quarter_flows, "notes": self.notes,
                 "marks": self.marks, "fingerprint": self.fingerprint}
 
 
@@ -284,8 +288,10 @@ def air_compensation(con=None, period: str | Period = "", *, rules: str | None =
     used_inputs = pd.concat([inputs.get(k).assign(period=k) for k in sorted(inputs._cache)],
                             ignore_index=True)
     fp = fingerprint(used_inputs, used, sw, exempt, per.label)
+    qf = {lab: flows(g, amount="amount", awards=None).as_dict()
+          for lab, g in quarters.groupby("period", sort=True)}
     return Ledger("air", per.label, used, quarters, clear, fl, awards, used_inputs, sw, notes,
-                  marks, fp)
+                  marks, fp, qf)
 
 
 def _water_from_store(con, label: str, keys: list[str]) -> pd.DataFrame:
