@@ -95,3 +95,11 @@ def test_open_points_are_switches_with_defaults_marked_unverified():
     with pytest.raises(RuleSetError, match="no open point 'capp'"):
         r.switches({"capp": 1})
     assert any("cap = 500 (set by caller, unverified)" == n for n in r.switch_notes({"cap": 500}))
+
+
+def test_every_version_names_its_period_of_force_with_a_mark():
+    for r in rulesets():
+        text = r.term("in_force").value
+        assert text.startswith(str(r.valid_from)) and (r.valid_to is None or str(r.valid_to) in text)
+    # the 2016 end date is qingshan's reading (spec: "to 2017-12-31", superseded 2017-04-01)
+    assert ruleset("sd-air-2016").term("in_force").mark == "choice"
