@@ -22,6 +22,8 @@ def test_air_versions_rates_weights_and_coefficients(rid, rate):
     assert all(i.weight.mark == "V" for i in r.indicators)
     assert {c for c, m in r.region.items() if m.value == 1.5} == COASTAL
     assert r.coefficient("370300").value == 1.0           # 淄博, inland
+    # 潍坊 is coastal in the province config but not one of the scheme's four: 1.0
+    assert r.coefficient("370700").value == 1.0
     assert r.term("settlement").value == "quarter"
     assert r.term("base").value == "same_period_last_year"
     assert r.term("formula").mark == "P"                    # spec §1.3: form inferred
