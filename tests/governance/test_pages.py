@@ -55,3 +55,19 @@ def test_dashboard_overdue_reports(gov_client):
               params={"year": 2025})
     assert r.status_code == 200 and "济南市" in r.text
     assert c.get("/governance/overdue", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_report_section_form(gov_client):
+    c = gov_client
+    wh = c.h[("city_staff", "371000")]
+    no = c.post(f"{P}/reports", headers=wh, json={"city": "371000", "year": 2023}).json()[
+        "public_no"]
+    r = c.get(f"/governance/cases/{no}", headers=wh)
+    assert 'id="report-sections"' in r.text and 'class="section-form"' in r.text
+    assert "computed, locked" in r.text or "系统计算，已锁定" in r.text
+    r = c.post(f"/governance/reports/{no}/sections/2", headers=wh, follow_redirects=True,
+               data={"text": "空气质量持续改善", "value__pm25": "25", "source__pm25": "2023年公报"})
+    assert r.status_code == 200 and "空气质量持续改善" in r.text and "2023年公报" in r.text
+    # the leader reads the report but gets no edit form
+    r = c.get(f"/governance/cases/{no}", headers=c.h[("city_leader", "371000")])
+    assert 'class="section-form"' not in r.text

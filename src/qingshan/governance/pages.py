@@ -105,7 +105,32 @@ def case_page(request: Request, public_no: str, actor: MaybeAuth,
             c = service.case_page(s, actor, public_no)
         except repo.NotFound:
             return _page(request, "gov_message.html", 404, message=f"no case {public_no}")
-    return _page(request, "gov_case.html", c=c, message=message, error=error)
+    can_edit = bool(actor and c["kind"] == "annual_report" and "edit" in c.get("steps", ()))
+    return _page(request, "gov_case.html", c=c, message=message, error=error,
+                 can_edit=can_edit)
+
+
+@router.post("/governance/reports/{public_no}/sections/{section}")
+async def report_section(request: Request, public_no: str, section: str,
+                         actor: Auth) -> Response:
+    form = await request.form()
+    text = form.get("text")
+    figures = {}
+    for k, v in form.items():
+        if k.startswith("value__"):
+            fid = k[7:]
+            figures[fid] = (str(v)[:200] or None, str(form.get(f"source__{fid}", ""))[:300]
+                            or None)
+    msg, err = "ok", 0
+    try:
+        with ops.session_scope(_url(request)) as s:
+            annual.fill_report(s, actor, public_no, today=date.today(), section=section,
+                               text=str(text)[:20_000] if text is not None else None,
+                               figures=figures)
+    except (TransitionError, repo.NotFound, Forbidden) as e:
+        msg, err = str(e), 1
+    q = urlencode({"lang": request_lang(request), "message": msg[:300], "error": err})
+    return RedirectResponse(f"/governance/cases/{public_no}?{q}#sec-{section}", status_code=303)
 
 
 @router.post("/governance/cases/{public_no}/step")

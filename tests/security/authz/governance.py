@@ -58,6 +58,9 @@ EXPECT = {
     ("POST", "/governance/cases/{public_no}/step"): Case(
         "user", "/governance/cases/TS-371000-2025-999999/step", ok=303,
         data={"name": "dispatch"}),
+    ("POST", "/governance/reports/{public_no}/sections/{section}"): Case(
+        "user", "/governance/reports/BG-371000-2025-999999/sections/1", ok=303,
+        data={"text": "x"}),
     ("GET", "/governance/overdue"): Case("user", "/governance/overdue"),
     ("GET", "/governance/reports"): Case("user", "/governance/reports?year=2025"),
 }
