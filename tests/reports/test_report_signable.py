@@ -138,6 +138,27 @@ def test_march_bulletin_has_no_april_and_one_province_figure(real_march_zh):
     assert float(heavy).is_integer()    # province series: whole days, not a mean of cities
 
 
+def test_days_per_category_agree_with_the_assessment(real_march_zh, march):
+    t = next(t for s in real_march_zh.sections for t in s.tables if t.key == "days").df
+    got = dict(zip(t["城市"], t["有效天数"]))
+    good = dict(zip(t["城市"], t["优（天）"] + t["良（天）"]))
+    for r in march["city"].itertuples():
+        name = r.name_zh.removesuffix("市")
+        # the table's valid days and 优 + 良 days are the assessment's own counts
+        assert (got[name], good[name]) == (r.valid_days, r.good_days), name
+
+
+def test_target_progress_sentence():
+    prov = load_province("shandong").model_copy(update={"targets": {"pm25": 35,
+                                                                    "good_day_ratio": 70}})
+    row = pd.Series({"pm25": 58.0, "good_day_ratio": 72.5})
+    # 58 > 35 -> not met; 72.5 >= 70 -> met
+    assert sec.target_paragraph(row, prov, "zh") == (
+        "目标进展：PM₂.₅ 平均浓度 58 µg/m³（目标 ≤ 35，未达到目标）；"
+        "优良天数比例 72.5 %（目标 ≥ 70，达到目标）。")
+    assert sec.target_paragraph(row, load_province("shandong"), "zh") is None
+
+
 def test_zh_text_has_no_internal_keys_or_english(real_march_zh):
     html = render_html(real_march_zh)
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|svg)[\s\S]*?</\1>", " ", html))

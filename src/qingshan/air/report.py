@@ -193,8 +193,16 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     sections.append(ReportSection("rank", tr("sec_rank", lang),
                                   paragraphs=sec.ranking_paragraphs(cities, prov, lang),
                                   tables=sec.best_worst_tables(cities, prov, lang)))
+    from qingshan.air.day_stats import category_days, primary_shares
+    all_days = svc.daily_aqi(con, "city", None, p.start, p.end, prov)
     sections.append(ReportSection("cities", tr("sec_cities", lang),
-                                  tables=[sec.cities_table(cities, prov, lang)]))
+                                  tables=[sec.cities_table(cities, prov, lang),
+                                          sec.days_table(category_days(all_days),
+                                                         primary_shares(all_days), cities,
+                                                         prov, lang)]))
+    goal = sec.target_paragraph(row, prov, lang) if p.kind == "year" else None
+    if goal:
+        sections[0].paragraphs.append(goal)
     extra, methods_extra = _domain_sections(con, p, prov, lang)
     sections.extend(extra)
     sections.append(ReportSection("charts", tr("sec_charts", lang),

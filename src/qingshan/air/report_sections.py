@@ -17,7 +17,8 @@ from qingshan.reports.labels import INDICATORS, tr
 from qingshan.air.standards import who_2021
 
 __all__ = [
-    "city_rank_paragraph", "ranking_paragraphs", "best_worst_tables", "cities_table",
+    "days_table", "target_paragraph", "city_rank_paragraph", "ranking_paragraphs",
+    "best_worst_tables", "cities_table",
     "compliance_paragraphs", "compliance_table",
     "limits_module", "method_paragraphs", "pm25_limits", "pollutant_name", "rank_label",
     "stations_table", "summary_paragraphs", "summary_table", "trend_limits", "validity_table",
@@ -453,6 +454,57 @@ def cities_table(cities: pd.DataFrame, prov: ProvinceConfig, lang: str):
         df = df.sort_values(keys, na_position="last", kind="stable")
     return ReportTable("cities", tr("sec_cities", lang), df.reset_index(drop=True), decimals,
                        tr("cities_note", lang), sheet=tr("sec_cities", lang), frozen_columns=2)
+
+
+# ---------------------------------------------------------------- days per category
+_LEVEL_ZH = ("优", "良", "轻度污染", "中度污染", "重度污染", "严重污染")
+_LEVEL_EN = ("Excellent", "Good", "Light", "Moderate", "Heavy", "Severe")
+
+
+def days_table(cats: pd.DataFrame, shares: pd.DataFrame, cities: pd.DataFrame,
+               prov: ProvinceConfig, lang: str):
+    """Days per AQI category and primary-pollutant day shares per city
+    (:mod:`qingshan.air.day_stats`, from the service's daily AQI)."""
+    from qingshan.reports.model import ReportTable
+
+    base = cities[["code"]].astype(str).merge(cats, on="code", how="left").merge(
+        shares, on="code", how="left")
+    labels = _LEVEL_ZH if lang == "zh" else _LEVEL_EN
+    data = {tr("city", lang): _names(cities, prov, lang).tolist(),
+            tr("days", lang): pd.to_numeric(base["days"], errors="coerce").tolist()}
+    dec = {tr("days", lang): 0}
+    for k, lab in enumerate(labels, start=1):
+        h = f"{lab}（天）" if lang == "zh" else f"{lab} (days)"
+        data[h] = pd.to_numeric(base[f"level_{k}"], errors="coerce").tolist()
+        dec[h] = 0
+    for p in ("pm25", "o3", "pm10", "no2"):
+        h = (f"{_POL_NAMES[p]} 为首要污染物（%）" if lang == "zh" else
+             f"{_POL_NAMES[p]} primary (%)")
+        data[h] = pd.to_numeric(base[f"share_{p}"], errors="coerce").tolist()
+        dec[h] = 1
+    return ReportTable("days", tr("days_title", lang), pd.DataFrame(data), dec,
+                       tr("days_note", lang), sheet=tr("days_title", lang)[:31],
+                       frozen_columns=1)
+
+
+def target_paragraph(row: pd.Series, prov: ProvinceConfig, lang: str) -> str | None:
+    """Progress against the province's configured targets (``targets`` of the province
+    TOML, e.g. pm25 = 35 (≤), good_day_ratio = 70 (≥)); None without targets."""
+    parts = []
+    for k, goal in prov.targets.items():
+        if k not in INDICATORS:
+            continue
+        v = _num(row.get(k))
+        higher = k == "good_day_ratio"
+        met = None if v is None else (v >= goal if higher else v <= goal)
+        ind = INDICATORS[k]
+        word = ("—" if met is None else tr("target_met" if met else "target_missed", lang))
+        parts.append(tr("target_item", lang, ind=ind.label(lang, unit=False),
+                        v=_fmt(v, ind.decimals), unit=ind.unit_for(lang),
+                        op="≥" if higher else "≤", goal=f"{goal:g}", word=word))
+    if not parts:
+        return None
+    return tr("target_sentence", lang, parts=("；" if lang == "zh" else "; ").join(parts))
 
 
 # ---------------------------------------------------------------- method notes

@@ -190,6 +190,17 @@ _TEXT: dict[str, tuple[str, str]] = {
     "city_rank_none": ("{city}本期综合指数为 {ci}，有效数据不足，不参与全省排名。",
                        "{city}: composite index {ci}; not enough valid data, not ranked in the "
                        "province."),
+    "days_title": ("各城市空气质量级别天数与首要污染物", "Days per AQI category and primary pollutant"),
+    "days_note": ("仅计有效 AQI 日；首要污染物比例为 AQI > 50 的天数中该污染物为首要污染物的天数比例，"
+                  "并列首要污染物各计一天（合计可超过 100%）。",
+                  "Valid AQI days only; primary-pollutant share = days on which the pollutant is "
+                  "primary among the days with AQI > 50; tied pollutants each count the day "
+                  "(shares may sum to more than 100 %)."),
+    "target_item": ("{ind} {v} {unit}（目标 {op} {goal}，{word}）",
+                    "{ind} {v} {unit} (target {op} {goal}: {word})"),
+    "target_sentence": ("目标进展：{parts}。", "Progress against the targets: {parts}."),
+    "target_met": ("达到目标", "met"),
+    "target_missed": ("未达到目标", "not met"),
     "sheet_info": ("说明", "About"),
     "sheet_methods": ("标准与方法", "Standards and methods"),
     "data_to": ("数据截至", "Data to"),
