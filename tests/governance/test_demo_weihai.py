@@ -82,3 +82,22 @@ def test_scoping_of_demo_data(demo_url):
                               period_start=date(2023, 1, 1))       # Weihai's are invisible
         board = service.overdue(s, WH_STAFF, date(2025, 7, 20))
         assert board and {b["city_code"] for b in board} == {"371000"}
+
+
+def test_bulletin_section_from_the_demo(demo_url, tmp_path):
+    from qingshan.config.settings import Settings
+    from qingshan.core.periods import parse_period
+    from qingshan.governance.report import section
+    from qingshan.reports.model import SectionContext
+    ctx = SectionContext(con=None, period=parse_period("2023"), province=load_province(
+        "shandong"), lang="zh", settings=Settings(db=tmp_path / "x.duckdb",
+                                                  database_url=demo_url))
+    sec = section(ctx)
+    df = sec.tables[0].df.set_index("unit")
+    # Weihai 2023: 264 off-site of 400 inspections; 120 of 120 12345 transfers closed
+    assert df.loc["威海市", "off-site inspections % n/N"] == "264/400"
+    assert df.loc["威海市", "complaints closed % n/N"] == "120/120"
+    assert "synthetic" in sec.paragraphs[0]
+    empty = SectionContext(con=None, period=parse_period("2019"), province=ctx.province,
+                           lang="zh", settings=ctx.settings)
+    assert section(empty) is None                    # nothing for 2019: no section
