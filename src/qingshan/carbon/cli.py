@@ -17,7 +17,7 @@ from qingshan.carbon.ingest import TEMPLATES, TemplateError, write_template
 from qingshan.carbon.standards.switches import Switches
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, err_console, fail
 from qingshan.config import get_settings, load_province
-from qingshan.core.exportsafe import write_csv, write_excel
+from qingshan.core.exportsafe import XLSX_OPTIONS, neutralise, write_csv, write_excel
 from qingshan.core.ingest.errors import IngestError
 
 __all__ = ["app"]
@@ -306,11 +306,21 @@ def deadlines_cmd(today: TodayOpt = None) -> None:
     _print(df, "Deadlines", ["vintage", "step", "day", "days_left", "alert", "mark"])
 
 
+def _footprint_report(out: dict[str, pd.DataFrame], path: Path) -> None:
+    """The footprint report: one workbook, sheets products / stages / inputs (formula-safe)."""
+    with pd.ExcelWriter(path, engine="xlsxwriter",
+                        engine_kwargs={"options": dict(XLSX_OPTIONS)}) as xw:
+        for name in ("products", "stages", "inputs"):
+            neutralise(out[name]).to_excel(xw, index=False, sheet_name=name)
+    console.print(f"footprint report written to {path}")
+
+
 @app.command("footprint")
 def footprint_cmd(product: Annotated[str | None, typer.Option(help="product id")] = None,
                   output: OutOpt = None, db: DbOpt = None) -> None:
     """Product carbon footprints (cradle-to-gate, kg CO2e per declared unit) computed with
-    Brightway in a temporary project, with per-stage contributions.
+    Brightway in a temporary project, with per-stage contributions; ``--output x.xlsx`` writes
+    the report (products, stages, inputs), a .csv the inputs.
 
     Example: qingshan carbon footprint --product PRD01
     """
@@ -318,7 +328,9 @@ def footprint_cmd(product: Annotated[str | None, typer.Option(help="product id")
         out = service.footprints(_load(db), product)
     except ValueError as e:
         fail(e, stored=False)
-    if output:
+    if output and output.suffix.lower() == ".xlsx":
+        _footprint_report(out, output)
+    elif output:
         _write(out["inputs"], output)
     _print(out["products"], "Product carbon footprints", ["product_id", "name", "declared_unit",
                                                           "kgco2e", "mark", "gwp_set"])

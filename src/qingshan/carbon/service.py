@@ -311,7 +311,8 @@ def footprints(data: CarbonData, product_id: str | None = None,
         _FOOTPRINTS[key] = brightway(bom, allp, factors(), project_dir)
         while len(_FOOTPRINTS) > 16:
             _FOOTPRINTS.pop(next(iter(_FOOTPRINTS)))
-    out = {k: v.copy() for k, v in _FOOTPRINTS[key].items()}
+    want = set(prods["product_id"])
+    out = {k: v[v["product_id"].isin(want)].copy() for k, v in _FOOTPRINTS[key].items()}
     out["products"] = out["products"][out["products"]["product_id"].isin(
         prods["product_id"])].merge(_ents(data)[["credit_code", "name"]].rename(
             columns={"name": "enterprise"}), on="credit_code", how="left")

@@ -1,5 +1,4 @@
-"""carbon: enterprises, units, activity data, verified emissions, surrenders, prices, products,
-data-quality-control plans
+"""carbon: enterprises, units, activity data, verified emissions, surrenders, prices, products
 
 Revision ID: carbon_0001
 """
@@ -101,22 +100,10 @@ def upgrade() -> None:
         sa.Column("factor_id", sa.String(60), nullable=False, server_default=""),
         _n("allocation_share"),
     )
-    op.create_table(
-        "carbon_dqcp_item", sa.Column("id", sa.Integer, primary_key=True), unit_fk(),
-        sa.Column("version", sa.String(40), nullable=False),
-        sa.Column("parameter", sa.String(24), nullable=False),
-        sa.Column("source", sa.String(200)), sa.Column("instrument", sa.String(200)),
-        sa.Column("accuracy_class", sa.String(20)),
-        sa.Column("calibration_interval_months", sa.Integer),
-        sa.Column("last_calibration", sa.Date),
-        sa.Column("frequency", sa.String(16), nullable=False),
-        sa.Column("method_standard", sa.String(200)), sa.Column("department", sa.String(200)),
-        sa.UniqueConstraint("unit_id", "version", "parameter"),
-    )
 
 
 def downgrade() -> None:
-    for t in ("carbon_dqcp_item", "carbon_bom_line", "carbon_product", "carbon_price", "carbon_surrender",
+    for t in ("carbon_bom_line", "carbon_product", "carbon_price", "carbon_surrender",
               "carbon_verified", "carbon_electricity_month", "carbon_fuel_month",
               "carbon_unit_year", "carbon_unit", "carbon_enterprise"):
         op.drop_table(t)
