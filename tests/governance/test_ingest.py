@@ -164,3 +164,11 @@ def test_permit_and_penalty_templates(url, tmp_path):
     with pytest.raises(IngestError) as e:
         read_ledger(p, "enforcement_case")
     assert (e.value.line, e.value.field) == (3, "办案单位代码")
+
+
+def test_every_template_writes_and_reads_its_own_header(tmp_path):
+    from qingshan.governance.ingest import templates
+    for name in templates():
+        p = write_template(name, tmp_path / f"{name}.xlsx")
+        with pytest.raises(IngestError, match="no data rows"):
+            read_ledger(p, name)

@@ -146,3 +146,17 @@ def test_waste_free_categories_by_scheme():
     assert t["cells"].sum() == 4 and t.set_index("category").loc["无废学校", "cells"] == 2
     with pytest.raises(RatesError, match="not in the 2024 scheme"):
         waste_free_counts(cells.assign(category="无废港口"))
+
+
+def test_farmland_from_parcels():
+    from qingshan.governance.rates.registers import farmland_from_parcels
+    # E = 10 + 20 + 30 + 40 = 100 亩; B = 10 (slight, priority); C = 20 (light/medium, safe
+    # use, compliant); the 30 亩 under safe use without compliant produce do not count; D = 40
+    # → A = 70 / 100 = 70.0 %
+    df = pd.DataFrame({"area_mu": [10, 20, 30, 40],
+                       "pollution_class": ["slight", "light_medium", "light_medium", "heavy"],
+                       "measure_class": ["priority_protection", "safe_use", "safe_use",
+                                         "strict_control"],
+                       "produce_compliant": [None, True, False, None]})
+    r = farmland_from_parcels(df)
+    assert (r.numerator, r.denominator, r.text()) == (70, 100, "70.0% [P]")

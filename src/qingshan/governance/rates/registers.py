@@ -28,7 +28,7 @@ from qingshan.governance.rates.core import RATES_VERSION, Rate, RatesError
 
 __all__ = ["sewage_rates", "sewage_completed", "sewage_mode_shares", "WASTE_FREE_CATEGORIES",
            "waste_free_counts", "near_zero_counts", "eco_park_indicators", "eco_park_evaluate",
-           "farmland_safe_use", "RURAL_SEWAGE_MODES"]
+           "farmland_safe_use", "RURAL_SEWAGE_MODES", "farmland_from_parcels"]
 
 #: Shandong 2024 scheme, 10 categories [V S32]
 WASTE_FREE_CATEGORIES = {2024: ("无废工厂", "无废园区", "无废乡镇(街道)", "无废社区(村庄)", "无废商场",
@@ -138,3 +138,19 @@ def farmland_safe_use(B: Decimal | str, C: Decimal | str, D: Decimal | str,
         raise RatesError(f"B + C + D = {b + c + d} exceeds E = {e}: check the areas")
     return Rate("受污染耕地安全利用率", b + c + d, e, RATES_VERSION, unit=unit, mark="P",
                 formula="(B + C + D) / E")
+
+
+def farmland_from_parcels(parcels: pd.DataFrame, unit: str | None = None) -> Rate:
+    """``A = (B + C + D) / E`` from a parcel register (§9.5, S35): B = slightly polluted
+    parcels under priority protection, C = light/medium under safe use **with compliant
+    produce**, D = heavily polluted under strict control, E = all polluted parcels (areas in
+    亩, exact decimals; one pandas step)."""
+    _need(parcels, {"area_mu", "pollution_class", "measure_class"}, "farmland register")
+    a = parcels["area_mu"].map(lambda x: Decimal(str(x)))
+    pc, mc = parcels["pollution_class"], parcels["measure_class"]
+    ok = parcels.get("produce_compliant", pd.Series(False, index=parcels.index)) \
+        .fillna(False).astype(bool)
+    b = a[(pc == "slight") & (mc == "priority_protection")].sum()
+    c = a[(pc == "light_medium") & (mc == "safe_use") & ok].sum()
+    d = a[(pc == "heavy") & (mc == "strict_control")].sum()
+    return farmland_safe_use(Decimal(b), Decimal(c), Decimal(d), Decimal(a.sum()), unit)
