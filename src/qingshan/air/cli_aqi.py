@@ -42,6 +42,10 @@ def compute_file(input: Path, output: Path, standard: str = "hj633-2026", mode: 
     version = {"hj633-2012": "2012", "hj633-2026": "2026"}.get(standard)
     if version is None:
         raise typer.BadParameter("--standard must be hj633-2012 or hj633-2026")
+    # the same input rounding as `air assess` for either standard: GB/T 8170, integer µg/m³,
+    # CO 0.1 mg/m³ (HJ 633-2026 §4.2.2 requires it; assess rounds 2012 daily and hourly values
+    # the same way, as CNEMC published them)
+    round_inputs = True if round_inputs is None else round_inputs
     if mode not in ("hourly", "daily"):
         raise typer.BadParameter("--mode must be hourly or daily")
     if definition not in ("cnemc", "literal"):
@@ -97,8 +101,9 @@ def aqi_cmd(
                                             "as CNEMC published) or literal (Table 4 reading)")]
     = "cnemc",
     round_inputs: Annotated[bool | None, typer.Option(
-        "--round-inputs/--no-round-inputs", help="GB/T 8170 input rounding (default: on for "
-        "hj633-2026 §4.2.2, off for hj633-2012)")] = None,
+        "--round-inputs/--no-round-inputs", help="GB/T 8170 input rounding, integer µg/m³ and "
+        "CO 0.1 mg/m³ (default: on for both standards, as air assess rounds; hj633-2026 "
+        "§4.2.2)")] = None,
     not_in_plan: Annotated[list[str] | None, typer.Option(
         "--not-in-plan", help="hj633-2026 §5.3.2: indicator not in the monitoring plan (so2, "
         "no2, co, o3, o3_8h, pm10, pm25; repeatable); its absence does not make the AQI NA")]

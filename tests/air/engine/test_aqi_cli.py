@@ -85,3 +85,18 @@ def test_not_in_plan_option(tmp_path):
         line = (tmp_path / "o.csv").read_text().splitlines()[1].split(",")
         header = (tmp_path / "o.csv").read_text().splitlines()[0].split(",")
         assert line[header.index("aqi")] == expected
+
+
+def test_calculator_rounds_inputs_like_assess_for_2012(tmp_path):
+    # PM2.5 daily 35.4 under HJ 633-2012: rounded (GB/T 8170) to 35 -> IAQI 50, as air assess
+    # rounds its daily values; unrounded it would be 50 + 0.4/40·50 = 50.5 -> 51
+    src = tmp_path / "d.csv"
+    src.write_text("site,date,so2,no2,co,pm10,pm25,o3_8h_max,o3_1h_max\n"
+                   "A,2019-01-01,5,20,0.5,40,35.4,60,60\n", encoding="utf-8")
+    target = tmp_path / "o.csv"
+    args = ["air", "aqi", "--input", str(src), "--output", str(target), "--standard",
+            "hj633-2012", "--mode", "daily"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert pd.read_csv(target)["iaqi_pm25"].tolist() == [50]
+    assert runner.invoke(app, args + ["--no-round-inputs"]).exit_code == 0
+    assert pd.read_csv(target)["iaqi_pm25"].tolist() == [51]
