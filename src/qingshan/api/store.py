@@ -1,21 +1,26 @@
-"""The server's store handle: the DuckDB file opened per use, never held between requests.
+"""The server's store handle: the DuckDB file opened per use, not held while others wait.
 
 Side by side with CLI commands
 ------------------------------
 DuckDB lets one process have a file read-write or many processes have it read-only, never both
-(:mod:`qingshan.store.access`). The server therefore holds **no connection between requests**:
-every :meth:`Store.cursor` opens the file read-only under the store's shared advisory lock and
-closes it at the end of the use (concurrent requests share one DuckDB instance, so only the
-first pays for opening); an upload's write transaction opens it read-write under the exclusive
-lock (:meth:`Store.writer`), after the file was parsed and validated. A CLI ingest, ``air
-assess``, ``export`` or ``report`` gets the file between two requests: its exclusive lock
-makes new requests wait (at most ``$QINGSHAN_REQUEST_LOCK_TIMEOUT`` s, default 10; then 503
-``store_busy``) until it is done, and waits itself only for the requests in flight. Every page
-and API answer reads the file as it is now, so a new ingest batch shows on the next request
-(caches keyed by the last batch, e.g. the pages' service cache, notice it there).
+(:mod:`qingshan.store.access`). The server therefore holds **no connection while another
+process wants the file**: every :meth:`Store.cursor` opens the file read-only under the store's
+shared advisory lock (concurrent requests share one DuckDB instance, so only the first pays for
+opening); after the last read the file stays open for ``$QINGSHAN_STORE_LINGER`` s (default
+0.5) so that requests back to back do not open it again, but is closed at once when a writer
+waits (it holds the lock's gate; checked every 50 ms). An upload's write transaction opens the
+file read-write under the exclusive lock (:meth:`Store.writer`), after the file was parsed and
+validated. A CLI ingest, ``water ingest``, ``demo`` (exclusive) or ``air assess``, ``water
+assess``, ``export hourly``, ``report`` (shared, read-only) gets the file between two
+requests: a writer makes new requests wait (at most ``$QINGSHAN_REQUEST_LOCK_TIMEOUT`` s,
+default 10; then 503 ``store_busy``) until it is done, and waits itself only for the requests
+in flight. Every page and API answer reads the file as it is now, so a new ingest batch shows
+on the next request (caches keyed by the last batch, e.g. the pages' service cache, notice it
+there). Server reads are read-only: code on a read path that writes (e.g. refreshing
+materialised tables) must do it in :meth:`Store.writer`.
 
-What it costs — opening the file for a request that finds no other request in flight, and a
-cold DuckDB buffer pool (the OS page cache stays warm) — is measured by
+What it costs — opening the file for a request that finds it closed, a writer's wait for the
+requests in flight, the requests' wait for the writer — is measured by
 ``benchmarks/bench_side_by_side.py``.
 
 Lockdown
@@ -151,7 +156,8 @@ class Store:
     synced), under the exclusive lock, and closed again (``read_only=True``: opened read-only
     to check it, uploads refused). :meth:`cursor` gives a request a read-only connection,
     :meth:`writer` an upload's read-write one; both are locked down (no file, network or
-    extension access from SQL) and closed at the end of the use. Uploads are written below
+    extension access from SQL) and closed at the end of the use (a read's file stays open
+    for :attr:`linger` s unless a writer waits). Uploads are written below
     :attr:`upload_root`, a private temporary folder of this store, made on the first upload and
     removed by :meth:`close` (or at exit).
     """
