@@ -136,6 +136,7 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) 
         lat: dict[str, list[float]] = defaultdict(list)
         codes: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         errors: dict[str, int] = defaultdict(int)
+        reasons: dict[str, int] = defaultdict(int)
         lock = threading.Lock()
         pool = list(uploads)
         stop = time.monotonic() + seconds
@@ -167,9 +168,17 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) 
                             errors[f"{kind}: {type(e).__name__}"] += 1
                         continue
                     dt = time.perf_counter() - t0
+                    why = ""
+                    if r.status_code >= 400:
+                        try:
+                            why = r.json()["error"]["code"]
+                        except (ValueError, KeyError, TypeError):
+                            why = "?"
                     with lock:
                         lat[kind].append(dt)
                         codes[kind][r.status_code] += 1
+                        if why:
+                            reasons[f"{r.status_code} {why}"] += 1
 
         ts = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
         t0 = time.monotonic()
@@ -186,7 +195,7 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) 
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-    return {"lat": lat, "codes": codes, "errors": errors, "wall": wall,
+    return {"lat": lat, "codes": codes, "errors": errors, "reasons": reasons, "wall": wall,
             "rss_start": rss_start, "rss_end": rss_end,
             "tracebacks": log_path.read_text().count("Traceback")}
 
@@ -217,6 +226,8 @@ def report(res: dict, clients: int, seconds: float) -> str:
     lines.append("")
     lines.append(f"5xx in all: {total5}; connection errors: {dict(res['errors']) or 0}; "
                  f"tracebacks in the server log: {res['tracebacks']}")
+    lines.append("non-2xx by error code: " + (", ".join(
+        f"{k}: {n}" for k, n in sorted(res["reasons"].items())) or "none"))
     return "\n".join(lines)
 
 

@@ -173,13 +173,24 @@ def _fork(run) -> int:
     return pid
 
 
+def _warm() -> None:
+    """Import what the server imports before forking, so that a child only builds the app."""
+    import uvicorn  # noqa: F401
+
+    import qingshan.cli.serve
+    import qingshan.web  # noqa: F401
+    from qingshan.api import app  # noqa: F401
+    from qingshan.core.registry import domains, load
+    for d in domains():
+        for target in (d.api, d.pages):
+            if target:
+                load(target)
+
+
 def fork_serve(db: Path) -> tuple[int, str]:
     """The ``qingshan serve`` command in a forked child; (pid, base URL) once it answers."""
     port = free_port()
-    import uvicorn  # noqa: F401 - imported before the fork, so the child only builds the app
-
-    import qingshan.api
-    import qingshan.cli.serve  # noqa: F401
+    _warm()
 
     def run():
         from qingshan.cli.serve import serve
@@ -200,6 +211,11 @@ def fork_serve(db: Path) -> tuple[int, str]:
 
 def fork_cli(*args: str) -> int:
     """``qingshan ARGS`` in a forked child; its pid."""
+    from qingshan.cli import app
+    app.registered_groups      # noqa: B018 - mounted (and imported) before the fork
+
+    import qingshan.air.ingest  # noqa: F401
+
     def run():
         from qingshan.cli import app
         app(list(args), prog_name="qingshan")
