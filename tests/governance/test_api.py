@@ -66,6 +66,9 @@ def test_open311_public_subset(client):
     pub, priv = _new(client, public=True), _new(client)
     ids = [x["service_request_id"] for x in client.get(f"{P}/open311/requests.json").json()]
     assert pub in ids and priv not in ids
+    r = client.get(f"{P}/open311/requests.json",
+                   params={"service_request_id": f"{pub},{priv}"}).json()
+    assert [x["service_request_id"] for x in r] == [pub]       # the private one never shows
     r = client.get(f"{P}/open311/requests/{pub}.json").json()[0]
     assert r["status"] == "open" and "phone" not in str(r)
     assert client.get(f"{P}/open311/requests/{priv}.json").status_code == 404

@@ -261,7 +261,9 @@ def open311_services() -> list[dict[str, Any]]:
             "(≤ 90 days, ≤ 1000)")
 def open311_requests(request: Request, status: str | None = None,
                      service_code: str | None = None, start_date: str | None = None,
-                     end_date: str | None = None) -> list[dict[str, Any]]:
+                     end_date: str | None = None,
+                     service_request_id: Annotated[str | None, Query(max_length=2000)] = None
+                     ) -> list[dict[str, Any]]:
     try:
         end = datetime.fromisoformat(end_date) if end_date else None
         start = datetime.fromisoformat(start_date) if start_date else None
@@ -272,6 +274,9 @@ def open311_requests(request: Request, status: str | None = None,
         raise ApiError(422, "invalid_parameter", "start_date..end_date: at most 90 days")
     with ops.session_scope(_url(request)) as s:
         q = select(Case).where(Case.kind == "complaint", Case.is_public.is_(True))
+        if service_request_id:           # comma-separated list (GeoReport v2)
+            q = q.where(Case.public_no.in_([x.strip() for x in
+                                            service_request_id.split(",")[:100]]))
         rows = s.scalars(q.order_by(Case.id.desc()).limit(1000)).all()
         out = [_georeport(s, r) for r in rows]
     return [o for o in out if (status is None or o["status"] == status)
