@@ -91,9 +91,10 @@ def test_ledger_round_trip_with_audit_and_roles(tmp_path, monkeypatch):
         n = s.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.object_type.like("carbon_%"))).scalar_one()
     assert n == len(counts)
-    # re-import replaces by key (no duplicate unit-year rows)
+    # re-import replaces by key (no duplicate unit-year rows, no surrender counted twice)
     ledger.save(d, staff, settings)
-    assert len(ledger.load(settings).annual) == 2
+    again = ledger.load(settings)
+    assert len(again.annual) == 2 and len(again.surrenders) == 1
 
 
 def test_cli_template_and_refused_import(tmp_path):

@@ -235,9 +235,10 @@ def demo_data(seed: int = 7) -> CarbonData:
                                    else date(2023, 1, 1))
         for i, (code, ob, lim) in enumerate(zip(p["credit_code"], p["obligation_t"],
                                                 p["ccer_limit_t"])):
-            ccer = min(lim, 0.03 * ob) if i % 3 == 0 else 0.0
+            # whole tonnes, as allowances are issued: CCER rounded down, CEA up
+            ccer = float(np.floor(min(lim, 0.03 * ob))) if i % 3 == 0 else 0.0
             day = date(dl.year + 1, 1, 20) if late == i else date(dl.year, 11, 1 + i)
-            surr.append(dict(credit_code=code, vintage=v, date=day, cea_t=ob - ccer,
-                             ccer_t=ccer))
+            surr.append(dict(credit_code=code, vintage=v, date=day,
+                             cea_t=float(np.ceil(ob - ccer)), ccer_t=ccer))
     d.surrenders = pd.DataFrame(surr, columns=COLUMNS["surrenders"])
     return d

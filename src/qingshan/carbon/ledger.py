@@ -4,8 +4,9 @@ an audit row per table written (:func:`qingshan.accounts.audit.record`).
 
 Who may write (data, checked with :func:`qingshan.accounts.authz.require` for the city of every
 enterprise touched): :data:`WRITE_ROLES`. Rows are replaced by their key (enterprise credit code,
-unit id, unit × year, unit × month × fuel, …); surrenders and bill lines are appended / replaced per
-product. Values go in as bound parameters (SQLAlchemy expressions), never as SQL text.
+unit id, unit × year, unit × month × fuel, a surrender by enterprise × vintage × day, …; bill
+lines are replaced per product, plan items per unit × version), so importing a file twice stores it
+once. Values go in as bound parameters (SQLAlchemy expressions), never as SQL text.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ READ_ROLES = R.ALL
 KEYS = {"enterprises": ("credit_code",), "units": ("unit_id",), "annual": ("unit_id", "year"),
         "fuel": ("unit_id", "year", "month", "fuel"), "electricity": ("unit_id", "year", "month"),
         "verified": ("unit_id", "vintage"), "prices": ("month",), "products": ("product_id",),
-        "bom": ("product_id",), "surrenders": (), "dqcp": ("unit_id", "version")}
+        "bom": ("product_id",), "surrenders": ("credit_code", "vintage", "date"),
+        "dqcp": ("unit_id", "version")}
 _ORDER = ("enterprises", "units", "annual", "fuel", "electricity", "verified", "surrenders",
           "prices", "products", "bom", "dqcp")
 

@@ -28,7 +28,7 @@ MAX_ERRORS_SHOWN = 50
 #: unique keys per sheet
 KEYS = {"enterprises": ("credit_code",), "units": ("unit_id",), "annual": ("unit_id", "year"),
         "fuel": ("unit_id", "year", "month", "fuel"), "electricity": ("unit_id", "year", "month"),
-        "verified": ("unit_id", "vintage"), "surrenders": (),
+        "verified": ("unit_id", "vintage"), "surrenders": ("credit_code", "vintage", "date"),
         "plan": ("unit_id", "version", "parameter"), "products": ("product_id",),
         "bom": ("product_id", "stage", "input_id")}
 
