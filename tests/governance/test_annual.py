@@ -96,3 +96,12 @@ def test_changed_ledger_blocks_submission(url):
                     source="test-late")
         with pytest.raises(TransitionError, match="differs from the ledger"):
             annual.submit_report(s, LEADER, no, today=D)
+
+
+def test_report_steps_only_through_the_service(url):
+    with session_scope(url) as s:
+        no = annual.create_report(s, STAFF, "371000", 2025, D).public_no
+        with pytest.raises(TransitionError, match="report service"):
+            repo.transition(s, STAFF, no, "edit", today=D, params={"sections": "x"})
+        with pytest.raises(TransitionError, match="report service"):
+            repo.transition(s, LEADER, no, "submit", today=D)

@@ -45,6 +45,9 @@ PREFIX = {"dc_task": "DC", "dc_petition": "DX", "complaint": "TS", "inspection":
 READ_PERSONAL = frozenset({R.DISPATCHER, R.HANDLER, R.CALLBACK_AGENT, R.AUDITOR})
 _CORE = {"state", "clocks", "clock_rules", "signatures", "version", "city_code",
          "primary_org_unit", "public_no", "kind"}
+#: annual-report steps only :mod:`qingshan.governance.annual` may take (it supplies the
+#: edited sections and the checked figures)
+SERVICE_STEPS = frozenset({"edit", "submit", "resubmit"})
 #: fields only the steps write (guard facts): refused in the fields of a new case, so nobody
 #: creates a case already "signed", "accepted by the province" or "checked"
 RESERVED = _CORE | {"self_check_by", "prov_accepted", "drafted_by", "evidence_by_criterion",
@@ -246,7 +249,7 @@ def case_view(session: Session, row: Case, actor: Actor | None, full: bool) -> d
 def transition(session: Session, actor: Actor, key: int | str, name: str, *, today: date,
                params: Mapping[str, Any] | None = None, reason: str | None = None,
                request_id: str | None = None, client_ip: str | None = None,
-               context: Mapping[str, Any] | None = None) -> Case:
+               context: Mapping[str, Any] | None = None, via_service: bool = False) -> Case:
     """Take transition ``name`` on a case in the actor's scope (checked, applied, audited).
 
     ``context``: facts computed by the server for the guards (e.g. the annual report's
@@ -254,6 +257,9 @@ def transition(session: Session, actor: Actor, key: int | str, name: str, *, tod
     row = _load(session, key)
     if not in_scope(actor, _units(session, row.id)):
         raise Forbidden(f"case {row.public_no} is outside your organisation unit")
+    if row.kind == "annual_report" and name in SERVICE_STEPS and not via_service:
+        raise TransitionError(f"annual report step {name!r} goes through the report service "
+                              "(sections are edited and figures checked there)")
     m = machine(row.kind)
     before = _snapshot(row)
     try:

@@ -150,7 +150,7 @@ def fill_report(session: Session, actor: Actor, key: str, *, today: date, sectio
                                   f"source ({sec['figures'][fid].get('provenance')})")
         sec["figures"][fid].update(value=value, source_doc=source)
     return repo.transition(session, actor, key, "edit", today=today,
-                           params={"sections": sections})
+                           params={"sections": sections}, via_service=True)
 
 
 def report_problems(sections: Mapping[str, dict], fresh: Mapping[str, dict]) -> list[str]:
@@ -184,7 +184,7 @@ def submit_report(session: Session, actor: Actor, key: str, *, today: date,
         "version": row.version}
     return repo.transition(session, actor, key, step, today=today,
                            params={"snapshot": snapshot},
-                           context={"report_problems": problems})
+                           context={"report_problems": problems}, via_service=True)
 
 
 def progress(session: Session, actor: Actor, province: ProvinceConfig, year: int) -> list[dict]:
