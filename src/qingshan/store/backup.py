@@ -337,6 +337,8 @@ def verify_manifest(folder: str | Path) -> dict:
         rel = p.relative_to(folder).as_posix()
         if p.is_file() and rel != MANIFEST and rel not in listed:
             raise BackupError(f"manifest mismatch: {rel} is not in the manifest")
+    if (data.get("analytic") or {}).get("file") not in listed:
+        raise BackupError("manifest mismatch: the analytic store is not among its files")
     return data
 
 
