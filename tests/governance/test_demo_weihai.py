@@ -101,3 +101,13 @@ def test_bulletin_section_from_the_demo(demo_url, tmp_path):
     empty = SectionContext(con=None, period=parse_period("2019"), province=ctx.province,
                            lang="zh", settings=ctx.settings)
     assert section(empty) is None                    # nothing for 2019: no section
+
+
+def test_eia_on_time_rate_from_the_store(demo_url):
+    from qingshan.governance.rates import eia_rates
+    with session_scope(demo_url) as s:
+        df = service.eia_frame(s, WH_STAFF)
+    r = eia_rates(df, 2023)["371000"]["按时审批率"]
+    # every synthetic approval is decided 30 days after acceptance, within the 30 cd (报告表,
+    # rolled to a working day) or 60 cd (报告书) limit; refusals at 20 days: all on time
+    assert r.numerator == r.denominator and r.denominator == 648 + 3

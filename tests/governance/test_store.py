@@ -186,3 +186,20 @@ def test_dc_task_separation_of_duties_in_the_store(url, tmp_path):
         tl = repo.timeline(s, row, True)
         assert [e["transition"] for e in tl] == ["create", "plan", "start", "self_check",
                                                  "sign_territory", "sign_sector", "accept"]
+
+
+def test_permit_expiry_on_the_overdue_board(url):
+    from qingshan.governance import service
+    with session_scope(url) as s:
+        row = repo.create_case(s, WEIHAI_STAFF, "permit", unit="371002", today=date(2025, 3, 3),
+                               fields={"doc_class": "simplified", "approval_level": "city"},
+                               clock_rules={"decision": "permit_simplified"})
+        no = row.public_no
+        repo.transition(s, WEIHAI_STAFF, no, "accept", today=date(2025, 3, 3))
+        repo.transition(s, WEIHAI_STAFF, no, "issue", today=date(2025, 3, 10),
+                        params={"permit_no": "X", "valid_to": "2026-03-09"})
+        # warning from valid_to − 90 d = 2025-12-09
+        near = {b["public_no"]: b["card"] for b in service.overdue(s, WEIHAI_STAFF,
+                                                                   date(2025, 12, 10))}
+        far = {b["public_no"] for b in service.overdue(s, WEIHAI_STAFF, date(2025, 12, 8))}
+    assert near[no] == "expiry" and no not in far

@@ -25,6 +25,8 @@ from qingshan.governance.rates import RatesError
 __all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue", "RATE_KINDS", "eia_frame",
            "case_page"]
 
+#: a permit's expiry warning starts this many calendar days before ``valid_to`` (§5.2 [D])
+EXPIRY_WARNING_DAYS = 90
 #: rate families by the case kind they read
 RATE_KINDS = {"dc_task": "task", "dc_petition": "petition", "complaint": "complaint",
               "inspection": "off_site"}
@@ -131,6 +133,18 @@ def overdue(session: Session, actor: Actor, today: date, kind: str | None = None
                             "state": c.state, "slot": slot, "rule": clock.rule_id,
                             "due": d.isoformat() if d else None, "card": k,
                             "synthetic": c.synthetic})
+    for c in repo.list_cases(session, actor, kind="permit", limit=10**6):
+        vt = (c.fields or {}).get("valid_to")
+        if c.state in ("issued", "renewed") and vt:
+            try:
+                v = date.fromisoformat(str(vt)[:10])
+            except ValueError:
+                continue
+            if today >= v - pd.Timedelta(days=EXPIRY_WARNING_DAYS):
+                out.append({"public_no": c.public_no, "kind": c.kind, "city_code": c.city_code,
+                            "state": c.state, "slot": "valid_to", "rule": "permit expiry",
+                            "due": v.isoformat(), "card": "expired" if today > v else "expiry",
+                            "synthetic": c.synthetic})
     return sorted(out, key=lambda r: (r.get("due") or "", r["public_no"]))
 
 
@@ -160,8 +174,15 @@ def eia_frame(session: Session, actor: Actor, city: str | None = None) -> pd.Dat
     days = dict(session.execute(select(CaseEvent.case_id, CaseEvent.day).where(
         CaseEvent.case_id.in_(ids),
         CaseEvent.to_state.in_(("approved", "not_approved", "filed")))).all())
+    def due_of(r):
+        cj = (r.clocks or {}).get("decision")
+        try:
+            d = repo.clock_from_json(cj).due_at() if cj else None
+        except ValueError:            # outside the loaded calendar
+            d = None
+        return d.isoformat() if d else None
     return pd.DataFrame([{"case_id": r.id, "city_code": r.city_code,
                           "doc_class": (r.fields or {}).get("doc_class"), "state": r.state,
-                          "decision_date": days.get(r.id),
+                          "decision_date": days.get(r.id), "due_at": due_of(r),
                           "key_project": bool((r.fields or {}).get("key_project")),
                           "synthetic": r.synthetic} for r in rows])
