@@ -269,3 +269,17 @@ def test_annual_report_workflow_and_reviewer_not_drafter():
         apply(m, case, "accept", drafter_at_prov, today=D0)
     case, _ = apply(m, case, "accept", PROV, today=D0)
     assert case["state"] == "accepted"
+
+
+def test_interview_report_due_30_days():
+    m = machine("interview")
+    case = new_case(m, D0, level="province")
+    case, _ = apply(m, case, "approve", PROV, today=D0)
+    with pytest.raises(TransitionError, match="province-level item"):
+        apply(m, case, "hold", CITY, today=D0)
+    case, _ = apply(m, case, "hold", PROV, today=date(2025, 9, 5),
+                    params={"requirements": ["PM2.5 达标"]})
+    # 9-05 + 30 cd = 10-05 (holiday) → next working day Thu 10-09 [V S26 30 days; roll M]
+    assert case["clocks"]["report"].due_at() == date(2025, 10, 9)
+    case, _ = apply(m, case, "receive_report", PROV, today=date(2025, 10, 9))
+    assert card(case["clocks"]["report"], date(2025, 10, 20)) == "done"

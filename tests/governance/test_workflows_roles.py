@@ -37,6 +37,9 @@ SPEC_ROLES = {
                   "refuse_extension": {CS, PS}, "reply": {H}, "review_pass": {D},
                   "review_fail": {D}, "record_callback": {CB}, "close": {CB},
                   "callback_redo": {CB}, "redo_start": {SY}, "supervise": {SV, SY}},
+    # §2.8 [D]: the interviewing level's staff
+    "interview": {t: STAFF for t in ("approve", "hold", "receive_report", "verify",
+                                     "withdraw")},
     "inspection": {"amend": CASE},
     "enforcement_case": {t: CASE for t in (
         "file", "investigate", "to_legal_review", "notify", "request_hearing", "decide",
@@ -60,7 +63,8 @@ SPEC_ROLES = {
 }
 
 #: §8.2 "create" column (complaints: registered by the dispatcher / city bureau 信访办)
-SPEC_CREATE = {"dc_task": {PS, CS}, "dc_petition": {PS, CS}, "complaint": {D, CS},
+SPEC_CREATE = {"dc_task": {PS, CS}, "dc_petition": {PS, CS}, "interview": STAFF,
+               "complaint": {D, CS},
                "inspection": CASE, "enforcement_case": CASE, "eia_application": STAFF,
                "permit": STAFF, "annual_report": {CS}, "provincial_summary": {PS}}
 

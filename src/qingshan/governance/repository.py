@@ -38,7 +38,7 @@ __all__ = ["NotFound", "PREFIX", "actor_view", "create_case", "transition", "add
            "READ_PERSONAL", "clock_to_json", "clock_from_json", "RESERVED"]
 
 #: public-number prefixes by case kind: ``{prefix}-{city}-{yyyy}-{seq:06d}`` [D §1.3]
-PREFIX = {"dc_task": "DC", "dc_petition": "DX", "complaint": "TS", "inspection": "JC",
+PREFIX = {"dc_task": "DC", "dc_petition": "DX", "interview": "YT", "complaint": "TS", "inspection": "JC",
           "enforcement_case": "ZF", "eia_application": "HP", "permit": "PW",
           "annual_report": "BG", "provincial_summary": "HZ"}
 #: roles that see complainants' personal data (§8.1)

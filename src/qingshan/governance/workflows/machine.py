@@ -43,8 +43,9 @@ __all__ = ["ActorView", "State", "Transition", "Machine", "Step", "NotAllowed",
 
 GROUPS = ("open", "closed_resolved", "closed_unresolved")
 #: the bundled machines (one TOML file each)
-MACHINES = ("dc_task", "dc_petition", "complaint", "inspection", "enforcement_case",
-            "eia_application", "permit", "annual_report", "provincial_summary")
+MACHINES = ("dc_task", "dc_petition", "interview", "complaint", "inspection",
+            "enforcement_case", "eia_application", "permit", "annual_report",
+            "provincial_summary")
 
 
 class MachineError(ValueError):
