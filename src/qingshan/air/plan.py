@@ -22,7 +22,8 @@ transpiled, on Spark:
 ``city_daily_rounded``, ``city_aqi``, ``city_days``   the same daily AQI and day counts per city
 ``city_year``       period statistics per city
 ``city_comp``       annual compliance per city
-``ranking``         comprehensive indices and rank of the cities (城市环境空气质量排名技术规定)
+``ranking``         comprehensive indices and rank of the cities (城市环境空气质量排名技术规定);
+                    only cities with valid statistics are ranked (``rank_value``)
 ==================  ===========================================================================
 
 The chain is parameterised by the :class:`~qingshan.core.periods.Period` (any kind: month,
@@ -214,6 +215,7 @@ def assessment_steps(hourly: str, members: str, period: Period | date | str,
         return statistics.daily_stats_sql(hourly_, hours=n["hours"], hourly_in_grid=True)
 
     index = ranking.index_sql(n["city_year"], rules.ranking_denominators, weights=weights)
+    all_valid = " AND ".join(f"{v}_valid" for v in ("pm25", "pm10", "so2", "no2", "co", "o3_8h"))
     sql = {
         "hours": hours_sql(per.start, per.end),
         "valid": statistics.valid_hourly_sql(hourly, code_col, where=in_period),
@@ -233,7 +235,10 @@ def assessment_steps(hourly: str, members: str, period: Period | date | str,
         "city_days": days(n["city_aqi"]),
         "city_year": year(n["city_daily"]),
         "city_comp": compliance.annual_compliance_sql(n["city_year"], limits),
-        "ranking": ranking.rank_sql(f"({index})", "composite_index"),
+        # only cities whose six statistics are valid (GB 3095 Table 4) are ranked, as assess
+        "ranking": ranking.rank_sql(
+            f"(SELECT *, CASE WHEN {all_valid} THEN composite_index END AS rank_value "
+            f"FROM ({index}) AS _i)", "rank_value"),
     }
     return [(n[s], sql[s]) for s in LEVEL_STEPS[level]]
 
