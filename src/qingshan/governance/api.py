@@ -365,7 +365,10 @@ async def add_evidence(request: Request, actor: Auth, public_no: str,
         if len(data) > limit:
             raise ApiError(413, "too_large", f"evidence over the limit of {limit} bytes")
     name = request.headers.get("x-filename", "evidence")[:255]
-    root = evidence_root(request.app.state.settings)
+    # beside the store this app serves (the settings' default db may be another file)
+    root = Path(request.app.state.store.path).resolve().parent / "evidence" \
+        if getattr(request.app.state, "store", None) is not None \
+        else evidence_root(request.app.state.settings)
     with ops.session_scope(_url(request)) as s:
         try:
             sha = _call(lambda: repo.add_evidence(s, actor, public_no, data, name=name,
