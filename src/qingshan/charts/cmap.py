@@ -148,6 +148,7 @@ def city_map(
     limit: tuple[str, float] | None = None,
     higher_is_better: bool = False,
     points: pd.DataFrame | None = None,
+    point_categories: list[dict[str, Any]] | None = None,
 ) -> ChartSpec:
     """Choropleth of ``values`` over the city polygons of ``geojson``.
 
@@ -186,7 +187,9 @@ def city_map(
     points : DataFrame, optional
         Station markers: ``code``, ``name``, ``lon``, ``lat`` (rows without coordinates are
         left out), optional ``href`` (absolute links, :func:`safe_link`) drawn as small dots
-        with the name as tooltip.
+        with the name as tooltip; optional ``category`` coloured by ``point_categories``.
+    point_categories : list of dict, optional
+        ``{"label", "colour"}`` of the markers' ``category`` values (legend in this order).
 
     Returns
     -------
@@ -249,7 +252,9 @@ def city_map(
         pts = points.dropna(subset=["lon", "lat"])
         recs = [{"code": str(r.code), "name": str(r.name), "lon": float(r.lon),
                  "lat": float(r.lat), **({"href": safe_link(str(r.href), "", None)}
-                                          if "href" in pts.columns else {})}
+                                          if "href" in pts.columns else {}),
+                 **({"category": None if pd.isna(r.category) else str(r.category)}
+                    if "category" in pts.columns else {})}
                 for r in pts.itertuples(index=False)]
         layer = {"data": {"values": recs},
                  "mark": {"type": "circle", "size": 14, "color": "#1d2b2a", "opacity": 0.7,
@@ -259,6 +264,16 @@ def city_map(
                               "tooltip": [{"field": "name", "type": "nominal",
                                            "title": t("station", lang)},
                                           {"field": "code", "type": "nominal"}]}}
+        if point_categories and "category" in pts.columns:
+            layer["mark"].update(size=40, opacity=0.95)
+            layer["mark"].pop("color")
+            layer["encoding"]["color"] = {
+                "field": "category", "type": "nominal", "title": legend_title,
+                "scale": {"domain": [c["label"] for c in point_categories],
+                          "range": [c["colour"] for c in point_categories]},
+                "legend": {"orient": "right"}}
+            layer["encoding"]["tooltip"].append({"field": "category", "type": "nominal",
+                                                 "title": legend_title})
         if "href" in pts.columns:
             layer["encoding"]["href"] = {"field": "href", "type": "nominal"}
             layer["mark"]["cursor"] = "pointer"

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from qingshan.core.periods import Period
+from qingshan.water import report_terms as water_terms
 from qingshan.water.api import coastal_table, water_period, water_table
 from qingshan.web.i18n import request_lang
 from qingshan.web.render import page
@@ -83,6 +84,41 @@ def city_water(con, city_code: str, year: int) -> dict[str, Any]:
     return {"period": str(year), "city": row, "coast": coast}
 
 
+#: colours of the water classes on maps: 地表水环境质量评价办法（试行）(环办〔2011〕22号) Table 1
+#: — I–II 蓝色, III 绿色, IV 黄色, V 橙色, 劣V 红色
+CLASS_COLOURS = {1: "#3A80E0", 2: "#3A80E0", 3: "#2FA84F", 4: "#F2D024", 5: "#F08A24",
+                 6: "#E0342B"}
+
+
+def _water_map(prov, cities: pd.DataFrame, sections: pd.DataFrame, names: dict, lang: str
+               ) -> tuple[str | None, str | None]:
+    """Cities by their I–III share (darker = higher share), sections with coordinates as
+    markers in the colour of their class; None when the province has no map geometry."""
+    from qingshan import charts
+    from qingshan.web.geo import load_geo
+    from qingshan.web.i18n import translator
+    from qingshan.web.render import chart_svg
+    geo = load_geo(prov)
+    if geo is None or cities.empty:
+        return None, None
+    t = translator(lang)
+    geo = {"type": "FeatureCollection", "features": [
+        {**f, "properties": {**f["properties"], "name": names.get(f["properties"]["code"], "")}}
+        for f in geo["features"]]}
+    values = pd.DataFrame({"code": cities["code"], "value": cities["excellent_pct"],
+                           "label": [("—" if pd.isna(v) else f"{v:.1f}%")
+                                     for v in cities["excellent_pct"]]})
+    pts, cats = None, None
+    if {"lon", "lat"} <= set(sections.columns) and sections[["lon", "lat"]].notna().all(1).any():
+        labels = {k: water_terms.water_class(k, lang) for k in CLASS_COLOURS}
+        pts = sections[["code", "name", "lon", "lat"]].assign(
+            category=[labels.get(c) for c in sections["class_computed"]])
+        cats = [{"label": labels[k], "colour": CLASS_COLOURS[k]} for k in CLASS_COLOURS]
+    spec = charts.city_map(geo, values, t("excellent_pct"), lang=lang, points=pts,
+                           point_categories=cats, scheme="blues")
+    return chart_svg(spec), spec.caption
+
+
 @router.get("/water", response_class=HTMLResponse)
 def water_page(request: Request, period: str | None = None) -> HTMLResponse:
     """Province headline, cities, sections and coastal points of a period (any kind of
@@ -105,8 +141,10 @@ def water_page(request: Request, period: str | None = None) -> HTMLResponse:
         df["display_name"] = df.code.map(names)
     for df in (sections, points):
         df["city_name"] = df.city_code.map(names)
+    map_svg, map_caption = _water_map(request.app.state.province, cities, sections, names, lang)
     return page(request, "water.html", periods=periods if p in periods else [p, *periods],
                 period=p, head=head, cities=cities.to_dict(orient="records"),
                 sections=sections.to_dict(orient="records"),
                 points=points.to_dict(orient="records"),
-                coast_cities=coast_cities.to_dict(orient="records"))
+                coast_cities=coast_cities.to_dict(orient="records"),
+                map_svg=map_svg, map_caption=map_caption)
