@@ -30,6 +30,11 @@ EXPECT = {
     ("POST", "/api/v1/auth/token"): Case("public", "/api/v1/auth/token", ok=401,
                                          data={"username": "nobody", "password": "wrong pw"}),
     ("GET", "/api/v1/auth/me"): Case("user", "/api/v1/auth/me"),
+    ("GET", "/search"): Case("public", "/search?q=%E5%A8%81%E6%B5%B7"),
+    ("GET", "/compare"): Case("public", "/compare"),
+    # a table of a page as CSV: the page is rendered for the caller, so it is as public as it is
+    ("GET", "/download"): Case("public", "/download?path=/%3Fperiod%3D2019-03&table=ranking"
+                                         "&format=csv", ok=frozenset({200, 404})),
     # ---- the API's docs
     ("GET", "/api/v1/docs"): Case("public", "/api/v1/docs"),
     ("GET", "/api/v1/docs/apidocs.js"): Case("public", "/api/v1/docs/apidocs.js"),
