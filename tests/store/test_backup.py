@@ -69,7 +69,17 @@ def _token(db: Path, env: dict | None = None) -> str:
     return next(w for w in out.split() if w.startswith("qs_"))
 
 
-def test_backup_while_serving_restores_identical_figures(tmp_path):
+@pytest.mark.parametrize("ops_kind", ["sqlite", "postgresql"])
+def test_backup_while_serving_restores_identical_figures(tmp_path, monkeypatch, ops_kind):
+    """The live store's operational store is SQLite beside it, or a PostgreSQL database
+    (``QINGSHAN_DATABASE_URL``, seen by the server and the commands); each restore goes to a
+    new folder and, on PostgreSQL, a new database."""
+    if ops_kind == "postgresql":
+        from tests._postgres import new_database
+        monkeypatch.setenv("QINGSHAN_DATABASE_URL", new_database())
+        targets = [{"QINGSHAN_DATABASE_URL": new_database()} for _ in range(2)]
+    else:
+        targets = [None, None]
     db = base_store(tmp_path / "live")
     token = _token(db)
     pid, base = fork_serve(db)          # the `qingshan serve` command in its own process
@@ -105,46 +115,30 @@ def test_backup_while_serving_restores_identical_figures(tmp_path):
         after = batches(db)
     finally:
         kill(pid)
+    m = json.loads((tmp_path / "bk" / "one" / "manifest.json").read_text())
+    assert m["source"]["ops_kind"] == ops_kind
+    assert (tmp_path / "bk" / "one" / "ops" /
+            ("ops.pgdump" if ops_kind == "postgresql" else "ops.sqlite")).is_file()
 
-    fresh = tmp_path / "fresh" / "q.duckdb"
-    _cli("restore", str(tmp_path / "bk" / "one"), "--db", str(fresh))
-    assert _assess(fresh, tmp_path / "fresh.csv") == live[0]
-    assert b"370100" in live[0] and live[0].count(b"\n") == 17     # header + 16 Shandong cities
+    fresh, env = tmp_path / "fresh" / "q.duckdb", targets[0]
+    _cli("restore", str(tmp_path / "bk" / "one"), "--db", str(fresh), env=env)
+    assert _assess(fresh, tmp_path / "fresh.csv", env) == live[0]
+    assert b"370100" in live[0] and live[0].count(b"\n") == 17    # header + 16 Shandong cities
     assert batches(fresh) == live[1]
-    assert _anchor(fresh) == live[2]
-    _cli("audit", "verify", "--anchor", live[2], "--db", str(fresh))
+    assert _anchor(fresh, env) == live[2]
+    _cli("audit", "verify", "--anchor", live[2], "--db", str(fresh), env=env)
+    if ops_kind == "postgresql":
+        # the target database has tables now: another restore into it needs --force
+        res = _cli("restore", str(tmp_path / "bk" / "one"), "--db",
+                   str(tmp_path / "other" / "q.duckdb"), env=env, code=2)
+        assert "refusing to overwrite" in res.output and "PostgreSQL" in res.output
 
-    fresh2 = tmp_path / "fresh2" / "q.duckdb"
-    _cli("restore", str(tmp_path / "bk" / "two"), "--db", str(fresh2))
+    fresh2, env = tmp_path / "fresh2" / "q.duckdb", targets[1]
+    _cli("restore", str(tmp_path / "bk" / "two"), "--db", str(fresh2), env=env)
     got = batches(fresh2)
     assert got in (after, after[:-1]), (got, after)      # the whole day-4 batch, or none of it
     integrity(fresh2)
-    _anchor(fresh2)
-
-
-def test_postgresql_operational_store_backup_and_restore(tmp_path):
-    from tests._postgres import new_database
-    src_env = {"QINGSHAN_DATABASE_URL": new_database()}
-    dst_env = {"QINGSHAN_DATABASE_URL": new_database()}
-    db = base_store(tmp_path / "live")
-    _token(db, src_env)
-    live = (_assess(db, tmp_path / "live.csv", src_env), batches(db), _anchor(db, src_env))
-    bk = tmp_path / "bk" / "pg"
-    _cli("backup", str(bk), "--db", str(db), env=src_env)
-    m = json.loads((bk / "manifest.json").read_text())
-    assert m["source"]["ops_kind"] == "postgresql" and (bk / "ops" / "ops.pgdump").is_file()
-    assert "postgresql" not in json.dumps(m["files"])         # no URL, no password in files
-    fresh = tmp_path / "fresh" / "q.duckdb"
-    _cli("restore", str(bk), "--db", str(fresh), env=dst_env)
-    assert _assess(fresh, tmp_path / "fresh.csv", dst_env) == live[0]
-    assert batches(fresh) == live[1]
-    assert _anchor(fresh, dst_env) == live[2]
-    # the target database now has tables: a second restore is refused without --force
-    res = _cli("restore", str(bk), "--db", str(tmp_path / "other" / "q.duckdb"), env=dst_env,
-               code=2)
-    assert "refusing to overwrite" in res.output and "PostgreSQL" in res.output
-    _cli("restore", str(bk), "--db", str(fresh), "--force", env=dst_env)
-    assert _anchor(fresh, dst_env) == live[2]
+    _anchor(fresh2, env)
 
 
 @pytest.fixture
@@ -169,6 +163,12 @@ def test_manifest_lists_every_file_with_its_hash(backed_up):
     assert m["versions"]["duckdb"] == duckdb.__version__ and m["versions"]["alembic_heads"]
     # base store: 1 station batch + 2 daily files (tests/faults/_store.py BASE_DAYS)
     assert m["analytic"]["ingest_batches"] == 3
+    # onto the existing store: refused, then done with --force
+    before = batches(db)
+    res = _cli("restore", str(bk), "--db", str(db), code=2)
+    assert "refusing to overwrite" in res.output
+    _cli("restore", str(bk), "--db", str(db), "--force")
+    assert batches(db) == before and len(before) == 3
 
 
 @pytest.mark.parametrize("damage", ["flip", "add"])
