@@ -147,3 +147,14 @@ def test_scope_by_the_organisation_tree(tree):
         require(county, {roles.CITY_STAFF, roles.COUNTY_STAFF}, "371000", "uploading")
     with pytest.raises(Forbidden, match="logged-in"):
         require(None, {roles.CITY_STAFF})
+
+
+def test_scope_without_a_tree_by_gbt2260_codes():
+    weihai = Actor(2, "c", roles.CITY_STAFF, "371000")          # no tree: codes alone
+    assert in_scope(weihai, "371000") and in_scope(weihai, "371082")
+    # Rizhao 371100, Linyi 371300 share the leading "371" but are other prefectures
+    assert not in_scope(weihai, "371100") and not in_scope(weihai, "371300")
+    prov = Actor(1, "p", roles.PROV_STAFF, "370000")
+    assert in_scope(prov, "371100") and not in_scope(prov, "410100")
+    county = Actor(3, "k", roles.COUNTY_STAFF, "371002")
+    assert in_scope(county, "371002") and not in_scope(county, "371003")

@@ -61,7 +61,20 @@ def in_scope(actor: Actor, unit: str | None) -> bool:
         return actor.tree is not None and actor.unit == actor.tree.province
     if actor.tree is not None:
         return actor.tree.contains(actor.unit, unit)
-    return unit.startswith(actor.unit.rstrip("0") or actor.unit)
+    return _code_contains(actor.unit, unit)
+
+
+def _code_contains(outer: str, inner: str) -> bool:
+    """By GB/T 2260 codes alone: a province ``PP0000`` holds ``PP….``, a prefecture ``PPCC00``
+    holds ``PPCC..``; any other unit holds only itself."""
+    if outer == inner:
+        return True
+    if len(outer) == 6 and outer.isdigit() and len(inner) == 6:
+        if outer[2:] == "0000":
+            return inner[:2] == outer[:2]
+        if outer[4:] == "00":
+            return inner[:4] == outer[:4]
+    return False
 
 
 def has_role(actor: Actor, roles: Iterable[str], unit: str | None = None) -> bool:

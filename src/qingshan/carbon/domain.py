@@ -10,5 +10,5 @@ DOMAIN = Domain(
     api="qingshan.carbon.api:router",
     pages="qingshan.carbon.pages:router",
     ops_migrations="qingshan.carbon.ops_migrations",
-    parts={"section": "qingshan.carbon.report:section"},
+    parts={"nav": "/carbon", "section": "qingshan.carbon.report:section"},
 )

@@ -14,5 +14,5 @@ DOMAIN = Domain(
     api="qingshan.compensation.api:router",
     pages="qingshan.compensation.pages:router",
     ops_migrations="qingshan.compensation.ops_migrations",
-    parts={"section": "qingshan.compensation.report:section"},
+    parts={"nav": "/compensation", "section": "qingshan.compensation.report:section"},
 )

@@ -10,5 +10,5 @@ DOMAIN = Domain(
     api="qingshan.evaluation.api:router",
     pages="qingshan.evaluation.pages:router",
     ops_migrations="qingshan.evaluation.ops_migrations",
-    parts={"section": "qingshan.evaluation.report:section"},
+    parts={"nav": "/evaluation", "section": "qingshan.evaluation.report:section"},
 )

@@ -15,6 +15,6 @@ DOMAIN = Domain(
     api="qingshan.governance.api:router",
     pages="qingshan.governance.pages:router",
     ops_migrations="qingshan.governance.ops_migrations",
-    parts={"section": "qingshan.governance.report:section",
+    parts={"nav": "/governance", "section": "qingshan.governance.report:section",
            "ops_demo": "qingshan.governance.demo:load_demo"},
 )

@@ -16,6 +16,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "app": ("青山 · 环境空气质量", "qingshan · air quality"),
     "overview": ("全省概览", "Province overview"),
     "login": ("登录", "Log in"),
+    "nav_carbon": ("碳排放", "Carbon"),
+    "nav_governance": ("环境治理", "Governance"),
+    "nav_compensation": ("生态补偿", "Compensation"),
+    "nav_evaluation": ("美丽建设评价", "Evaluation"),
     "logout": ("退出", "Log out"),
     "login_to_upload": ("上传数据须先登录（省、市工作人员）", "uploading data needs a logged-in "
                         "province or city staff user"),

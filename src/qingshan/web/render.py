@@ -93,6 +93,12 @@ def chart_svg(spec: Any) -> str | None:
     return svg
 
 
+def _domain_nav() -> list[tuple[str, str]]:
+    """(path, i18n key) of every registered domain's entry page (``parts["nav"]``)."""
+    from qingshan.core.registry import domains
+    return [(d.parts["nav"], f"nav_{d.name}") for d in domains() if "nav" in d.parts]
+
+
 def _actor(request: Request):
     from qingshan.api.auth import resolve
     try:
