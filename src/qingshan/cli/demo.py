@@ -29,6 +29,23 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def _demo_ledgers(settings, prov) -> None:
+    """The operational-store domains' synthetic demo ledgers (carbon: Weihai's 12 power
+    companies and 11 products; governance: every city's cases), each labelled synthetic."""
+    from qingshan.accounts.authz import Actor
+    from qingshan.carbon import ledger
+    from qingshan.carbon.demo import demo_data
+    from qingshan.governance.demo import load_demo
+    from qingshan.store import ops
+    t0 = time.perf_counter()
+    ledger.save(demo_data(), Actor.system("carbon-demo"), settings, source="synthetic demo",
+                action="demo")
+    with ops.session_scope(ops.database_url(settings)) as s:
+        gov = load_demo(s, prov)
+    console.print(f"carbon and governance: SYNTHETIC demo ledgers stored ({len(gov)} cities' "
+                  f"governance cases); {time.perf_counter() - t0:.1f} s")
+
+
 def _demo_users(settings, prov, workdir: Path) -> None:
     """The accounts domain's demo users, and how to log in."""
     from qingshan.core.registry import domain, load
@@ -94,6 +111,7 @@ def demo_cmd(
     console.print("[bold]water[/bold]: " + "; ".join(ws.lines()[:3]))
     con.close()
     _demo_users(settings, prov, workdir)
+    _demo_ledgers(settings, prov)
     console.print(f"demo finished in {time.perf_counter() - t0:.1f} s. See it in a browser: "
                   f"[bold]qingshan serve --db {settings.db}[/bold] then open "
                   "http://127.0.0.1:8000/")
