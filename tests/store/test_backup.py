@@ -202,3 +202,23 @@ def test_keep_deletes_only_older_valid_backups(tmp_path):
     assert sorted(p.name for p in root.iterdir()) == ["a2", "a3", "notes"]
     res = _cli("backup", str(root / "a3"), "--db", str(db), code=2)    # never over a backup
     assert "exists" in res.output
+
+
+def test_a_wal_left_by_a_killed_writer_is_folded_into_the_backup(tmp_path):
+    import duckdb
+    db = base_store(tmp_path / "live")
+    con = duckdb.connect(str(db))
+    con.execute("PRAGMA disable_checkpoint_on_shutdown")
+    con.execute("SET checkpoint_threshold = '1GB'")
+    con.execute("CREATE TABLE wal_probe AS SELECT range AS i FROM range(1000)")
+    con.close()
+    assert Path(f"{db}.wal").exists()            # committed, not yet in the file
+    bk = tmp_path / "bk" / "w"
+    _cli("backup", str(bk), "--db", str(db))
+    assert not list(bk.rglob("*.wal"))
+    fresh = tmp_path / "fresh" / "q.duckdb"
+    _cli("restore", str(bk), "--db", str(fresh))
+    con = duckdb.connect(str(fresh), read_only=True)
+    # 0 + 1 + … + 999 = 999 · 1000 / 2
+    assert con.execute("SELECT count(*), sum(i) FROM wal_probe").fetchone() == (1000, 499500)
+    con.close()

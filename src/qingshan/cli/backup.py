@@ -44,7 +44,8 @@ def backup_cmd(
     size = sum(f["size"] for f in m["files"])
     console.print(f"backup written to {res.folder}: {len(m['files'])} files, {size} bytes, "
                   f"{m['analytic'].get('ingest_batches', 0)} ingest batches, operational store "
-                  f"{m['source']['ops_kind']} (heads {', '.join(m['versions']['alembic_heads'])})")
+                  f"{m['source']['ops_kind']} (heads {', '.join(m['versions']['alembic_heads'])}); "
+                  f"manifest SHA-256 {res.manifest_sha256} (keep it apart from the backup)")
     for d in res.removed:
         console.print(f"removed older backup {d}")
 

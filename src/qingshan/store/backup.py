@@ -78,6 +78,8 @@ class BackupResult:
     folder: Path
     manifest: dict
     removed: list[Path] = field(default_factory=list)
+    #: SHA-256 of manifest.json: keep it elsewhere to detect a rewritten manifest later
+    manifest_sha256: str = ""
 
 
 @dataclass
@@ -291,7 +293,7 @@ def backup(folder: str | Path, db: str | Path, ops_url: str, province: str,
         shutil.rmtree(part, ignore_errors=True)
         raise
     removed = prune(folder.parent, keep, protect=folder) if keep else []
-    return BackupResult(folder, manifest, removed)
+    return BackupResult(folder, manifest, removed, _sha256(folder / MANIFEST))
 
 
 # ---- manifests and retention --------------------------------------------------------------
