@@ -150,7 +150,7 @@ def serve_subprocess(db: Path, log: Path, **extra_env: str) -> tuple[subprocess.
     return proc, base
 
 
-def _fork(run) -> int:
+def _fork(run, out: Path | None = None) -> int:
     from qingshan.store import ops
     ops.dispose_all()                   # no pooled connection shared with the child
     sys.stdout.flush()
@@ -159,9 +159,9 @@ def _fork(run) -> int:
     if pid == 0:                        # pragma: no cover - the child
         code = 1
         try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
+            sink = os.open(out or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(sink, 1)
+            os.dup2(sink, 2)
             ops.dispose_all()
             code = run() or 0
         except SystemExit as e:
@@ -209,8 +209,8 @@ def fork_serve(db: Path) -> tuple[int, str]:
     return pid, base
 
 
-def fork_cli(*args: str) -> int:
-    """``qingshan ARGS`` in a forked child; its pid."""
+def fork_cli(*args: str, out: Path | None = None) -> int:
+    """``qingshan ARGS`` in a forked child (its stdout and stderr to ``out``); its pid."""
     from qingshan.cli import app
     app.registered_groups      # noqa: B018 - mounted (and imported) before the fork
 
@@ -219,7 +219,7 @@ def fork_cli(*args: str) -> int:
     def run():
         from qingshan.cli import app
         app(list(args), prog_name="qingshan")
-    return _fork(run)
+    return _fork(run, out)
 
 
 def kill(pid: int) -> int | None:
