@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from qingshan.reports import render_html, write_pdf, write_xlsx
@@ -87,9 +88,12 @@ def test_pdf_annual_a4_toc_fonts(synth_year_zh, assess_2019, tmp_path):
 def test_xlsx_quarter_en(synth_quarter_en, assess_q3, tmp_path):
     path = write_xlsx(synth_quarter_en, tmp_path / "q3.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert {"info", "summary", "cities", "validity", "rank_pm25", "cal_aqi"} <= set(wb.sheetnames)
-    ws = wb["cities"]
-    assert ws.freeze_panes == "A4"
+    # sheet names in the bulletin's language (a city bulletin: the city's overview)
+    assert {"About", "Standards and methods", "Air quality of Qingdao",
+            "Air quality of all cities", "Valid data", "Rank PM₂.₅ mean",
+            "Daily AQI calendar, Qingdao"} <= set(wb.sheetnames)
+    ws = wb["Air quality of all cities"]
+    assert ws.freeze_panes == "C4"      # headers and the code and city columns
     head = [c.value for c in ws[3]]
     assert "PM₂.₅ mean (µg/m³)" in head and "Composite index" in head
     rows = {r[0]: dict(zip(head, r)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
@@ -99,11 +103,11 @@ def test_xlsx_quarter_en(synth_quarter_en, assess_q3, tmp_path):
         assert isinstance(row["PM₂.₅ mean (µg/m³)"], (int, float))
         assert row["PM₂.₅ mean (µg/m³)"] == pytest.approx(r.pm25)
         assert row["Composite index"] == pytest.approx(r.composite_index)
-        assert row["Rank"] == r.rank
+        assert row["Rank"] == (None if pd.isna(r.rank) else r.rank)
     # number formats follow the bulletin's decimals
     ci_col = head.index("Composite index") + 1
     assert ws.cell(row=4, column=ci_col).number_format == "0.00"
-    cal = wb["cal_aqi"]
+    cal = wb["Daily AQI calendar, Qingdao"]
     assert [c.value for c in cal[3]] == ["Date", "AQI", "Category"]
     assert cal.max_row - 3 == 92  # July + August + September = 31 + 31 + 30 days
 

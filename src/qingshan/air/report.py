@@ -184,6 +184,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
                       paragraphs=sec.summary_paragraphs(row, last_row, p, unit_name, lang),
                       tables=[sec.summary_table(row, last_row, p, prev, lang, basis, when)]),
     ]
+    sections[0].tables[0].sheet = sections[0].title[:31]   # the province's or the city's
     if target is not None:
         sections[0].paragraphs.insert(0, sec.city_rank_paragraph(row, cities, prov, lang))
     if p.kind == "year":
@@ -239,7 +240,7 @@ def _domain_sections(con, p, prov: ProvinceConfig, lang: str) -> tuple[list[Repo
     from qingshan.core.registry import domains, load
     from qingshan.reports.model import SectionContext
 
-    ctx = SectionContext(con=con, period=p, province=prov, lang=lang, settings=get_settings())
+    settings = get_settings()
     out: list[ReportSection] = []
     methods: list[str] = []
     registered = set()
@@ -248,7 +249,15 @@ def _domain_sections(con, p, prov: ProvinceConfig, lang: str) -> tuple[list[Repo
         if not target or d.name == "air":
             continue
         registered.add(d.name)
-        got = load(target)(ctx)
+        # each section gets its own cursor on the store: a result it leaves unfinished never
+        # blocks the bulletin's (or the caller's) next query on the shared connection
+        cur = con.cursor() if hasattr(con, "cursor") else con
+        try:
+            ctx = SectionContext(con=cur, period=p, province=prov, lang=lang, settings=settings)
+            got = load(target)(ctx)
+        finally:
+            if cur is not con:
+                cur.close()
         if got is not None:
             out.append(got)
     if "water" not in registered:
