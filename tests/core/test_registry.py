@@ -17,7 +17,7 @@ from qingshan.core.registry import BUNDLED, Domain, domain, domains, load
 
 TARGETS = [(d.name, kind, t) for d in domains()
            for kind, t in ([("cli", t) for _, t in d.cli] + [("api", d.api), ("pages", d.pages)]
-                           + [(f"parts.{k}", v) for k, v in d.parts.items()])
+                           + [(f"parts.{k}", v) for k, v in d.parts.items() if k != "nav"])
            if t]
 
 

@@ -162,6 +162,9 @@ def _fork(run, out: Path | None = None) -> int:
             sink = os.open(out or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             os.dup2(sink, 1)
             os.dup2(sink, 2)
+            # the child's prints go to the file (not to pytest's capture of the parent)
+            sys.stdout = open(1, "w", buffering=1, closefd=False)
+            sys.stderr = open(2, "w", buffering=1, closefd=False)
             ops.dispose_all()
             code = run() or 0
         except SystemExit as e:
@@ -169,6 +172,11 @@ def _fork(run, out: Path | None = None) -> int:
         except BaseException:
             code = 1
         finally:
+            for f in (sys.stdout, sys.stderr):
+                try:
+                    f.flush()
+                except Exception:  # noqa: BLE001 - exiting anyway
+                    pass
             os._exit(code)
     return pid
 
@@ -217,8 +225,11 @@ def fork_cli(*args: str, out: Path | None = None) -> int:
     import qingshan.air.ingest  # noqa: F401
 
     def run():
-        from qingshan.cli import app
-        app(list(args), prog_name="qingshan")
+        import sys
+
+        from qingshan.cli import main
+        sys.argv = ["qingshan", *args]
+        main()          # the console script's entry point (its one-line store errors)
     return _fork(run, out)
 
 

@@ -1,7 +1,6 @@
 """Fault (issue 19): the disk fills up during a CLI ingest. The store sits on a small tmpfs
 (mounted for the test; skipped where ``mount`` is not allowed) with less free space than the
-ingest needs. The ingest must fail with an error (one line, no traceback — fails today, marked
-xfail with the cause; nothing half stored), the store must open with whole batches only, and
+ingest needs. The ingest must fail with an error (one line, no traceback; nothing half stored), the store must open with whole batches only, and
 once there is room again (the tmpfs remounted larger) the same ingest succeeds with every file
 loaded once."""
 
@@ -41,9 +40,6 @@ def _fill_up(small_fs, tmp_path):
     return db, kill_after(pid, None), out.read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="store.db.in_transaction: after DuckDB's COMMIT fails "
-                   "(No space left on device) its ROLLBACK raises 'no transaction is active', "
-                   "so the command ends in a traceback instead of the one-line error")
 def test_disk_full_ingest_is_refused_with_one_line(small_fs, tmp_path):
     _, status, out = _fill_up(small_fs, tmp_path)
     assert status == 2 and "Traceback" not in out and "No space left on device" in out

@@ -64,7 +64,16 @@ def __getattr__(name: str):
 
 
 def main() -> None:
-    _with_domains()()
+    import duckdb
+    try:
+        _with_domains()()
+    except (duckdb.IOException, duckdb.TransactionException, duckdb.OutOfMemoryException) as e:
+        # the store could not be written or read (disk full, I/O error, memory): one line; the
+        # transaction was rolled back, so the store is as it was before the command
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        typer.echo(f"error: the store could not be written or read, nothing was changed: "
+                   f"{first}", err=True)
+        raise SystemExit(2) from None
 
 
 __all__ = ["app", "main"]

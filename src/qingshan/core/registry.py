@@ -43,7 +43,8 @@ class Domain:
     #: package holding the domain's Alembic revisions of the operational store
     #: (:mod:`qingshan.store.ops`); each revision file has ``branch_labels=(<domain name>,)``
     ops_migrations: str | None = None
-    #: extra parts by name (e.g. ``"report"``, ``"demo"``)
+    #: extra parts by name (e.g. ``"report"``, ``"section"``, ``"demo"``: targets), and
+    #: ``"nav"``: the path of the domain's entry page, linked from every page's navigation
     parts: dict[str, str] = field(default_factory=dict)
 
 

@@ -160,5 +160,8 @@ def in_transaction(con: duckdb.DuckDBPyConnection, work):
         con.execute("COMMIT")
         return res
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.TransactionException:
+            pass            # a failed COMMIT (e.g. disk full) has already ended the transaction
         raise

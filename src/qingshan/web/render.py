@@ -155,7 +155,8 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
         switch_url=f"{_switch_path(request)}?{urlencode(params)}",
         province_name=prov.name_zh if lang == "zh" else prov.name_en,
         actor=_actor(request), csrf_field=lambda: Markup(_csrf_field(request)),
-        dl_href=lambda table_id, fmt: download_href(_page_path(request), table_id, fmt), **ctx)
+        dl_href=lambda table_id, fmt: download_href(_page_path(request), table_id, fmt),
+        domain_nav=_domain_nav(), **ctx)
     resp = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") == lang:
         resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
