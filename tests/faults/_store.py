@@ -175,7 +175,7 @@ def _fork(run, out: Path | None = None) -> int:
             for f in (sys.stdout, sys.stderr):
                 try:
                     f.flush()
-                except Exception:  # noqa: BLE001 - exiting anyway
+                except Exception:
                     pass
             os._exit(code)
     return pid

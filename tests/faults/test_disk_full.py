@@ -1,8 +1,8 @@
 """Fault (issue 19): the disk fills up during a CLI ingest. The store sits on a small tmpfs
 (mounted for the test; skipped where ``mount`` is not allowed) with less free space than the
 ingest needs. The ingest must fail with an error (one line, no traceback; nothing half
-stored), the store must open with whole batches only, and once there is room again (the tmpfs remounted larger) the same ingest succeeds with every file
-loaded once."""
+stored), the store must open with whole batches only, and once there is room again (the tmpfs
+remounted larger) the same ingest succeeds with every file loaded once."""
 
 from __future__ import annotations
 
