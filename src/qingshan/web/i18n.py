@@ -13,7 +13,7 @@ __all__ = ["LANGS", "LABELS", "request_lang", "translator"]
 LANGS = ("zh", "en")
 
 LABELS: dict[str, tuple[str, str]] = {
-    "app": ("青山 · 环境空气质量", "qingshan · air quality"),
+    "app": ("青山 · 生态环境", "qingshan · environment"),
     "overview": ("全省概览", "Province overview"),
     "login": ("登录", "Log in"),
     "nav_carbon": ("碳排放", "Carbon"),
