@@ -16,7 +16,8 @@ pytestmark = pytest.mark.slow
 def _demo(tmp_path):
     return subprocess.run(
         [sys.executable, "-m", "qingshan", "demo", "--db", str(tmp_path / "d.duckdb"),
-         "--province", str(MINI), "--workdir", str(tmp_path / "w"), "--year", "2025"],
+         "--province", str(MINI), "--workdir", str(tmp_path / "w"), "--year", "2025",
+         "--through", "2026-01"],
         capture_output=True, text=True, timeout=600)
 
 
@@ -30,6 +31,11 @@ def test_demo_runs_and_is_idempotent(tmp_path):
     # natural days of 2025 (hour-ending): Jan 1 .. Dec 31 plus the file of Jan 1 2026 hour 0
     assert files[0].name == "china_sites_20250101.csv"
     assert files[-1].name == "china_sites_20260101.csv" and len(files) == 366
+    # --through 2026-01: the natural days of January 2026, i.e. stamps to Feb 1 00:00
+    later = sorted((tmp_path / "w" / "archive-2026").glob("china_sites_*.csv"))
+    assert (later[0].name, later[-1].name, len(later)) == \
+        ("china_sites_20260101.csv", "china_sites_20260201.csv", 32)
+    assert "2024-01 – 2026-01" in r.stdout
     con = duckdb.connect(str(tmp_path / "d.duckdb"), read_only=True)
     n_rows, n_batches = (con.execute("SELECT count(*) FROM air_hourly").fetchall()[0][0],
                          con.execute("SELECT count(*) FROM ingest_batch").fetchall()[0][0])

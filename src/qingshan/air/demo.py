@@ -28,29 +28,34 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def build_demo_files(province: ProvinceConfig, workdir: Path, years: list[int], seed: int = 2025
-                     ) -> tuple[Path, list[Path], int]:
+def build_demo_files(province: ProvinceConfig, workdir: Path, years: list[int], seed: int = 2025,
+                     until: date | None = None) -> tuple[Path, list[Path], int]:
     """Write the synthetic station list and daily archive files for ``years``.
 
     The archive covers the natural days of the years, i.e. stamps up to Jan 1 00:00 of the
-    following year (hour-ending convention), as the real archive does.
+    following year (hour-ending convention), as the real archive does; a year containing
+    ``until`` ends with that natural day (a year in progress, as on the day a bulletin is made).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     stations = generate_stations(province, seed=seed)
     st_path = write_station_list(stations, workdir / "stations.csv")
     files: list[Path] = []
     for y in years:
-        hourly = generate_hourly(stations, date(y, 1, 1), date(y, 12, 31), seed=seed + y)
+        end = min(date(y, 12, 31), until) if until is not None and until.year == y \
+            else date(y, 12, 31)
+        hourly = generate_hourly(stations, date(y, 1, 1), end, seed=seed + y)
         files += write_cnemc_daily(hourly, workdir / f"archive-{y}")
     return st_path, files, len(stations)
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, province: ProvinceConfig, workdir: Path,
               years: list[int], seed: int = 2025,
-              progress: Callable[[str], None] | None = None) -> DemoResult:
-    """Generate the demo files and ingest them exactly as real files are ingested."""
+              progress: Callable[[str], None] | None = None,
+              until: date | None = None) -> DemoResult:
+    """Generate the demo files and ingest them exactly as real files are ingested (the last
+    year up to ``until``, when given)."""
     t0 = time.perf_counter()
-    st_path, files, n_st = build_demo_files(province, workdir, years, seed)
+    st_path, files, n_st = build_demo_files(province, workdir, years, seed, until)
     t1 = time.perf_counter()
     res = DemoResult(year=years[-1], station_count=n_st, files=len(files))
     res.summaries.append(ingest_stations(con, st_path, province))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import time
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -38,8 +40,10 @@ def _demo_ledgers(settings, prov) -> None:
     from qingshan.governance.demo import load_demo
     from qingshan.store import ops
     t0 = time.perf_counter()
-    ledger.save(demo_data(), Actor.system("carbon-demo"), settings, source="synthetic demo",
-                action="demo")
+    from qingshan.carbon.demo import CITY
+    if any(c.code == CITY for c in prov.cities):     # the carbon demo is Weihai's companies
+        ledger.save(demo_data(), Actor.system("carbon-demo"), settings,
+                    source="synthetic demo", action="demo")
     with ops.session_scope(ops.database_url(settings)) as s:
         gov = load_demo(s, prov)
     console.print(f"carbon and governance: SYNTHETIC demo ledgers stored ({len(gov)} cities' "
@@ -67,23 +71,40 @@ def demo_cmd(
     workdir: Annotated[Path, typer.Option(help="where the synthetic files are written")] =
     Path("demo-output"),
     seed: Annotated[int, typer.Option(help="random seed")] = 2025,
+    through: Annotated[str | None, typer.Option(
+        help="also generate the months after --year up to this month (YYYY-MM), so the "
+             "2026 transition year is in the store; 'none' for the two years only")] = "2026-10",
 ) -> None:
     """Build a synthetic province, ingest it through the real ingest path, assess it.
 
-    Air: two years of hourly station data written as national-network archive files; water:
-    sections, samples and coastal points. Prints the city ranking and the water summary.
+    Air: hourly station data from January of the year before ``--year`` to the end of
+    ``--through`` (default 2024-01 … 2026-10: the 2026 transition year is always there),
+    written as national-network archive files; water: sections, samples and coastal points;
+    users of every role; carbon and governance ledgers. Prints the ranking of ``--year``.
 
     Example: qingshan demo --db demo.duckdb
     """
     t0 = time.perf_counter()
     con, settings, prov = open_store(db, province)
-    years = [year - 1, year]
+    years, until = [year - 1, year], None
+    if through and through.lower() != "none":
+        try:
+            ty, tm = (int(x) for x in through.split("-"))
+            until = date(ty, tm, calendar.monthrange(ty, tm)[1])
+        except ValueError:
+            raise typer.BadParameter(f"{through!r} is not a month YYYY-MM",
+                                     param_hint="--through") from None
+        if until.year < year:
+            raise typer.BadParameter("must not be before --year", param_hint="--through")
+        years = list(range(year - 1, until.year + 1))
     console.print(f"[bold]qingshan demo[/bold] — synthetic {prov.name_zh} ({prov.name_en}), "
-                  f"{len(prov.cities)} cities, {years[0]}–{years[-1]}, store {settings.db}")
+                  f"{len(prov.cities)} cities, {years[0]}-01 – "
+                  f"{until.strftime('%Y-%m') if until else f'{years[-1]}-12'}, store {settings.db}")
     with Progress(transient=True) as bar:
         task = bar.add_task("generating air data", total=None)
         res = load_demo(con, prov, workdir, years, seed,
-                        progress=lambda name: bar.update(task, description=f"ingest {name}"))
+                        progress=lambda name: bar.update(task, description=f"ingest {name}"),
+                        until=until)
         bar.update(task, description="generating water data")
         generate_water_demo(con, prov, year, folder=workdir / "water")
     loaded = [s for s in res.summaries if s.outcome == "loaded" and s.kind != "stations"]
