@@ -7,7 +7,8 @@ import pytest
 from qingshan.core.registry import Domain, domains
 from qingshan.store import applied_migrations, connect, db, migrate
 
-CURRENT = [("store", 1, "0001_store.sql"), ("air", 1, "0001_air.sql"),
+CURRENT = [("store", 1, "0001_store.sql"), ("store", 2, "0002_batch_user.sql"),
+           ("air", 1, "0001_air.sql"),
            ("air", 2, "0002_air_daily.sql"), ("air", 3, "0003_air_daily_aqi.sql"),
            ("water", 1, "0001_water.sql")]
 #: tables added by migrations after the split (not in the previous release's schema)

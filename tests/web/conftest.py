@@ -35,6 +35,8 @@ def server(tmp_path_factory):
     yields its base URL."""
     db = tmp_path_factory.mktemp("served") / "served.duckdb"
     shutil.copy(water_store(), db)
+    from tests._auth import ensure_user
+    ensure_user(db, STAFF, "prov_staff")       # in the operational store beside the copy
     port = _free_port()
     log = open(db.with_suffix(".log"), "w")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -83,6 +85,27 @@ def page(browser, server):
     pg.on("request", lambda r: pg.requests.append(r.url))
     yield pg
     ctx.close()
+
+
+#: the province staff user of the served store (password tests._auth.PASSWORD)
+STAFF = "web_staff"
+
+
+def log_in(pg, server: str, username: str = STAFF, lang: str = "zh") -> None:
+    """Log the browser page in through the login form."""
+    from tests._auth import PASSWORD
+    pg.goto(f"{server}/login?lang={lang}")
+    pg.fill("#username", username)
+    pg.fill("#password", PASSWORD)
+    pg.click("#login-submit")
+    pg.wait_for_selector("#account-name")
+
+
+@pytest.fixture
+def staff_page(page, server):
+    """A browser page logged in as province staff (uploads need a user)."""
+    log_in(page, server)
+    return page
 
 
 def shot(pg, name: str) -> None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.api._store import ARCHIVE
-from tests.web.conftest import shot
+from tests.web.conftest import STAFF, log_in, shot
 
 # one worker runs every test of the server subprocess (pytest -n 2 --dist loadgroup)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("qingshan-web-server")]
@@ -120,8 +120,23 @@ def test_station_page_shows_hours_and_flags(page, server, lang):
     _only_local(page, server)
 
 
+def test_upload_needs_a_login_and_logout_ends_it(page, server):
+    page.goto(f"{server}/data?lang=en")
+    assert page.locator("#upload-form").count() == 0 and page.locator("#upload-login").count()
+    log_in(page, server, lang="en")
+    page.goto(f"{server}/data?lang=en")
+    assert page.locator("#upload-form").count() == 1
+    assert page.inner_text("#account-name") == STAFF
+    page.click("#logout")
+    page.wait_for_selector("#login-link")
+    page.goto(f"{server}/data?lang=en")
+    assert page.locator("#upload-form").count() == 0
+    shot(page, "logged-out")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_upload_bad_file_shows_its_error(page, server, lang, tmp_path):
+def test_upload_bad_file_shows_its_error(staff_page, server, lang, tmp_path):
+    page = staff_page
     bad = tmp_path / "china_sites_20190101.csv"
     bad.write_text("date,hour,type,1299A\n20190101,25,PM2.5,10\n", encoding="utf-8")
     page.goto(f"{server}/data?lang={lang}")
@@ -139,7 +154,8 @@ def test_upload_bad_file_shows_its_error(page, server, lang, tmp_path):
     _only_local(page, server)
 
 
-def test_upload_good_file_shows_its_summary(page, server):
+def test_upload_good_file_shows_its_summary(staff_page, server):
+    page = staff_page
     good = ARCHIVE / "china_sites_20190402.csv"
     page.goto(f"{server}/data?lang=en")
     page.set_input_files("#upload-file", str(good))
