@@ -23,7 +23,9 @@ ALONE = ["qingshan.air.service", "qingshan.water.service", "qingshan.air.api", "
 # and every module the registry names (a domain's CLI module imports qingshan.cli.common, which
 # runs qingshan.cli first: mounting the groups at import would be a cycle)
 ALONE += sorted({t.partition(":")[0] for d in domains()
-                 for t in [t for _, t in d.cli] + [d.api, d.pages, *d.parts.values()] if t}
+                 for t in [t for _, t in d.cli] + [d.api, d.pages,
+                                                   *[v for k, v in d.parts.items() if k != "nav"]]
+                 if t}
                 - set(ALONE))
 
 

@@ -195,16 +195,21 @@ def _warm() -> None:
                 load(target)
 
 
-def fork_serve(db: Path) -> tuple[int, str]:
-    """The ``qingshan serve`` command in a forked child; (pid, base URL) once it answers."""
-    port = free_port()
-    _warm()
+_SERVERS: dict[int, subprocess.Popen] = {}
 
-    def run():
-        from qingshan.cli.serve import serve
-        serve(db=db, province=None, host="127.0.0.1", port=port, read_only=False,
-              log_level="critical")
-    pid = _fork(run)
+
+def fork_serve(db: Path) -> tuple[int, str]:
+    """The ``qingshan serve`` command in its own process; (pid, base URL) once it answers.
+
+    A real subprocess, not a fork: a test process may hold threads (a Spark gateway, httpx
+    pools) whose locks a forked server would inherit held, and hang on."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "qingshan", "serve", "--db", str(db),
+                             "--host", "127.0.0.1", "--port", str(port),
+                             "--log-level", "critical"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pid = proc.pid
+    _SERVERS[pid] = proc        # kept: a collected Popen could reap the child before kill()
     base = f"http://127.0.0.1:{port}"
 
     def alive() -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -56,10 +57,18 @@ def _sha(p: Path) -> str:
 
 
 def _upload(base: str, token: str, day: str) -> httpx.Response:
+    """Upload one day; a 503 ``store_busy`` (the store held longer than a request waits) is
+    retried, as a client is told to (``Retry-After``)."""
     f = day_file(day)
-    return httpx.post(f"{base}/api/v1/upload", files={"file": (f.name, f.read_bytes(), "text/csv")},
-                      data={"kind": "cnemc"}, headers={"Authorization": f"Bearer {token}"},
-                      timeout=60)
+    for _ in range(10):
+        r = httpx.post(f"{base}/api/v1/upload",
+                       files={"file": (f.name, f.read_bytes(), "text/csv")},
+                       data={"kind": "cnemc"}, headers={"Authorization": f"Bearer {token}"},
+                       timeout=180)
+        if r.status_code != 503:
+            return r
+        time.sleep(1)
+    return r
 
 
 def _token(db: Path, env: dict | None = None) -> str:

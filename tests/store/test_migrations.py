@@ -13,6 +13,8 @@ CURRENT = [("store", 1, "0001_store.sql"), ("store", 2, "0002_batch_user.sql"),
            ("water", 1, "0001_water.sql")]
 #: tables added by migrations after the split (not in the previous release's schema)
 LATER_TABLES = {"air_station_daily", "air_city_daily", "air_daily_state"}
+#: columns added by migrations after the split (store 0002: who loaded each batch)
+LATER_COLUMNS = [("ingest_batch", "ingested_by")]
 
 # The previous release's bookkeeping table and rows (qingshan before migrations were keyed by
 # domain: store/db.py created it and recorded the file names of store/migrations/).
@@ -106,6 +108,8 @@ def _to_old_shape(path, rows):
     con.execute("DROP TABLE schema_migration")
     for t in LATER_TABLES:          # the previous release did not have them
         con.execute(f"DROP TABLE IF EXISTS {t}")
+    for t, c in LATER_COLUMNS:
+        con.execute(f"ALTER TABLE {t} DROP COLUMN IF EXISTS {c}")
     con.execute(OLD_DDL)
     con.executemany("INSERT INTO schema_migration VALUES (?, ?, ?::TIMESTAMP)", rows)
     con.close()
@@ -128,7 +132,10 @@ def _columns(con):
 
 
 def test_schema_unchanged_by_the_split():
-    now = _schema(connect())
+    con = connect()
+    for t, c in LATER_COLUMNS:
+        con.execute(f"ALTER TABLE {t} DROP COLUMN {c}")
+    now = _schema(con)
     assert set(now) - set(OLD_SCHEMA) == LATER_TABLES
     assert {t: v for t, v in now.items() if t in OLD_SCHEMA} == {
         t: v.strip() for t, v in OLD_SCHEMA.items()}
@@ -148,9 +155,10 @@ def test_previous_release_store_opens_without_reapplying(tmp_path):
     _to_old_shape(path, OLD_ROWS)
     con = duckdb.connect(str(path))
     # upgraded in place, nothing applied again; only the migrations newer than the release
-    assert migrate(con) == [("air", 2, "0002_air_daily.sql"), ("air", 3, "0003_air_daily_aqi.sql")]
+    assert migrate(con) == [("store", 2, "0002_batch_user.sql"), ("air", 2, "0002_air_daily.sql"),
+                            ("air", 3, "0003_air_daily_aqi.sql")]
     assert con.execute("SELECT domain, version, name, applied_at::VARCHAR FROM schema_migration "
-                       "WHERE NOT (domain = 'air' AND version > 1) "
+                       "WHERE version = 1 "
                        "ORDER BY applied_at, domain DESC").fetchall() == [
         ("store", 1, "0001_store.sql", "2026-03-01 08:00:00"),
         ("air", 1, "0001_air.sql", "2026-03-01 08:00:00"),
@@ -168,8 +176,8 @@ def test_previous_release_store_without_water_gets_water_now(tmp_path):
     con.close()
     _to_old_shape(path, [(1, "0001_core", "2026-03-01 08:00:00")])   # name without .sql too
     con = duckdb.connect(str(path))
-    assert migrate(con) == [("air", 2, "0002_air_daily.sql"), ("air", 3, "0003_air_daily_aqi.sql"),
-                            ("water", 1, "0001_water.sql")]
+    assert migrate(con) == [("store", 2, "0002_batch_user.sql"), ("air", 2, "0002_air_daily.sql"),
+                            ("air", 3, "0003_air_daily_aqi.sql"), ("water", 1, "0001_water.sql")]
     assert applied_migrations(con) == CURRENT
     assert con.execute("SELECT count(*) FROM water_section").fetchall() == [(0,)]
 

@@ -31,7 +31,7 @@ EXPECT = {
                                          data={"username": "nobody", "password": "wrong pw"}),
     ("GET", "/api/v1/auth/me"): Case("user", "/api/v1/auth/me"),
     ("GET", "/search"): Case("public", "/search?q=%E5%A8%81%E6%B5%B7"),
-    ("GET", "/compare"): Case("public", "/compare"),
+    ("GET", "/compare"): Case("public", "/compare?period=2019-03&codes=371000,370100"),
     # a table of a page as CSV: the page is rendered for the caller, so it is as public as it is
     ("GET", "/download"): Case("public", "/download?path=/%3Fperiod%3D2019-03&table=ranking"
                                          "&format=csv", ok=frozenset({200, 404})),
