@@ -97,7 +97,10 @@ def write_xlsx(report: ReportData, path: str | Path) -> Path:
     for i, line in enumerate([report.subtitle, report.issuer], start=1):
         info.write_string(i, 0, neutralise(str(line)))
     info.write_string(3, 0, tr("issued", lang))
-    info.write_datetime(3, 1, datetime.fromisoformat(str(report.generated)), fmts["date"])
+    try:
+        info.write_datetime(3, 1, datetime.fromisoformat(str(report.generated)), fmts["date"])
+    except ValueError:          # not a timestamp: written as (neutralised) text
+        info.write_string(3, 1, neutralise(str(report.generated)))
     if report.data_end is not None:
         info.write_string(4, 0, tr("data_to", lang))
         info.write_datetime(4, 1, pd.Timestamp(report.data_end).to_pydatetime(), fmts["date"])
