@@ -111,5 +111,10 @@ def test_plan_on_spark_equals_duckdb_2026_family(spark_backend):
     for s in STEPS:
         _assert_same(s, res["duckdb"][s], res["spark"][s])
     y = res["duckdb"]["city_year"].set_index("code")
-    # 92 days; min valid days 27 · 3 = 81 (sum of the months' minimums)
-    assert set(y.days) == {92} and y.pm25_valid.all()
+    # 92 days; GB 3095-2012 Table 4 as air/rules.py applies it: every month needs 27 valid days.
+    # C2's only station S3 misses its first 3 · 37 = 111 hours: 1–4 March (96 h) and 15 h of
+    # 5 March, whose 9 remaining hours are fewer than HJ 663's 20 → March has at most 26 valid
+    # days < 27 → C2's PM2.5 is not valid for the period. C1 keeps 29 March days through S1
+    # (which misses only 1 March and 13 h of 2 March) and S2.
+    assert set(y.days) == {92}
+    assert y.pm25_valid.to_dict() == {"C1": True, "C2": False}
