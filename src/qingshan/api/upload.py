@@ -30,6 +30,7 @@ from qingshan.air.ingest.table import parse_map
 from qingshan.store.batches import BatchSummary
 
 __all__ = ["KINDS", "MAX_UPLOAD_BYTES", "MAX_NAME_CHARS", "CHUNK_BYTES", "store_upload",
+           "save_upload", "copy_limited",
            "safe_name"]
 
 #: upload kinds: CNEMC archive file, national station list, generic table with a column map
@@ -90,6 +91,29 @@ def _copy(src: BinaryIO | bytes, dest: Path, limit: int) -> int:
                 raise _too_large(limit)
             out.write(chunk)
     return n
+
+
+#: the public name of :func:`_copy` (domains' upload routes use it)
+copy_limited = _copy
+
+
+async def save_upload(file, dest_dir: Path, limit: int, suffix: str = ".xlsx") -> Path:
+    """Stream an ``UploadFile`` into ``dest_dir`` in 1 MiB chunks under a harmless name ending in
+    ``suffix``; 413 ``too_large`` once more than ``limit`` bytes arrived (the template uploads of
+    the domains: carbon, evaluation)."""
+    name = re.sub(r"[^\w.\-]", "_", file.filename or f"upload{suffix}")[-100:]
+    if not name.lower().endswith(suffix):
+        name += suffix
+    p = Path(dest_dir) / name
+    size = 0
+    with p.open("wb") as f:
+        while chunk := await file.read(1024 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, "too_large", f"upload larger than {limit} bytes "
+                                                 "(QINGSHAN_MAX_UPLOAD_BYTES)")
+            f.write(chunk)
+    return p
 
 
 def _too_large(limit: int) -> ApiError:

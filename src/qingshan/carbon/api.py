@@ -10,7 +10,6 @@ benchmark table, spec open item 1) a 422.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from qingshan.accounts.authz import Actor, require
 from qingshan.api.auth import current_actor
+from qingshan.api.upload import save_upload
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from qingshan.api.models import Page, records
 from qingshan.carbon import ledger, service
@@ -266,19 +266,9 @@ async def import_template(request: Request, actor: Annotated[Actor, Depends(curr
         raise ApiError(422, "invalid_parameter", f"kind: one of {', '.join(TEMPLATES)}")
     s = settings_of(request)
     limit = getattr(request.app.state, "max_upload_bytes", s.max_upload_bytes)
-    name = re.sub(r"[^\w.\-]", "_", file.filename or "upload.xlsx")[-100:]
-    if not name.lower().endswith(".xlsx"):
-        name += ".xlsx"
     with tempfile.TemporaryDirectory(prefix="qingshan-carbon-") as tmp:
-        p = Path(tmp) / name
-        size = 0
-        with p.open("wb") as f:
-            while chunk := await file.read(1024 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(413, "too_large", f"upload larger than {limit} bytes "
-                                                     "(QINGSHAN_MAX_UPLOAD_BYTES)")
-                f.write(chunk)
+        p = await save_upload(file, Path(tmp), limit)
+        name = p.name
         try:
             data = service.read_files({kind: p}, ledger.load(ops_of(request)),
                                       request.app.state.province)

@@ -212,14 +212,14 @@ def upload_ledger(request: Request, actor: Who, con: Con,
     import tempfile
     from pathlib import Path
 
-    from qingshan.api.upload import _copy, safe_name
+    from qingshan.api.upload import copy_limited, safe_name
     from qingshan.core.ingest.errors import IngestError
     name = safe_name(file.filename)
     if not name.lower().endswith((".csv", ".xlsx")):
         raise ApiError(422, "invalid_parameter", "file: must be a .csv or .xlsx file")
     with tempfile.TemporaryDirectory(prefix="qs_comp_") as d:
         path = Path(d) / name
-        _copy(file.file, path, request.app.state.max_upload_bytes)
+        copy_limited(file.file, path, request.app.state.max_upload_bytes)
         try:
             if store:
                 _, led = _call(runs_mod.run_ledger, actor, "air", period, con=con,

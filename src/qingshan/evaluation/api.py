@@ -11,7 +11,6 @@ city; each writes an audit row.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -267,19 +266,10 @@ async def read_upload(request: Request, file: UploadFile, fw: Framework) -> list
     from qingshan.evaluation.ingest.template import read_template
     st = getattr(request.app.state, "settings", None)
     limit = getattr(request.app.state, "max_upload_bytes", None) or st.max_upload_bytes
-    name = re.sub(r"[^\w.\-]", "_", file.filename or "upload.xlsx")[-100:]
-    if not name.lower().endswith(".xlsx"):
-        name += ".xlsx"
+    from qingshan.api.upload import save_upload
     with tempfile.TemporaryDirectory(prefix="qingshan-evaluation-") as tmp:
-        p = Path(tmp) / name
-        size = 0
-        with p.open("wb") as f:
-            while chunk := await file.read(1024 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(413, "too_large", f"upload larger than {limit} bytes "
-                                                     "(QINGSHAN_MAX_UPLOAD_BYTES)")
-                f.write(chunk)
+        p = await save_upload(file, Path(tmp), limit)
+        name = p.name
         try:
             return read_template(p, fw, name=name)
         except IngestError as e:
