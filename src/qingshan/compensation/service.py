@@ -131,7 +131,8 @@ class _AirInputs:
         try:
             days = self.con.execute(
                 "SELECT count(DISTINCT CAST(time - INTERVAL 1 HOUR AS DATE)) FROM air_hourly "
-                "WHERE time > ? AND time <= ?", [t0, t1]).fetchone()[0]
+                "WHERE time > ? AND time <= ?", [t0, t1]).fetchall()[0][0]  # fetchone()
+            # would leave the result unfinished on the caller's connection (next con.sql fails)
         except duckdb.CatalogException:
             return False
         return days >= min_valid_days(per)
