@@ -111,3 +111,36 @@ def test_eia_on_time_rate_from_the_store(demo_url):
     # every synthetic approval is decided 30 days after acceptance, within the 30 cd (报告表,
     # rolled to a working day) or 60 cd (报告书) limit; refusals at 20 days: all on time
     assert r.numerator == r.denominator and r.denominator == 648 + 3
+
+
+def test_drilldown_lists_exactly_the_counted_cases(demo_url):
+    """The dashboard's drill-down (issue 18): Weihai 2023 off-site 264/400 (T18 "more than
+    65 %") lists 264 and 400 cases; every numerator case is an off-site inspection ending in
+    2023 and lies in the denominator; 12345 closed 120 of 120 lists 120 closed complaints."""
+    from sqlalchemy import select
+
+    from qingshan.governance.drilldown import DrilldownError, cases_behind
+    from qingshan.governance.models import Case
+
+    cut, st = date(2023, 12, 31), date(2023, 1, 1)
+    with session_scope(demo_url) as s:
+        num = cases_behind(s, WH_STAFF, "inspection", "off_site_share", "371000", "numerator",
+                           cut, period_start=st)
+        den = cases_behind(s, WH_STAFF, "inspection", "off_site_share", "371000",
+                           "denominator", cut, period_start=st)
+        nos = [c["public_no"] for c in num["cases"]]
+        rows = s.scalars(select(Case).where(Case.public_no.in_(nos))).all()
+        closed = cases_behind(s, WH_STAFF, "complaint", "办结率", "371000", "numerator", cut,
+                              period_start=st)
+        prov = cases_behind(s, WH_STAFF, "inspection", "off_site_share", "370000",
+                            "numerator", cut, period_start=st)
+        with pytest.raises(DrilldownError, match="no part"):
+            cases_behind(s, WH_STAFF, "inspection", "off_site_share", "371000", "x", cut,
+                         period_start=st)
+    assert (num["count"], den["count"]) == (264, 400)
+    assert len(set(nos)) == 264 and set(nos) <= {c["public_no"] for c in den["cases"]}
+    assert all(r.fields["mode"] == "off_site" and r.fields["date_end"][:4] == "2023"
+               for r in rows)
+    assert closed["count"] == 120 and {c["state"] for c in closed["cases"]} == {"closed"}
+    assert prov["count"] == 264                      # the demo holds Weihai only: Σ = 264
+    assert num["synthetic"] and "exclusion:not a regulated unit" in num["parts"]

@@ -71,3 +71,38 @@ def test_report_section_form(gov_client):
     # the leader reads the report but gets no edit form
     r = c.get(f"/governance/cases/{no}", headers=c.h[("city_leader", "371000")])
     assert 'class="section-form"' not in r.text
+
+
+def test_dashboard_drilldown_page_api_csv(gov_client):
+    """Three complaints received in 2024 (no other test writes 2024 complaints): 受理量 for
+    Weihai 2024 = 3 by hand, and the drill-down lists exactly those three (page, API, CSV);
+    another city's user gets no Weihai figure to drill into."""
+    import csv
+    import io
+
+    c = gov_client
+    wh = c.h[("city_staff", "371000")]
+    nos = set()
+    for _ in range(3):
+        r = c.post(f"{P}/cases", headers=wh, json={"kind": "complaint", "unit": "371002",
+                                                   "title": "钻取", "date": "2024-03-05"})
+        assert r.status_code == 201, r.text
+        nos.add(r.json()["public_no"])
+    q = {"kind": "complaint", "rate": "受理量", "unit": "371000", "part": "numerator",
+         "cutoff": "2024-12-31", "from": "2024-01-01"}
+    r = c.get("/governance", headers=wh, params={"cutoff": "2024-12-31", "from": "2024-01-01"})
+    assert r.status_code == 200 and 'class="drill" href="/governance/drilldown?' in r.text
+    r = c.get(f"{P}/rates/complaint/cases", headers=wh, params=q)
+    assert r.status_code == 200, r.text
+    j = r.json()
+    assert j["count"] == 3 and {x["public_no"] for x in j["cases"]} == nos
+    assert j["rate"]["numerator"] == 3 and j["from"] == "2024-01-01"
+    r = c.get("/governance/drilldown", headers=wh, params=q)
+    assert r.status_code == 200 and all(n in r.text for n in nos) and 'id="drill-csv"' in r.text
+    r = c.get("/governance/drilldown.csv", headers=wh, params=q)
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert r.status_code == 200 and {x["public_no"] for x in rows} == nos
+    rz = c.h[("city_staff", "371100")]
+    assert c.get(f"{P}/rates/complaint/cases", headers=rz, params=q).status_code == 404
+    assert c.get("/governance/drilldown", headers=rz, params=q).status_code == 404
+    assert c.get(f"{P}/rates/complaint/cases", params=q).status_code == 401

@@ -15,14 +15,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from qingshan.accounts.authz import Actor
+from qingshan.accounts.authz import Actor, Forbidden
 from qingshan.api.auth import current_actor, optional_actor
-from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
+from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail, ingest_detail
+from qingshan.api.upload import save_upload
+from qingshan.core.ingest.errors import IngestError
 from qingshan.governance import annual, service
 from qingshan.governance import repository as repo
 from qingshan.governance.clocks import CalendarError, default_calendar, due
@@ -44,6 +46,8 @@ ROUTES = {
     ("GET", "/api/v1/governance/cases/{public_no}"): "own scope; public view for anyone",
     ("POST", "/api/v1/governance/cases/{public_no}/transitions"): "roles of the step, own scope",
     ("GET", "/api/v1/governance/rates/{kind}"): "any user (own scope)",
+    ("GET", "/api/v1/governance/rates/{kind}/cases"): "any user (own scope)",
+    ("POST", "/api/v1/governance/import/{kind}"): "create roles of the ledger, own city's rows",
     ("GET", "/api/v1/governance/overdue"): "any user (own scope)",
     ("GET", "/api/v1/governance/open311/services.json"): "anyone",
     ("GET", "/api/v1/governance/open311/requests.json"): "anyone (public cases only)",
@@ -224,6 +228,50 @@ def rates(request: Request, kind: str, actor: Auth, cutoff: str,
     return [RateOut(**{**r.as_dict(), "unit": u}) for u, rs in res.items() for r in rs.values()]
 
 
+class DrillCaseOut(BaseModel):
+    public_no: str
+    kind: str
+    city_code: str
+    state: str
+    title: str
+    synthetic: bool
+
+
+class DrillOut(BaseModel):
+    kind: str
+    unit: str
+    part: str
+    cutoff: str
+    from_: str | None = Field(None, alias="from")
+    rate: RateOut
+    parts: list[str]
+    count: int
+    synthetic: bool
+    cases: list[DrillCaseOut]
+
+
+@router.get("/rates/{kind}/cases", response_model=DrillOut, response_model_by_alias=True,
+            summary="The exact cases behind a rate's numerator, denominator or one exclusion "
+                    "(the rate's own bookkeeping, as of the cut-off)")
+def rate_cases(request: Request, kind: str, actor: Auth, cutoff: str,
+               rate: Annotated[str, Query(max_length=64)],
+               unit: Annotated[str, Query(max_length=16)],
+               part: Annotated[str, Query(max_length=80)] = "numerator",
+               start: Annotated[str | None, Query(alias="from")] = None) -> dict[str, Any]:
+    from qingshan.governance.drilldown import DrilldownError, cases_behind
+
+    with ops.session_scope(_url(request)) as s:
+        try:
+            out = _call(lambda: cases_behind(
+                s, actor, kind, rate, unit, part, _day(cutoff, "cutoff"),
+                period_start=_day(start, "from") if start else None,
+                province=request.app.state.province.code))
+        except DrilldownError as e:
+            raise ApiError(404, "not_found", str(e)) from None
+    out["rate"] = RateOut(**{**out["rate"], "unit": unit})
+    return out
+
+
 @router.get("/overdue", summary="Yellow cards, overdue and red cards in your scope")
 def overdue(request: Request, actor: Auth, at: Annotated[str | None, Query(alias="date")]
             = None) -> list[dict[str, Any]]:
@@ -379,3 +427,62 @@ async def add_evidence(request: Request, actor: Auth, public_no: str,
         except EvidenceError as e:
             raise ApiError(422, "invalid_file", str(e)) from None
     return {"sha256": sha, "case": public_no, "criterion": criterion}
+
+
+# ---- ledger import from the Excel templates (the CLI's ``qingshan governance import``) ----------
+
+class ImportOut(BaseModel):
+    template: str
+    file: str
+    created: list[str]
+    skipped: list[str]
+
+
+def import_roles(template: str) -> frozenset[str]:
+    """Who may import a template: the create roles of its case kind, or the register roles."""
+    from qingshan.governance.ingest import template as tpl_of
+    from qingshan.governance.ingest.load import REGISTER_ROLES
+    from qingshan.governance.workflows import machine
+
+    kind = tpl_of(template).kind
+    return REGISTER_ROLES if kind.startswith("register:") else machine(kind).create_roles
+
+
+async def import_upload(request: Request, actor: Actor, template: str, file: UploadFile,
+                        day: date) -> dict[str, Any]:
+    """The role first (before reading a byte), then the file streamed under the size limit
+    (:func:`qingshan.api.upload.save_upload`), validated whole by the CLI's reader and stored
+    in one transaction by the CLI's loader: a row of a unit outside the user's scope refuses the
+    file (403, naming its line), an invalid cell refuses it (422 with file, line, field) —
+    nothing is stored then; one audit row per stored import (action ``ingest``)."""
+    from qingshan.governance.ingest import templates
+
+    if template not in templates():
+        raise ApiError(404, "not_found", f"no ledger template {template!r}; one of "
+                       f"{', '.join(sorted(templates()))}")
+    roles = import_roles(template)
+    if not set(actor.roles) & roles:
+        raise ApiError(403, "forbidden", f"importing {template} needs one of {sorted(roles)}")
+    limit = request.app.state.max_upload_bytes
+    with tempfile.TemporaryDirectory(prefix="qingshan-governance-") as tmp:
+        p = await save_upload(file, Path(tmp), limit)
+        try:
+            with ops.session_scope(_url(request)) as s:
+                out = service.import_file(s, actor, p, template, today=day, display_name=p.name)
+        except IngestError as e:
+            raise ApiError(422, "invalid_file", f"{e}; nothing stored",
+                           [ingest_detail(e)]) from None
+        except Forbidden as e:
+            raise ApiError(403, "forbidden", f"{e}; nothing stored") from None
+    return {"template": template, "file": out.file, "created": out.created,
+            "skipped": out.skipped}
+
+
+@router.post("/import/{kind}", response_model=ImportOut, summary="Import a filled ledger "
+             "template (.xlsx): validated whole, stored in one transaction, nothing on error")
+async def import_ledger(request: Request, actor: Auth, kind: str,
+                        file: Annotated[UploadFile, File()],
+                        day: Annotated[str | None, Form(alias="date", max_length=10)] = None
+                        ) -> dict[str, Any]:
+    """``kind`` is the template name (``qingshan governance template --help`` lists them)."""
+    return await import_upload(request, actor, kind, file, _day(day, "date"))

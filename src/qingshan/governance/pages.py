@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -181,6 +181,79 @@ def dashboard(request: Request, actor: Auth, cutoff: str = "") -> HTMLResponse:
         syn = any(r.synthetic for r in repo.list_cases(s, actor, limit=50))
     return _page(request, "gov_dashboard.html", blocks=blocks, cutoff=cut.isoformat(),
                  start=st.isoformat(), any_synthetic=syn)
+
+
+def _drill(request: Request, actor: Actor, kind: str, rate: str, unit: str, part: str,
+           cutoff: str) -> dict | str:
+    """The drill-down of one figure (:func:`qingshan.governance.drilldown.cases_behind`), or
+    the message to show instead."""
+    from qingshan.governance.drilldown import DrilldownError, cases_behind
+
+    try:
+        cut = date.fromisoformat(cutoff) if cutoff else date.today()
+        st = request.query_params.get("from")
+        st = date.fromisoformat(st) if st else None
+    except ValueError:
+        return "cutoff/from: YYYY-MM-DD"
+    with ops.session_scope(_url(request)) as s:
+        try:
+            return cases_behind(s, actor, kind, rate, unit, part, cut, period_start=st,
+                                province=request.app.state.province.code)
+        except (RatesError, DrilldownError) as e:
+            return str(e)
+
+
+@router.get("/governance/drilldown", response_class=HTMLResponse)
+def drilldown_page(request: Request, actor: Auth, kind: str = "", rate: str = "",
+                   unit: str = "", part: str = "numerator", cutoff: str = "") -> HTMLResponse:
+    d = _drill(request, actor, kind, rate[:64], unit[:16], part[:80], cutoff)
+    if isinstance(d, str):
+        return _page(request, "gov_message.html", 404, message=d)
+    return _page(request, "gov_drill.html", d=d)
+
+
+@router.get("/governance/drilldown.csv")
+def drilldown_csv(request: Request, actor: Auth, kind: str = "", rate: str = "",
+                  unit: str = "", part: str = "numerator", cutoff: str = "") -> Response:
+    d = _drill(request, actor, kind, rate[:64], unit[:16], part[:80], cutoff)
+    if isinstance(d, str):
+        return Response(d, status_code=404, media_type="text/plain; charset=utf-8")
+    df = pd.DataFrame(d["cases"], columns=["public_no", "kind", "city_code", "state", "title",
+                                           "synthetic"])
+    df.insert(0, "part", d["part"])
+    df.insert(0, "unit", d["unit"])
+    df.insert(0, "rate", d["rate"]["name"])
+    df["cutoff"], df["rule_version"] = d["cutoff"], d["rate"]["rule_version"]
+    return Response(write_csv(df, encoding="utf-8-sig") or "", media_type="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=drilldown.csv"})
+
+
+def _import_page(request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
+    from qingshan.governance.ingest import templates
+
+    return _page(request, "gov_import.html", status, templates=sorted(
+        templates().values(), key=lambda t: t.name), **ctx)
+
+
+@router.get("/governance/import", response_class=HTMLResponse)
+def import_form(request: Request, actor: Auth, template: str = "") -> HTMLResponse:
+    return _import_page(request, chosen=template)
+
+
+@router.post("/governance/import", response_class=HTMLResponse)
+async def import_post(request: Request, actor: Auth, file: Annotated[UploadFile, File()],
+                      template: Annotated[str, Form(max_length=64)]) -> HTMLResponse:
+    """The API's import (:func:`qingshan.governance.api.import_upload`) from the page form;
+    its errors (file, line, field) shown on the page."""
+    from qingshan.api.errors import ApiError
+    from qingshan.governance.api import import_upload
+
+    try:
+        out = await import_upload(request, actor, template, file, date.today())
+    except ApiError as e:
+        errs = [d.model_dump() for d in e.details] or [{"msg": e.message}]
+        return _import_page(request, e.status, errors=errs, chosen=template)
+    return _import_page(request, result=out, chosen=template)
 
 
 @router.get("/governance/overdue", response_class=HTMLResponse)

@@ -12,6 +12,24 @@ case — is tried on every case route in tests/governance/test_api.py and test_p
 
 from tests.security.authz import Case
 
+
+def _complaints_file() -> bytes:
+    """A valid complaint ledger of one Weihai row (371002), for the import routes: Weihai's
+    city staff may import it (200, the second call finds it already imported: still 200);
+    Jinan's city staff has the role but not the unit (403, naming the line); every role
+    without a complaint create role is refused before the file is read (403)."""
+    import io
+
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["工单编号", "渠道", "受理日期", "办理单位代码", "类别", "污染类型", "诉求内容"])
+    ws.append(["MATRIX-1", "12345", "2025-09-26", "371002", "投诉", "噪声", "matrix"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 G = "/api/v1/governance"
 _CREATE = {p: 403 for p in ("prov_admin", "prov_staff", "prov_leader", "auditor",
                             "city_staff_other", "city_leader", "county_staff")}
@@ -19,6 +37,10 @@ _SUMMARY = {"anonymous": 401, "prov_admin": 200, "prov_staff": 200, "prov_leader
             "auditor": 200, "city_staff_own": 403, "city_staff_other": 403,
             "city_leader": 403, "county_staff": 403}
 _MAYBE = frozenset({200, 404})   # rates: 404 "no data" until someone created a case
+_IMPORT = {"anonymous": 401, "city_staff_own": 200, "city_staff_other": 403,
+           **{p: 403 for p in ("prov_admin", "prov_staff", "prov_leader", "auditor",
+                               "city_leader", "county_staff")}}
+_DRILL = "?kind=complaint&rate=%E5%8F%97%E7%90%86%E9%87%8F&unit=371000&cutoff=2025-12-31"
 
 EXPECT = {
     ("GET", f"{G}/calendar/due"): Case("public", f"{G}/calendar/due?date=2025-09-26"
@@ -34,6 +56,12 @@ EXPECT = {
         json={"name": "dispatch"}),
     ("GET", f"{G}/rates/{{kind}}"): Case("user", f"{G}/rates/complaint?cutoff=2025-12-31",
                                          ok=_MAYBE),
+    ("GET", f"{G}/rates/{{kind}}/cases"): Case(
+        "user", f"{G}/rates/complaint/cases?cutoff=2025-12-31&rate=%E5%8F%97%E7%90%86%E9%87%8F"
+                "&unit=371000", ok=_MAYBE),
+    ("POST", f"{G}/import/{{kind}}"): Case(
+        "custom", f"{G}/import/complaint", statuses=_IMPORT,
+        files={"file": ("complaints.xlsx", _complaints_file())}),
     ("GET", f"{G}/overdue"): Case("user", f"{G}/overdue?date=2025-10-24"),
     ("GET", f"{G}/open311/services.json"): Case("public", f"{G}/open311/services.json"),
     ("GET", f"{G}/open311/requests.json"): Case("public", f"{G}/open311/requests.json"),
@@ -62,5 +90,12 @@ EXPECT = {
         "user", "/governance/reports/BG-371000-2025-999999/sections/1", ok=303,
         data={"text": "x"}),
     ("GET", "/governance/overdue"): Case("user", "/governance/overdue"),
+    ("GET", "/governance/drilldown"): Case("user", "/governance/drilldown" + _DRILL, ok=_MAYBE),
+    ("GET", "/governance/drilldown.csv"): Case("user", "/governance/drilldown.csv" + _DRILL,
+                                               ok=_MAYBE),
+    ("GET", "/governance/import"): Case("user", "/governance/import"),
+    ("POST", "/governance/import"): Case(
+        "custom", "/governance/import", statuses=_IMPORT, data={"template": "complaint"},
+        files={"file": ("complaints.xlsx", _complaints_file())}),
     ("GET", "/governance/reports"): Case("user", "/governance/reports?year=2025"),
 }

@@ -17,6 +17,7 @@ from qingshan.governance.bulk import bulk_create
 from qingshan.governance.ingest.excel import LedgerRows
 from qingshan.governance.models import Case, RegisterRow
 from qingshan.governance.scope import city_of
+from qingshan.governance.workflows import machine
 
 __all__ = ["ImportSummary", "import_rows", "HANDLE_RULE"]
 
@@ -48,6 +49,15 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
     if tpl.kind.startswith("register:"):
         return _registers(session, actor, data, tpl.kind.split(":", 1)[1], key_field,
                           unit_field, synthetic, out)
+    m = machine(tpl.kind)
+    if not set(actor.roles) & m.create_roles:
+        raise Forbidden(f"importing {tpl.name} needs one of {sorted(m.create_roles)}")
+    # every row's unit in scope first, the already-imported ones too: a file of another
+    # city's rows is refused whole, never answered with "already imported" and their numbers
+    for row, line in zip(data.rows, data.lines):
+        if not repo.in_scope(actor, [row[unit_field]]):
+            raise Forbidden(f"{data.file}:{line}: unit {row[unit_field]} is outside your "
+                            f"organisation unit ({actor.unit})")
     items, lines = [], []
     for row, pers, line in zip(data.rows, data.personal, data.lines):
         ext = str(row[key_field])

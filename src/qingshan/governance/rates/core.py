@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import chain
 
 import pandas as pd
 
@@ -76,6 +77,11 @@ class Rate:
     mark: str = "D"                          # provenance mark of the formula (spec §2.7, §3.4 …)
     partial: bool = False                    # some inputs missing: never rank or pool as complete
     notes: tuple[str, ...] = ()
+    #: the case ids behind the figure, kept by the same computation that counted them
+    #: (``"numerator"``, ``"denominator"`` and one key per exclusion label), so a drill-down
+    #: lists exactly the counted cases and never re-defines the rate; None when the rate was
+    #: built from counts only (published totals, areas)
+    members: Mapping[str, tuple] | None = field(default=None, compare=False, repr=False)
 
     @property
     def fraction(self) -> Fraction | None:
@@ -116,10 +122,16 @@ def pool(rates: Iterable[Rate], unit: str | None = None) -> Rate:
         for k, v in r.exclusions.items():
             excl[k] = excl.get(k, 0) + v
     r0 = rs[0]
+    members = None
+    if all(r.members is not None for r in rs):
+        keys = sorted({k for r in rs for k in r.members})
+        members = {k: tuple(chain.from_iterable(r.members.get(k, ()) for r in rs))
+                   for k in keys}
     return Rate(r0.name, sum(r.numerator for r in rs), sum(r.denominator for r in rs),
                 r0.rule_version, r0.cutoff, unit, excl, r0.formula, r0.mark,
                 any(r.partial for r in rs),
-                tuple(f"pooled over {len(rs)} units (Σ numerators / Σ denominators)",))
+                tuple(f"pooled over {len(rs)} units (Σ numerators / Σ denominators)",),
+                members)
 
 
 def as_of(events: pd.DataFrame, cutoff: datetime | str | None,

@@ -56,7 +56,7 @@ def sewage_rates(villages: pd.DataFrame, unit_col: str = "city_code",
     specs = {"农村生活污水治理率": {"num": "_treated", "den": "_all", "mark": "P",
                             "formula": "#administrative villages treated / "
                                        "#administrative villages"}}
-    return rates_by_unit(df, unit_col, specs, None, province)
+    return rates_by_unit(df, unit_col, specs, None, province, id_col="village_code")
 
 
 def sewage_completed(villages: pd.DataFrame, year: int, unit_col: str = "city_code") -> dict:
