@@ -8,11 +8,12 @@ from qingshan.core.registry import Domain, domains
 from qingshan.store import applied_migrations, connect, db, migrate
 
 CURRENT = [("store", 1, "0001_store.sql"), ("store", 2, "0002_batch_user.sql"),
+           ("store", 3, "0003_store_meta.sql"),
            ("air", 1, "0001_air.sql"),
            ("air", 2, "0002_air_daily.sql"), ("air", 3, "0003_air_daily_aqi.sql"),
            ("water", 1, "0001_water.sql")]
 #: tables added by migrations after the split (not in the previous release's schema)
-LATER_TABLES = {"air_station_daily", "air_city_daily", "air_daily_state"}
+LATER_TABLES = {"air_station_daily", "air_city_daily", "air_daily_state", "store_meta"}
 #: columns added by migrations after the split (store 0002: who loaded each batch)
 LATER_COLUMNS = [("ingest_batch", "ingested_by")]
 
@@ -155,7 +156,8 @@ def test_previous_release_store_opens_without_reapplying(tmp_path):
     _to_old_shape(path, OLD_ROWS)
     con = duckdb.connect(str(path))
     # upgraded in place, nothing applied again; only the migrations newer than the release
-    assert migrate(con) == [("store", 2, "0002_batch_user.sql"), ("air", 2, "0002_air_daily.sql"),
+    assert migrate(con) == [("store", 2, "0002_batch_user.sql"),
+                            ("store", 3, "0003_store_meta.sql"), ("air", 2, "0002_air_daily.sql"),
                             ("air", 3, "0003_air_daily_aqi.sql")]
     assert con.execute("SELECT domain, version, name, applied_at::VARCHAR FROM schema_migration "
                        "WHERE version = 1 "
@@ -176,7 +178,8 @@ def test_previous_release_store_without_water_gets_water_now(tmp_path):
     con.close()
     _to_old_shape(path, [(1, "0001_core", "2026-03-01 08:00:00")])   # name without .sql too
     con = duckdb.connect(str(path))
-    assert migrate(con) == [("store", 2, "0002_batch_user.sql"), ("air", 2, "0002_air_daily.sql"),
+    assert migrate(con) == [("store", 2, "0002_batch_user.sql"),
+                            ("store", 3, "0003_store_meta.sql"), ("air", 2, "0002_air_daily.sql"),
                             ("air", 3, "0003_air_daily_aqi.sql"), ("water", 1, "0001_water.sql")]
     assert applied_migrations(con) == CURRENT
     assert con.execute("SELECT count(*) FROM water_section").fetchall() == [(0,)]

@@ -60,6 +60,10 @@ def load_demo(con: duckdb.DuckDBPyConnection, province: ProvinceConfig, workdir:
     res = DemoResult(year=years[-1], station_count=n_st, files=len(files))
     res.summaries.append(ingest_stations(con, st_path, province))
     res.summaries += ingest_cnemc(con, files, progress=progress)
+    # the store now holds generated data: every bulletin of it says so (qingshan.store.meta)
+    from qingshan.store.meta import mark_synthetic
+    last = until.isoformat() if until is not None else f"{years[-1]}-12-31"
+    mark_synthetic(con, f"air: qingshan.air.synth, seed {seed}, {years[0]}-01-01 … {last}")
     t2 = time.perf_counter()
     res.seconds = {"generate": t1 - t0, "ingest": t2 - t1}
     return res

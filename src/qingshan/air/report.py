@@ -23,6 +23,7 @@ from qingshan.config.province import ProvinceConfig
 from qingshan.air import report_sections as sec
 from qingshan.reports.labels import tr
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
+from qingshan.store.meta import synthetic
 from qingshan.water.report import water_method_paragraph, water_section
 
 __all__ = ["build_air_report", "CHART_WORKERS"]
@@ -227,6 +228,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         generated=date.today().isoformat(), sections=sections, values=values,
         standards=rules.label(lang),   # the policy is stated in the methods section
         data_end=data_end if svc.to_date(p, data_end) else None, methods=methods,
+        synthetic=synthetic(con) or "",   # the store's flag (qingshan demo): 合成数据 notice
     )
 
 

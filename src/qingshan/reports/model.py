@@ -135,6 +135,9 @@ class ReportData:
     data_end: object = None
     #: sentences of the methods sheet/section (Excel "说明" sheet)
     methods: list[str] = field(default_factory=list)
+    #: the store's synthetic-data flag (:func:`qingshan.store.meta.synthetic`): what was
+    #: generated; empty for real data. When set every output prints the 合成数据 notice.
+    synthetic: str = ""
 
     @property
     def with_toc(self) -> bool:

@@ -43,8 +43,11 @@ def _sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def _write_table(wb: xlsxwriter.Workbook, ws, t: ReportTable, fmts: dict) -> None:
+def _write_table(wb: xlsxwriter.Workbook, ws, t: ReportTable, fmts: dict,
+                 notice: str = "") -> None:
     ws.write_string(0, 0, neutralise(str(t.title)), fmts["title"])
+    if notice:                # a synthetic store: the notice on every sheet (row 1)
+        ws.write_string(1, 0, neutralise(notice), fmts["notice"])
     cols = list(t.df.columns)
     safe = neutralise(t.df)              # same shape and order; text cells escaped
     for j, c in enumerate(cols):
@@ -81,8 +84,11 @@ def write_xlsx(report: ReportData, path: str | Path) -> Path:
     wb.set_properties({"title": neutralise(f"{report.title} {report.subtitle}"),
                        "subject": neutralise(report.period), "author": neutralise(report.issuer),
                        "company": neutralise(report.issuer),
-                       "comments": neutralise(report.standards or ""),
-                       "keywords": "qingshan"})
+                       "comments": neutralise(((tr("synthetic_notice", lang) + " ")
+                                               if report.synthetic else "")
+                                              + (report.standards or "")),
+                       "keywords": "qingshan, synthetic" if report.synthetic else "qingshan"})
+    notice = tr("synthetic_notice", lang) if report.synthetic else ""
     fmts = {
         "title": wb.add_format({"bold": True, "font_size": 12}),
         "header": wb.add_format({"bold": True, "bg_color": "#E8F2EC", "border": 1,
@@ -90,6 +96,7 @@ def write_xlsx(report: ReportData, path: str | Path) -> Path:
         "note": wb.add_format({"italic": True, "font_color": "#555555"}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "notice": wb.add_format({"bold": True, "font_color": "#B00020"}),
     }
     used: set[str] = set()
     info = wb.add_worksheet(_sheet_name(tr("sheet_info", lang), used))
@@ -107,15 +114,22 @@ def write_xlsx(report: ReportData, path: str | Path) -> Path:
     if report.standards:
         info.write_string(5, 0, tr("standards_used", lang))
         info.write_string(5, 1, neutralise(str(report.standards)))
+    if notice:
+        info.write_string(6, 0, neutralise(notice), fmts["notice"])
+        info.write_string(7, 0, tr("synthetic_source", lang))
+        info.write_string(7, 1, neutralise(str(report.synthetic)))
     info.set_column(0, 0, 60)
     info.set_column(1, 1, 40)
     if report.methods:
         ws = wb.add_worksheet(_sheet_name(tr("sheet_methods", lang), used))
         ws.write_string(0, 0, tr("sheet_methods", lang), fmts["title"])
+        if notice:
+            ws.write_string(1, 0, neutralise(notice), fmts["notice"])
         ws.set_column(0, 0, 120)
         for i, line in enumerate(report.methods, start=2):
             ws.write_string(i, 0, neutralise(str(line)), fmts["wrap"])
     for t in report.all_tables():
-        _write_table(wb, wb.add_worksheet(_sheet_name(t.sheet or t.title, used)), t, fmts)
+        _write_table(wb, wb.add_worksheet(_sheet_name(t.sheet or t.title, used)), t, fmts,
+                     notice)
     wb.close()
     return p
