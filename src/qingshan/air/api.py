@@ -13,6 +13,7 @@ import duckdb
 from fastapi import APIRouter, Depends, Query, Request
 
 from qingshan.api import catalog
+from qingshan.api.answers import answers
 from qingshan.api.deps import get_con
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from qingshan.api.models import AssessmentOut, DailyAqiOut, HourlyAqiOut, Page, records
@@ -174,7 +175,7 @@ def daily(request: Request, _r: Ready, con: Con, level: Level, code: Code,
 
 @router.get("/assessment", response_model=list[AssessmentOut] | Page[AssessmentOut],
             summary="Period assessment")
-def assessment(request: Request, _r: Ready, con: Con, period: PeriodQ,
+def assessment(request: Request, _r: Ready, period: PeriodQ,
                level: Annotated[Literal["city", "province", "station"],
                                 Query(description="city, province or station (as "
                                                   "`qingshan air assess --level`)")] = "city",
@@ -183,24 +184,42 @@ def assessment(request: Request, _r: Ready, con: Con, period: PeriodQ,
     every city, station or the province for a month, quarter, half-year, year or run of
     months. A period without any stored data is 404 ``no_data`` (never rows of NULLs)."""
     p = parse_period(period)
-    df = computed(con, air_daily.assess, p.label, level=level,
-                  province=request.app.state.province)
-    no_data(_empty(df), "the province" if level == "province" else f"{level} level", p.label)
-    return _listed(records(df), envelope, limit, offset)
+    prov = request.app.state.province
+    items = answered(request, ("assessment", p.label, level), lambda con: computed(
+        con, air_daily.assess, p.label, level=level, province=prov))
+    no_data(items is None, "the province" if level == "province" else f"{level} level", p.label)
+    return _listed(items, envelope, limit, offset)
 
 
 @router.get("/rankings", response_model=list[AssessmentOut] | Page[AssessmentOut],
             summary="City ranking")
-def rankings(request: Request, _r: Ready, con: Con, period: PeriodQ,
+def rankings(request: Request, _r: Ready, period: PeriodQ,
              weighted: Annotated[bool, Query(description="weighted composite index")] = False,
              envelope: Envelope = "list", limit: Limit = 5000, offset: Offset = 0):
     """Cities ranked by composite index (ascending = better) for a period of any kind; a
     period without any stored data is 404 ``no_data``."""
     p = parse_period(period)
-    df = computed(con, air_daily.city_ranking, p.label, province=request.app.state.province,
-                  weighted=weighted)
-    no_data(_empty(df), "the cities", p.label)
-    return _listed(records(df), envelope, limit, offset)
+    prov = request.app.state.province
+    items = answered(request, ("rankings", p.label, weighted), lambda con: computed(
+        con, air_daily.city_ranking, p.label, province=prov, weighted=weighted))
+    no_data(items is None, "the cities", p.label)
+    return _listed(items, envelope, limit, offset)
+
+
+def answered(request: Request, question: tuple, compute):
+    """The rows of a figure endpoint (``None``: no stored data), from the process's answers
+    (:mod:`qingshan.api.answers`, keyed by the store file's stamp: no DuckDB open when the
+    question was answered for the store as it is) or ``compute(con)`` on a store cursor."""
+    store = request.app.state.store
+    prov = request.app.state.province
+    key = question + (prov.code if prov else None, os.environ.get(air_daily.SWITCH, "1"))
+
+    def run():
+        with store.cursor() as con:
+            df = compute(con)
+        return None if _empty(df) else records(df)
+
+    return answers.get_or_compute(store.path, key, run)
 
 
 def _empty(df) -> bool:

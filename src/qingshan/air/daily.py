@@ -21,15 +21,15 @@ otherwise run the hourly chain, so a stale table never changes a figure.
 Readers (:func:`assess`, :func:`city_ranking`, :func:`daily_aqi`, :func:`monthly_series`,
 :func:`compliance_rates`) call the functions of the same name in :mod:`qingshan.air.service`
 — its whole assembly: validity, AQI version per day, indices, compliance, WHO levels,
-year-on-year, ranking — with the daily statistics taken from these tables instead of being
-recomputed from the hours. The seam is narrow and explicit: while :func:`using_daily` is
-active (a context variable, so per thread / task), (a) the plan's ``daily`` / ``city_daily``
-steps read the present codes × every day of the period from the tables (absent days as the
-chain makes them: NULL statistics, zero counts, not valid) and its ``city_hourly`` step is
-skipped (nothing else reads it), (b) the service's ``_daily_stats`` (station / city series of
-``daily_aqi``, ``monthly_series``, ``compliance_rates``) does the same. Province series and the
-``station_daily`` city method are not materialised and run as before.
-``tests/air/test_daily.py`` asserts frame equality with :mod:`qingshan.air.service` (the chain)
+year-on-year, ranking — with its ``rows=`` parameter set to a :class:`DailyRows` (when the rows
+are fresh, :func:`rows_for`): (a) the plan's ``daily`` / ``city_daily`` steps read the present
+codes × every day of the period from the tables (absent days as the chain makes them: NULL
+statistics, zero counts, not valid) and its ``city_hourly`` step is skipped (nothing else reads
+it), (b) the service's station / city daily statistics (``daily_aqi``, ``monthly_series``,
+``compliance_rates``) likewise, and (c) the service runs all its steps as one statement
+(:mod:`qingshan.air.views`, fused). Province series and the ``station_daily`` city method are
+not materialised and run their hourly SQL (fused as well).
+``tests/api/test_daily.py`` asserts frame equality with :mod:`qingshan.air.service` (the chain)
 on the built test stores.
 """
 
@@ -37,15 +37,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
 
-from qingshan.air import plan as _plan
 from qingshan.air import service as svc
 from qingshan.air.engine import statistics as st
 from qingshan.air.plan import aqi_valid_sql
@@ -55,7 +51,7 @@ from qingshan.config import ProvinceConfig
 
 __all__ = ["SWITCH", "fingerprint", "STATION_TABLE", "CITY_TABLE", "DAILY_COLUMNS",
            "update_days", "refresh", "fresh",
-           "after_membership_change", "ensure", "using_daily", "assess", "city_ranking",
+           "after_membership_change", "ensure", "DailyRows", "rows_for", "assess", "city_ranking",
            "daily_aqi", "monthly_series", "compliance_rates"]
 
 #: environment switch: ``QINGSHAN_AIR_DAILY=0`` makes every reader run the hourly chain
@@ -211,8 +207,6 @@ def ensure(con: duckdb.DuckDBPyConnection, lock=None, writable: bool = True) -> 
 
 # -- readers -------------------------------------------------------------------------------
 
-_ACTIVE: ContextVar[bool] = ContextVar("qingshan_air_daily", default=False)
-
 
 def _lit(d: date) -> str:
     """A typed date as a SQL date literal (its text can only be a date)."""
@@ -240,9 +234,8 @@ class _DailyBackend:
 
     Steps the daily rows replace (``hours``, ``valid``, ``hourly_aqi``, ``city_hourly``: read
     by nothing but the daily steps) are not run; ``daily`` / ``city_daily`` are the present
-    codes × days of the period from the tables; every other step runs its own SQL unchanged.
-    Results are kept as registered Arrow tables (a few thousand rows) rather than temporary
-    tables: no catalog change, so no transaction per step.
+    codes × days of the period from the tables; every other step runs its own SQL unchanged
+    on the inner backend (with :mod:`qingshan.air.views` fused: one common table expression).
     """
 
     _SKIP = ("hours", "valid", "hourly_aqi", "city_hourly")
@@ -268,8 +261,7 @@ class _DailyBackend:
             table = CITY_TABLE if step == "city_aqi" else STATION_TABLE
             query = (f"SELECT code, date, aqi, aqi_valid FROM "
                      f"({_complete(table, self._per.start, self._per.end)}) AS _s")
-        # registered through the backend: its drop() (the service's clean-up) unregisters it
-        self._inner.register(name, self._inner.sql(query))
+        self._inner.materialize(name, query)
 
     def view(self, name: str, query: str) -> None:
         self.materialize(name, query)
@@ -278,89 +270,80 @@ class _DailyBackend:
         return getattr(self._inner, attr)
 
 
-_run_assessment = svc.run_assessment
-_daily_stats = svc._daily_stats
+class DailyRows:
+    """The daily-row source of :mod:`qingshan.air.service` (its ``rows=`` parameter).
 
+    (a) :meth:`plan_backend`: the plan's ``daily`` / ``city_daily`` steps read the present
+    codes × every day of the period from the tables (absent days as the chain makes them) and
+    its ``city_hourly`` step is skipped (nothing else reads it); (b) :meth:`daily_stats`: the
+    service's station / city daily statistics (series of ``daily_aqi``, ``monthly_series``,
+    ``compliance_rates``) likewise. Province series are not materialised (``None``: the
+    service runs its hourly path for them).
+    """
 
-def _run_assessment_daily(backend, hourly, members, period, *args, **kwargs):
-    if _ACTIVE.get() and hourly == "air_hourly":
-        per = period if isinstance(period, svc.Period) else _plan._as_period(
-            period, args[0] if args else kwargs.get("kind", "year"))
-        rules = kwargs.get("rules")
-        same = (not (per.start < SWITCH_2026 <= per.end) and kwargs.get("version") is None
-                and len(args) < 2 and rules is not None
+    def plan_backend(self, backend, per, rules, prefix: str):
+        same = (not (per.start < SWITCH_2026 <= per.end) and rules is not None
                 and rules.aqi_version == family_for(per.start))
-        backend = _DailyBackend(backend, per, kwargs.get("prefix", ""), same)
-    return _run_assessment(backend, hourly, members, period, *args, **kwargs)
+        return _DailyBackend(backend, per, prefix, same)
+
+    def daily_stats(self, put, level, start, end, codes, prov) -> str | None:
+        if level not in ("station", "city"):
+            return None
+        where = ""
+        if level == "station":   # the province's own stations, as service._hourly
+            where += (" AND code IN (SELECT code FROM station WHERE province = "
+                      f"(SELECT name_zh FROM {svc._prov(put, prov)}))")
+        if codes:
+            where += f" AND code IN {svc._in(put, codes)}"
+        table = STATION_TABLE if level == "station" else CITY_TABLE
+        return put("dstats", _complete(table, start, end, where))
 
 
-def _daily_stats_daily(put, con, level, start, end, codes, prov):
-    if not _ACTIVE.get() or level not in ("station", "city"):
-        return _daily_stats(put, con, level, start, end, codes, prov)
-    where = ""
-    if level == "station":   # the province's own stations, as service._hourly
-        where += (" AND code IN (SELECT code FROM station WHERE province = "
-                  f"(SELECT name_zh FROM {svc._prov(put, prov)}))")
-    if codes:
-        where += f" AND code IN {svc._in(put, codes)}"
-    table = STATION_TABLE if level == "station" else CITY_TABLE
-    return put("dstats", _complete(table, start, end, where))
-
-
-# the service looks both up in its module at call time; outside using_daily they are the
-# originals (the context variable is False)
-svc.run_assessment = _run_assessment_daily
-svc._daily_stats = _daily_stats_daily
-
-
-
-@contextmanager
-def using_daily(con: duckdb.DuckDBPyConnection, part: str = "city") -> Iterator[bool]:
-    """Within the block, the service reads the daily tables (when ``part`` and the station
-    rows are fresh and ``$QINGSHAN_AIR_DAILY`` is not ``0``; yields whether it does)."""
+def rows_for(con: duckdb.DuckDBPyConnection, part: str = "city") -> DailyRows | None:
+    """The daily-row source when ``part`` and the station rows are fresh and
+    ``$QINGSHAN_AIR_DAILY`` is not ``0``; otherwise ``None`` (the hourly chain)."""
     ok = (os.environ.get(SWITCH, "1") != "0" and fresh(con, "station")
           and (part == "station" or fresh(con, "city")))
-    token = _ACTIVE.set(ok)
-    try:
-        yield ok
-    finally:
-        _ACTIVE.reset(token)
+    return DailyRows() if ok else None
+
+
+def _part(level: str) -> str:
+    return "station" if level == "station" else "city"
 
 
 def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
            province: ProvinceConfig | None = None, city_method: str = "hourly") -> pd.DataFrame:
     """:func:`qingshan.air.service.assess`, its daily statistics read from the tables."""
-    with using_daily(con, "station" if level == "station" else "city"):
-        return svc.assess(con, period, level, province, city_method)
+    return svc.assess(con, period, level, province, city_method,
+                      rows=rows_for(con, _part(level)))
 
 
 def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
                  province: ProvinceConfig | None = None, weighted: bool = False,
                  city_method: str = "hourly") -> pd.DataFrame:
     """:func:`qingshan.air.service.city_ranking`, daily statistics from the tables."""
-    with using_daily(con):
-        return svc.city_ranking(con, period, province, weighted, city_method)
+    return svc.city_ranking(con, period, province, weighted, city_method, rows=rows_for(con))
 
 
 def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, start: date,
               end: date, province: ProvinceConfig | None = None,
               city_method: str = "hourly") -> pd.DataFrame:
     """:func:`qingshan.air.service.daily_aqi`, daily statistics from the tables."""
-    with using_daily(con, "station" if level == "station" else "city"):
-        return svc.daily_aqi(con, level, code, start, end, province, city_method)
+    return svc.daily_aqi(con, level, code, start, end, province, city_method,
+                         rows=rows_for(con, _part(level)))
 
 
 def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
                    province: ProvinceConfig | None = None,
                    city_method: str = "hourly") -> pd.DataFrame:
     """:func:`qingshan.air.service.monthly_series`, daily statistics from the tables."""
-    with using_daily(con, "station" if level == "station" else "city"):
-        return svc.monthly_series(con, level, code, year, province, city_method)
+    return svc.monthly_series(con, level, code, year, province, city_method,
+                              rows=rows_for(con, _part(level)))
 
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
                      province: ProvinceConfig | None = None,
                      city_method: str = "hourly") -> pd.DataFrame:
     """:func:`qingshan.air.service.compliance_rates`, daily statistics from the tables."""
-    with using_daily(con, "station" if level == "station" else "city"):
-        return svc.compliance_rates(con, period, level, province, city_method)
+    return svc.compliance_rates(con, period, level, province, city_method,
+                                rows=rows_for(con, _part(level)))

@@ -43,8 +43,6 @@ result names the standards (``standard``) and the province's choices (``policy``
 
 from __future__ import annotations
 
-import uuid
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -59,14 +57,14 @@ from qingshan.air.engine.compliance import (
 )
 from qingshan.air.engine.ranking import change_pct_sql, change_pp_sql, index_sql, rank_sql
 from qingshan.air.period_labels import period_title, policy_label, to_date
-from qingshan.air.plan import aqi_by_day_sql, run_assessment
+from qingshan.air.plan import aqi_by_day_sql
 from qingshan.air.rules import (
     SWITCH_2026, AirRules, aqi_versions, family_for, min_valid_days, rules_for, rules_for_period,
 )
-from qingshan.backends import DuckDBBackend
 from qingshan.core.periods import Period, PeriodError, month_end
 from qingshan.core.periods import parse_period as _parse_core
 from qingshan.core.rounding import gbt8170_sql
+from qingshan.air.views import views as _views
 
 __all__ = ["Period", "PeriodError", "parse_period", "period_rules", "to_date", "period_title",
            "policy_label", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
@@ -100,48 +98,6 @@ def period_rules(period: str | Period, province: ProvinceConfig | None = None) -
 def standard_label(d: date) -> str:
     """E.g. "GB 3095-2012/HJ 663-2013/HJ 633-2012" for data of day ``d`` (``rules_for(d)``)."""
     return rules_for(d).label()
-
-
-@contextmanager
-def _views(con: duckdb.DuckDBPyConnection):
-    """Register intermediate Arrow tables under unique names; drop them afterwards (also the
-    steps of the plan run through ``put.plan``)."""
-    names: list[str] = []
-    tag = uuid.uuid4().hex[:8]
-    backend = DuckDBBackend(con)
-    planned: list[str] = []
-
-    def put(name: str, sql: str, params: list | None = None) -> str:
-        """Run ``sql`` (values as bound ``params``) and register its result."""
-        full = f"_qs_{name}_{tag}_{len(names)}"
-        con.register(full, con.sql(sql, params=params).to_arrow_table())
-        names.append(full)
-        return full
-
-    def values(name: str, table: pa.Table) -> str:
-        """Register values from outside (codes, names) as a table: they never become SQL."""
-        full = f"_qs_{name}_{tag}_{len(names)}"
-        con.register(full, table)
-        names.append(full)
-        return full
-
-    def plan(per: Period, rules: AirRules, level: str, prov: ProvinceConfig) -> str:
-        """Run the plan's steps of ``level`` for ``per`` on the store; returns the prefix."""
-        prefix = f"_qs_plan_{tag}_{len(planned)}_"
-        planned.extend(run_assessment(backend, "air_hourly", "city_station", per,
-                                      code_col="station_code", weights=prov.composite_weights,
-                                      rules=rules, level=level, prefix=prefix))
-        return prefix
-
-    put.values = values
-    put.plan = plan
-    try:
-        yield put
-    finally:
-        for n in names:
-            con.unregister(n)
-        for n in reversed(planned):
-            backend.drop(n)
 
 
 def _province(province: ProvinceConfig | None) -> ProvinceConfig:
@@ -195,6 +151,10 @@ def _hourly(put, level: str, start: date, end: date, codes: list[str] | None,
 
 
 def _daily_stats(put, con, level, start, end, codes, prov) -> str:
+    if put.rows is not None:   # the daily-row source (qingshan.air.daily), where it has them
+        got = put.rows.daily_stats(put, level, start, end, codes, prov)
+        if got is not None:
+            return got
     hourly = _hourly(put, level, start, end, codes, prov)
     return put("dstats", st.daily_stats_sql(hourly, _grid(put, con, start, end)))
 
@@ -203,12 +163,9 @@ def _grid(put, con, start: date, end: date) -> str:
     """Register every hour stamp of the days start … end (hour-ending: D 01:00 … end+1 00:00)."""
     t0 = datetime(start.year, start.month, start.day, 1)
     t1 = datetime(end.year, end.month, end.day) + timedelta(days=1)
-    tmp = f"_qs_tmp_{uuid.uuid4().hex[:8]}"
-    con.register(tmp, pd.DataFrame({"time": pd.date_range(t0, t1, freq="h")}))
-    try:
-        return put("grid", f"SELECT CAST(time AS TIMESTAMP) AS time FROM {tmp}")
-    finally:
-        con.unregister(tmp)
+    stamps = put.values("stamps", pa.table({"time": pa.array(
+        pd.date_range(t0, t1, freq="h").to_pydatetime(), pa.timestamp("us"))}))
+    return put("grid", f"SELECT CAST(time AS TIMESTAMP) AS time FROM {stamps}")
 
 
 def _daily(put, con, level, start, end, codes, prov,
@@ -358,7 +315,8 @@ FROM {join}
 
 
 def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
-           province: ProvinceConfig | None = None, city_method: str = "hourly") -> pd.DataFrame:
+           province: ProvinceConfig | None = None, city_method: str = "hourly", *,
+           rows=None) -> pd.DataFrame:
     """Assessment of every station, city or the province for one period of any kind.
 
     Parameters
@@ -374,6 +332,10 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     city_method : {"hourly", "station_daily"}
         City daily statistics from the city hourly series (default) or as the mean of the
         stations' valid daily statistics (see ``CITY_METHODS``).
+    rows : optional
+        A daily-row source (:class:`qingshan.air.daily.DailyRows`): the daily statistics are
+        read from the materialised tables and the steps run as one statement
+        (:mod:`qingshan.air.views`); same figures. Default: the hourly chain.
 
     Returns
     -------
@@ -394,7 +356,7 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     per = parse_period(period)
     prov = _province(province)
     prev = per.previous_year()
-    with _views(con) as put:
+    with _views(con, rows) as put:
         cur = _assess_one(put, con, level, per, prov, city_method=city_method)
         has_prev = con.sql(
             "SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
@@ -425,8 +387,8 @@ FROM {cur} c LEFT JOIN {old} p ON p.code = c.code AND p.valid""")
             first = "(" + rank_sql(split, "_ci_ok") + ")"
             ranked = (f"SELECT * EXCLUDE (_ci_ok, _ci_bad) FROM "
                       f"({rank_sql(first, '_ci_bad', 'rank_insufficient')})")
-        df = con.sql(f"SELECT * FROM ({ranked}) ORDER BY rank NULLS LAST, "
-                     f"rank_insufficient NULLS LAST, code").df()
+        df = put.frame(f"SELECT * FROM ({ranked}) ORDER BY rank NULLS LAST, "
+                       f"rank_insufficient NULLS LAST, code")
         end = con.sql("SELECT CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly "
                       "WHERE time > ? AND time <= ?",
                       params=[_day(per.start), _day(per.end) + timedelta(days=1)]).fetchall()[0][0]
@@ -446,9 +408,9 @@ _YOY_PCT = ("composite_index", "composite_index_weighted", "pm25", "pm10", "so2"
 
 def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
                  province: ProvinceConfig | None = None, weighted: bool = False,
-                 city_method: str = "hourly") -> pd.DataFrame:
+                 city_method: str = "hourly", *, rows=None) -> pd.DataFrame:
     """Cities ranked by the comprehensive index (weighted: by ``composite_index_weighted``)."""
-    df = assess(con, period, "city", province, city_method)
+    df = assess(con, period, "city", province, city_method, rows=rows)
     if weighted:  # valid cities only, as assess ranks
         v = df["composite_index_weighted"].where(df["valid"])
         df["rank"] = v.rank(method="min").astype("Int64")
@@ -474,22 +436,22 @@ def _days_label(s: date, e: date) -> str:
 
 def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, start: date,
               end: date, province: ProvinceConfig | None = None,
-              city_method: str = "hourly") -> pd.DataFrame:
+              city_method: str = "hourly", *, rows=None) -> pd.DataFrame:
     """Daily AQI (HJ 633 日报) and daily statistics (HJ 663) of one unit or all units.
 
     Columns: ``code, date, aqi, primary_pollutant, level, category, category_en, colour, pm25,
     pm10, so2, no2, co, o3_8h_max, o3_1h_max`` (GB/T 8170-rounded; NULL when not valid),
-    ``valid`` (the day counts for day statistics) and ``standard``.
+    ``valid`` (the day counts for day statistics) and ``standard``. ``rows``: as :func:`assess`.
     """
     s, e = _dates(start, end)
     prov = _province(province)
-    with _views(con) as put:
+    with _views(con, rows) as put:
         _, aqi = _daily(put, con, level, s, e, [code] if code else None, prov, city_method)
-        df = con.sql(f"""
+        df = put.frame(f"""
 SELECT code, date, aqi, primary_pollutant, level, category, category_en, colour,
   pm25, pm10, so2, no2, co, o3_8h_max, o3_1h_max, aqi_valid AS valid,
   CAST(? AS VARCHAR) AS standard
-FROM {aqi} ORDER BY code, date""", params=[_days_label(s, e)]).df()
+FROM {aqi} ORDER BY code, date""", [_days_label(s, e)])
     df["date"] = pd.to_datetime(df["date"]).dt.date
     return df
 
@@ -534,34 +496,35 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
 
 def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
                    province: ProvinceConfig | None = None,
-                   city_method: str = "hourly", until: date | None = None) -> pd.DataFrame:
+                   city_method: str = "hourly", until: date | None = None, *,
+                   rows=None) -> pd.DataFrame:
     """Monthly statistics of one unit for a year (months without any data are left out).
 
     ``until``: the last day that may be used (a bulletin passes its period's last day, so that
     a March bulletin never shows April, whatever day it is built). Each month is its own
     period: its rules (AQI version, denominators under the province's ``[air]`` policy) are the
     month's own. Columns: ``code, month`` (1–12), ``pm25, pm10, so2, no2, co_p95, o3_8h_p90,
-    good_day_ratio, composite_index, valid, standard``.
+    good_day_ratio, composite_index, valid, standard``. ``rows``: as :func:`assess`.
     """
     prov = _province(province)
     last = date(year, 12, 31) if until is None else min(until, date(year, 12, 31))
     if last != month_end(last.year, last.month):  # whole months only
         last = date(last.year, last.month, 1) - timedelta(days=1)
     frames = []
-    with _views(con) as put:
+    with _views(con, rows) as put:
         for _, a, b in aqi_versions(date(year, 1, 1), last) if last.year == year else []:
             rows = _series_rows(put, con, level, a, b, "month", prov, city_method)
             den = period_rules(Period.of(a.year, a.month, a.year, a.month), prov) \
                 .ranking_denominators
             idx = put("idx", index_sql(rows, den, prov.composite_weights))
             allvalid = " AND ".join(f"{v}_valid" for v in _VALID)
-            frames.append(con.sql(f"""
+            frames.append(put.frame(f"""
 SELECT code, CAST(EXTRACT(MONTH FROM period_start) AS INTEGER) AS month, pm25, pm10, so2, no2,
   co_p95, o3_8h_p90, good_day_ratio, composite_index, ({allvalid}) AS valid,
   CAST(? AS VARCHAR) AS standard
 FROM {idx} WHERE code = ?
   AND (aqi_days > 0 OR pm25_days > 0 OR o3_8h_days > 0)
-ORDER BY month""", params=[standard_label(a), code]).df())
+ORDER BY month""", [standard_label(a), code]))
     if not frames:
         return pd.DataFrame(columns=["code", "month", "pm25", "pm10", "so2", "no2", "co_p95",
                                      "o3_8h_p90", "good_day_ratio", "composite_index", "valid",
@@ -571,21 +534,22 @@ ORDER BY month""", params=[standard_label(a), code]).df())
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
                      province: ProvinceConfig | None = None,
-                     city_method: str = "hourly") -> pd.DataFrame:
+                     city_method: str = "hourly", *, rows=None) -> pd.DataFrame:
     """Daily compliance rates (达标率, HJ 663 [M]) per unit and pollutant for a period.
 
     D = days with the daily statistic ≤ the GB 3095 Grade II limit of the same averaging time /
     valid days × 100 % (1 decimal). Columns: ``code, period, standard`` and for each of so2, no2,
     co, pm10, pm25, o3_8h_max, o3_1h_max: ``<stat>_ok_days``, ``<stat>_days``, ``<stat>_rate``.
-    Province level is the province series (mean of its cities' hourly series).
+    Province level is the province series (mean of its cities' hourly series). ``rows``: as
+    :func:`assess`.
     """
     per = parse_period(period)
     prov = _province(province)
-    with _views(con) as put:
+    with _views(con, rows) as put:
         daily, _ = _daily(put, con, level, per.start, per.end, None, prov, city_method)
         # each day against the GB 3095 limits in force that day
         ok = put("ok", _daily_ok_sql(put, st.daily_rounded_sql(daily), per))
-        df = con.sql(f"SELECT * FROM ({compliance_rate_sql(ok)}) r ORDER BY code").df()
+        df = put.frame(f"SELECT * FROM ({compliance_rate_sql(ok)}) r ORDER BY code")
     df.insert(1, "period", per.label)
     df.insert(2, "standard", _days_label(per.start, per.end))
     return df
