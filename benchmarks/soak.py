@@ -1,7 +1,7 @@
 """Bounded load / soak of ``qingshan serve`` on 127.0.0.1 (issue 19).
 
 ``--clients`` threads (default 16), each with its own HTTP client, for ``--seconds`` (default
-60), each request drawn at random (seed ``--seed``) from four kinds:
+60), each request drawn at random (seed ``--seed``) from five kinds:
 
 * ``dashboard`` — ``/api/v1/assessment?period=P&level=province`` (the dashboard's JSON),
 * ``page`` — ``/?period=P`` or ``/city/<code>?period=P``,
@@ -9,10 +9,14 @@
   half-year, runs of months, the year) of the store's data,
 * ``upload`` — an authenticated ``POST /api/v1/upload`` (a province-staff bearer token) of a
   CNEMC daily file not yet in the store (once the pool is used up: a re-upload, answered
-  "already loaded"), which takes the store's exclusive lock like any write.
+  "already loaded"), which takes the store's exclusive lock like any write,
+* ``ledger`` — an authenticated ``POST /api/v1/governance/cases`` (a city-staff bearer token of
+  Jinan, 371000): a new complaint case in the operational store, audited — a ledger edit.
 
 Prints p50/p99 latency per kind, the count of 5xx (and of other non-2xx) answers, and the
-server's resident memory (VmRSS) after start-up and at the end.
+server's resident memory (VmRSS) after start-up, sampled every 10 s (its minimum, maximum and
+the value in the middle of the run) and at the end. ``--periods`` names the periods the reads
+draw from (default: those of the synthetic store; give the demo store's, e.g. 2025 ones).
 
 Without ``--db`` it builds a SYNTHETIC store first (``qingshan.air.synth``, Shandong config,
 January 2024 ingested, February's 29 daily files kept for uploads; not timed). The server only
@@ -43,8 +47,8 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-KINDS = ("dashboard", "page", "rankings", "upload")
-WEIGHTS = (0.3, 0.3, 0.3, 0.1)
+KINDS = ("dashboard", "page", "rankings", "upload", "ledger")
+WEIGHTS = (0.25, 0.25, 0.25, 0.1, 0.15)
 PERIODS = ("2024-01", "2024-02", "2024-Q1", "2024-H1", "2024", "2024-01..2024-02")
 
 
@@ -89,7 +93,7 @@ def build(work: Path) -> tuple[Path, list[Path]]:
     return db, feb
 
 
-def token(db: Path) -> str:
+def token(db: Path, user: str = "soak", role: str = "prov_staff", unit: str = "370000") -> str:
     from qingshan.accounts import service
     from qingshan.accounts.authz import Actor
     from qingshan.accounts.orgtree import tree_for
@@ -99,19 +103,20 @@ def token(db: Path) -> str:
     tree = tree_for("shandong")
     sysact = Actor.system("soak", tree.province, tree)
     with ops.session_scope(url) as s:
-        service.add_user(s, tree, sysact, "soak", "soak load test password 19", "prov_staff",
-                         "370000")
+        service.add_user(s, tree, sysact, user, "soak load test password 19", role, unit)
     with ops.session_scope(url) as s:
-        tok = service.create_token(s, tree, sysact, "soak", 1).token
+        tok = service.create_token(s, tree, sysact, user, 1).token
     ops.dispose_all()
     return tok
 
 
-def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) -> dict:
+def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int,
+        periods: tuple[str, ...] = PERIODS) -> dict:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = db.with_suffix(".serve.log")
     tok = token(db)
+    ledger_tok = token(db, "soakcity", "city_staff", "371000")
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "qingshan", "serve", "--db", str(db), "--host", "127.0.0.1",
@@ -140,13 +145,20 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) 
         lock = threading.Lock()
         pool = list(uploads)
         stop = time.monotonic() + seconds
+        rss: list[tuple[float, float]] = []         # (seconds into the run, MB)
+
+        def sampler() -> None:
+            t_start = time.monotonic()
+            while time.monotonic() < stop:
+                rss.append((time.monotonic() - t_start, _rss_mb(proc.pid)))
+                time.sleep(min(10.0, max(0.0, stop - time.monotonic())))
 
         def worker(i: int) -> None:
             rnd = random.Random(seed * 1000 + i)
             with httpx.Client(base_url=base, timeout=120) as c:
                 while time.monotonic() < stop:
                     kind = rnd.choices(KINDS, WEIGHTS)[0]
-                    p = rnd.choice(PERIODS)
+                    p = rnd.choice(periods)
                     t0 = time.perf_counter()
                     try:
                         if kind == "dashboard":
@@ -157,6 +169,11 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) 
                             r = c.get(url, params={"period": p})
                         elif kind == "rankings":
                             r = c.get("/api/v1/rankings", params={"period": p})
+                        elif kind == "ledger":
+                            r = c.post("/api/v1/governance/cases",
+                                       json={"kind": "complaint", "unit": "371000",
+                                             "title": f"soak {i}", "date": "2025-06-02"},
+                                       headers={"Authorization": f"Bearer {ledger_tok}"})
                         else:
                             with lock:
                                 f = pool.pop() if pool else rnd.choice(uploads)
@@ -181,6 +198,7 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) 
                             reasons[f"{r.status_code} {why}"] += 1
 
         ts = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+        ts.append(threading.Thread(target=sampler, daemon=True))
         t0 = time.monotonic()
         for t in ts:
             t.start()
@@ -196,7 +214,7 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int) 
             proc.kill()
         log.close()
     return {"lat": lat, "codes": codes, "errors": errors, "reasons": reasons, "wall": wall,
-            "rss_start": rss_start, "rss_end": rss_end,
+            "rss_start": rss_start, "rss_end": rss_end, "rss": rss,
             "tracebacks": log_path.read_text().count("Traceback")}
 
 
@@ -208,9 +226,16 @@ def _pct(xs: list[float], q: float) -> float:
     return statistics.quantiles(xs, n=100, method="inclusive")[q - 1]
 
 
+def _mid(samples: list[tuple[float, float]]) -> float:
+    return samples[len(samples) // 2][1] if samples else float("nan")
+
+
 def report(res: dict, clients: int, seconds: float) -> str:
     lines = [f"{clients} clients × {seconds:.0f} s (wall {res['wall']:.1f} s), "
-             f"server RSS {res['rss_start']:.0f} MB at start → {res['rss_end']:.0f} MB at end",
+             f"server RSS {res['rss_start']:.0f} MB at start → {_mid(res['rss']):.0f} MB in the "
+             f"middle → {res['rss_end']:.0f} MB at end (sampled every 10 s: min "
+             f"{min((m for _, m in res['rss']), default=float('nan')):.0f}, max "
+             f"{max((m for _, m in res['rss']), default=float('nan')):.0f} MB)",
              "", "| kind | requests | p50 [ms] | p99 [ms] | 5xx | other non-2xx |",
              "|---|---|---|---|---|---|"]
     total5 = 0
@@ -240,6 +265,8 @@ def main(argv=None) -> None:
                                             "synthetic one)")
     ap.add_argument("--uploads", type=Path, nargs="*", default=[],
                     help="CNEMC daily files to upload (with --db)")
+    ap.add_argument("--periods", nargs="*", default=list(PERIODS),
+                    help="periods the reads draw from (the store's data must cover them)")
     a = ap.parse_args(argv)
     if not 1 <= a.clients <= 256 or not 0 < a.seconds <= 3600:
         ap.error("--clients 1..256, --seconds up to 3600 (bounded)")
@@ -248,6 +275,8 @@ def main(argv=None) -> None:
         if a.db:
             db = work / "soak.duckdb"
             shutil.copy(a.db, db)
+            if Path(f"{a.db}.wal").is_file():        # not yet checkpointed: part of the store
+                shutil.copy(f"{a.db}.wal", f"{db}.wal")
             uploads = list(a.uploads)
         else:
             t = time.monotonic()
@@ -256,7 +285,7 @@ def main(argv=None) -> None:
                   f"({len(uploads)} files for uploads)", flush=True)
         if not uploads:
             ap.error("no files to upload (give --uploads with --db)")
-        res = run(db, uploads, a.clients, a.seconds, a.seed)
+        res = run(db, uploads, a.clients, a.seconds, a.seed, tuple(a.periods))
         print(report(res, a.clients, a.seconds))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -296,3 +296,128 @@ def test_the_kept_file_gives_way_to_a_writer(tmp_path):
     with store.cursor() as con:                        # and the server reads again
         assert con.execute("SELECT count(*) FROM ingest_batch").fetchall() == [(0,)]
     store.close()
+
+
+# -- issue 19: reads that let go of the lock before they compute ---------------------------------
+
+def test_a_read_that_releases_early_lets_a_writer_in_while_it_computes(tmp_path):
+    """``fetch_and_release`` on the server's cursor: the rows come back as frames, the lock
+    and the connection are gone while the request still 'computes', so a writer of another
+    process gets in at once; the ``with`` block ends normally afterwards (nothing kept)."""
+    from qingshan.api.store import Store
+    from qingshan.config import load_province
+    from qingshan.store import connect
+    from qingshan.store.access import StoreBusy, StoreLock, fetch_and_release, is_bound
+
+    db = tmp_path / "e.duckdb"
+    connect(db).close()
+    store = Store(db, load_province("shandong"), linger=30)
+    other = StoreLock(db)
+    with store.cursor() as con:
+        assert is_bound(con)
+        with pytest.raises(StoreBusy):                 # the read holds the lock: writer waits
+            other.acquire(write=True, timeout=0.3)
+        n, named = fetch_and_release(con, [("SELECT count(*) AS n FROM ingest_batch "
+                                            "WHERE batch_id > ?", [-1]),
+                                           "SELECT 2 AS two"])
+        assert int(n["n"].iloc[0]) == 0 and int(named["two"].iloc[0]) == 2
+        assert not is_bound(con)
+        t0 = time.monotonic()
+        h = other.acquire(write=True, timeout=5)      # while this request still computes
+        assert time.monotonic() - t0 < 1
+        h.release()
+    assert store._keep is None                         # a released read is not kept open
+    with store.cursor() as con:                        # the old way still works
+        assert con.execute("SELECT count(*) FROM ingest_batch").fetchall() == [(0,)]
+    store.close()
+
+
+def test_fetch_and_release_leaves_an_unbound_connection_open(tmp_path):
+    """A connection nobody bound (a CLI command's, a test's) keeps working after the call."""
+    import duckdb
+
+    from qingshan.store.access import fetch_and_release, release_early
+
+    con = duckdb.connect()
+    out = fetch_and_release(con, {"a": ("SELECT ? + 1 AS v", [41])})
+    assert int(out["a"]["v"].iloc[0]) == 42
+    assert release_early(con) is False
+    assert con.execute("SELECT 1").fetchall() == [(1,)]
+    con.close()
+
+
+def _reader(db: str, stop: Path, out: Path, compute: float) -> None:
+    """One reader process's loop: read rows under the shared lock, let go, 'compute'."""
+    import duckdb
+
+    from qingshan.store.access import fetch_and_release, locked
+    n = 0
+    while not stop.exists():
+        with locked(db, False, lambda: duckdb.connect(db, read_only=True), timeout=30) as con:
+            hours, = fetch_and_release(con, ["SELECT station_code, avg(pm25) AS m "
+                                             "FROM air_hourly GROUP BY 1"])
+            time.sleep(compute)    # the multi-second computation, the lock already given back
+        n += 1
+        out.write_text(f"{n} {len(hours)}")
+
+
+def _fork_reader(db: Path, stop: Path, out: Path, compute: float) -> int:
+    """A forked reader process (no interpreter start on a loaded machine; nothing of the store
+    is open in the test process here); exit status 0 when it ended at ``stop``, 1 on an
+    error (written to ``out``.err)."""
+    pid = os.fork()
+    if pid == 0:                                       # pragma: no cover - the child
+        code = 0
+        try:
+            _reader(str(db), stop, out, compute)
+        except BaseException as e:                     # reported to the parent
+            Path(f"{out}.err").write_text(f"{type(e).__name__}: {e}")
+            code = 1
+        os._exit(code)
+    return pid
+
+
+def test_an_upload_completes_while_8_readers_loop(tmp_path):
+    """Real processes: ``qingshan serve`` (request lock timeout 3 s) and 8 reader processes
+    that loop reading rows and then "computing" for 4 s each — longer than the timeout. The
+    upload waits only for the readers' statements, not their computations: it is answered 200
+    within its timeout, and no reader is refused (each ends with iterations done and exit
+    status 0). Checked by hand: the same readers keeping the lock through an 8 s computation
+    (``con.execute(...).df()`` instead of ``fetch_and_release``) make the upload 503
+    ``store_busy``."""
+    from tests._auth import token_for
+    from tests.faults._store import base_store, day_file, serve_subprocess
+
+    db = base_store(tmp_path)
+    token = token_for(db, "prov_staff")
+    proc, base = serve_subprocess(db, tmp_path / "serve.log",
+                                  QINGSHAN_REQUEST_LOCK_TIMEOUT="3")
+    stop = tmp_path / "stop"
+    outs = [tmp_path / f"reader{i}" for i in range(8)]
+    pids = [_fork_reader(db, stop, o, 4.0) for o in outs]
+    status: list = []
+    try:
+        deadline = time.monotonic() + 30
+        while not all(o.exists() for o in outs):       # each has read and computed once
+            assert time.monotonic() < deadline and not any(
+                Path(f"{o}.err").exists() for o in outs), "readers did not loop"
+            time.sleep(0.05)
+        day = day_file("20240103")
+        t0 = time.monotonic()
+        r = httpx.post(f"{base}/api/v1/upload", data={"kind": "cnemc"},
+                       files={"file": (day.name, day.read_bytes(), "text/csv")},
+                       headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        took = time.monotonic() - t0
+        assert r.status_code == 200, r.text
+        assert [b["outcome"] for b in r.json()["batches"]] == ["loaded"], r.text
+        before = [int(o.read_text().split()[0]) for o in outs]
+    finally:
+        stop.touch()
+        status = [os.waitpid(pid, 0)[1] for pid in pids]
+        proc.terminate()
+        proc.wait(timeout=15)
+    errors = [Path(f"{o}.err").read_text() for o in outs if Path(f"{o}.err").exists()]
+    assert not errors and status == [0] * 8, errors
+    assert all(b >= 1 for b in before)                 # the readers were looping meanwhile
+    print(f"upload answered in {took:.2f} s while 8 readers looped")
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()

@@ -16,8 +16,11 @@ requests: a writer makes new requests wait (at most ``$QINGSHAN_REQUEST_LOCK_TIM
 default 10; then 503 ``store_busy``) until it is done, and waits itself only for the requests
 in flight. Every page and API answer reads the file as it is now, so a new ingest batch shows
 on the next request (caches keyed by the last batch, e.g. the pages' service cache, notice it
-there). Server reads are read-only: code on a read path that writes (e.g. refreshing
-materialised tables) must do it in :meth:`Store.writer`.
+there). A read that computes for long after fetching its rows hands the lock back first
+(:func:`qingshan.store.access.fetch_and_release` / ``release_early`` on the cursor's
+connection), so a waiting upload waits for the statements only. Server reads are read-only:
+code on a read path that writes (e.g. refreshing materialised tables) must do it in
+:meth:`Store.writer`.
 
 What it costs — opening the file for a request that finds it closed, a writer's wait for the
 requests in flight, the requests' wait for the writer — is measured by
@@ -85,6 +88,7 @@ import duckdb
 from qingshan.api.errors import ApiError
 from qingshan.config.province import ProvinceConfig
 from qingshan.store import connect
+from qingshan.store import access
 from qingshan.store.access import StoreBusy, StoreLock, connect_retrying, lock_timeout
 from qingshan.store.province import sync_province
 
@@ -293,10 +297,13 @@ class Store:
             if write:
                 with self._keep_lock:
                     self._writers -= 1
+        if not write:                 # a read may let go before it computes (release_early)
+            access.bind(con, handle)
         try:
             yield con
         finally:
-            if write or self.linger <= 0 or not self._adopt(handle, con):
+            early = not write and access.unbind(con) is None
+            if early or write or self.linger <= 0 or not self._adopt(handle, con):
                 self._release(handle, con)
 
     def cursor(self):

@@ -16,6 +16,16 @@ life of the server. Instead:
   and then the lock exclusive, which it gets as soon as the readers in flight are done. Every
   wait is bounded (:func:`lock_timeout`); a wait that runs out raises :class:`StoreBusy`,
   whose message is the one line the CLI prints (exit status 3) and the API returns (503).
+* **Readers let go before they compute** (:func:`release_early`, :func:`fetch_and_release`):
+  the priority above makes a writer wait only for the readers *in flight*, so what bounds an
+  upload's wait is how long a reader holds the lock. A server read that fetches its rows in a
+  few statements and then computes for seconds (pandas over an assessment, a page) should hand
+  the lock back after the statements: whoever opened the connection under the lock
+  binds it (:func:`bind`) to its :class:`LockHandle`; ``fetch_and_release(con, statements)`` runs
+  the statements, closes ``con`` and releases the lock, and the caller computes on the frames
+  it got. A connection that nobody bound (a CLI command's, which holds the store for the whole
+  command; a plain test connection) is left open and locked as before, so code written this way
+  works with every connection it is given.
 * **DuckDB's own lock is retried too**, within the same bound, for a process that does not
   take part (the DuckDB shell, an older qingshan), or where lock files cannot be made (a
   read-only folder; systems without ``fcntl``).
@@ -27,9 +37,10 @@ writers in).
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -40,7 +51,8 @@ except ImportError:                    # pragma: no cover - Windows
     fcntl = None
 
 __all__ = ["StoreBusy", "StoreLock", "LockHandle", "lock_timeout", "is_lock_error",
-           "connect_retrying", "locked", "TIMEOUT_SETTING", "DEFAULT_TIMEOUT_S", "POLL_S"]
+           "connect_retrying", "locked", "bind", "unbind", "is_bound", "release_early",
+           "fetch_and_release", "TIMEOUT_SETTING", "DEFAULT_TIMEOUT_S", "POLL_S"]
 
 #: environment variable bounding every wait for the store [s]
 TIMEOUT_SETTING = "QINGSHAN_LOCK_TIMEOUT"
@@ -96,6 +108,11 @@ class LockHandle:
 
     def __init__(self, fds: list[int], write: bool, waited: float):
         self._fds, self.write, self.waited = fds, write, waited
+
+    @property
+    def released(self) -> bool:
+        """Whether :meth:`release` was called (or nothing was held)."""
+        return not self._fds
 
     def release(self) -> None:
         fds, self._fds = self._fds, []
@@ -214,6 +231,76 @@ def connect_retrying(open_fn, path: str | Path, write: bool, deadline: float,
             time.sleep(min(next(pauses), left))
 
 
+# -- letting go of a read before computing -------------------------------------------------
+# id(con) -> (con, handle): the connection is kept in the value, so its id cannot be reused
+# while it is registered; entries go in :func:`unbind` / :func:`release_early`.
+_BOUND: dict[int, tuple[object, LockHandle]] = {}
+_BOUND_LOCK = threading.Lock()
+
+
+def bind(con, handle: LockHandle) -> None:
+    """Record that ``con`` was opened under ``handle``, so that :func:`release_early` can let
+    go of both (the opener calls :func:`unbind` when it closes ``con`` the usual way)."""
+    with _BOUND_LOCK:
+        _BOUND[id(con)] = (con, handle)
+
+
+def unbind(con) -> LockHandle | None:
+    """Forget ``con``'s handle (returned, or None when it was not bound / already released)."""
+    with _BOUND_LOCK:
+        entry = _BOUND.pop(id(con), None)
+    return None if entry is None or entry[0] is not con else entry[1]
+
+
+def is_bound(con) -> bool:
+    """Whether ``con`` still holds the store's lock through :func:`bind`."""
+    with _BOUND_LOCK:
+        entry = _BOUND.get(id(con))
+    return entry is not None and entry[0] is con
+
+
+def release_early(con) -> bool:
+    """Close ``con`` and let go of the store's lock it was opened under, now rather than at the
+    end of the request; True when that happened. ``con`` must not be used afterwards (DuckDB
+    raises on a closed connection). A connection that was not bound (a CLI command's,
+    a test's) is left open and locked: False, and the caller just goes on."""
+    handle = unbind(con)
+    if handle is None:
+        return False
+    try:
+        con.close()
+    finally:
+        handle.release()
+    return True
+
+
+def fetch_and_release(con, statements: Sequence | Mapping):
+    """Run the read ``statements`` on ``con`` as DataFrames, then :func:`release_early`.
+
+    ``statements``: a sequence of ``sql`` or ``(sql, params)`` — returns a list of frames in
+    the same order —, or a mapping name → ``sql`` / ``(sql, params)`` — returns a dict. Values
+    go in as bound parameters only. On an error the lock is released as well (the connection
+    is closed either way when it was bound).
+
+    Example::
+
+        hours, stations = fetch_and_release(con, [
+            ("SELECT * FROM hourly WHERE ts >= ? AND ts < ?", [start, end]),
+            "SELECT * FROM station"])
+        result = compute(hours, stations)          # no lock held here
+    """
+    def one(st):
+        sql, params = (st, None) if isinstance(st, str) else st
+        return con.execute(sql, params).df() if params is not None else con.execute(sql).df()
+
+    try:
+        if isinstance(statements, Mapping):
+            return {k: one(v) for k, v in statements.items()}
+        return [one(st) for st in statements]
+    finally:
+        release_early(con)
+
+
 @contextmanager
 def locked(db: str | Path, write: bool, open_fn, timeout: float | None = None
            ) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -224,9 +311,11 @@ def locked(db: str | Path, write: bool, open_fn, timeout: float | None = None
     handle = StoreLock(db).acquire(write, timeout)
     try:
         con = connect_retrying(open_fn, db, write, deadline, timeout)
+        bind(con, handle)
         try:
             yield con
         finally:
+            unbind(con)
             con.close()
     finally:
         handle.release()
