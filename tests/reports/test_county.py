@@ -83,3 +83,40 @@ def test_county_ranking_hand_derived(county_store):
     assert list(df.index) == ["乳山", "荣成", "文登"]
     # the store's own tables are untouched (the counties lived on a private cursor)
     assert con.sql("SELECT code FROM city").fetchall() == [("371000",)]
+
+
+def test_county_bulletin_section(county_store):
+    from qingshan.air.report import _county_section
+
+    con, prov = county_store
+    s = _county_section(con, "2019-02", prov, "zh", None)
+    # two valid counties: best and worst groups of one each (never overlapping)
+    assert s.paragraphs[0] == ("3个县级城市（国控点位的县级发布城市）中，2个数据有效参与排名；按综合指数，"
+                               "乳山市等1个相对较好，荣成市等1个相对较差。")
+    assert s.paragraphs[1] == "文登区等1个县级城市有效数据不足，列入“数据不足”组，不参与排名。"
+    t = s.tables[0]
+    rows = t.rows()
+    head = list(t.df.columns)
+    assert head[:4] == ["排名", "县级城市", "所属设区市", "点位数"]
+    assert rows[0][:5] == ["1", "乳山市", "威海市", "2", "3.21"]
+    assert rows[1][:5] == ["2", "荣成市", "威海市", "1", "3.49"]
+    assert rows[2][:2] == ["—", "文登区"] and rows[2][head.index("数据有效性")] == "数据不足"
+    assert rows[2][head.index("数据不足组内名次")] == "1"
+    # a city bulletin of another city has no county section
+    assert _county_section(con, "2019-02", prov, "en", "370100") is None
+
+
+def test_real_march_bulletin_counties_equal_service(real_march_zh, real_store):
+    from qingshan.air.county import county_ranking
+    from qingshan.config import load_province
+
+    s = next(x for x in real_march_zh.sections if x.key == "counties")
+    df = county_ranking(real_store, "2019-03", load_province("shandong"))
+    rows = s.tables[0].rows()
+    assert len(rows) == len(df) == 13     # the 13 county-level publication cities of Shandong
+    head = list(s.tables[0].df.columns)
+    for r, (_, c) in zip(rows, df.iterrows()):
+        assert r[head.index("县级城市")] == c["name_zh"]
+        assert r[head.index("综合指数")] == f"{c['composite_index']:.2f}"
+        assert r[head.index("PM₂.₅ 平均浓度（µg/m³）")] == f"{c['pm25']:.0f}"
+        assert r[0] == ("—" if str(c["rank"]) == "<NA>" else str(c["rank"]))

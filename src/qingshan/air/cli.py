@@ -121,7 +121,8 @@ def _fmt(v) -> str:
 def assess_cmd(
     period: _A[str, typer.Option("--period", help="2019, 2019-Q3, 2019-H1, 2019-08 or 2019-01..2019-05")],
     db: DbOpt = None, province: ProvinceOpt = None,
-    level: _A[str, typer.Option(help="station, city or province")] = "city",
+    level: _A[str, typer.Option(help="station, city, province or county (the county-level "
+                                     "publication cities of the station list)")] = "city",
     fmt: _A[str, typer.Option("--format", help="table, csv or json")] = "table",
     output: _A[_Path | None, typer.Option("--output", "-o", help="write csv/json here "
                                           "instead of stdout")] = None,
@@ -132,6 +133,7 @@ def assess_cmd(
     comprehensive indices, rank (ties shared), annual compliance, WHO 2021 levels, YoY change.
 
     Example: qingshan air assess --db qingshan.duckdb --period 2019-H1 --level city
+    (county level: qingshan air assess --period 2019-03 --level county)
     """
     from qingshan.air.service import assess
 
@@ -140,7 +142,11 @@ def assess_cmd(
     con, _, prov = _open(db, province)
     try:
         with _busy(f"assessing {period} ({level})"):
-            df = assess(con, period, level, prov)
+            if level == "county":
+                from qingshan.air.county import county_ranking
+                df = county_ranking(con, period, prov)
+            else:
+                df = assess(con, period, level, prov)
     except ValueError as e:
         err_console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from None

@@ -21,7 +21,7 @@ from qingshan.air.charts import trend
 from qingshan.config import load_province
 from qingshan.config.province import ProvinceConfig
 from qingshan.air import report_sections as sec
-from qingshan.reports.labels import tr
+from qingshan.reports.labels import INDICATORS, tr
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
 from qingshan.store.meta import synthetic
 from qingshan.water.report import water_method_paragraph, water_section
@@ -202,6 +202,9 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
                                           sec.days_table(category_days(all_days),
                                                          primary_shares(all_days), cities,
                                                          prov, lang)]))
+    county = _county_section(con, p.label, prov, lang, target.code if target else None)
+    if county is not None:
+        sections.append(county)
     goal = sec.target_paragraph(row, prov, lang) if p.kind == "year" else None
     if goal:
         sections[0].paragraphs.append(goal)
@@ -230,6 +233,61 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         data_end=data_end if svc.to_date(p, data_end) else None, methods=methods,
         synthetic=synthetic(con) or "",   # the store's flag (qingshan demo): 合成数据 notice
     )
+
+
+def _county_section(con, period: str, prov: ProvinceConfig, lang: str,
+                    city: str | None) -> ReportSection | None:
+    """Ranking of the county-level publication cities (:func:`qingshan.air.county.
+    county_ranking`; a city bulletin: that city's). None when the station list has none."""
+    from qingshan.air.county import county_ranking
+
+    df = county_ranking(con, period, prov)
+    if city is not None and len(df):
+        df = df[df["city_code"] == city].reset_index(drop=True)
+    if df.empty:
+        return None
+    zh = lang == "zh"
+    names = df["name_zh" if zh else "name_en"]
+    ci = pd.to_numeric(df["composite_index"], errors="coerce")
+    ok = sec._ranked_ok(df, ci)
+    lst = "、".join if zh else ", ".join
+    paras = []
+    if ok.any():
+        top = max(1, min(3, int(ok.sum()) // 2))     # best and worst groups never overlap
+        place, back = sec._places(ci[ok], False), sec._places(ci[ok], True)
+        b = [names[j] for j in place[place <= top].sort_values(kind="stable").index]
+        w = [names[j] for j in back[back <= top].sort_values(kind="stable").index]
+        paras.append(tr("county_rank_sentence", lang, n=len(df), k=int(ok.sum()),
+                        best=lst(b), nb=len(b), worst=lst(w), nw=len(w)))
+    else:
+        paras.append(tr("county_none_valid", lang, n=len(df)))
+    bad = [names[j] for j in df.index[~ok & ci.notna()]]
+    if bad:
+        paras.append(tr("county_insufficient", lang, cities=lst(bad), k=len(bad)))
+    cols = {tr("rank", lang): pd.to_numeric(df["rank"], errors="coerce"),
+            tr("county", lang): names,
+            tr("parent_city", lang): df["city_name_zh" if zh else "city_name_en"],
+            tr("n_stations", lang): df["stations"].astype(int)}
+    dec = {tr("rank", lang): 0, tr("n_stations", lang): 0}
+    for k in ("composite_index", "pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90",
+              "good_day_ratio"):
+        ind = INDICATORS[k]
+        cols[ind.label(lang)] = pd.to_numeric(df[k], errors="coerce")
+        dec[ind.label(lang)] = ind.decimals
+    r = cols[tr("rank", lang)]
+    cols[tr("ties", lang)] = ["" if pd.isna(x) or (r == x).sum() < 2 else tr("tie_yes", lang)
+                              for x in r]
+    valid = df["valid"].fillna(False).astype(bool)
+    cols[tr("validity", lang)] = [tr("valid" if v else "insufficient", lang) for v in valid]
+    if df["rank_insufficient"].notna().any():
+        cols[tr("rank_insufficient_col", lang)] = pd.to_numeric(df["rank_insufficient"],
+                                                                errors="coerce")
+        dec[tr("rank_insufficient_col", lang)] = 0
+    table = ReportTable("counties", tr("sec_counties", lang), pd.DataFrame(cols), dec,
+                        tr("counties_note", lang), sheet=tr("sec_counties", lang),
+                        frozen_columns=2)
+    return ReportSection("counties", tr("sec_counties", lang), paragraphs=paras,
+                         tables=[table])
 
 
 def _domain_sections(con, p, prov: ProvinceConfig, lang: str) -> tuple[list[ReportSection],

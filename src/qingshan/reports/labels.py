@@ -64,6 +64,31 @@ _TEXT: dict[str, tuple[str, str]] = {
     "sec_compliance": ("达标情况与 WHO 准则值", "Compliance and WHO levels"),
     "sec_rank": ("城市排名（前三名与后三名）", "City rankings (best and worst three)"),
     "sec_cities": ("各城市环境空气质量", "Air quality of all cities"),
+    "sec_counties": ("县级城市环境空气质量排名", "Ranking of the county-level cities"),
+    "county": ("县级城市", "County-level city"),
+    "parent_city": ("所属设区市", "City"),
+    "n_stations": ("点位数", "Stations"),
+    "county_rank_sentence": (
+        "{n}个县级城市（国控点位的县级发布城市）中，{k}个数据有效参与排名；按综合指数，{best}等{nb}个"
+        "相对较好，{worst}等{nw}个相对较差。",
+        "Of {n} county-level cities (county-level publication cities of the national stations), "
+        "{k} have valid data and are ranked; by the composite index {best} ({nb}) are "
+        "relatively better and {worst} ({nw}) relatively worse."),
+    "county_insufficient": ("{cities}等{k}个县级城市有效数据不足，列入“数据不足”组，不参与排名。",
+                            "{cities} ({k}) have insufficient valid data: insufficient-data "
+                            "group, not ranked."),
+    "county_none_valid": ("{n}个县级城市本期均无有效统计数据，不排名。",
+                          "None of the {n} county-level cities has valid statistics for the "
+                          "period: no ranking."),
+    "counties_note": ("县级城市：站点名录中发布城市为县级市（区）的国控点位（对照点除外），"
+                      "按城市的同一规则评价（各时刻有效点位均值，HJ 663 统计与有效性，"
+                      "综合指数由小到大排名，数值相同者并列）；"
+                      "数据不足者另列，不参与排名。",
+                      "County-level cities: the national stations whose publication city is a "
+                      "county-level city or district (control stations excluded), assessed by the "
+                      "city rules (mean of valid stations at each hour, HJ 663 statistics and "
+                      "validity, ranked by the composite index, ties shared); units with "
+                      "insufficient data are listed apart, not ranked."),
     "sec_charts": ("图表", "Charts"),
     "sec_methods": ("方法说明", "Method notes"),
     "toc": ("目录", "Contents"),
