@@ -143,8 +143,14 @@ class Server:
 
 
 def _get(client: httpx.Client, url: str) -> tuple[float, int]:
+    """(seconds, status); a broken connection counts as status 599 (an error), not a crash
+    of the whole run."""
     t = time.perf_counter()
-    r = client.get(url)
+    try:
+        r = client.get(url)
+    except httpx.TransportError as e:
+        print(f"  {url}: {type(e).__name__} {e}", file=sys.stderr, flush=True)
+        return time.perf_counter() - t, 599
     return time.perf_counter() - t, r.status_code
 
 

@@ -167,3 +167,34 @@ def test_stale_rows_are_never_used(tmp_path, prov, used):
         assert used
     finally:
         c.close()
+
+
+def test_compliance_rates_equal_the_chain(con, prov):
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    pd.testing.assert_frame_equal(daily.compliance_rates(con, "2019-Q1", "city", prov),
+                                  svc.compliance_rates(con, "2019-Q1", "city", prov))
+
+
+def test_the_daily_rows_are_a_parameter_and_one_statement(con, prov, monkeypatch):
+    """No monkeypatch of the service any more (its functions are its own), and with the daily
+    rows an assessment is answered by one fused statement (air/views.py) holding the plan's
+    steps of the period and of last year's (YoY) as common table expressions."""
+    from qingshan.air import daily, views
+    from qingshan.air import service as svc
+    assert svc._daily_stats.__module__ == "qingshan.air.service"
+    assert not hasattr(daily, "using_daily")
+    frames: list[int] = []
+    orig = views.Views.frame
+
+    def spy(self, sql, params=None):
+        frames.append(len(self._needed(sql)))
+        return orig(self, sql, params)
+
+    monkeypatch.setattr(views.Views, "frame", spy)
+    fast = daily.assess(con, "2019-02", "city", prov)
+    # city_daily, city_aqi, city_days, city_year of 2019-02 and of 2018-02 (no data, so no
+    # YoY steps: the store starts 2018-12-31) plus rows/idx/out (+yoy stub): at least 7 steps
+    assert len(frames) == 1 and frames[0] >= 7
+    monkeypatch.setattr(views.Views, "frame", orig)
+    pd.testing.assert_frame_equal(fast, svc.assess(con, "2019-02", "city", prov))

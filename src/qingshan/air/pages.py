@@ -52,6 +52,14 @@ def _nd(v) -> int:
         return 0
 
 
+def _flag(v) -> bool | None:
+    """A validity / to-date flag of a service row as a Python bool (None: unknown)."""
+    try:
+        return None if v is None or pd.isna(v) else bool(v)
+    except (TypeError, ValueError):
+        return None
+
+
 def t_days(lang: str) -> str:
     return "天" if lang == "zh" else "days"
 
@@ -174,6 +182,7 @@ def overview(request: Request, period: str | None = None,
         first, last = data_days(con)
         if last is None:
             return page(request, "empty.html")
+        data_last = last
         p = parse_period(period or f"{last:%Y-%m}")
         if p.end < first or p.start > last:
             return _no_data(request, lang, p.name(lang), first, last)
@@ -208,8 +217,14 @@ def overview(request: Request, period: str | None = None,
     if svg:
         svg = svg.replace(LINK_PLACEHOLDER, public_base())
     vmap = dict(zip(values.code, values.value))
-    map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd}
-                for c in codes]
+    # a period figure of a city whose statistics are not valid is flagged 数据不足 (the map's
+    # hourly / daily AQI are single values: no period validity)
+    period_map = INDICATORS[indicator][0] == "period"
+    vvalid = ({c: _flag(v) for c, v in zip(ranking.code, ranking["valid"])} if period_map
+              else {})
+    map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd,
+                 "valid": vvalid.get(c)} for c in codes]
+    map_invalid = [r["name"] for r in map_rows if r["valid"] is False]
     srow = summary_df.iloc[0].to_dict() if len(summary_df) else {}
     # (label, value, decimals, unit); valid days are AQI days that count, of the calendar days
     summary = [("composite_index", srow.get("composite_index"), 2, ""),
@@ -220,11 +235,13 @@ def overview(request: Request, period: str | None = None,
                 t_days(lang))]
     partial = {"to_date": bool(srow.get("to_date")) if srow.get("to_date") is not None
                else None, "data_end": srow.get("data_end"), "days": srow.get("days"),
-               "valid": srow.get("valid")}
+               "valid": _flag(srow.get("valid"))}
     return page(request, "overview.html", period=p, periods=period_options(first, last),
                 indicator=indicator, indicators=list(INDICATORS), summary=summary,
                 map_svg=svg, map_caption=caption, map_when=when, map_rows=map_rows,
                 partial=partial, map_unit=_UNITS.get(INDICATORS[indicator][1], ""),
+                map_invalid=map_invalid, month_min=f"{first:%Y-%m}",
+                month_max=f"{data_last:%Y-%m}",
                 ranking=ranking.to_dict(orient="records"), water=water)
 
 
@@ -242,7 +259,8 @@ def _compliance(row: dict, year: int, lang: str) -> list[dict]:
         ok = None if verdict is None else _LABEL[pol] not in exceed
         out.append({"stat": stat, "value": row.get(stat), "limit": lines[0] if lines else None,
                     "who": lines[1] if len(lines) > 1 else None, "ok": ok,
-                    "who_level": row.get(f"who_level_{pol}")})
+                    "who_level": row.get(f"who_level_{pol}"),
+                    "valid": _flag(row.get("valid")) if row else None})
     return out
 
 
@@ -288,7 +306,12 @@ def city_page(request: Request, code: str, year: int | None = None,
                  for k, v in breakdown.items()] if len(daily) else []
     row = yearly[yearly.code == code].iloc[0].to_dict() if (yearly.code == code).any() else {}
     compliance = _compliance(row, y, lang)
-    return page(request, "city.html", city=city, year=y, period=p, units=_UNITS,
+    # the bulletins' validity model: 截至 (to date) and 数据不足 (insufficient data)
+    flags = {"to_date": _flag(row.get("to_date")), "data_end": row.get("data_end"),
+             "valid": _flag(row.get("valid")), "year_to_date": end < date(y, 12, 31),
+             "year_end": end if end < date(y, 12, 31) else None}
+    return page(request, "city.html", city=city, year=y, period=p, units=_UNITS, flags=flags,
+                month_min=f"{first:%Y-%m}", month_max=f"{last:%Y-%m}",
                 years=list(range(last.year, first.year - 1, -1)),
                 name=city["name_zh"] if lang == "zh" else city["name_en"],
                 cal_svg=chart_svg(cal), cal_caption=cal.caption, cal_table=cal.table,

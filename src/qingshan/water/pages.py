@@ -119,6 +119,92 @@ def _water_map(prov, cities: pd.DataFrame, sections: pd.DataFrame, names: dict, 
     return chart_svg(spec), spec.caption
 
 
+def _city_shares_chart(cities: pd.DataFrame, lang: str):
+    """Bars per city: share of sections in classes I–III (水质优良比例) and worse than V (劣V
+    比例), in % of the city's assessed sections (the 2011 method's shares, from the service);
+    cities by I–III share, best first. ``.table`` holds the plotted values."""
+    import altair as alt
+    from qingshan.charts.common import finish
+    from qingshan.web.i18n import translator
+    t = translator(lang)
+    good, bad = t("excellent_pct"), t("inferior_v_pct")
+    name = cities["display_name"].fillna(cities["code"]) if "display_name" in cities else \
+        cities["code"]
+    df = pd.DataFrame({"city": name, good: cities["excellent_pct"],
+                       bad: cities["inferior_v_pct"]}).sort_values(good, ascending=False)
+    rows = [{"city": c, "kind": k, "value": None if pd.isna(v) else float(v)}
+            for c, g, b in df.itertuples(index=False) for k, v in ((good, g), (bad, b))]
+    city_t = t("city")
+    spec = {"$schema": alt.SCHEMA_URL, "width": 420, "height": {"step": 11},
+            "data": {"values": rows}, "mark": {"type": "bar"},
+            "encoding": {
+                "y": {"field": "city", "type": "nominal", "sort": list(df["city"]),
+                      "title": city_t},
+                "yOffset": {"field": "kind", "sort": [good, bad]},
+                "x": {"field": "value", "type": "quantitative", "title": "%",
+                      "scale": {"domain": [0, 100]}},
+                "color": {"field": "kind", "type": "nominal", "title": None,
+                          "scale": {"domain": [good, bad],
+                                    "range": [CLASS_COLOURS[3], CLASS_COLOURS[6]]},
+                          "legend": {"orient": "top"}},
+                "tooltip": [{"field": "city"}, {"field": "kind"},
+                            {"field": "value", "type": "quantitative", "format": ".1f"}]}}
+    table = df.rename(columns={"city": city_t})
+    caption = (f"各城市地表水断面水质优良（Ⅰ～Ⅲ类）比例与劣Ⅴ类比例（%），共 {len(df)} 个城市。"
+               if lang == "zh" else
+               f"Share of sections in classes I–III and worse than V (%), {len(df)} cities.")
+    return finish(spec, table, caption)
+
+
+def _class_counts_chart(sections: pd.DataFrame, lang: str):
+    """Number of sections in each GB 3838 class (I … 劣V), bars in the class colours of the
+    2011 method (CLASS_COLOURS); sections without a class are left out (counted in the
+    caption)."""
+    import altair as alt
+    from qingshan.charts.common import finish
+    from qingshan.web.i18n import translator
+    t = translator(lang)
+    cls = sections["class_computed"] if "class_computed" in sections else pd.Series(dtype=float)
+    known = cls.dropna().astype(int)
+    counts = known.value_counts().reindex(list(CLASS_COLOURS), fill_value=0)
+    labels = [water_terms.water_class(k, lang) for k in CLASS_COLOURS]
+    n_label = "断面数" if lang == "zh" else "Sections"
+    cls_label = "水质类别" if lang == "zh" else "Class"
+    rows = [{"class": lab, "n": int(n)} for lab, n in zip(labels, counts)]
+    spec = {"$schema": alt.SCHEMA_URL, "width": 420, "height": 200,
+            "data": {"values": rows}, "mark": {"type": "bar"},
+            "encoding": {
+                "x": {"field": "class", "type": "ordinal", "sort": labels, "title": cls_label,
+                      "axis": {"labelAngle": 0}},
+                "y": {"field": "n", "type": "quantitative", "title": n_label,
+                      "axis": {"tickMinStep": 1}},
+                "color": {"field": "class", "type": "nominal", "legend": None,
+                          "scale": {"domain": labels, "range": list(CLASS_COLOURS.values())}},
+                "tooltip": [{"field": "class", "title": cls_label},
+                            {"field": "n", "title": n_label}]}}
+    table = pd.DataFrame({cls_label: labels, n_label: [int(n) for n in counts]})
+    missing = int(cls.isna().sum())
+    caption = (f"按水质类别统计的断面数（共 {int(counts.sum())} 个有类别的断面"
+               f"{f'，{missing} 个无评价结果' if missing else ''}）。" if lang == "zh" else
+               f"Sections by water class ({int(counts.sum())} with a class"
+               f"{f', {missing} without an assessment' if missing else ''}).")
+    return finish(spec, table, caption)
+
+
+def _water_charts(cities: pd.DataFrame, sections: pd.DataFrame, lang: str) -> list[dict]:
+    from qingshan.web.render import chart_svg
+    out = []
+    if len(cities):
+        spec = _city_shares_chart(cities, lang)
+        out.append({"id": "water-chart-cities", "svg": chart_svg(spec), "caption": spec.caption,
+                    "table": spec.table})
+    if len(sections):
+        spec = _class_counts_chart(sections, lang)
+        out.append({"id": "water-chart-classes", "svg": chart_svg(spec),
+                    "caption": spec.caption, "table": spec.table})
+    return out
+
+
 @router.get("/water", response_class=HTMLResponse)
 def water_page(request: Request, period: str | None = None) -> HTMLResponse:
     """Province headline, cities, sections and coastal points of a period (any kind of
@@ -142,7 +228,9 @@ def water_page(request: Request, period: str | None = None) -> HTMLResponse:
     for df in (sections, points):
         df["city_name"] = df.city_code.map(names)
     map_svg, map_caption = _water_map(request.app.state.province, cities, sections, names, lang)
+    water_charts = _water_charts(cities, sections, lang)
     return page(request, "water.html", periods=periods if p in periods else [p, *periods],
+                water_charts=water_charts,
                 period=p, head=head, cities=cities.to_dict(orient="records"),
                 sections=sections.to_dict(orient="records"),
                 points=points.to_dict(orient="records"),

@@ -174,6 +174,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_to": ("数据截至", "data to"),
     "not_valid_period": ("统计有效天数不足，结果仅供参考，不作排名比较", "too few valid days: "
                          "figures are indicative, not comparable"),
+    "badge_to_date": ("截至", "to date"),
+    "badge_insufficient": ("数据不足", "insufficient data"),
+    "badge_insufficient_title": ("统计有效天数不足（GB 3095 表4），不参与排名",
+                                 "too few valid days (GB 3095 Table 4): not ranked"),
+    "period_month": ("选择月份", "Choose a month"),
+    "water_charts": ("水质图表", "Water charts"),
     "error": ("出错了", "Error"),
     "error_detail": ("技术信息", "Technical details"),
     "not_found": ("未找到", "Not found"),

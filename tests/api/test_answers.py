@@ -1,0 +1,103 @@
+"""The server's answers keyed by the store file's stamp (qingshan.api.answers): a commit — of
+any process — changes the stamp; reads do not; a repeated question opens no DuckDB."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import duckdb
+import pytest
+
+from tests.api._store import built_store
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "s.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.execute("INSERT INTO t VALUES (1)")
+    con.close()
+    return path
+
+
+LATER = lambda: time.time() + 60  # noqa: E731 - "the file has settled" (SETTLE_S passed)
+
+
+def test_a_commit_changes_the_stamp_a_read_does_not(db):
+    from qingshan.api.answers import store_stamp
+    before = store_stamp(db, now=LATER())
+    assert before is not None
+    ro = duckdb.connect(str(db), read_only=True)
+    assert ro.execute("SELECT sum(x) FROM t").fetchall() == [(1,)]
+    ro.close()
+    assert store_stamp(db, now=LATER()) == before           # reading changes nothing
+    rw = duckdb.connect(str(db))
+    rw.execute("INSERT INTO t VALUES (2)")                    # one committed row (WAL grows)
+    assert store_stamp(db, now=LATER()) != before
+    rw.close()                                                # checkpoint into the file
+    assert store_stamp(db, now=LATER()) != before
+
+
+def test_a_young_or_missing_file_is_not_trusted(db, tmp_path):
+    from qingshan.api.answers import SETTLE_S, store_stamp
+    assert store_stamp(db) is None               # just written: younger than SETTLE_S
+    assert SETTLE_S >= 0.5
+    assert store_stamp(tmp_path / "missing.duckdb", now=LATER()) is None
+
+
+def test_answers_are_kept_per_stamp(db, monkeypatch):
+    from qingshan.api import answers as mod
+    monkeypatch.setattr(mod, "SETTLE_S", 0.0)
+    cache = mod.AnswerCache(size=4)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cache.get_or_compute(str(db), "q", compute) == 1
+    assert cache.get_or_compute(str(db), "q", compute) == 1     # kept: same stamp
+    rw = duckdb.connect(str(db))
+    rw.execute("INSERT INTO t VALUES (3)")
+    rw.close()
+    assert cache.get_or_compute(str(db), "q", compute) == 2     # a commit: answered afresh
+
+    def committing():                                           # a commit while computing
+        c = duckdb.connect(str(db))
+        c.execute("INSERT INTO t VALUES (4)")
+        c.close()
+        return "stale?"
+
+    assert cache.get_or_compute(str(db), "r", committing) == "stale?"
+    assert cache.get_or_compute(str(db), "r", compute) == 3     # … was not kept
+
+
+def test_a_repeated_ranking_opens_no_store(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from qingshan.api import answers as mod
+    from qingshan.api import create_app
+    monkeypatch.setattr(mod, "SETTLE_S", 0.0)
+    mod.answers.clear()
+    path = tmp_path / "q1.duckdb"
+    shutil.copy(built_store(), path)
+    app = create_app(path, "shandong")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        first = c.get("/api/v1/rankings?period=2019-02")
+        assert first.status_code == 200
+        store = app.state.store
+        opened = []
+        orig = store.cursor
+
+        def counting():
+            opened.append(1)
+            return orig()
+
+        monkeypatch.setattr(store, "cursor", counting)
+        again = c.get("/api/v1/rankings?period=2019-02&envelope=page&limit=3")
+        assert again.status_code == 200 and opened == []
+        assert again.json()["items"] == first.json()[:3]
+        assert c.get("/api/v1/rankings?period=2019-01").status_code == 200
+        assert opened == [1]                                    # a new question opens it
