@@ -162,8 +162,6 @@ def _class_counts_chart(sections: pd.DataFrame, lang: str):
     caption)."""
     import altair as alt
     from qingshan.charts.common import finish
-    from qingshan.web.i18n import translator
-    t = translator(lang)
     cls = sections["class_computed"] if "class_computed" in sections else pd.Series(dtype=float)
     known = cls.dropna().astype(int)
     counts = known.value_counts().reindex(list(CLASS_COLOURS), fill_value=0)
