@@ -2,7 +2,8 @@
 
 Every error response, whatever raised it, is ``{"error": {"status", "code", "message",
 "details"}}`` with a 4xx status for bad requests; an unexpected failure is reported in the same
-shape with status 500.
+shape with status 500, except the operational database being unreachable (PostgreSQL
+restarted, SQLite locked past its timeout): 503 ``database_unavailable`` with ``Retry-After``.
 
 No error echoes a huge value: :func:`quote` quotes at most ``Settings.max_error_value_chars``
 characters of a user value; validation errors never include pydantic's ``input``; and every
@@ -22,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qingshan.air.ingest import IngestError
@@ -194,6 +196,18 @@ def install_handlers(app: FastAPI) -> None:
         for k, v in (getattr(e, "headers", None) or {}).items():
             resp.headers.setdefault(k, v)
         return resp
+
+    async def _db_down(r: Request, e: Exception):
+        # the operational store went away mid-request (PostgreSQL restarted, SQLite locked):
+        # the transaction rolled back whole; the pool's pre-ping reconnects on the next use
+        log.warning("operational store unavailable: %s", str(e).splitlines()[0][:300])
+        resp = _respond(r, 503, "database_unavailable", "the operational database is not "
+                        "reachable right now (nothing was changed); try again")
+        resp.headers.setdefault("Retry-After", "1")
+        return resp
+
+    for exc in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError):
+        app.add_exception_handler(exc, _db_down)
 
     @app.exception_handler(Exception)
     async def _other(r: Request, e: Exception):
