@@ -94,8 +94,14 @@ def test_changed_ledger_blocks_submission(url):
                                               "fields": {"mode": "on_site",
                                                          "date_end": "2025-06-01"}}],
                     source="test-late")
-        with pytest.raises(TransitionError, match="differs from the ledger"):
+        with pytest.raises(TransitionError, match="stored 4 differs from the source's 5"):
             annual.submit_report(s, LEADER, no, today=D)
+        # the draft recomputed from its sources: 3 off-site of 5 = 60.0 %, manual values kept
+        annual.refresh_report(s, STAFF, no, today=D)
+        f = repo.get_case(s, STAFF, no)[0].fields["sections"]
+        assert f["6"]["figures"]["off_site_share"]["text"] == "60.0%"
+        assert f["0"]["figures"]["issuer"]["source_doc"] == "测试来源文件"
+        assert annual.submit_report(s, LEADER, no, today=D).state == "submitted"
 
 
 def test_report_steps_only_through_the_service(url):

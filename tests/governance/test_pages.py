@@ -66,8 +66,13 @@ def test_report_section_form(gov_client):
     assert 'id="report-sections"' in r.text and 'class="section-form"' in r.text
     assert "computed, locked" in r.text or "系统计算，已锁定" in r.text
     r = c.post(f"/governance/reports/{no}/sections/2", headers=wh, follow_redirects=True,
-               data={"text": "空气质量持续改善", "value__pm25": "25", "source__pm25": "2023年公报"})
+               data={"text": "空气质量持续改善", "value__farmland_safe_use_pct": "100",
+                     "source__farmland_safe_use_pct": "2023年公报"})
     assert r.status_code == 200 and "空气质量持续改善" in r.text and "2023年公报" in r.text
+    # PM2.5 is the air domain's figure now: locked, and refused as a manual entry
+    r = c.post(f"/governance/reports/{no}/sections/2", headers=wh, follow_redirects=True,
+               data={"value__pm25": "25", "source__pm25": "x"})
+    assert "figure pm25 is computed by qingshan and locked" in r.text
     # the leader reads the report but gets no edit form
     r = c.get(f"/governance/cases/{no}", headers=c.h[("city_leader", "371000")])
     assert 'class="section-form"' not in r.text

@@ -10,5 +10,6 @@ DOMAIN = Domain(
     api="qingshan.air.api:router",
     pages="qingshan.air.pages:router",
     migrations="qingshan.air.migrations",
-    parts={"report": "qingshan.air.report:build_air_report", "demo": "qingshan.air.demo:load_demo"},
+    parts={"report": "qingshan.air.report:build_air_report", "demo": "qingshan.air.demo:load_demo",
+           "annual_figures": "qingshan.air.annual_figures:figures"},
 )

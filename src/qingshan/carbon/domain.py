@@ -10,5 +10,6 @@ DOMAIN = Domain(
     api="qingshan.carbon.api:router",
     pages="qingshan.carbon.pages:router",
     ops_migrations="qingshan.carbon.ops_migrations",
-    parts={"nav": "/carbon", "section": "qingshan.carbon.report:section"},
+    parts={"nav": "/carbon", "section": "qingshan.carbon.report:section",
+           "annual_figures": "qingshan.carbon.annual_figures:figures"},
 )

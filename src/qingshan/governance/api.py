@@ -11,6 +11,7 @@ guard refuses, 422 for bad parameters (a date outside the working-day calendar i
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,6 +63,18 @@ ROUTES = {
 
 def _url(request: Request) -> str:
     return request.app.state.ops_url
+
+
+@contextmanager
+def analytic(request: Request):
+    """The analytic store's read connection for the annual report's air and water figures
+    (None when the app serves none)."""
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        yield None
+        return
+    with store.cursor() as con:
+        yield con
 
 
 def _day(v: str | None, param: str) -> date:
@@ -203,12 +216,17 @@ def take_step(request: Request, public_no: str, actor: Auth, body: StepIn) -> Ca
     day = _day(body.date, "date")
     with ops.session_scope(_url(request)) as s:
         row, _ = _call(lambda: repo.get_case(s, actor, public_no))
-        if row.kind == "annual_report" and body.name in ("submit", "resubmit", "edit"):
+        if row.kind == "annual_report" and body.name in ("submit", "resubmit", "edit",
+                                                         "refresh"):
             if body.name == "edit":
                 raise ApiError(422, "invalid_parameter", "edit a report through the report "
                                "form (sections and manual figures)")
-            row = _call(lambda: annual.submit_report(s, actor, public_no, today=day,
-                                                     step=body.name))
+            prov = request.app.state.province
+            with analytic(request) as con:
+                row = _call(lambda: annual.refresh_report(
+                    s, actor, public_no, today=day, con=con, province=prov)
+                    if body.name == "refresh" else annual.submit_report(
+                    s, actor, public_no, today=day, step=body.name, con=con, province=prov))
         else:
             row = _call(lambda: repo.transition(
                 s, actor, public_no, body.name, today=day, params=body.params,
@@ -355,7 +373,10 @@ class ReportIn(BaseModel):
              summary="Start a city's annual report (auto figures pre-filled and locked)")
 def create_report(request: Request, actor: Auth, body: ReportIn) -> CaseOut:
     with ops.session_scope(_url(request)) as s:
-        row = _call(lambda: annual.create_report(s, actor, body.city, body.year, date.today()))
+        with analytic(request) as con:
+            row = _call(lambda: annual.create_report(
+                s, actor, body.city, body.year, date.today(), con=con,
+                province=request.app.state.province))
         return _case_out(s, row, actor, True)
 
 

@@ -147,8 +147,16 @@ def case_step(request: Request, public_no: str, actor: Auth,
     try:
         with ops.session_scope(_url(request)) as s:
             row, _ = repo.get_case(s, actor, public_no)
-            if row.kind == "annual_report" and name in ("submit", "resubmit"):
-                annual.submit_report(s, actor, public_no, today=date.today(), step=name)
+            if row.kind == "annual_report" and name in ("submit", "resubmit", "refresh"):
+                from qingshan.governance.api import analytic
+                prov = request.app.state.province
+                with analytic(request) as con:
+                    if name == "refresh":
+                        annual.refresh_report(s, actor, public_no, today=date.today(),
+                                              con=con, province=prov)
+                    else:
+                        annual.submit_report(s, actor, public_no, today=date.today(),
+                                             step=name, con=con, province=prov)
             else:
                 repo.transition(s, actor, public_no, name, today=date.today(), params=p,
                                 reason=reason or None)

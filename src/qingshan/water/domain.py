@@ -12,5 +12,6 @@ DOMAIN = Domain(
     migrations="qingshan.water.migrations",
     parts={"report": "qingshan.water.report:water_section",
            "section": "qingshan.water.report:section",
-           "demo": "qingshan.water.service:generate_water_demo"},
+           "demo": "qingshan.water.service:generate_water_demo",
+           "annual_figures": "qingshan.water.annual_figures:figures"},
 )

@@ -26,11 +26,12 @@ from qingshan.config.province import ProvinceConfig
 from qingshan.governance import rates as R
 from qingshan.governance import repository as repo
 from qingshan.governance import service
+from qingshan.governance.annual.domain_figures import domain_figures, figure_entry
 from qingshan.governance.models import Case
 from qingshan.governance.workflows import TransitionError
 
 __all__ = ["report_template", "auto_figures", "create_report", "fill_report", "report_problems",
-           "submit_report", "progress"]
+           "submit_report", "refresh_report", "progress"]
 
 
 @lru_cache(maxsize=1)
@@ -50,9 +51,31 @@ def _count(n: int | None, prov: str) -> dict:
     return {"value": n, "text": "—" if n is None else str(n), "provenance": prov}
 
 
-def auto_figures(session: Session, city: str, year: int) -> dict[str, dict]:
-    """Every auto figure of ``city`` for ``year`` from the ledgers (None + note when the ledger
-    has no data: never a silent zero)."""
+def _key(source: str) -> str | None:
+    """The figure key of a template source: ``auto:<ledger figure>`` → the key;
+    ``domain:<domain>:<key>`` → ``<domain>:<key>`` (:mod:`.domain_figures`); manual → None."""
+    if source.startswith("auto:"):
+        return source[5:]
+    if source.startswith("domain:"):
+        return source[7:]
+    return None
+
+
+def _domain_entry(auto: Mapping[str, dict], key: str) -> dict:
+    dom, _, k = key.partition(":")
+    if key in auto:
+        return auto[key]
+    err = auto.get(f"{dom}:*", {}).get("error")
+    return figure_entry({"value": None, "source": dom, "valid": False,
+                         "note": f"provider failed: {err}" if err else
+                         f"no provider of {dom} figures is registered"}, dom, k)
+
+
+def auto_figures(session: Session, city: str, year: int, *, con=None,
+                 province: ProvinceConfig | None = None) -> dict[str, dict]:
+    """Every auto figure of ``city`` for ``year``: the ledgers' (None + note when the ledger
+    has no data: never a silent zero) and the other domains' through their registered
+    providers (:func:`.domain_figures.domain_figures`; ``con`` the analytic store)."""
     actor = Actor.system("governance.report")
     cut = date(year, 12, 31)
     start = date(year, 1, 1)
@@ -102,6 +125,7 @@ def auto_figures(session: Session, city: str, year: int) -> dict[str, dict]:
     else:
         out["villages_completed"] = _count(None, "rural sewage register")
         out["rural_sewage_rate"] = _count(None, "rural sewage register")
+    out.update(domain_figures(city, year, con=con, session=session, province=province))
     return out
 
 
@@ -112,6 +136,9 @@ def _blank_sections(auto: Mapping[str, dict]) -> dict:
         for f in sec.get("figures", ()):
             if f["source"].startswith("auto:"):
                 figs[f["id"]] = {**auto[f["source"][5:]], "locked": True, "label": f["label"]}
+            elif f["source"].startswith("domain:"):
+                figs[f["id"]] = {**_domain_entry(auto, _key(f["source"])), "locked": True,
+                                 "label": f["label"]}
             else:
                 figs[f["id"]] = {"value": None, "source_doc": None, "locked": False,
                                  "label": f["label"], "domain": f.get("domain")}
@@ -120,9 +147,11 @@ def _blank_sections(auto: Mapping[str, dict]) -> dict:
     return sections
 
 
-def create_report(session: Session, actor: Actor, city: str, year: int, today: date) -> Case:
-    """A draft report of ``city`` for ``year`` with the auto figures pre-filled and locked."""
-    sections = _blank_sections(auto_figures(session, city, year))
+def create_report(session: Session, actor: Actor, city: str, year: int, today: date, *,
+                  con=None, province: ProvinceConfig | None = None) -> Case:
+    """A draft report of ``city`` for ``year`` with the auto figures pre-filled and locked
+    (``con``: the analytic store the air and water figures are read from)."""
+    sections = _blank_sections(auto_figures(session, city, year, con=con, province=province))
     return repo.create_case(session, actor, "annual_report", unit=city, today=today,
                             fields={"city_code": city, "year": year, "sections": sections,
                                     "template_version": report_template()["version"]},
@@ -153,6 +182,26 @@ def fill_report(session: Session, actor: Actor, key: str, *, today: date, sectio
                            params={"sections": sections}, via_service=True)
 
 
+def refresh_report(session: Session, actor: Actor, key: str, *, today: date, con=None,
+                   province: ProvinceConfig | None = None) -> Case:
+    """Recompute every locked figure of a draft from its source (the ledgers, the other
+    domains' providers), keeping the narrative and the manual figures; the audited ``edit``
+    step. The way out of "stored … differs from the source's …" at submission."""
+    row, _ = repo.get_case(session, actor, key)
+    f = row.fields or {}
+    fresh = _blank_sections(auto_figures(session, row.city_code, int(f["year"]), con=con,
+                                         province=province))
+    sections = {k: {**v, "figures": {i: dict(x) for i, x in v["figures"].items()}}
+                for k, v in f.get("sections", {}).items()}
+    for sid, sec in fresh.items():
+        old = sections.setdefault(sid, {**sec, "figures": {}})
+        for fid, fig in sec["figures"].items():
+            if fig.get("locked") or fid not in old["figures"]:
+                old["figures"][fid] = fig
+    return repo.transition(session, actor, key, "edit", today=today,
+                           params={"sections": sections}, via_service=True)
+
+
 def report_problems(sections: Mapping[str, dict], fresh: Mapping[str, dict]) -> list[str]:
     """What blocks submission (§7.4)."""
     limit = report_template()["narrative_max"]
@@ -162,22 +211,26 @@ def report_problems(sections: Mapping[str, dict], fresh: Mapping[str, dict]) -> 
             out.append(f"§{sid} narrative longer than {limit} characters")
         for fid, f in sec["figures"].items():
             if f.get("locked"):
-                src = next((x["source"][5:] for s in report_template()["sections"]
+                src = next((_key(x["source"]) for s in report_template()["sections"]
                             for x in s.get("figures", ()) if x["id"] == fid), fid)
-                if fresh.get(src, {}).get("value") != f.get("value"):
+                now = fresh[src] if src in fresh else _domain_entry(fresh, src) \
+                    if ":" in src else {}
+                if now.get("value") != f.get("value") or \
+                        now.get("valid", True) != f.get("valid", True):
                     out.append(f"§{sid} {fid}: stored {f.get('value')} differs from the "
-                               f"ledger's {fresh.get(src, {}).get('value')} (refresh the draft)")
+                               f"source's {now.get('value')} (refresh the draft)")
             elif f.get("value") in (None, "") or not f.get("source_doc"):
                 out.append(f"§{sid} {fid}: manual figure needs a value and its source document")
     return out
 
 
 def submit_report(session: Session, actor: Actor, key: str, *, today: date,
-                  step: str = "submit") -> Case:
+                  step: str = "submit", con=None,
+                  province: ProvinceConfig | None = None) -> Case:
     """``submit`` (or ``resubmit``): check against freshly computed figures, freeze them."""
     row, _ = repo.get_case(session, actor, key)
     f = row.fields or {}
-    fresh = auto_figures(session, row.city_code, int(f["year"]))
+    fresh = auto_figures(session, row.city_code, int(f["year"]), con=con, province=province)
     problems = report_problems(f.get("sections", {}), fresh)
     snapshot = {"cutoff": f"{f['year']}-12-31", "figures": {
         fid: x for sec in f.get("sections", {}).values() for fid, x in sec["figures"].items()},

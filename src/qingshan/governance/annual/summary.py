@@ -42,7 +42,7 @@ def summary_frame(session: Session, actor: Actor, province: ProvinceConfig,
         if r.city_code not in latest or r.version > latest[r.city_code].version:
             latest[r.city_code] = r
     ids = _figure_ids()
-    rows, sums = [], {}
+    rows, sums, partial = [], {}, set()
     for c in province.cities:
         r = latest.get(c.code)
         if r is None:
@@ -53,6 +53,8 @@ def summary_frame(session: Session, actor: Actor, province: ProvinceConfig,
         for fid, _ in ids:
             f = figs.get(fid, {})
             row[fid] = f.get("text", f.get("value"))
+            if f.get("valid") is False:          # a flagged source: the total is partial
+                partial.add(fid)
             if "numerator" in f and "denominator" in f:
                 n, d = sums.get(fid, (0, 0))
                 sums[fid] = (n + int(f["numerator"]), d + int(f["denominator"]))
@@ -67,6 +69,8 @@ def summary_frame(session: Session, actor: Actor, province: ProvinceConfig,
                 "synthetic": "synthetic" if any(r["synthetic"] for r in rows) else ""}
         for fid, (n, d) in sums.items():
             prov[fid] = n if d is None else percent_text(n, d)
+            if fid in partial:
+                prov[fid] = f"{prov[fid]} (partial: a city's source is not valid)"
         df = pd.concat([df, pd.DataFrame([prov])], ignore_index=True)
     return df, progress(session, actor, province, year)
 
