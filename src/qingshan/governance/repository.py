@@ -52,8 +52,8 @@ SERVICE_STEPS = frozenset({"edit", "submit", "resubmit"})
 #: creates a case already "signed", "accepted by the province" or "checked"
 RESERVED = _CORE | {"self_check_by", "prov_accepted", "drafted_by", "evidence_by_criterion",
                     "report_problems", "snapshot", "redo_count", "callback", "supervised",
-                    "merged_into", "objections", "notices", "handler_unit", "handler_level",
-                    "assigned_to", "sections"}
+                    "merged_into", "duplicates", "repeat", "objections", "notices",
+                    "handler_unit", "handler_level", "assigned_to", "sections"}
 
 
 class NotFound(LookupError):
@@ -261,6 +261,8 @@ def transition(session: Session, actor: Actor, key: int | str, name: str, *, tod
         raise TransitionError(f"annual report step {name!r} goes through the report service "
                               "(sections are edited and figures checked there)")
     m = machine(row.kind)
+    master = _merge_target(session, actor, row, params) \
+        if row.kind == "complaint" and name == "merge" else None
     before = _snapshot(row)
     try:
         new, events = apply(m, {**case_dict(row), **(context or {})}, name, actor_view(actor),
@@ -299,8 +301,74 @@ def transition(session: Session, actor: Actor, key: int | str, name: str, *, tod
                      rule_version=ev["rule_version"], request_id=request_id,
                      client_ip=client_ip, now=now,
                      personal=[f"personal.{k}" for k in (row.personal or {})])
+    if master is not None:
+        _link_duplicate(session, actor, row, master, today=today, now=now,
+                        request_id=request_id, client_ip=client_ip)
     session.flush()
     return row
+
+
+#: a merged complaint from the same complainant received within this many calendar days of
+#: its original counts as a repeat (§3.4 受理量 excludes it, 重复投诉率 counts it) [D]
+REPEAT_WINDOW_DAYS = 30
+
+
+def _received(row: Case) -> date:
+    v = (row.fields or {}).get("received_at")
+    try:
+        return date.fromisoformat(str(v)[:10]) if v else row.created_at.date()
+    except ValueError:
+        return row.created_at.date()
+
+
+def _merge_target(session: Session, actor: Actor, row: Case,
+                  params: Mapping[str, Any] | None) -> Case | None:
+    """The original a complaint is merged into (§3.2 并案, §6.4 "duplicate merging with
+    back-pointers"): an existing complaint, not this one, in the actor's scope, and itself an
+    original (a duplicate points to its original, never to another duplicate)."""
+    no = (params or {}).get("merged_into")
+    if not no:
+        return None                       # the machine's guard names the missing parameter
+    try:
+        master = _load(session, str(no))
+    except NotFound:
+        raise TransitionError(f"merged_into: no case {no!r}") from None
+    if master.kind != "complaint" or master.id == row.id:
+        raise TransitionError(f"merged_into: {no} is not another complaint")
+    if master.state == "merged":
+        raise TransitionError(f"merged_into: {no} is itself a duplicate of "
+                              f"{(master.fields or {}).get('merged_into')}; merge into that one")
+    if not in_scope(actor, _units(session, master.id)):
+        raise Forbidden(f"case {no} is outside your organisation unit")
+    return master
+
+
+def _link_duplicate(session: Session, actor: Actor, dup: Case, master: Case, *, today: date,
+                    now: datetime, request_id: str | None, client_ip: str | None) -> None:
+    """The back-pointer: the original lists its duplicates (FixMyStreet ``duplicates[]``,
+    §6.4), one timeline event and one audit row on the original; the duplicate is flagged a
+    repeat when the same complainant (same phone) sent it within
+    :data:`REPEAT_WINDOW_DAYS` days of the original (rates count the original once)."""
+    phone = (dup.personal or {}).get("phone")
+    repeat = bool(phone) and phone == (master.personal or {}).get("phone") and \
+        abs((_received(dup) - _received(master)).days) <= REPEAT_WINDOW_DAYS
+    dup.fields = {**(dup.fields or {}), "merged_into": master.public_no, "repeat": repeat}
+    old = list((master.fields or {}).get("duplicates", []))
+    new = old + [dup.public_no]
+    master.fields = {**(master.fields or {}), "duplicates": new}
+    master.updated_at = now
+    seq = session.scalar(select(func.max(CaseEvent.seq)).where(
+        CaseEvent.case_id == master.id)) or 0
+    session.add(CaseEvent(case_id=master.id, seq=seq + 1, ts=now, day=today.isoformat(),
+                          transition="duplicate_added", from_state=master.state,
+                          to_state=master.state, actor_username=actor.username,
+                          actor_role=actor.role, reason=f"{dup.public_no} merged into it",
+                          payload={"sets": {"duplicates": new}}, public=False,
+                          rule_version=machine("complaint").version))
+    audit.record(session, actor, "update", "governance_complaint", master.public_no,
+                 before={"duplicates": old}, after={"duplicates": new},
+                 reason=f"duplicate {dup.public_no} merged into it (repeat: {repeat})",
+                 request_id=request_id, client_ip=client_ip, now=now)
 
 
 def add_evidence(session: Session, actor: Actor, key: int | str, data: bytes, *, name: str,
