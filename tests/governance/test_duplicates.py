@@ -71,3 +71,28 @@ def test_merge_target_must_exist_and_differ(url):
         with pytest.raises(TransitionError, match="not another complaint"):
             repo.transition(s, DISP, x, "merge", today=date(2024, 6, 3),
                             params={"merged_into": x})
+
+
+def test_overdue_board_cards_tasks_and_marks(url):
+    """Early warnings as far as the spec defines them: the 12345 yellow card 1 wd before the
+    15-wd limit [V S15] (dispatched 2025-09-26 → due 10-23, so yellow on 10-22, T20); a
+    rectification task past its plan deadline and not completed is overdue (§2.4 [D]); a task
+    whose deadline is still ahead is not listed (the spec sets no warning lead for tasks)."""
+    with session_scope(url) as s:
+        no = repo.create_case(s, STAFF, "complaint", unit="371002", today=date(2025, 9, 26),
+                              fields={"channel": "12345"},
+                              clock_rules={"handle": "sd12345_handle"}).public_no
+        repo.transition(s, DISP, no, "dispatch", today=date(2025, 9, 26),
+                        params={"handler_unit": "371002", "handler_level": "county"})
+        late = repo.create_case(s, STAFF, "dc_task", unit="371002", today=date(2025, 1, 6),
+                                fields={"due_at": "2025-06-30"}).public_no
+        ahead = repo.create_case(s, STAFF, "dc_task", unit="371002", today=date(2025, 1, 6),
+                                 fields={"due_at": "2025-12-31"}).public_no
+        board = {r["public_no"]: r for r in service.overdue(s, STAFF, date(2025, 10, 22))}
+        assert not [r for r in service.overdue(s, STAFF, date(2025, 10, 21))
+                    if r["public_no"] == no]                        # 2 wd left: no card yet
+    assert (board[no]["card"], board[no]["due"], board[no]["card_mark"]) == \
+        ("yellow", "2025-10-23", "V")
+    assert (board[late]["card"], board[late]["due"], board[late]["mark"]) == \
+        ("overdue", "2025-06-30", "D")
+    assert ahead not in board

@@ -27,6 +27,11 @@ __all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue",
 
 #: a permit's expiry warning starts this many calendar days before ``valid_to`` (§5.2 [D])
 EXPIRY_WARNING_DAYS = 90
+#: clock rules whose yellow/red cards are the rule's own (Shandong provincial 12345, §3.1
+#: [V S15]); every other clock gets the same 1-working-day cards as a default [D]
+CARDS_FROM_RULE = frozenset({"sd12345_handle"})
+#: task states that count as completed (§2.7): never overdue
+TASK_COMPLETED = ("accepted", "in_notice", "cancelled")
 #: rate families by the case kind they read
 RATE_KINDS = {"dc_task": "task", "dc_petition": "petition", "complaint": "complaint",
               "inspection": "off_site"}
@@ -132,20 +137,35 @@ def overdue(session: Session, actor: Actor, today: date, kind: str | None = None
                 out.append({"public_no": c.public_no, "kind": c.kind, "city_code": c.city_code,
                             "state": c.state, "slot": slot, "rule": clock.rule_id,
                             "due": d.isoformat() if d else None, "card": k,
+                            "mark": clock.rule.mark,
+                            "card_mark": "V" if clock.rule_id in CARDS_FROM_RULE else "D",
                             "synthetic": c.synthetic})
+    for c in repo.list_cases(session, actor, kind="dc_task", limit=10**6):
+        # §2.4 [D]: overdue = today > plan deadline and not completed; the spec sets no lead
+        # time for a warning before a task's deadline, so tasks appear once overdue
+        d = _iso_day((c.fields or {}).get("due_at"))
+        if (kind in (None, "dc_task") and d is not None and today > d
+                and c.state not in TASK_COMPLETED):
+            out.append({"public_no": c.public_no, "kind": c.kind, "city_code": c.city_code,
+                        "state": c.state, "slot": "due_at", "rule": "dc_task plan deadline",
+                        "due": d.isoformat(), "card": "overdue", "mark": "D",
+                        "card_mark": "D", "synthetic": c.synthetic})
     for c in repo.list_cases(session, actor, kind="permit", limit=10**6):
-        vt = (c.fields or {}).get("valid_to")
-        if c.state in ("issued", "renewed") and vt:
-            try:
-                v = date.fromisoformat(str(vt)[:10])
-            except ValueError:
-                continue
+        v = _iso_day((c.fields or {}).get("valid_to"))
+        if kind in (None, "permit") and c.state in ("issued", "renewed") and v is not None:
             if today >= v - pd.Timedelta(days=EXPIRY_WARNING_DAYS):
                 out.append({"public_no": c.public_no, "kind": c.kind, "city_code": c.city_code,
                             "state": c.state, "slot": "valid_to", "rule": "permit expiry",
                             "due": v.isoformat(), "card": "expired" if today > v else "expiry",
-                            "synthetic": c.synthetic})
+                            "mark": "D", "card_mark": "D", "synthetic": c.synthetic})
     return sorted(out, key=lambda r: (r.get("due") or "", r["public_no"]))
+
+
+def _iso_day(v) -> date | None:
+    try:
+        return date.fromisoformat(str(v)[:10]) if v else None
+    except ValueError:
+        return None
 
 
 def case_page(session: Session, actor: Actor | None, key: int | str) -> dict[str, Any]:
