@@ -45,13 +45,12 @@ ROUTES = {("GET", "/api/v1/evaluation/frameworks"): "public read",
           ("GET", "/api/v1/evaluation/explain"): "public read",
           ("GET", "/api/v1/evaluation/sensitivity"): "public read",
           ("GET", "/api/v1/evaluation/submissions"): "logged-in (city users: their city)",
-          ("POST", "/api/v1/evaluation/submissions"): "city_staff / prov_staff / prov_admin "
-                                                     "(of the city)",
-          ("POST", "/api/v1/evaluation/submissions/upload"): "city_staff / prov_staff / "
-                                                            "prov_admin (of the city)",
+          ("POST", "/api/v1/evaluation/submissions"): "city_staff / prov_staff (of the city)",
+          ("POST", "/api/v1/evaluation/submissions/upload"): "city_staff / prov_staff "
+                                                            "(of the city)",
           ("POST", "/api/v1/evaluation/submissions/{sid}/{action}"):
-              "submit: city_staff, city_reviewer, prov_staff; return/accept: prov_staff, "
-              "prov_admin"}
+              "submit: city_staff, city_reviewer, prov_staff; return/accept: prov_staff "
+              "(not prov_admin: spec §8.1)"}
 
 
 class _Open(BaseModel):

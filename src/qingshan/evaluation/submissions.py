@@ -35,11 +35,13 @@ STATES = ("draft", "submitted", "returned", "accepted")
 TRANSITIONS = {"submit": (("draft", "returned"), "submitted"),
                "return": (("submitted",), "returned"),
                "accept": (("submitted",), "accepted")}
-#: action -> roles allowed (on the value's city, by scope)
-ALLOWED = {"edit": (R.CITY_STAFF, R.PROV_STAFF, R.PROV_ADMIN),
+#: action -> roles allowed (on the value's city, by scope). PROV_ADMIN is in none of them:
+#: spec/governance.md §8.1 gives the administrator users, roles, the org tree, calendars and rule
+#: versions, and says it "cannot edit case content" — submitted values are content.
+ALLOWED = {"edit": (R.CITY_STAFF, R.PROV_STAFF),
            "submit": (R.CITY_STAFF, R.CITY_REVIEWER, R.PROV_STAFF),
-           "return": (R.PROV_STAFF, R.PROV_ADMIN),
-           "accept": (R.PROV_STAFF, R.PROV_ADMIN)}
+           "return": (R.PROV_STAFF,),
+           "accept": (R.PROV_STAFF,)}
 
 
 class SubmissionError(ValueError):

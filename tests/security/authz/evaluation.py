@@ -2,8 +2,9 @@
 .ROUTES`` and ``qingshan.evaluation.submissions.ALLOWED``).
 
 Results, explanations and sensitivity are public reads. Submitted values: entering one for a
-city needs city staff of that city, province staff or the administrator (``ALLOWED["edit"]``);
-reviewing (return/accept) needs province staff or the administrator. The matrix store has no
+city needs city staff of that city or province staff (``ALLOWED["edit"]``); reviewing
+(return/accept) needs province staff. The administrator may do neither: spec/governance.md §8.1,
+"PROV_ADMIN … cannot edit case content". The matrix store has no
 accepted submissions, so results are computed from the air indicators alone (partial nodes).
 The pages' forms answer 303 back to the form with the outcome in the message, for every
 logged-in user (refusals included), and 401 without a login.
@@ -15,8 +16,8 @@ FW = "framework=shandong-2035&year=2019"
 VALUE = {"framework": "shandong-2035", "unit": "371000", "year": 2019,
          "indicator": "farmland_safe_use", "value": 93.5, "measure_unit": "%",
          "source": "matrix test", "evidence_note": "synthetic value of the authorization matrix"}
-EDIT = {"prov_staff", "prov_admin", "city_staff_own"}
-REVIEW = {"prov_staff", "prov_admin"}
+EDIT = {"prov_staff", "city_staff_own"}
+REVIEW = {"prov_staff"}
 _USERS = [p for p in PRINCIPALS if p != "anonymous"]
 OK_422 = frozenset({200, 422})
 
