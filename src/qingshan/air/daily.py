@@ -36,11 +36,13 @@ on the built test stores.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from qingshan.air import service as svc
 from qingshan.air.engine import statistics as st
@@ -287,6 +289,8 @@ class DailyRows:
         return _DailyBackend(backend, per, prefix, same)
 
     def daily_stats(self, put, level, start, end, codes, prov) -> str | None:
+        if level == "province" and not codes:
+            return _province_stats(put, start, end, prov)
         if level not in ("station", "city"):
             return None
         where = ""
@@ -297,6 +301,48 @@ class DailyRows:
             where += f" AND code IN {svc._in(put, codes)}"
         table = STATION_TABLE if level == "station" else CITY_TABLE
         return put("dstats", _complete(table, start, end, where))
+
+
+# -- the province series' days, kept per process ------------------------------------------
+# The province series (mean of the city series at each hour, service._hourly) is not in the
+# tables (a city-mean day is not the day of the hourly mean). Its daily statistics of every
+# stored day are computed once per store state by the service's own SQL (_hourly +
+# daily_stats_sql over the whole span: a day's statistics depend on its own hours only) and
+# kept in memory (one row per day); a period reads its days from there, with the codes that
+# have an hour in the period, as the service's grid forms them.
+
+_PROVINCE_DAYS: dict[tuple, pa.Table] = {}
+_PROVINCE_LOCK = threading.Lock()
+
+
+def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> pa.Table:
+    cities = con.execute("SELECT string_agg(code, ',' ORDER BY code) FROM city").fetchall()[0][0]
+    key = (fingerprint(con), prov.code, prov.name_zh, cities)
+    with _PROVINCE_LOCK:
+        if key in _PROVINCE_DAYS:
+            return _PROVINCE_DAYS[key]
+        lo, hi = con.execute("SELECT CAST(min(time) - INTERVAL 1 HOUR AS DATE), "
+                             "CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly"
+                             ).fetchall()[0]
+        from qingshan.air.views import views
+        with views(con) as put:   # eager: the hourly chain of the service, whole span
+            hourly = svc._hourly(put, "province", lo, hi, None, prov)
+            stats = st.daily_stats_sql(hourly, svc._grid(put, con, lo, hi))
+            table = con.sql(f"""
+SELECT d.*, p.date IS NOT NULL AS _present FROM ({stats}) d LEFT JOIN
+  (SELECT DISTINCT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS date FROM {hourly}) p
+  ON p.code = d.code AND p.date = d.date""").to_arrow_table()
+        _PROVINCE_DAYS.clear()            # one store state per process is enough
+        _PROVINCE_DAYS[key] = table
+        return table
+
+
+def _province_stats(put, start: date, end: date, prov: ProvinceConfig) -> str:
+    days = put.values("province_days", _province_days(put.con, prov))
+    a, b = _lit(start), _lit(end)
+    return put("dstats", f"""
+SELECT * EXCLUDE (_present) FROM {days} WHERE date BETWEEN {a} AND {b}
+  AND code IN (SELECT code FROM {days} WHERE _present AND date BETWEEN {a} AND {b})""")
 
 
 def rows_for(con: duckdb.DuckDBPyConnection, part: str = "city") -> DailyRows | None:
