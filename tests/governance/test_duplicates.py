@@ -96,3 +96,44 @@ def test_overdue_board_cards_tasks_and_marks(url):
     assert (board[late]["card"], board[late]["due"], board[late]["mark"]) == \
         ("overdue", "2025-06-30", "D")
     assert ahead not in board
+
+
+def test_permit_execution_reports_rate_board_and_drilldown(url):
+    """§5.2 执行报告按时提交率 = #received by due / #due [D]: a permit expecting 2024-Q1 (due
+    2024-04-30, received 04-25: on time), 2024-Q2 (due 07-31, received 08-05: late) and
+    2024-Q3 (due 10-31, not received); as of 2024-11-30: 1 of 3 on time; as of 2024-06-30
+    only Q1 is due: 1 of 1. The board lists Q3 overdue; the drill-down lists the permit."""
+    from qingshan.governance.drilldown import cases_behind
+
+    d = date(2024, 1, 8)
+    with session_scope(url) as s:
+        no = repo.create_case(s, STAFF, "permit", unit="371002", today=d,
+                              fields={"doc_class": "key", "approval_level": "city"},
+                              clock_rules={"decision": "permit_key"}).public_no
+        repo.transition(s, STAFF, no, "accept", today=d)
+        repo.transition(s, STAFF, no, "issue", today=d,
+                        params={"permit_no": "913710001", "valid_to": "2029-01-07"})
+        for p, due in (("2024-Q1", "2024-04-30"), ("2024-Q2", "2024-07-31"),
+                       ("2024-Q3", "2024-10-31")):
+            repo.transition(s, STAFF, no, "expect_execution_report", today=d,
+                            params={"period": p, "due": due})
+        with pytest.raises(TransitionError, match="already expected"):
+            repo.transition(s, STAFF, no, "expect_execution_report", today=d,
+                            params={"period": "2024-Q1", "due": "2024-04-30"})
+        for p, sub in (("2024-Q1", "2024-04-25"), ("2024-Q2", "2024-08-05")):
+            repo.transition(s, STAFF, no, "receive_execution_report", today=date.fromisoformat(
+                sub), params={"period": p, "submitted": sub})
+        with pytest.raises(TransitionError, match="no execution report expected"):
+            repo.transition(s, STAFF, no, "receive_execution_report", today=d,
+                            params={"period": "2025", "submitted": "2025-01-01"})
+        nov = service.rates_for(s, STAFF, "permit", date(2024, 11, 30))["371000"]
+        jun = service.rates_for(s, STAFF, "permit", date(2024, 6, 30))["371000"]
+        board = [r for r in service.overdue(s, STAFF, date(2024, 11, 30), kind="permit")
+                 if r["public_no"] == no]
+        drill = cases_behind(s, STAFF, "permit", "执行报告按时提交率", "371000", "denominator",
+                             date(2024, 11, 30))
+    r = nov["执行报告按时提交率"]
+    assert (r.numerator, r.denominator, r.text()) == (1, 3, "33.3%")
+    assert (jun["执行报告按时提交率"].numerator, jun["执行报告按时提交率"].denominator) == (1, 1)
+    assert [b["slot"] for b in board] == ["execution report 2024-Q3"]
+    assert drill["count"] == 3 and {c["public_no"] for c in drill["cases"]} == {no}

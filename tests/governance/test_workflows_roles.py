@@ -52,7 +52,7 @@ SPEC_ROLES = {
     "permit": {**{t: STAFF for t in (
         "register", "update_registration", "accept", "request_completion", "resubmit",
         "check_site", "issue", "refuse", "change", "apply_renewal", "renew", "revoke",
-        "cancel")}, "expire": {SY}},
+        "cancel", "expect_execution_report", "receive_execution_report")}, "expire": {SY}},
     # §7.4 / §8.2: draft by CITY_STAFF, submit by CITY_LEADER, review/accept/return PROV_STAFF
     "annual_report": {"edit": {CS}, "submit": {CL}, "start_review": {PS},
                       "return_report": {PS}, "resubmit": {CL}, "accept": {PS},

@@ -189,7 +189,8 @@ def transition_cmd(
 
 @app.command("rates")
 def rates_cmd(
-    kind: Annotated[str, typer.Argument(help="dc_task, dc_petition, complaint or inspection")],
+    kind: Annotated[str, typer.Argument(help="dc_task, dc_petition, complaint, inspection or "
+                                            "permit (execution reports)")],
     cutoff: Annotated[str, typer.Option("--cutoff", help="as of this day (YYYY-MM-DD)")],
     start: Annotated[str | None, typer.Option("--from", help="period start")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,

@@ -178,7 +178,7 @@ def dashboard(request: Request, actor: Auth, cutoff: str = "") -> HTMLResponse:
         return _page(request, "gov_message.html", 422, message="cutoff/from: YYYY-MM-DD")
     blocks, syn = {}, False
     with ops.session_scope(_url(request)) as s:
-        for kind in ("complaint", "inspection", "dc_petition", "dc_task"):
+        for kind in ("complaint", "inspection", "dc_petition", "dc_task", "permit"):
             try:
                 res = service.rates_for(s, actor, kind, cut, period_start=st,
                                         province=request.app.state.province.code)

@@ -53,7 +53,8 @@ SERVICE_STEPS = frozenset({"edit", "submit", "resubmit"})
 RESERVED = _CORE | {"self_check_by", "prov_accepted", "drafted_by", "evidence_by_criterion",
                     "report_problems", "snapshot", "redo_count", "callback", "supervised",
                     "merged_into", "duplicates", "repeat", "objections", "notices",
-                    "handler_unit", "handler_level", "assigned_to", "sections"}
+                    "handler_unit", "handler_level", "assigned_to", "sections",
+                    "execution_reports_due", "execution_reports_received"}
 
 
 class NotFound(LookupError):

@@ -22,8 +22,8 @@ from qingshan.governance.ingest import ImportSummary, import_rows, read_ledger
 from qingshan.governance.models import CaseEvent, RegisterRow
 from qingshan.governance.rates import RatesError
 
-__all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue", "RATE_KINDS", "eia_frame",
-           "case_page"]
+__all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue", "RATE_KINDS",
+           "eia_frame", "case_page", "execution_reports"]
 
 #: a permit's expiry warning starts this many calendar days before ``valid_to`` (§5.2 [D])
 EXPIRY_WARNING_DAYS = 90
@@ -34,7 +34,7 @@ CARDS_FROM_RULE = frozenset({"sd12345_handle"})
 TASK_COMPLETED = ("accepted", "in_notice", "cancelled")
 #: rate families by the case kind they read
 RATE_KINDS = {"dc_task": "task", "dc_petition": "petition", "complaint": "complaint",
-              "inspection": "off_site"}
+              "inspection": "off_site", "permit": "execution_report"}
 
 
 def import_file(session: Session, actor: Actor, path: str | Path, template: str, *,
@@ -102,7 +102,27 @@ def rates_for(session: Session, actor: Actor, kind: str, cutoff: date, *,
     if kind == "inspection":
         insp = cases.assign(regulated=cases["regulated"].where(cases["regulated"].notna(), True))
         return R.off_site_rates(insp, period_start, cut, province=province)
+    if kind == "permit":
+        return R.execution_report_rates(execution_reports(session, actor), cut,
+                                        province=province)
     raise RatesError(f"no rates for {kind!r}; one of {sorted(RATE_KINDS)}")
+
+
+def execution_reports(session: Session, actor: Actor) -> pd.DataFrame:
+    """One row per execution report a permit in the actor's scope expects (§5.2): period, due,
+    and the receipt date when received."""
+    rows = []
+    for c in repo.list_cases(session, actor, kind="permit", limit=10**6):
+        f = c.fields or {}
+        got = {r.get("period"): r.get("submitted") for r in f.get("execution_reports_received",
+                                                                   ())}
+        rows += [{"case_id": c.id, "public_no": c.public_no, "city_code": c.city_code,
+                  "period": r.get("period"), "due": r.get("due"),
+                  "submitted": got.get(r.get("period")), "synthetic": c.synthetic}
+                 for r in f.get("execution_reports_due", ())]
+    if not rows:
+        raise RatesError("no permit in your scope expects an execution report")
+    return pd.DataFrame(rows)
 
 
 def register_frame(session: Session, actor: Actor, register: str) -> pd.DataFrame:
@@ -158,6 +178,16 @@ def overdue(session: Session, actor: Actor, today: date, kind: str | None = None
                             "state": c.state, "slot": "valid_to", "rule": "permit expiry",
                             "due": v.isoformat(), "card": "expired" if today > v else "expiry",
                             "mark": "D", "card_mark": "D", "synthetic": c.synthetic})
+        f = c.fields or {}
+        got = {r.get("period") for r in f.get("execution_reports_received", ())}
+        for r in f.get("execution_reports_due", ()) if kind in (None, "permit") else ():
+            d = _iso_day(r.get("due"))
+            if d is not None and today > d and r.get("period") not in got:
+                out.append({"public_no": c.public_no, "kind": c.kind, "city_code": c.city_code,
+                            "state": c.state, "slot": f"execution report {r.get('period')}",
+                            "rule": "permit execution report", "due": d.isoformat(),
+                            "card": "overdue", "mark": "D", "card_mark": "D",
+                            "synthetic": c.synthetic})
     return sorted(out, key=lambda r: (r.get("due") or "", r["public_no"]))
 
 

@@ -5,6 +5,11 @@
 "648 projects approved" (Weihai 2023 [V SEED]) = #approved decisions with decision_date in the
 year; whether 登记表 filings are included is unknown [M]: default excluded, filings counted
 separately [D]. 按时审批率 = #decided by due_at / #decided [D].
+
+Permits' execution reports (§5.2): ``reports`` has one row per expected report (``case_id``
+of the permit, ``city_code``, ``period``, ``due``, ``submitted`` or empty);
+执行报告按时提交率 = #received by due / #due (due ≤ cut-off) [D]; reports due later are not yet
+counted; a due report not received counts as not on time.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import pandas as pd
 from qingshan.governance.rates._group import rates_by_unit
 from qingshan.governance.rates.core import Rate, RatesError
 
-__all__ = ["eia_counts", "eia_rates", "APPROVED_STATES"]
+__all__ = ["eia_counts", "eia_rates", "APPROVED_STATES", "execution_report_rates"]
 
 APPROVED_STATES = ("approved", "published")
 
@@ -51,3 +56,21 @@ def eia_rates(eia: pd.DataFrame, year: int,
     specs = {"按时审批率": {"num": "_on_time", "den": "_all",
                        "formula": "#decided by due_at (pauses excluded) / #decided"}}
     return rates_by_unit(df, "city_code", specs, f"{year}-12-31", province)
+
+
+def execution_report_rates(reports: pd.DataFrame, cutoff,
+                           province: str | None = None) -> dict[str | None, dict[str, Rate]]:
+    """执行报告按时提交率 per city and pooled, reports due by ``cutoff`` (receipts after the
+    cut-off are not known yet)."""
+    if missing := {"case_id", "city_code", "period", "due", "submitted"} - set(reports.columns):
+        raise RatesError(f"execution-report table lacks columns {sorted(missing)}")
+    cut = pd.Timestamp(cutoff).normalize()
+    due = pd.to_datetime(reports["due"])
+    sub = pd.to_datetime(reports["submitted"])
+    sub = sub.where(sub <= cut)
+    df = reports[due <= cut].assign(_all=True, _on_time=(sub <= due)[due <= cut])
+    if df.empty:
+        raise RatesError(f"no execution reports due by {cut.date()}")
+    specs = {"执行报告按时提交率": {"num": "_on_time", "den": "_all",
+                            "formula": "#received by due / #due by the cut-off"}}
+    return rates_by_unit(df, "city_code", specs, cutoff, province)

@@ -274,3 +274,34 @@ def not_drafter(case, actor, params, today):
     """§8.1: a reviewer cannot accept a report they drafted."""
     return "the drafter cannot accept this report" \
         if actor.user_id in set(case.get("drafted_by", ())) else None
+
+
+def _date_param(params, key) -> date | None:
+    try:
+        return date.fromisoformat(str(params.get(key) or "")[:10])
+    except ValueError:
+        return None
+
+
+@_guard(needs_params=True)
+def execution_report_due_given(case, actor, params, today):
+    """§5.2: an execution report the permit requires (``period`` label, ``due`` date — from
+    the permit's own requirements: the frequencies are not in the spec [M]); once per period."""
+    if not str(params.get("period") or "").strip():
+        return "period (e.g. 2025-Q1 or 2025) is required"
+    if _date_param(params, "due") is None:
+        return "due (YYYY-MM-DD) is required"
+    if any(r.get("period") == params["period"] for r in case.get("execution_reports_due", ())):
+        return f"an execution report for {params['period']} is already expected"
+    return None
+
+
+@_guard(needs_params=True)
+def execution_report_received_given(case, actor, params, today):
+    """§5.2: receipt of an expected execution report (``period``, ``submitted`` date)."""
+    p = params.get("period")
+    if not any(r.get("period") == p for r in case.get("execution_reports_due", ())):
+        return f"no execution report expected for period {p!r}"
+    if any(r.get("period") == p for r in case.get("execution_reports_received", ())):
+        return f"the execution report for {p} was already received"
+    return None if _date_param(params, "submitted") else "submitted (YYYY-MM-DD) is required"
