@@ -113,17 +113,19 @@ def test_carbon_figures_weihai_t18(url, figs):
     assert c22["air:pm25"]["value"] is None and not c22["air:pm25"]["valid"]
 
 
-def test_report_prefills_and_locks_domain_figures(con, url):
+def test_report_prefills_and_locks_domain_figures(figs, url):
+    from qingshan.governance.annual.report import _blank_sections
     from qingshan.governance.workflows import TransitionError
 
-    with session_scope(url) as s:
-        row = annual.create_report(s, STAFF, "371000", 2023, date(2024, 1, 20), con=con,
-                                   province=PROV)
-        sec = row.fields["sections"]
-        pm = sec["2"]["figures"]["pm25"]
-        assert pm["locked"] and pm["value"] == 50.0 and pm["provenance"].startswith("air: ")
-        assert sec["8"]["figures"]["ets_firms"]["locked"]
-        assert not sec["2"]["figures"]["sections_good_pct"]["valid"]
+    sec = _blank_sections(figs[2023])              # what create_report stores
+    pm = sec["2"]["figures"]["pm25"]
+    assert pm["locked"] and pm["value"] == 50.0 and pm["provenance"].startswith("air: ")
+    assert sec["8"]["figures"]["ets_firms"]["locked"]
+    assert not sec["2"]["figures"]["sections_good_pct"]["valid"]
+    with session_scope(url) as s:                  # a report made without the analytic store
+        row = annual.create_report(s, STAFF, "371000", 2023, date(2024, 1, 20))
+        f = row.fields["sections"]["2"]["figures"]["pm25"]
+        assert f["locked"] and f["value"] is None and "no analytic store" in f["text"]
         with pytest.raises(TransitionError, match="locked"):
             annual.fill_report(s, STAFF, row.public_no, today=date(2024, 1, 20), section="2",
                                figures={"pm25": ("40", "公报")})
