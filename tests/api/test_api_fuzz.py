@@ -63,7 +63,9 @@ OTHER_OPERATIONS = [('/auth/me', 'GET'), ('/auth/token', 'POST'), ('/carbon/acco
                     ('/governance/open311/requests.json', 'GET'),
                     ('/governance/open311/requests/{public_no}.json', 'GET'),
                     ('/governance/open311/services.json', 'GET'), ('/governance/overdue', 'GET'),
-                    ('/governance/rates/{kind}', 'GET'), ('/governance/reports', 'POST'),
+                    ('/governance/import/{kind}', 'POST'),
+                    ('/governance/rates/{kind}', 'GET'), ('/governance/rates/{kind}/cases', 'GET'),
+                    ('/governance/reports', 'POST'),
                     ('/governance/reports/progress', 'GET'),
                     ('/governance/reports/summary.{fmt}', 'GET'),
                     ('/governance/reports/{public_no}/sections/{section}', 'PUT')]
