@@ -54,6 +54,15 @@ def test_duplicates_point_back_and_count_once(url):
                                                   AuditEvent.action == "update")).first()
         r = service.rates_for(s, STAFF, "complaint", date(2024, 5, 31),
                               period_start=date(2024, 5, 1))["371000"]
+        from qingshan.governance.drilldown import cases_behind
+        rep = cases_behind(s, STAFF, "complaint", "重复投诉率", "371000", "numerator",
+                           date(2024, 5, 31), period_start=date(2024, 5, 1))
+        early = cases_behind(s, STAFF, "complaint", "受理量", "371000", "denominator",
+                             date(2024, 5, 10), period_start=date(2024, 5, 1))
+    # the repeat is b, merged by then; on 05-10 only a had been received, still "received"
+    assert [(c["public_no"], c["state_at_cutoff"]) for c in rep["cases"]] == [(b, "merged")]
+    assert [(c["public_no"], c["state_at_cutoff"]) for c in early["cases"]] == \
+        [(a, "received")]
     # by hand: 4 received (a, b, c and the refused one, still "received"); b is a repeat →
     # 受理量 3 of 4, 重复投诉率 1 of 4; b and c are outside 办结率 (并案 2)
     assert (r["受理量"].numerator, r["受理量"].denominator) == (3, 4)

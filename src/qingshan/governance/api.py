@@ -180,9 +180,10 @@ def calendar_due(start: Annotated[str, Query(alias="date")],
 
 @router.get("/cases", response_model=list[CaseOut], summary="Cases in your scope")
 def list_cases(request: Request, actor: Auth, kind: str | None = None, city: str | None = None,
-               state: str | None = None, year: int | None = None,
+               state: str | None = None,
+               year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
                limit: Annotated[int, Query(ge=1, le=5000)] = 200,
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[CaseOut]:
+               offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> list[CaseOut]:
     with ops.session_scope(_url(request)) as s:
         rows = repo.list_cases(s, actor, kind=kind, city=city, state=state, year=year,
                                limit=limit, offset=offset)
@@ -250,6 +251,7 @@ class DrillCaseOut(BaseModel):
     public_no: str
     kind: str
     city_code: str
+    state_at_cutoff: str | None
     state: str
     title: str
     synthetic: bool

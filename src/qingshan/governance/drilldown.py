@@ -17,13 +17,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qingshan.accounts.authz import Actor
 from qingshan.governance import service
-from qingshan.governance.models import Case
-from qingshan.governance.rates import RatesError
+from qingshan.governance.models import Case, CaseEvent
+from qingshan.governance.rates import RatesError, as_of
 from qingshan.governance.rates._group import DENOMINATOR, EXCLUSION, NUMERATOR
 
 __all__ = ["cases_behind", "parts_of", "PARTS", "DrilldownError"]
@@ -61,12 +62,22 @@ def cases_behind(session: Session, actor: Actor, kind: str, rate: str, unit: str
         raise DrilldownError(f"no part {part!r} of {rate}; parts: {parts_of(r)}")
     ids = list(r.members[part])
     rows: dict[int, Case] = {}
+    evs = []
     for i in range(0, len(ids), 500):          # bound the IN list (bound parameters)
-        rows.update({c.id: c for c in session.scalars(
-            select(Case).where(Case.id.in_(ids[i:i + 500])))})
+        chunk = ids[i:i + 500]
+        rows.update({c.id: c for c in session.scalars(select(Case).where(Case.id.in_(chunk)))})
+        evs += session.execute(select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.day,
+                                      CaseEvent.to_state)
+                               .where(CaseEvent.case_id.in_(chunk))).all()
+    # the state each case was in at the cut-off (the event log, as the rates read it)
+    ev = pd.DataFrame(evs, columns=["case_id", "seq", "ts", "to_state"])
+    ev["ts"] = pd.to_datetime(ev["ts"])
+    then = dict(as_of(ev, pd.Timestamp(cutoff) + pd.Timedelta(hours=23, minutes=59))
+                .itertuples(index=False, name=None)) if len(ev) else {}
     cases = [{"public_no": rows[i].public_no, "kind": rows[i].kind,
-              "city_code": rows[i].city_code, "state": rows[i].state,
-              "title": rows[i].title, "synthetic": bool(rows[i].synthetic)}
+              "city_code": rows[i].city_code, "state_at_cutoff": then.get(i),
+              "state": rows[i].state, "title": rows[i].title,
+              "synthetic": bool(rows[i].synthetic)}
              for i in ids if i in rows]
     cases.sort(key=lambda c: c["public_no"])
     expected = r.numerator if part == NUMERATOR else r.denominator if part == DENOMINATOR \

@@ -226,8 +226,8 @@ def drilldown_csv(request: Request, actor: Auth, kind: str = "", rate: str = "",
     d = _drill(request, actor, kind, rate[:64], unit[:16], part[:80], cutoff)
     if isinstance(d, str):
         return Response(d, status_code=404, media_type="text/plain; charset=utf-8")
-    df = pd.DataFrame(d["cases"], columns=["public_no", "kind", "city_code", "state", "title",
-                                           "synthetic"])
+    df = pd.DataFrame(d["cases"], columns=["public_no", "kind", "city_code", "state_at_cutoff",
+                                           "state", "title", "synthetic"])
     df.insert(0, "part", d["part"])
     df.insert(0, "unit", d["unit"])
     df.insert(0, "rate", d["rate"]["name"])
