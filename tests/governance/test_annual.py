@@ -75,6 +75,10 @@ def test_report_workflow_and_summary(url, tmp_path):
             annual.summary_frame(s, STAFF, PROV, 2025)
     assert list(df["city_code"]) == ["371000", "370000"]
     assert df.iloc[-1]["off_site_share"] == "75.0%"        # pooled over one city: 3/4
+    # no analytic store and no carbon ledger here: the other domains' figures are flagged
+    # in the summary, never zeros
+    assert df.iloc[0]["pm25"].startswith("— (no value: no analytic store")
+    assert df.iloc[0]["footprints"].startswith("— (no value: no enterprise of city 371000")
     assert {r["city_code"]: r["state"] for r in prog}["371000"] == "accepted"
     assert {r["city_code"]: r["state"] for r in prog}["370100"] == "none"
     x = annual.summary_xlsx(df, prog, tmp_path / "s.xlsx")

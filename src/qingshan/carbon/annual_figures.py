@@ -74,9 +74,9 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
                         & data.verified["unit_id"].isin(units["unit_id"])]
     firms = units[units["unit_id"].isin(ver["unit_id"])]["credit_code"].nunique()
     src = f"carbon ledger, vintage {v}{syn}"
-    out = {"ets_firms": _fig(int(firms), src, bool(firms),
+    out = {"ets_firms": _fig(int(firms) if firms else None, src, bool(firms),
                              None if firms else f"no verified emissions of vintage {v} for "
-                             f"city {city}")}
+                             f"city {city} in the carbon ledger")}
     try:
         s = city_summary(data, v, city_code=city)
         ok = s["incomplete"] == 0
@@ -88,7 +88,8 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
         out["ets_complied"] = _fig(None, src, False, f"cannot be computed: {e}"[:300])
     prods = data.products[data.products["credit_code"].isin(ents["credit_code"])]
     n = int(prods["product_id"].isin(data.bom["product_id"]).sum())
-    out["footprints"] = _fig(n, f"carbon ledger, products with a bill of activities{syn}",
+    out["footprints"] = _fig(n if len(ents) else None,
+                             f"carbon ledger, products with a bill of activities{syn}",
                              bool(len(ents)), "the ledger keeps no year per footprint: the "
                              "count as of the report" if len(ents) else
                              f"no enterprise of city {city} in the carbon ledger")
