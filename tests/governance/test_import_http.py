@@ -53,6 +53,11 @@ def test_upload_stores_once_with_one_audit_row(gov_client):
     assert r.status_code == 200, r.text
     assert len(r.json()["created"]) == 2 and r.json()["created"][0].startswith("TS-371000-2025-")
     assert _counts(c, "UPA") == (n0 + 2, a0 + 1)        # two cases, one audit row
+    with session_scope(c.app.state.ops_url) as s:
+        row = s.scalars(select(AuditEvent).where(AuditEvent.action == "ingest",
+                                                 AuditEvent.object_id == "complaints.xlsx")
+                        .order_by(AuditEvent.seq.desc())).first()
+        assert row.actor_username == "g_city_staff_371000" and row.client_ip
     r = _post(c, ("city_staff", "371000"), _xlsx([_row("UPA1"), _row("UPA2", "371003")]))
     assert r.status_code == 200 and len(r.json()["skipped"]) == 2 and not r.json()["created"]
     assert _counts(c, "UPA") == (n0 + 2, a0 + 1)        # nothing new, no new audit row

@@ -491,7 +491,10 @@ async def import_upload(request: Request, actor: Actor, template: str, file: Upl
         p = await save_upload(file, Path(tmp), limit)
         try:
             with ops.session_scope(_url(request)) as s:
-                out = service.import_file(s, actor, p, template, today=day, display_name=p.name)
+                out = service.import_file(
+                    s, actor, p, template, today=day, display_name=p.name,
+                    request_id=(request.headers.get("x-request-id") or "")[:64] or None,
+                    client_ip=request.client.host if request.client else None)
         except IngestError as e:
             raise ApiError(422, "invalid_file", f"{e}; nothing stored",
                            [ingest_detail(e)]) from None

@@ -24,7 +24,8 @@ __all__ = ["bulk_create"]
 
 
 def bulk_create(session: Session, actor: Actor, kind: str, items: Sequence[Mapping[str, Any]],
-                *, source: str, synthetic: bool = False) -> list[str]:
+                *, source: str, synthetic: bool = False, request_id: str | None = None,
+                client_ip: str | None = None) -> list[str]:
     """Create one case per item (``unit``, ``today`` and optionally ``fields``, ``personal``,
     ``external_id``, ``title``, ``is_public``, ``clock_rules``, ``co_units``, and ``steps``:
     a history ``[(transition, ActorView, day, params, reason), …]`` taken through the machine
@@ -107,6 +108,7 @@ def bulk_create(session: Session, actor: Actor, kind: str, items: Sequence[Mappi
     if nos:
         audit.record(session, actor, "ingest", f"governance_{kind}", source,
                      after={"created": len(nos), "first": nos[0], "last": nos[-1],
-                            "synthetic": synthetic}, rule_version=m.version, now=now)
+                            "synthetic": synthetic}, rule_version=m.version, now=now,
+                     request_id=request_id, client_ip=client_ip)
     session.flush()
     return nos

@@ -38,11 +38,13 @@ RATE_KINDS = {"dc_task": "task", "dc_petition": "petition", "complaint": "compla
 
 
 def import_file(session: Session, actor: Actor, path: str | Path, template: str, *,
-                today: date, synthetic: bool = False,
-                display_name: str | None = None) -> ImportSummary:
-    """Validate the whole file, then store it (the caller's transaction)."""
+                today: date, synthetic: bool = False, display_name: str | None = None,
+                request_id: str | None = None, client_ip: str | None = None) -> ImportSummary:
+    """Validate the whole file, then store it (the caller's transaction; the audit row names
+    the request and client of an upload)."""
     rows = read_ledger(path, template, display_name=display_name)
-    return import_rows(session, actor, rows, today=today, synthetic=synthetic)
+    return import_rows(session, actor, rows, today=today, synthetic=synthetic,
+                       request_id=request_id, client_ip=client_ip)
 
 
 def event_log(session: Session, actor: Actor, kind: str,

@@ -40,7 +40,8 @@ class ImportSummary:
 
 
 def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date,
-                synthetic: bool = False) -> ImportSummary:
+                synthetic: bool = False, request_id: str | None = None,
+                client_ip: str | None = None) -> ImportSummary:
     """Create the cases (or register rows) of a validated file."""
     tpl = data.template
     out = ImportSummary(data.file, tpl.name)
@@ -48,7 +49,7 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
     unit_field = next(c["key"] for c in tpl.columns if c["name"] == tpl.unit_column)
     if tpl.kind.startswith("register:"):
         return _registers(session, actor, data, tpl.kind.split(":", 1)[1], key_field,
-                          unit_field, synthetic, out)
+                          unit_field, synthetic, out, request_id, client_ip)
     m = machine(tpl.kind)
     if not set(actor.roles) & m.create_roles:
         raise Forbidden(f"importing {tpl.name} needs one of {sorted(m.create_roles)}")
@@ -86,7 +87,8 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
         lines.append(line)
     try:
         out.created = bulk_create(session, actor, tpl.kind, items, source=data.file,
-                                  synthetic=synthetic)
+                                  synthetic=synthetic, request_id=request_id,
+                                  client_ip=client_ip)
     except Forbidden as e:
         msg = str(e)
         if " item " in msg:                  # name the sheet line, not the item number
@@ -96,7 +98,8 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
     return out
 
 
-def _registers(session, actor, data, register, key_field, unit_field, synthetic, out):
+def _registers(session, actor, data, register, key_field, unit_field, synthetic, out,
+               request_id=None, client_ip=None):
     if not set(actor.roles) & REGISTER_ROLES:
         raise Forbidden(f"importing a register needs one of {sorted(REGISTER_ROLES)}")
     now = datetime.now(timezone.utc)
@@ -118,5 +121,6 @@ def _registers(session, actor, data, register, key_field, unit_field, synthetic,
     if out.created:
         audit.record(session, actor, "ingest", f"governance_register_{register}", data.file,
                      after={"rows": len(out.created), "keys": out.created[:50]},
-                     rule_version=data.template.version, now=now)
+                     rule_version=data.template.version, now=now, request_id=request_id,
+                     client_ip=client_ip)
     return out
