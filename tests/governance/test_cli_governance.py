@@ -45,6 +45,17 @@ def test_template_import_list_transition(env):
     assert r.exit_code == 2 and "not allowed from state" in r.output
     r = RUN.invoke(app, ["rates", "dc_petition", "--cutoff", "2025-07-31", "--db", str(db)])
     assert r.exit_code == 0 and "信访件办结率" in r.output
+    # the one handed-over case, assigned and not fed back: 0 of 1 concluded; the denominator
+    # lists it, in state "assigned" at the cut-off
+    r = RUN.invoke(app, ["drilldown", "dc_petition", "--rate", "信访件办结率", "--unit",
+                         "371000", "--part", "denominator", "--cutoff", "2025-07-31",
+                         "--as", "wh_city", "--db", str(db), "-o", str(tmp / "d.csv")])
+    assert r.exit_code == 0, r.output
+    lines = (tmp / "d.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"{no},dc_petition,371000,assigned,")
+    r = RUN.invoke(app, ["drilldown", "dc_petition", "--rate", "x", "--unit", "371000",
+                         "--cutoff", "2025-07-31", "--as", "wh_city", "--db", str(db)])
+    assert r.exit_code == 2 and "no rate 'x'" in r.output
 
 
 def test_import_error_names_line_and_field(env):

@@ -217,6 +217,44 @@ def rates_cmd(
     _out(pd.DataFrame(rows), output, f"{kind} rates")
 
 
+@app.command("drilldown")
+def drilldown_cmd(
+    kind: Annotated[str, typer.Argument(help="the rate's ledger kind (as for `rates`)")],
+    rate: Annotated[str, typer.Option("--rate", help="rate name, e.g. off_site_share, 办结率")],
+    unit: Annotated[str, typer.Option("--unit", help="city code, or the province code")],
+    cutoff: Annotated[str, typer.Option("--cutoff", help="as of this day (YYYY-MM-DD)")],
+    part: Annotated[str, typer.Option("--part", help="numerator, denominator or "
+                                      "exclusion:<label>")] = "numerator",
+    start: Annotated[str | None, typer.Option("--from", help="period start")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    as_user: AsOpt = None, db: DbOpt = None, province: ProvinceOpt = None,
+) -> None:
+    """The exact cases behind a rate's numerator, denominator or one exclusion as of the
+    cut-off (the rate's own bookkeeping, the same as the dashboard's drill-down).
+
+    Example: qingshan governance drilldown inspection --rate off_site_share --unit 371000
+    --cutoff 2023-12-31 --from 2023-01-01
+    """
+    from qingshan.governance.drilldown import DrilldownError, cases_behind
+
+    _, url, tree = ops_context(db, province)
+    actor = cli_actor(url, tree, as_user)
+
+    def go():
+        with ops.session_scope(url) as s:
+            try:
+                return cases_behind(s, actor, kind, rate, unit, part, _day(cutoff),
+                                    period_start=_day(start) if start else None,
+                                    province=tree.province)
+            except DrilldownError as e:
+                raise KeyError(str(e)) from None
+    d = _guard(go)
+    _out(pd.DataFrame(d["cases"], columns=["public_no", "kind", "city_code", "state_at_cutoff",
+                                           "state", "title", "synthetic"]), output,
+         f"{d['rate']['name']} {unit} {part}: {d['count']} cases "
+         f"({d['rate']['text']} = {d['rate']['numerator']}/{d['rate']['denominator']})")
+
+
 @app.command("overdue")
 def overdue_cmd(date_: DateOpt = None, as_user: AsOpt = None, db: DbOpt = None,
                 province: ProvinceOpt = None) -> None:
