@@ -108,8 +108,15 @@ class ErrorResponse(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "bad request"},
+    401: {"model": ErrorResponse, "description": "not signed in (where the operation needs a "
+                                                 "user)"},
+    403: {"model": ErrorResponse, "description": "the user's role or unit does not allow it"},
     404: {"model": ErrorResponse, "description": "not found"},
     422: {"model": ErrorResponse, "description": "invalid parameter"},
+    503: {"model": ErrorResponse, "description": "the store is busy (store_busy) or the "
+                                                 "operational database is not reachable "
+                                                 "(database_unavailable); Retry-After says when "
+                                                 "to try again"},
 }
 
 
