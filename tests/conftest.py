@@ -10,6 +10,26 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make ``--dist loadgroup`` keep each ``xdist_group`` on one worker.
+
+    pytest-xdist 3.8 marks a grouped test by appending ``@<group>`` to ``item._nodeid``; since
+    pytest 9 the node id is ``item._id`` and that assignment is ignored, so every group was
+    spread over both workers (two Spark JVMs on two cores, two web servers). This does the same
+    suffixing through the current attribute; it does nothing when xdist already did it.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
 def shared_path(*parts: str) -> Path:
     """Path under ../shared, or skip the test with a clear message when it is absent."""
     p = SHARED.joinpath(*parts)
