@@ -43,6 +43,9 @@ from qingshan.core.sqlkit import quote_ident
 
 __all__ = ["Views", "views"]
 
+#: the names :class:`Views` gives (``_qs_<step>_<tag>_<n>``, plan steps ``_qs_plan_…``)
+_NAME = re.compile(r"\b_qs_\w+")
+
 
 class _Collect:
     """A plan backend that records each step as a common table expression of ``views``."""
@@ -124,12 +127,12 @@ class Views:
         """The recorded steps ``sql`` reads, directly or through other steps, in their order
         (a step nothing reads — e.g. the plan's ranking when the service ranks itself — is left
         out of the statement: its text would only cost parsing and binding)."""
-        texts, keep = [sql], set()
+        # every name of this call starts with _qs_ (one scan of each text for such words)
+        wanted, keep = set(_NAME.findall(sql)), set()
         for name, query, _ in reversed(self._ctes):
-            pat = re.compile(rf"\b{re.escape(name)}\b")
-            if any(pat.search(t) for t in texts):
+            if name in wanted:
                 keep.add(name)
-                texts.append(query)
+                wanted |= set(_NAME.findall(query))
         return [c for c in self._ctes if c[0] in keep]
 
     def close(self) -> None:
