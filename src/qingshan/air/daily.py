@@ -27,8 +27,11 @@ codes × every day of the period from the tables (absent days as the chain makes
 statistics, zero counts, not valid) and its ``city_hourly`` step is skipped (nothing else reads
 it), (b) the service's station / city daily statistics (``daily_aqi``, ``monthly_series``,
 ``compliance_rates``) likewise, and (c) the service runs all its steps as one statement
-(:mod:`qingshan.air.views`, fused). Province series and the ``station_daily`` city method are
-not materialised and run their hourly SQL (fused as well).
+(:mod:`qingshan.air.views`, fused). The province series (mean of the city series at each hour)
+is not in the tables: its daily statistics of every stored day are computed once per store state
+by the service's own SQL and kept in the process (:func:`_province_days`; the first province
+answer of a server pays for it). The ``station_daily`` city method is not materialised and runs
+its hourly SQL (fused as well).
 ``tests/api/test_daily.py`` asserts frame equality with :mod:`qingshan.air.service` (the chain)
 on the built test stores.
 """
@@ -279,8 +282,8 @@ class DailyRows:
     codes × every day of the period from the tables (absent days as the chain makes them) and
     its ``city_hourly`` step is skipped (nothing else reads it); (b) :meth:`daily_stats`: the
     service's station / city daily statistics (series of ``daily_aqi``, ``monthly_series``,
-    ``compliance_rates``) likewise. Province series are not materialised (``None``: the
-    service runs its hourly path for them).
+    ``compliance_rates``) likewise, and the province series' from the days kept in the
+    process (:func:`_province_days`); ``None`` elsewhere (the service runs its hourly path).
     """
 
     def plan_backend(self, backend, per, rules, prefix: str):
