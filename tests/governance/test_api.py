@@ -82,6 +82,9 @@ def test_reports_routes(client):
     r = client.post(f"{P}/reports", headers=wh, json={"city": "371000", "year": 2025})
     assert r.status_code == 201, r.text
     no = r.json()["public_no"]
+    # the app's analytic store holds no air data: the air figure is locked, flagged, no value
+    pm = r.json()["fields"]["sections"]["2"]["figures"]["pm25"]
+    assert pm["locked"] and pm["value"] is None and "no air data for 2025" in pm["text"]
     r = client.post(f"{P}/reports", headers=client.h[("city_staff", "371100")],
                     json={"city": "371000", "year": 2025})
     assert r.status_code == 403

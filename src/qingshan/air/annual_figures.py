@@ -13,6 +13,7 @@ valid is shown flagged by the report, never as complete.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 __all__ = ["figures", "FIGURES"]
@@ -37,6 +38,10 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
     from qingshan.air.service import assess
 
     try:
+        n = con.execute("SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
+                        [datetime(year, 1, 1), datetime(year + 1, 1, 1)]).fetchone()[0]
+        if not n:
+            return _all(f"no air data for {year} in the store")
         df = assess(con, str(year), "city", province)
     except Exception as e:      # an empty store or an unconfigured city: say so, flagged
         return _all(f"air assessment failed: {type(e).__name__}: {e}"[:300])

@@ -13,6 +13,7 @@ class for the year (no data, or fewer samplings than the period needs) or nothin
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 __all__ = ["figures", "FIGURES"]
@@ -35,6 +36,10 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
     from qingshan.water.service import water_assessment
 
     try:
+        n = con.execute("SELECT count(*) FROM water_sample WHERE sample_time >= ? AND "
+                        "sample_time < ?", [date(year, 1, 1), date(year + 1, 1, 1)]).fetchone()[0]
+        if not n:
+            return _all(f"no water samples for {year} in the store")
         groups = water_assessment(con, str(year), "city")
         sections = water_assessment(con, str(year), "section")
     except Exception as e:      # no water tables or no data: say so, flagged
