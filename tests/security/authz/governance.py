@@ -8,6 +8,10 @@ city staff may create one at 371002; starting an annual report is for the city's
 provincial summary is for province staff, leaders, auditors and the administrator.
 (The scoping of existing cases — a city user cannot read or change another city's non-public
 case — is tried on every case route in tests/governance/test_api.py and test_pages.py.)
+The drill-down (page, CSV, API) is for any user, scoped like the rates (404 "no data" until a
+case exists). Importing a ledger (API and page form) needs a create role of the template's
+kind and every row's unit in the user's scope: Weihai's city staff 200, Jinan's city staff
+403 (the rows are Weihai's), every other role 403 before the file is read.
 """
 
 from tests.security.authz import Case
