@@ -15,22 +15,19 @@ from datetime import date
 import pandas as pd
 
 from qingshan.air.charts import bar_vs_limit
-from qingshan.charts import city_map, render_svg
+from qingshan.charts import city_map
 from qingshan.air.charts import calendar
 from qingshan.air.charts import trend
 from qingshan.config import load_province
 from qingshan.config.province import ProvinceConfig
 from qingshan.air import report_sections as sec
+from qingshan.reports import figures
 from qingshan.reports.labels import INDICATORS, tr
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
 from qingshan.store.meta import synthetic
 from qingshan.water.report import water_method_paragraph, water_section
 
-__all__ = ["build_air_report", "CHART_WORKERS"]
-
-#: threads rendering the bulletin's SVG charts (1 = one after the other, the former path;
-#: benchmarks/bench_report.py compares both)
-CHART_WORKERS = 4
+__all__ = ["build_air_report"]
 
 
 def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: str | None,
@@ -86,18 +83,15 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
             dec = {c: (1 if pol == "co_p95" else 0) for c in spec.table.columns[1:]}
             out.append((f"trend_{pol}", tr("chart_trend", lang, name=label,
                                                  pol=sec.pollutant_name(pol, lang)), spec, dec))
-    # the SVGs are rendered concurrently (vl-convert runs outside the GIL): the charts are
-    # independent, and rendering is most of a bulletin's time
-    from concurrent.futures import ThreadPoolExecutor
-    workers = min(CHART_WORKERS, max(1, len(out)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        svgs = list(pool.map(lambda x: render_svg(x[2]), out))
-    return [_chart(k, title, spec, dec, svg) for (k, title, spec, dec), svg in zip(out, svgs)]
+    # not rendered here: each output renders the form it shows, once, all charts concurrently
+    # (qingshan.reports.figures: SVG for HTML, PNG for the PDF, none for Excel)
+    return [_chart(k, title, spec, dec) for (k, title, spec, dec) in out]
 
 
-def _chart(key: str, title: str, spec, decimals: dict[str, int], svg: str) -> ReportChart:
+def _chart(key: str, title: str, spec, decimals: dict[str, int]) -> ReportChart:
     table = ReportTable(key=key, title=title, df=spec.table, decimals=decimals)
-    return ReportChart(key=key, title=title, svg=svg, caption=spec.caption, table=table)
+    return ReportChart(key=key, title=title, svg="", caption=spec.caption, table=table,
+                       spec=spec)
 
 
 def _load_geo(prov: ProvinceConfig):
@@ -122,7 +116,8 @@ def _calendar_target(prov: ProvinceConfig, city: str | None, lang: str) -> tuple
 
 
 def build_air_report(con, period: str, city: str | None = None, lang: str = "zh",
-                     province: ProvinceConfig | None = None) -> ReportData:
+                     province: ProvinceConfig | None = None,
+                     render: str | None = None) -> ReportData:
     """Gather the figures of an air-quality bulletin for ``period``.
 
     Parameters
@@ -138,6 +133,10 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     lang : {"zh", "en"}
     province : ProvinceConfig, optional
         Default: the bundled Shandong configuration.
+    render : {"pdf", "html"}, optional
+        The output that will be written: its charts start rendering as soon as their data are
+        known, beside the rest of the build (:func:`qingshan.reports.figures.start`). Default:
+        each output renders its charts when written. The figures are the same either way.
 
     Returns
     -------
@@ -165,15 +164,21 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         target = prov.city(city)   # KeyError for an unknown city
         crow = cities[cities["code"] == target.code]
         row = crow.iloc[0]
+    else:
+        row = pv.iloc[0]
+    std = sec.limits_module(row, lang)
+    charts = _charts(con, svc, p, prov, cities, city, lang, std)
+    kind = figures.kind_for(render)
+    if kind:
+        figures.start(charts, kind)   # rendered on the second core while the build goes on
+    if target is not None:
         last = svc.assess(con, prev.label, level="city", province=prov)
         last = last[last["code"] == target.code]
     else:
-        row = pv.iloc[0]
         last = svc.assess(con, prev.label, level="province", province=prov)
     # last year is compared only when its statistics are valid (as the service's YoY columns)
     has_last = len(last) > 0 and bool(last["valid"].fillna(False).astype(bool).iloc[0])
     last_row = last.iloc[0] if has_last else None  # None: no valid data of last year
-    std = sec.limits_module(row, lang)
     prov_name = prov.name_zh if lang == "zh" else prov.name_en
     unit_name = (target.name_zh if lang == "zh" else target.name_en) if target else prov_name
     when = svc.period_title(p, data_end, lang)
@@ -211,7 +216,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     extra, methods_extra = _domain_sections(con, p, prov, lang)
     sections.extend(extra)
     sections.append(ReportSection("charts", tr("sec_charts", lang),
-                                  charts=_charts(con, svc, p, prov, cities, city, lang, std)))
+                                  charts=charts))
     methods = sec.method_paragraphs(row, cities, p, prov, lang) + methods_extra
     ev = (cities[cities["code"] == target.code] if target is not None else cities)
     sections.append(ReportSection("methods", tr("sec_methods", lang),

@@ -58,7 +58,8 @@ def air_cmd(
     try:
         with console.status(f"assessing {period} …"):
             try:
-                report = build_air_report(con, period, city=city, lang=lang, province=prov)
+                report = build_air_report(con, period, city=city, lang=lang, province=prov,
+                                          render=format)   # charts start early, once
             except (KeyError, ValueError) as exc:
                 console.print(f"[red]error:[/red] {exc}")
                 raise typer.Exit(1) from None

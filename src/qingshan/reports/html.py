@@ -37,6 +37,10 @@ def render_html(report: ReportData, for_print: bool = False) -> str:
         used by the PDF renderer; chart tables are then omitted under the charts (their
         captions remain and the same figures are in the tables of the other sections).
     """
+    from qingshan.reports import figures
+
+    img = for_print and figures.PRINT_FORMAT == "png"
+    figures.prepare(report, "png" if img else "svg")   # only the form this output shows
     css = _template_text("bulletin.css")
     if for_print:
         css += "\n" + _template_text("print.css")
@@ -45,6 +49,7 @@ def render_html(report: ReportData, for_print: bool = False) -> str:
         r=report,
         css=css,
         show_chart_tables=not for_print,
+        chart_img=(lambda c: figures.png_img(c.png, c.title)) if img else None,
         toc_label=tr("toc", lang),
         generated_label=tr("generated", lang),
         draft_label=tr("draft_synthetic" if report.synthetic else "draft", lang),

@@ -103,6 +103,12 @@ class ReportChart:
     svg: str
     caption: str
     table: ReportTable
+    #: the Vega-Lite spec; the SVG (HTML) and PNG (PDF) are rendered from it when an output
+    #: needs them (:func:`qingshan.reports.figures.prepare`), once each
+    spec: object = None
+    png: bytes | None = None
+    #: renders started early (:func:`qingshan.reports.figures.start`): kind → Future
+    pending: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
