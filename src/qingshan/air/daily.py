@@ -351,9 +351,15 @@ SELECT * EXCLUDE (_present) FROM {days} WHERE date BETWEEN {a} AND {b}
 def rows_for(con: duckdb.DuckDBPyConnection, part: str = "city") -> DailyRows | None:
     """The daily-row source when ``part`` and the station rows are fresh and
     ``$QINGSHAN_AIR_DAILY`` is not ``0``; otherwise ``None`` (the hourly chain)."""
-    ok = (os.environ.get(SWITCH, "1") != "0" and fresh(con, "station")
-          and (part == "station" or fresh(con, "city")))
-    return DailyRows() if ok else None
+    if os.environ.get(SWITCH, "1") == "0":
+        return None
+    try:        # both parts' recorded fingerprints and the store's, read once (fresh())
+        rec = dict(con.execute("SELECT part, fingerprint FROM air_daily_state").fetchall())
+    except duckdb.CatalogException:     # a store without the migration (opened read-only)
+        return None
+    now = _fingerprints(con)
+    parts = ("station",) if part == "station" else ("station", "city")
+    return DailyRows() if all(rec.get(k) == now[k] for k in parts) else None
 
 
 def _part(level: str) -> str:
