@@ -60,6 +60,15 @@ def test_county_units(county_store):
     assert u.loc["荣成", "name_en"] == "Rongcheng" and u.loc["文登", "city_code"] == "371000"
 
 
+def test_county_names_en_without_config_counties():
+    from qingshan.air.county import _names_en
+
+    # 青岛市 lists no counties in the config: the names come from data/county_names_en.csv
+    # (Hanyu Pinyin: 即墨 jí mò, 胶州 jiāo zhōu)
+    assert _names_en()[("即墨", "青岛市")] == "Jimo"
+    assert _names_en()[("胶州", "青岛市")] == "Jiaozhou"
+
+
 def test_county_ranking_hand_derived(county_store):
     from qingshan.air.county import county_ranking
 

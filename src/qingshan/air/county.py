@@ -13,6 +13,11 @@ GB/T 8170 rounding, composite index and ranking (valid units ranked, the others 
 insufficient-data group, ``rank_insufficient``) as :func:`qingshan.air.service.assess` — the
 figures come from that one engine, not from a second implementation.
 
+English names: the province config's county (``[[cities]] counties``) when it lists the unit,
+else ``data/county_names_en.csv`` (Hanyu Pinyin of the station list's county-level publication
+cities, generated with pypinyin 0.55.0 and the apostrophe rule of
+``scripts/build_china_config.py``), else the Chinese name.
+
 How: on a private cursor of the store (its own DuckDB connection context), two temporary tables
 ``city`` and ``city_station`` hold the county units and their stations; temporary tables come
 first in DuckDB's name resolution, so the service's city chain reads the counties. The store
@@ -20,6 +25,10 @@ itself is not written (works on a read-only store); the cursor is closed afterwa
 """
 
 from __future__ import annotations
+
+import csv
+import functools
+from importlib import resources
 
 import pandas as pd
 
@@ -30,6 +39,15 @@ __all__ = ["county_units", "assess_counties", "county_ranking"]
 
 def _province(province: ProvinceConfig | None) -> ProvinceConfig:
     return province or load_province(get_settings().province)
+
+
+@functools.lru_cache(maxsize=1)
+def _names_en() -> dict[tuple[str, str], str]:
+    """(publication city, prefecture) → English name (``data/county_names_en.csv``)."""
+    text = (resources.files("qingshan.air") / "data" / "county_names_en.csv").read_text(
+        encoding="utf-8")
+    return {(r["publication_city"], r["prefecture"]): r["name_en"]
+            for r in csv.DictReader(text.splitlines())}
 
 
 def _own_names(prov: ProvinceConfig) -> list[str]:
@@ -72,7 +90,8 @@ def county_units(con, province: ProvinceConfig | None = None) -> pd.DataFrame:
         cfg = next((k for k in city.counties if k.name_zh.startswith(r.county)), None)
         rows.append({"code": r.county, "county_code": cfg.code if cfg else None,
                      "name_zh": cfg.name_zh if cfg else r.county,
-                     "name_en": (cfg.name_en or cfg.name_zh) if cfg else r.county,
+                     "name_en": (cfg.name_en or cfg.name_zh) if cfg else
+                     _names_en().get((r.county, r.prefecture), r.county),
                      "city_code": city.code, "city_name_zh": city.name_zh,
                      "city_name_en": city.name_en, "stations": int(r.stations)})
     cols = ["code", "county_code", "name_zh", "name_en", "city_code", "city_name_zh",

@@ -37,9 +37,10 @@ def _change_column(row: pd.Series, key: str) -> tuple[str | None, str | None]:
         if key + suffix in row.index:
             return key + suffix, unit
     return None, None
-#: best/worst lists: indicator -> True when a higher value is better
-_RANKED = {"pm25": False, "pm10": False, "so2": False, "no2": False, "good_day_ratio": True,
-           "composite_index": False, "composite_index_yoy_pct": False}
+#: best/worst lists: indicator -> True when a higher value is better; the composite index
+#: first (the ranking the sentences and provincial releases lead with)
+_RANKED = {"composite_index": False, "pm25": False, "pm10": False, "so2": False, "no2": False,
+           "good_day_ratio": True, "composite_index_yoy_pct": False}
 
 
 def pollutant_name(key: str, lang: str) -> str:
