@@ -200,8 +200,9 @@ def rankings(request: Request, _r: Ready, period: PeriodQ,
     period without any stored data is 404 ``no_data``."""
     p = parse_period(period)
     prov = request.app.state.province
-    items = answered(request, ("rankings", p.label, weighted), lambda con: computed(
-        con, air_daily.city_ranking, p.label, province=prov, weighted=weighted))
+    # the city assessment (shared with /assessment?level=city and the pages), ranked
+    items = answered(request, ("rankings", p.label, weighted), lambda con: svc.ranked_cities(
+        computed(con, air_daily.assess, p.label, level="city", province=prov), weighted))
     no_data(items is None, "the cities", p.label)
     return _listed(items, envelope, limit, offset)
 

@@ -186,7 +186,8 @@ def overview(request: Request, period: str | None = None,
         p = parse_period(period or f"{last:%Y-%m}")
         if p.end < first or p.start > last:
             return _no_data(request, lang, p.name(lang), first, last)
-        ranking = _svc(con, air_daily.city_ranking, p.label, province=prov)
+        ranking = svc.ranked_cities(_svc(con, air_daily.assess, p.label, level="city",
+                                         province=prov))
         summary_df = _svc(con, air_daily.assess, p.label, level="province", province=prov)
         codes = [c.code for c in prov.cities]
         # the "latest" AQI of the period shown: its last day with data (not the store's)

@@ -68,7 +68,8 @@ from qingshan.air.views import views as _views
 
 __all__ = ["Period", "PeriodError", "parse_period", "period_rules", "to_date", "period_title",
            "policy_label", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
-           "monthly_series", "compliance_rates", "standard_label", "LEVELS", "CITY_METHODS"]
+           "monthly_series", "compliance_rates", "standard_label", "LEVELS", "CITY_METHODS",
+           "ranked_cities"]
 
 LEVELS = ("station", "city", "province")
 #: how city daily statistics are formed: from the city hourly series (default) or as the mean
@@ -410,7 +411,13 @@ def city_ranking(con: duckdb.DuckDBPyConnection, period: str,
                  province: ProvinceConfig | None = None, weighted: bool = False,
                  city_method: str = "hourly", *, rows=None) -> pd.DataFrame:
     """Cities ranked by the comprehensive index (weighted: by ``composite_index_weighted``)."""
-    df = assess(con, period, "city", province, city_method, rows=rows)
+    return ranked_cities(assess(con, period, "city", province, city_method, rows=rows), weighted)
+
+
+def ranked_cities(df: pd.DataFrame, weighted: bool = False) -> pd.DataFrame:
+    """The city assessment ``df`` (:func:`assess`, level city) as :func:`city_ranking` orders
+    it (a caller holding the assessment need not assess again)."""
+    df = df.copy()
     if weighted:  # valid cities only, as assess ranks
         v = df["composite_index_weighted"].where(df["valid"])
         df["rank"] = v.rank(method="min").astype("Int64")
