@@ -314,8 +314,9 @@ def _domain_sections(con, p, prov: ProvinceConfig, lang: str) -> tuple[list[Repo
         if not target or d.name == "air":
             continue
         registered.add(d.name)
-        # each section gets its own cursor on the store: a result it leaves unfinished never
-        # blocks the bulletin's (or the caller's) next query on the shared connection
+        # each section gets its own cursor on the store (its temporary views stay its own; the
+        # one section that left an execute() result unfinished — compensation's air-days check —
+        # is fixed, tests/reports/test_report_section_con.py calls each on the raw connection)
         cur = con.cursor() if hasattr(con, "cursor") else con
         try:
             ctx = SectionContext(con=cur, period=p, province=prov, lang=lang, settings=settings)
