@@ -198,3 +198,52 @@ def test_the_daily_rows_are_a_parameter_and_one_statement(con, prov, monkeypatch
     assert len(frames) == 1 and frames[0] >= 7
     monkeypatch.setattr(views.Views, "frame", orig)
     pd.testing.assert_frame_equal(fast, svc.assess(con, "2019-02", "city", prov))
+
+
+def test_periods_containing_the_switch_read_the_stored_aqi(tmp_path, monkeypatch):
+    """A period containing 2026-03-01 is assessed day by day (each day's AQI by the HJ 633
+    version in force that day, the transition policy period_end): exactly the AQI stored with
+    each day's row, so the daily path reads it too — and the frames equal the chain's."""
+    import tomllib
+    from datetime import datetime, timedelta
+
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    from qingshan.config import ProvinceConfig
+    from qingshan.store import connect
+    from qingshan.store.province import sync_province
+    from tests.air.test_transition import TOML
+    prov = ProvinceConfig.model_validate(tomllib.loads(TOML))
+    con = connect(tmp_path / "t.duckdb")
+    try:
+        con.executemany(
+            "INSERT INTO station (code, name, raw_name, publication_city, prefecture, province, "
+            "is_control, is_stopped, batch_id) VALUES (?, ?, ?, ?, ?, ?, false, false, 0)",
+            [("A1", "站A1", "站A1", "甲", "甲", "测试省"), ("B1", "站B1", "站B1", "乙", "乙", "测试省")])
+        sync_province(con, prov)
+        t0 = datetime(2026, 2, 1)
+        hours = [t0 + timedelta(hours=i + 1) for i in range(59 * 24)]     # Feb 1 … Mar 31
+        # PM2.5 rising through the days (both HJ 633 versions' breakpoints are crossed)
+        df = pd.DataFrame([(s, t, 10, 20, 0.5, 80, 50, 40 + (t - t0).days * 2)
+                           for s in ("A1", "B1") for t in hours],
+                          columns=["station_code", "time", "so2", "no2", "co", "o3", "pm10",
+                                   "pm25"])
+        con.register("src", df)
+        con.execute("INSERT INTO air_hourly (station_code, time, so2, no2, co, o3, pm10, pm25, "
+                    "batch_id) SELECT station_code, time, so2, no2, co, o3, pm10, pm25, 0 FROM src")
+        con.unregister("src")
+        daily.refresh(con)
+        reads: list[str] = []
+        orig = daily._complete
+        monkeypatch.setattr(daily, "_complete",
+                            lambda table, *a, **k: reads.append(table) or orig(table, *a, **k))
+        for period, level in [("2026-02..2026-03", "city"), ("2026-Q1", "station")]:
+            reads.clear()
+            fast = daily.assess(con, period, level, prov)
+            # daily statistics and day AQI of the period both from the table (2 reads; the
+            # previous year has no data, so no YoY steps)
+            table = daily.CITY_TABLE if level == "city" else daily.STATION_TABLE
+            assert reads == [table, table], reads
+            pd.testing.assert_frame_equal(fast, svc.assess(con, period, level, prov))
+    finally:
+        con.close()

@@ -287,8 +287,12 @@ class DailyRows:
     """
 
     def plan_backend(self, backend, per, rules, prefix: str):
-        same = (not (per.start < SWITCH_2026 <= per.end) and rules is not None
-                and rules.aqi_version == family_for(per.start))
+        # the stored AQI of a day is by the HJ 633 version of its own family: what the plan
+        # computes for a period of one family whose rules use that version, and for a period
+        # containing 2026-03-01 assessed day by day (rules.mixed: each day by its version)
+        straddles = per.start < SWITCH_2026 <= per.end
+        same = rules is not None and (
+            rules.mixed if straddles else rules.aqi_version == family_for(per.start))
         return _DailyBackend(backend, per, prefix, same)
 
     def daily_stats(self, put, level, start, end, codes, prov) -> str | None:
