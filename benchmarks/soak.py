@@ -251,6 +251,7 @@ def report(res: dict, clients: int, seconds: float) -> str:
     lines.append("")
     lines.append(f"5xx in all: {total5}; connection errors: {dict(res['errors']) or 0}; "
                  f"tracebacks in the server log: {res['tracebacks']}")
+    lines.append("RSS samples [s: MB]: " + ", ".join(f"{t:.0f}: {m:.0f}" for t, m in res["rss"]))
     lines.append("non-2xx by error code: " + (", ".join(
         f"{k}: {n}" for k, n in sorted(res["reasons"].items())) or "none"))
     return "\n".join(lines)
