@@ -136,14 +136,21 @@ def test_kill_9_of_the_server_during_an_upload_then_corrupt_uploads_refused(tmp_
     pid, base = fork_serve(db)
     try:
         n = _batches(base)
-        # half-written: the file cut in the middle of a line
+        # half-written: the file cut inside a line at 3 seeded random moments of the write —
+        # a random line, a random byte before its last comma (cells are missing: what a reader
+        # can tell; a cut inside the *last* cell leaves a well-formed shorter number, which no
+        # CSV reader can tell from a real one — the file has no length or end marker)
         raw = day_file(NEW_DAYS[1]).read_bytes()
-        cut = raw[: raw.index(b"\n", len(raw) // 2) - 7]
-        r = _upload(base, token, "china_sites_20240104.csv", cut)
-        assert r.status_code == 422, r.text
-        (d,) = r.json()["error"]["details"] if "error" in r.json() else r.json()["details"]
-        assert d["file"] == "china_sites_20240104.csv"
-        assert d["line"] == cut.count(b"\n") + 1           # the last, cut, line
+        starts = [0] + [i + 1 for i, b in enumerate(raw) if b == 0x0A][:-1]
+        for _ in range(3):
+            k = rng.randrange(2, len(starts) - 1)          # 0-based index of the cut line
+            line = raw[starts[k]:raw.index(b"\n", starts[k])]
+            cut = raw[: starts[k] + rng.randrange(1, line.rindex(b","))]
+            r = _upload(base, token, "china_sites_20240104.csv", cut)
+            assert r.status_code == 422, r.text
+            (d,) = r.json()["error"]["details"] if "error" in r.json() else r.json()["details"]
+            assert d["file"] == "china_sites_20240104.csv"
+            assert d["line"] == k + 1                      # the last, cut, line (1-based)
         # corrupt: one value of line 3 is not a number
         lines = raw.split(b"\n")
         cells = lines[2].split(b",")
