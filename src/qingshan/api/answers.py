@@ -27,8 +27,9 @@ __all__ = ["SETTLE_S", "MAX_ANSWERS", "store_stamp", "AnswerCache", "answers"]
 
 #: a stamp younger than this [s] is not trusted (coarse file timestamps, see the docstring)
 SETTLE_S = 1.0
-#: answers kept per process (least recently used dropped first)
-MAX_ANSWERS = 512
+#: answers kept per process (least recently used dropped first); a station-level assessment
+#: is ~0.5 MB of Python rows (127 stations), so 128 answers stay well inside 1 GB
+MAX_ANSWERS = 128
 
 
 def store_stamp(path: str | os.PathLike, now: float | None = None) -> tuple | None:
