@@ -101,3 +101,4 @@ def test_a_repeated_ranking_opens_no_store(tmp_path, monkeypatch):
         assert again.json()["items"] == first.json()[:3]
         assert c.get("/api/v1/rankings?period=2019-01").status_code == 200
         assert opened == [1]                                    # a new question opens it
+    app.state.store.close()      # the file kept open after the last read (linger) is closed
