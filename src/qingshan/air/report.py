@@ -31,7 +31,7 @@ __all__ = ["build_air_report"]
 
 
 def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: str | None,
-            lang: str, std, daily: pd.DataFrame | None = None) -> list[ReportChart]:
+            lang: str, std, daily: pd.DataFrame | None = None, rows=None) -> list[ReportChart]:
     out: list[tuple] = []   # (key, title, spec, decimals), rendered at the end
     name_col = "name_zh" if lang == "zh" else "name_en"
     short = {c.code: (c.short_zh if lang == "zh" else c.name_en) for c in prov.cities}
@@ -56,7 +56,7 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
     # 3. calendar of daily AQI for the chosen city (or the province)
     level, code, label = _calendar_target(prov, city, lang)
     if daily is None:
-        daily = svc.daily_aqi(con, level, code, period.start, period.end, prov)
+        daily = svc.daily_aqi(con, level, code, period.start, period.end, prov, rows=rows)
     # the calendar counts the days the assessment counts: a day without a valid AQI
     # (plan.aqi_valid_sql) is shown as missing
     daily = daily.assign(aqi=daily["aqi"].where(daily["valid"].fillna(False).astype(bool)))
@@ -72,7 +72,7 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
     series = []
     for y in (period.year - 1, period.year):
         until = period.end if y == period.year else period.previous_year().end
-        m = svc.monthly_series(con, level, code, y, prov, until=until)
+        m = svc.monthly_series(con, level, code, y, prov, until=until, rows=rows)
         if len(m):
             m = m.assign(series=tr("year_label", lang, year=y))
             series.append(m)
@@ -146,6 +146,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         period has surface-water data in the store), charts, method notes.
     """
     from qingshan.air import service as svc  # the services layer; imported at call time
+    from qingshan.air.daily import rows_for
 
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")
@@ -153,12 +154,15 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     p = svc.parse_period(period, prov)  # core period + the province's transition policy
     prev = p.previous_year()
     rules = svc.period_rules(p, prov)
-    pv = svc.assess(con, p.label, level="province", province=prov)
+    # the stored daily rows when they are fresh (the same frames as the hourly chain,
+    # tests/api/test_daily.py), so the bulletin reads what the API and pages read
+    rows = rows_for(con, "city")
+    pv = svc.assess(con, p.label, level="province", province=prov, rows=rows)
     data_end = pv["data_end"].iloc[0] if len(pv) else None
     if data_end is None or pd.isna(data_end):
         raise ValueError(f"no air data for {p.label} ({p.name(lang)}) in the store: nothing to "
                          f"report (load the hourly data first: qingshan air ingest …)")
-    cities = svc.assess(con, p.label, level="city", province=prov)
+    cities = svc.assess(con, p.label, level="city", province=prov, rows=rows)
     target = None
     if city is not None:
         target = prov.city(city)   # KeyError for an unknown city
@@ -167,15 +171,15 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     else:
         row = pv.iloc[0]
     std = sec.limits_module(row, lang)
-    charts = _charts(con, svc, p, prov, cities, city, lang, std)
+    charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows)
     kind = figures.kind_for(render)
     if kind:
         figures.start(charts, kind)   # rendered on the second core while the build goes on
     if target is not None:
-        last = svc.assess(con, prev.label, level="city", province=prov)
+        last = svc.assess(con, prev.label, level="city", province=prov, rows=rows)
         last = last[last["code"] == target.code]
     else:
-        last = svc.assess(con, prev.label, level="province", province=prov)
+        last = svc.assess(con, prev.label, level="province", province=prov, rows=rows)
     # last year is compared only when its statistics are valid (as the service's YoY columns)
     has_last = len(last) > 0 and bool(last["valid"].fillna(False).astype(bool).iloc[0])
     last_row = last.iloc[0] if has_last else None  # None: no valid data of last year
@@ -201,7 +205,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
                                   paragraphs=sec.ranking_paragraphs(cities, prov, lang),
                                   tables=sec.best_worst_tables(cities, prov, lang)))
     from qingshan.air.day_stats import category_days, primary_shares
-    all_days = svc.daily_aqi(con, "city", None, p.start, p.end, prov)
+    all_days = svc.daily_aqi(con, "city", None, p.start, p.end, prov, rows=rows)
     sections.append(ReportSection("cities", tr("sec_cities", lang),
                                   tables=[sec.cities_table(cities, prov, lang),
                                           sec.days_table(category_days(all_days),
