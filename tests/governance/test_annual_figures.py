@@ -129,3 +129,21 @@ def test_report_prefills_and_locks_domain_figures(figs, url):
         with pytest.raises(TransitionError, match="locked"):
             annual.fill_report(s, STAFF, row.public_no, today=date(2024, 1, 20), section="2",
                                figures={"pm25": ("40", "公报")})
+
+
+def test_figures_of_a_synthetic_store_say_so(con):
+    """A store `qingshan demo` made carries the synthetic flag (store_meta); the air and water
+    figures pre-filled from it name it in their source (carbon does so from its ledger's own
+    flag, test above). Runs last in this module: it flags the module's store."""
+    from qingshan.air.annual_figures import figures as air_figures
+    from qingshan.store.meta import SYNTHETIC, get_meta, mark_synthetic
+    from qingshan.water.annual_figures import figures as water_figures
+
+    assert get_meta(con, SYNTHETIC) is None
+    before = air_figures("371000", 2023, con=con, province=PROV)
+    assert before["pm25"]["value"] == 50.0 and "synthetic" not in before["pm25"]["source"]
+    mark_synthetic(con, "test: generated")
+    a = air_figures("371000", 2023, con=con, province=PROV)
+    w = water_figures("371000", 2023, con=con, province=PROV)
+    assert all(f["source"].endswith("(synthetic)") for f in a.values())
+    assert any(f["source"].endswith("(synthetic)") for f in w.values())

@@ -36,6 +36,7 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
     if con is None:
         return _all("no analytic store to read the air assessment from")
     from qingshan.air.service import assess
+    from qingshan.store.meta import synthetic
 
     try:
         n = con.execute("SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
@@ -58,6 +59,8 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
                 + (f", data to {end}" if not full else "")
                 + " (GB 3095 Table 4 minimums)")
     src = f"air assessment {r['period']} ({r['standard']})"
+    if synthetic(con):           # a store qingshan demo made (store_meta): say so
+        src += " (synthetic)"
     out = {}
     for key, (col, unit, _label) in FIGURES.items():
         v = r[col]

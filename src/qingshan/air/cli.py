@@ -6,6 +6,8 @@ import typer
 
 from qingshan.air.cli_aqi import aqi_cmd
 
+__all__ = ["app"]
+
 app = typer.Typer(help="Air quality: AQI, hourly data, assessment.", no_args_is_help=True)
 
 app.command("aqi")(aqi_cmd)

@@ -261,13 +261,13 @@ def _county_section(con, period: str, prov: ProvinceConfig, lang: str,
     ok = sec._ranked_ok(df, ci)
     lst = "、".join if zh else ", ".join
     paras = []
-    if ok.any():
-        top = max(1, min(3, int(ok.sum()) // 2))     # best and worst groups never overlap
-        place, back = sec._places(ci[ok], False), sec._places(ci[ok], True)
-        b = [names[j] for j in place[place <= top].sort_values(kind="stable").index]
-        w = [names[j] for j in back[back <= top].sort_values(kind="stable").index]
+    bi, wi = sec.best_and_worst(ci, ok)
+    if bi and wi:
+        b, w = [names[j] for j in bi], [names[j] for j in wi]
         paras.append(tr("county_rank_sentence", lang, n=len(df), k=int(ok.sum()),
                         best=lst(b), nb=len(b), worst=lst(w), nw=len(w)))
+    elif ok.any():      # one ranked county is neither better nor worse than the others
+        paras.append(tr("county_rank_sentence_few", lang, n=len(df), k=int(ok.sum())))
     else:
         paras.append(tr("county_none_valid", lang, n=len(df)))
     bad = [names[j] for j in df.index[~ok & ci.notna()]]

@@ -17,7 +17,7 @@ from qingshan.reports.labels import INDICATORS, tr
 from qingshan.air.standards import who_2021
 
 __all__ = [
-    "days_table", "target_paragraph", "city_rank_paragraph", "ranking_paragraphs",
+    "best_and_worst", "days_table", "target_paragraph", "city_rank_paragraph", "ranking_paragraphs",
     "best_worst_tables", "cities_table",
     "compliance_paragraphs", "compliance_table",
     "limits_module", "method_paragraphs", "pm25_limits", "pollutant_name", "rank_label",
@@ -285,6 +285,22 @@ def _ranked_ok(cities: pd.DataFrame, vals: pd.Series) -> pd.Series:
     return ok
 
 
+def best_and_worst(vals: pd.Series, ok: pd.Series, higher_is_better: bool = False,
+                   most: int = 3) -> tuple[list, list]:
+    """Index labels of the best and the worst group for the ranking sentences: up to ``most``
+    places each (ties included), at most half of the ranked units each, and never the same unit
+    in both (a unit tied into both groups stays in the best one). Fewer than two ranked units:
+    no groups (([], [])) — one unit is neither "relatively better" nor "relatively worse"."""
+    k = int(ok.sum())
+    if k < 2:
+        return [], []
+    top = min(most, k // 2)
+    place, back = _places(vals[ok], higher_is_better), _places(vals[ok], not higher_is_better)
+    best = list(place[place <= top].sort_values(kind="stable").index)
+    worst = [j for j in back[back <= top].sort_values(kind="stable").index if j not in best]
+    return best, worst
+
+
 def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> list:
     """For each ranked indicator: the best three and worst three cities, ties included.
 
@@ -370,28 +386,26 @@ def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) ->
     ci = pd.to_numeric(cities["composite_index"], errors="coerce") if "composite_index" in \
         cities.columns else pd.Series(float("nan"), index=cities.index)
     ok = _ranked_ok(cities, ci)
-    top = max(1, min(3, int(ok.sum()) // 2))   # best and worst groups never overlap
-    if ok.any():
-        place = _places(ci[ok], False)
-        back = _places(ci[ok], True)
-        b = [names[j] for j in place[place <= top].sort_values(kind="stable").index]
-        w = [names[j] for j in back[back <= top].sort_values(kind="stable").index]
+    bi, wi = best_and_worst(ci, ok)
+    if bi and wi:
+        b, w = [names[j] for j in bi], [names[j] for j in wi]
         out.append(tr("rank_sentence", lang, n=n, k=int(ok.sum()), best=_city_list(b, lang),
-                      nb=len(b), worst=_city_list(w, lang), nw=len(w)))
+                      nb=len(b), worst=_city_list(w, lang), nw=len(w),
+                      span="倒数第1" if len(w) == 1 else f"倒数第1至第{len(w)}"))
+    elif ok.any():
+        out.append(tr("rank_sentence_few", lang, n=n, k=int(ok.sum())))
     bad = [names[j] for j in cities.index[~ok & ci.notna()]] if "valid" in cities.columns else []
     if bad:
         out.append(tr("rank_insufficient", lang, cities=_city_list(bad, lang), k=len(bad)))
     yoy = pd.to_numeric(cities["composite_index_yoy_pct"], errors="coerce") if \
         "composite_index_yoy_pct" in cities.columns else None
     okc = _ranked_ok(cities, yoy) if yoy is not None else None
-    if okc is not None and okc.any():
-        place = _places(yoy[okc], False)   # most negative = largest improvement first
-        back = _places(yoy[okc], True)
-        top = max(1, min(3, int(okc.sum()) // 2))
+    bi, wi = best_and_worst(yoy, okc) if okc is not None else ([], [])
+    if bi and wi:       # most negative = largest improvement first
         b = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
-             for j in place[place <= top].sort_values(kind="stable").index]
+             for j in bi]
         w = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
-             for j in back[back <= top].sort_values(kind="stable").index]
+             for j in wi]
         out.append(tr("change_sentence", lang, best=_city_list(b, lang), nb=len(b),
                       worst=_city_list(w, lang), nw=len(w)))
     parts = []

@@ -9,6 +9,8 @@ import typer
 
 from qingshan.cli.common import DbOpt, ProvinceOpt, console, open_store
 
+__all__ = ["app"]
+
 app = typer.Typer(help="Bulletins (HTML, PDF, Excel) from the stored data.", no_args_is_help=True)
 
 

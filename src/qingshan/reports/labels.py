@@ -77,6 +77,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "county_insufficient": ("{cities}等{k}个县级城市有效数据不足，列入“数据不足”组，不参与排名。",
                             "{cities} ({k}) have insufficient valid data: insufficient-data "
                             "group, not ranked."),
+    "county_rank_sentence_few": (
+        "{n}个县级城市（国控点位的县级发布城市）中，{k}个数据有效参与排名。",
+        "Of {n} county-level cities (county-level publication cities of the national stations), "
+        "{k} have valid data and are ranked."),
     "county_none_valid": ("{n}个县级城市本期均无有效统计数据，不排名。",
                           "None of the {n} county-level cities has valid statistics for the "
                           "period: no ranking."),
@@ -160,9 +164,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "sheet_rank": ("排名 {ind}", "Rank {ind}"),
     "rank_sentence": (
         "{n}个设区市中，{k}个市数据有效参与排名；按综合指数，{best}等{nb}市相对较好，"
-        "{worst}等{nw}市相对较差（倒数第1至第3）。",
+        "{worst}等{nw}市相对较差（{span}）。",
         "Of {n} cities, {k} have valid data and are ranked; by the composite index {best} "
-        "({nb}) are the best, {worst} ({nw}) the worst (last to third from last)."),
+        "({nb}) are the best, {worst} ({nw}) the worst (from the last up)."),
+    "rank_sentence_few": ("{n}个设区市中，{k}个市数据有效参与排名。",
+                          "Of {n} cities, {k} have valid data and are ranked."),
     "rank_insufficient": ("{cities}等{k}市有效数据不足，列入“数据不足”组，不参与排名。",
                           "{cities} ({k}) have insufficient valid data: listed in the "
                           "insufficient-data group, not ranked."),

@@ -34,6 +34,7 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
     if con is None:
         return _all("no analytic store to read the water assessment from")
     from qingshan.water.service import water_assessment
+    from qingshan.store.meta import synthetic
 
     try:
         n = con.execute("SELECT count(*) FROM water_sample WHERE sample_time >= ? AND "
@@ -53,6 +54,8 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
     note = None if not missing else (f"partial: {missing} of {len(mine)} sections have no class "
                                      f"for {year} (no data or too few samplings)")
     src = f"water assessment {year}, city level ({int(r['n_sections'])} sections with a class)"
+    if synthetic(con):           # a store qingshan demo made (store_meta): say so
+        src += " (synthetic)"
     out = {}
     for key, (col, unit, _label) in FIGURES.items():
         v = r[col]
