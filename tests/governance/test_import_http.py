@@ -65,6 +65,10 @@ def test_upload_stores_once_with_one_audit_row(gov_client):
     # would hand out Weihai's case numbers)
     r = _post(c, ("city_staff", "371100"), _xlsx([_row("UPA1")]))
     assert r.status_code == 403 and "TS-371000" not in r.text
+    # the same 工单编号 for Rizhao's own unit is Rizhao's case (keys are numbered per city)
+    r = _post(c, ("city_staff", "371100"), _xlsx([_row("UPA1", "371102")]))
+    assert r.status_code == 200 and r.json()["skipped"] == [], r.text
+    assert r.json()["created"][0].startswith("TS-371100-") and "TS-371000" not in r.text
 
 
 def test_invalid_cell_names_file_line_field_and_stores_nothing(gov_client):

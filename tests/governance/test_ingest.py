@@ -172,3 +172,30 @@ def test_every_template_writes_and_reads_its_own_header(tmp_path):
         p = write_template(name, tmp_path / f"{name}.xlsx")
         with pytest.raises(IngestError, match="no data rows"):
             read_ledger(p, name)
+
+
+def test_same_source_key_in_two_cities_is_two_cases(url, tmp_path):
+    """工单编号 are numbered per city: Weihai's SAME-1 (unit 371002) and Rizhao's SAME-1 (unit
+    371102) are two cases. Rizhao's import stores its own row under a Rizhao number and never
+    answers with Weihai's number (review finding: it answered ``skipped=[TS-371000-…]``)."""
+    wh = Actor(11, "wh_staff2", "city_staff", "371000")
+    rz = Actor(12, "rz_staff", "city_staff", "371100")
+    row = ["SAME-1", "12345", "2025-09-26", None, "投诉", "噪声", "x", None, None, "否"]
+    with session_scope(url) as s:
+        a = service.import_file(s, wh, _xlsx(tmp_path / "w.xlsx", HEAD,
+                                             [row[:3] + ["371002"] + row[4:]]),
+                                "complaint", today=date(2025, 10, 1))
+    with session_scope(url) as s:
+        b = service.import_file(s, rz, _xlsx(tmp_path / "r.xlsx", HEAD,
+                                             [row[:3] + ["371102"] + row[4:]]),
+                                "complaint", today=date(2025, 10, 1))
+    assert len(a.created) == 1 and a.created[0].startswith("TS-371000-")
+    assert b.skipped == [] and len(b.created) == 1 and b.created[0].startswith("TS-371100-")
+    with session_scope(url) as s:
+        again = service.import_file(s, rz, _xlsx(tmp_path / "r.xlsx", HEAD,
+                                                 [row[:3] + ["371102"] + row[4:]]),
+                                    "complaint", today=date(2025, 10, 1))
+        cities = sorted(s.scalars(select(Case.city_code).where(Case.external_id == "SAME-1")))
+    assert again.created == [] and again.skipped == b.created     # its own number only
+    assert cities == ["371000", "371100"]
+

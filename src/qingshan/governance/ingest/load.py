@@ -1,6 +1,6 @@
 """Store validated ledger rows (one transaction: the caller's session; an error rolls back
-every row of the file). Rows already imported (same kind and key: 工单编号, 交办编号 …) are
-skipped, so importing a file twice stores it once."""
+every row of the file). Rows already imported (same kind, key — 工单编号, 交办编号 … — and
+city: keys are numbered per city) are skipped, so importing a file twice stores it once."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from qingshan.accounts.authz import Actor, Forbidden
 from qingshan.governance import repository as repo
 from qingshan.governance.bulk import bulk_create
 from qingshan.governance.ingest.excel import LedgerRows
-from qingshan.governance.models import Case, RegisterRow
+from qingshan.governance.models import Case, CaseUnit, RegisterRow
 from qingshan.governance.scope import city_of
 from qingshan.governance.workflows import machine
 
@@ -62,10 +62,15 @@ def import_rows(session: Session, actor: Actor, data: LedgerRows, *, today: date
     items, lines = [], []
     for row, pers, line in zip(data.rows, data.personal, data.lines):
         ext = str(row[key_field])
-        hit = session.scalars(select(Case.public_no).where(
-            Case.kind == tpl.kind, Case.external_id == ext)).first()
+        # source keys (工单编号 …) are numbered per city: the same key in another city is
+        # another case, and a case outside the actor's scope is never named (its source key,
+        # which the user sent, stands for it)
+        hit = session.execute(select(Case.id, Case.public_no).where(
+            Case.kind == tpl.kind, Case.external_id == ext,
+            Case.city_code == (city_of(row[unit_field]) or row[unit_field]))).first()
         if hit:
-            out.skipped.append(hit)
+            units = session.scalars(select(CaseUnit.unit).where(CaseUnit.case_id == hit.id))
+            out.skipped.append(hit.public_no if repo.in_scope(actor, list(units)) else ext)
             continue
         fields = {k: v for k, v in row.items() if k not in ("unit", "is_public")}
         rules = {}
