@@ -120,6 +120,21 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+_UNREACHABLE = ("database is locked", "connection", "server closed", "terminating",
+                "could not connect", "the database system is", "timeout", "timed out")
+
+
+def _unreachable(e: Exception) -> bool:
+    """Whether a database error means "the operational store is not reachable now"
+    (disconnect, restart, lock timeout) rather than a fault of the request or the code."""
+    if isinstance(e, (sa_exc.InterfaceError, sa_exc.DisconnectionError)):
+        return True
+    if getattr(e, "connection_invalidated", False):
+        return True
+    text = str(getattr(e, "orig", None) or e).lower()
+    return any(k in text for k in _UNREACHABLE)
+
+
 class ApiError(Exception):
     """An error to report to the client in the one error shape."""
 
@@ -205,11 +220,19 @@ def install_handlers(app: FastAPI) -> None:
         return resp
 
     async def _db_down(r: Request, e: Exception):
-        # the operational store went away mid-request (PostgreSQL restarted, SQLite locked):
-        # the transaction rolled back whole; the pool's pre-ping reconnects on the next use
+        # the operational store went away mid-request (PostgreSQL restarted, SQLite locked);
+        # the pool's pre-ping reconnects on the next use. Any other database error (a schema
+        # error, a constraint the code did not expect) is a 500, not "try again".
+        if not _unreachable(e):
+            return await _other(r, e)
         log.warning("operational store unavailable: %s", str(e).splitlines()[0][:300])
-        resp = _respond(r, 503, "database_unavailable", "the operational database is not "
-                        "reachable right now (nothing was changed); try again")
+        if r.method in ("GET", "HEAD", "OPTIONS"):
+            msg = "the operational database is not reachable right now; try again"
+        else:   # a connection lost during COMMIT leaves the outcome unknown to the server
+            msg = ("the operational database is not reachable right now; if the connection "
+                   "was lost while the change was being committed it may have been stored — "
+                   "look it up before sending it again")
+        resp = _respond(r, 503, "database_unavailable", msg)
         resp.headers.setdefault("Retry-After", "1")
         return resp
 
