@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from qingshan.accounts.authz import Actor
+from qingshan.accounts.authz import Actor, Forbidden
 from qingshan.accounts.models import AuditEvent
 from qingshan.governance import repository as repo
 from qingshan.governance import service
@@ -146,3 +146,40 @@ def test_permit_execution_reports_rate_board_and_drilldown(url):
     assert (jun["执行报告按时提交率"].numerator, jun["执行报告按时提交率"].denominator) == (1, 1)
     assert [b["slot"] for b in board] == ["execution report 2024-Q3"]
     assert drill["count"] == 3 and {c["public_no"] for c in drill["cases"]} == {no}
+
+
+def test_merge_does_not_reveal_other_cities_cases(url):
+    """Review finding: the merge target was looked up before the role check and its scope
+    checked last, so the errors told whether another city's case exists, its kind and its
+    merged_into. Now: the role first (the same answer whatever the target), then a target
+    outside the scope gets the very message of a missing case."""
+    rz_disp = Actor(3, "rz_disp", "dispatcher", "371100")
+    rz_staff = Actor(4, "rz_staff", "city_staff", "371100")
+    with session_scope(url) as s:
+        a = _new(s, date(2024, 7, 1), "201")                          # Weihai original
+        b = _new(s, date(2024, 7, 2), "202")
+        repo.transition(s, DISP, b, "merge", today=date(2024, 7, 2), params={"merged_into": a})
+        task = repo.create_case(s, STAFF, "dc_task", unit="371002", today=date(2024, 7, 1),
+                                fields={"due_at": "2024-12-31"}).public_no
+        mine = repo.create_case(s, rz_staff, "complaint", unit="371102", today=date(2024, 7, 3),
+                                fields={"received_at": "2024-07-03"}).public_no
+    missing = "TS-371000-2024-999998"
+    msgs = {}
+    for target in (a, b, task, missing):
+        with session_scope(url) as s:
+            with pytest.raises(Exception) as e:
+                repo.transition(s, rz_disp, mine, "merge", today=date(2024, 7, 3),
+                                params={"merged_into": target})
+        msgs[target] = (type(e.value), str(e.value).replace(target, "<no>"))
+    # one answer for Weihai's original, its duplicate, its task and a number that does not exist
+    assert len(set(msgs.values())) == 1 and msgs[missing][0] is TransitionError
+    assert "no case" in msgs[missing][1]
+    # a user without the merge role learns nothing either: refused for the role, any target
+    roles = set()
+    for target in (a, b, missing):
+        with session_scope(url) as s:
+            with pytest.raises(Forbidden) as e:
+                repo.transition(s, rz_staff, mine, "merge", today=date(2024, 7, 3),
+                                params={"merged_into": target})
+        roles.add(str(e.value))
+    assert len(roles) == 1 and "dispatcher" in roles.pop()

@@ -262,8 +262,14 @@ def transition(session: Session, actor: Actor, key: int | str, name: str, *, tod
         raise TransitionError(f"annual report step {name!r} goes through the report service "
                               "(sections are edited and figures checked there)")
     m = machine(row.kind)
-    master = _merge_target(session, actor, row, params) \
-        if row.kind == "complaint" and name == "merge" else None
+    master = None
+    if row.kind == "complaint" and name == "merge":
+        # the step's role before the target is looked at: the target's errors must not tell
+        # a user who may not merge anything about another case
+        if not set(actor.roles) & m.transition(name).roles:
+            raise Forbidden(f"{m.name}.{name}: needs one of the roles "
+                            f"{sorted(m.transition(name).roles)}")
+        master = _merge_target(session, actor, row, params)
     before = _snapshot(row)
     try:
         new, events = apply(m, {**case_dict(row), **(context or {})}, name, actor_view(actor),
@@ -326,21 +332,23 @@ def _merge_target(session: Session, actor: Actor, row: Case,
                   params: Mapping[str, Any] | None) -> Case | None:
     """The original a complaint is merged into (§3.2 并案, §6.4 "duplicate merging with
     back-pointers"): an existing complaint, not this one, in the actor's scope, and itself an
-    original (a duplicate points to its original, never to another duplicate)."""
+    original (a duplicate points to its original, never to another duplicate). A case outside
+    the actor's scope gets the message of a missing case, before any other check, so nothing
+    (existence, kind, merged_into) leaks about it; the caller has checked the step's role."""
     no = (params or {}).get("merged_into")
     if not no:
         return None                       # the machine's guard names the missing parameter
     try:
         master = _load(session, str(no))
     except NotFound:
+        master = None
+    if master is None or not in_scope(actor, _units(session, master.id)):
         raise TransitionError(f"merged_into: no case {no!r}") from None
     if master.kind != "complaint" or master.id == row.id:
         raise TransitionError(f"merged_into: {no} is not another complaint")
     if master.state == "merged":
         raise TransitionError(f"merged_into: {no} is itself a duplicate of "
                               f"{(master.fields or {}).get('merged_into')}; merge into that one")
-    if not in_scope(actor, _units(session, master.id)):
-        raise Forbidden(f"case {no} is outside your organisation unit")
     return master
 
 
