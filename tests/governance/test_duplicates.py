@@ -183,3 +183,69 @@ def test_merge_does_not_reveal_other_cities_cases(url):
                                 params={"merged_into": target})
         roles.add(str(e.value))
     assert len(roles) == 1 and "dispatcher" in roles.pop()
+
+
+def _issued_permit(s, day):
+    no = repo.create_case(s, STAFF, "permit", unit="371002", today=day,
+                          fields={"doc_class": "key", "approval_level": "city"},
+                          clock_rules={"decision": "permit_key"}).public_no
+    repo.transition(s, STAFF, no, "accept", today=day)
+    repo.transition(s, STAFF, no, "issue", today=day,
+                    params={"permit_no": "913710002", "valid_to": "2030-01-07"})
+    return no
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_execution_report_rate_is_as_of_the_cutoff(tmp_path, monkeypatch, legacy):
+    """执行报告按时提交率 as of a cut-off counts only what the event log knew by then (review
+    finding: it read the permit's current lists). 2025-Q1 (due 04-30) expected on 01-08;
+    2025-Q2 (due 07-31) expected on 01-08, its receipt recorded on 08-05 with the typed receipt
+    date 07-30; 2025-Q3 (due 10-31) expected only on 11-20. By hand:
+    - as of 08-01: Q1 and Q2 due, neither receipt recorded yet → 0 of 2;
+    - as of 08-10: Q2's receipt recorded (07-30 ≤ 07-31: on time) → 1 of 2;
+    - as of 11-10: Q3 is due but not yet expected by then → still 1 of 2;
+    - as of 11-30: Q3 expected and not received → 1 of 3.
+    ``legacy``: events written before they carried the step's record (matched to the
+    permit's n-th record of the step) give the same figures."""
+    if legacy:
+        from qingshan.governance.workflows import runner
+        plain = runner.apply_step
+
+        def old_step(*a, **k):
+            ev = plain(*a, **k)
+            return {**ev, "sets": {x: v for x, v in ev["sets"].items()
+                                   if not isinstance(v, dict)}}
+        monkeypatch.setattr(runner, "apply_step", old_step)
+    url = f"sqlite:///{tmp_path}/ops.sqlite"
+    upgrade(url)
+    with session_scope(url) as s:
+        no = _issued_permit(s, date(2025, 1, 8))
+        for p, due, on in (("2025-Q1", "2025-04-30", date(2025, 1, 8)),
+                           ("2025-Q2", "2025-07-31", date(2025, 1, 8)),
+                           ("2025-Q3", "2025-10-31", date(2025, 11, 20))):
+            repo.transition(s, STAFF, no, "expect_execution_report", today=on,
+                            params={"period": p, "due": due})
+        repo.transition(s, STAFF, no, "receive_execution_report", today=date(2025, 8, 5),
+                        params={"period": "2025-Q2", "submitted": "2025-07-30"})
+        got = {d: service.rates_for(s, STAFF, "permit", date.fromisoformat(d))["371000"]
+               ["执行报告按时提交率"] for d in ("2025-08-01", "2025-08-10", "2025-11-10",
+                                          "2025-11-30")}
+    want = {"2025-08-01": (0, 2), "2025-08-10": (1, 2), "2025-11-10": (1, 2),
+            "2025-11-30": (1, 3)}
+    assert {d: (r.numerator, r.denominator) for d, r in got.items()} == want
+
+
+def test_execution_report_receipt_cannot_be_dated_after_its_recording(tmp_path):
+    """A receipt date later than the day the receipt is recorded is refused (it would count a
+    report as received before anybody had it); the same day is accepted."""
+    url = f"sqlite:///{tmp_path}/ops.sqlite"
+    upgrade(url)
+    with session_scope(url) as s:
+        no = _issued_permit(s, date(2025, 1, 8))
+        repo.transition(s, STAFF, no, "expect_execution_report", today=date(2025, 1, 8),
+                        params={"period": "2025", "due": "2026-01-31"})
+        with pytest.raises(TransitionError, match="later than the day it is recorded"):
+            repo.transition(s, STAFF, no, "receive_execution_report", today=date(2025, 8, 5),
+                            params={"period": "2025", "submitted": "2025-08-06"})
+        repo.transition(s, STAFF, no, "receive_execution_report", today=date(2025, 8, 5),
+                        params={"period": "2025", "submitted": "2025-08-05"})

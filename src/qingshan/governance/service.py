@@ -105,26 +105,56 @@ def rates_for(session: Session, actor: Actor, kind: str, cutoff: date, *,
         insp = cases.assign(regulated=cases["regulated"].where(cases["regulated"].notna(), True))
         return R.off_site_rates(insp, period_start, cut, province=province)
     if kind == "permit":
-        return R.execution_report_rates(execution_reports(session, actor), cut,
+        return R.execution_report_rates(execution_reports(session, actor, cutoff), cut,
                                         province=province)
     raise RatesError(f"no rates for {kind!r}; one of {sorted(RATE_KINDS)}")
 
 
-def execution_reports(session: Session, actor: Actor) -> pd.DataFrame:
-    """One row per execution report a permit in the actor's scope expects (§5.2): period, due,
-    and the receipt date when received."""
-    rows = []
-    for c in repo.list_cases(session, actor, kind="permit", limit=10**6):
-        f = c.fields or {}
-        got = {r.get("period"): r.get("submitted") for r in f.get("execution_reports_received",
-                                                                   ())}
-        rows += [{"case_id": c.id, "public_no": c.public_no, "city_code": c.city_code,
-                  "period": r.get("period"), "due": r.get("due"),
-                  "submitted": got.get(r.get("period")), "synthetic": c.synthetic}
-                 for r in f.get("execution_reports_due", ())]
-    if not rows:
-        raise RatesError("no permit in your scope expects an execution report")
-    return pd.DataFrame(rows)
+#: the permit steps that record an execution report, with the field their record appends to
+REPORT_STEPS = {"expect_execution_report": "execution_reports_due",
+                "receive_execution_report": "execution_reports_received"}
+
+
+def execution_reports(session: Session, actor: Actor,
+                      cutoff: date | None = None) -> pd.DataFrame:
+    """One row per execution report a permit in the actor's scope expects (§5.2), from the
+    event log as of ``cutoff`` (the events whose day is on or before it; all when None):
+    period, due, the day it was expected, and the receipt date and the day the receipt was
+    recorded when received by then. The record is the event's (``sets``); an event stored
+    before events carried it is matched to the permit's n-th record of the same step (records
+    are appended in event order)."""
+    cases = {c.id: c for c in repo.list_cases(session, actor, kind="permit", limit=10**6)}
+    ids = list(cases)
+    evs = []
+    for i in range(0, len(ids), 500):          # bound the IN list (bound parameters)
+        evs += session.execute(select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.day,
+                                      CaseEvent.transition, CaseEvent.payload)
+                               .where(CaseEvent.case_id.in_(ids[i:i + 500]),
+                                      CaseEvent.transition.in_(tuple(REPORT_STEPS)))).all()
+    nth: dict[tuple[int, str], int] = {}
+    due, got = [], {}
+    for e in sorted(evs, key=lambda e: (e.case_id, e.seq)):
+        fld = REPORT_STEPS[e.transition]
+        k = nth[(e.case_id, fld)] = nth.get((e.case_id, fld), -1) + 1
+        rec = ((e.payload or {}).get("sets") or {}).get(fld)
+        if not isinstance(rec, dict):
+            stored = (cases[e.case_id].fields or {}).get(fld, ())
+            rec = stored[k] if k < len(stored) else {}
+        if cutoff is not None and e.day > cutoff.isoformat():
+            continue                           # recorded after the cut-off: not known then
+        c = cases[e.case_id]
+        if fld == "execution_reports_due":
+            due.append({"case_id": c.id, "public_no": c.public_no, "city_code": c.city_code,
+                        "period": rec.get("period"), "due": rec.get("due"),
+                        "expected_on": e.day, "synthetic": c.synthetic})
+        else:
+            got[(c.id, rec.get("period"))] = (rec.get("submitted"), e.day)
+    if not due:
+        raise RatesError("no permit in your scope expects an execution report" +
+                         (f" by {cutoff.isoformat()}" if cutoff else ""))
+    df = pd.DataFrame(due)
+    rcv = [got.get(k, (None, None)) for k in zip(df["case_id"], df["period"])]
+    return df.assign(submitted=[r[0] for r in rcv], received_on=[r[1] for r in rcv])
 
 
 def register_frame(session: Session, actor: Actor, register: str) -> pd.DataFrame:

@@ -7,9 +7,12 @@ year; whether 登记表 filings are included is unknown [M]: default excluded, f
 separately [D]. 按时审批率 = #decided by due_at / #decided [D].
 
 Permits' execution reports (§5.2): ``reports`` has one row per expected report (``case_id``
-of the permit, ``city_code``, ``period``, ``due``, ``submitted`` or empty);
-执行报告按时提交率 = #received by due / #due (due ≤ cut-off) [D]; reports due later are not yet
-counted; a due report not received counts as not on time.
+of the permit, ``city_code``, ``period``, ``due``, ``expected_on`` = the day the expectation was
+recorded, ``submitted`` = the receipt date or empty, ``received_on`` = the day the receipt was
+recorded or empty), built from the event log; 执行报告按时提交率 = #received by due / #due
+(due ≤ cut-off) [D], as of the cut-off: an expectation or receipt recorded after the cut-off is
+not known then; reports due later are not yet counted; a due report not received counts as not
+on time.
 """
 
 from __future__ import annotations
@@ -60,15 +63,17 @@ def eia_rates(eia: pd.DataFrame, year: int,
 
 def execution_report_rates(reports: pd.DataFrame, cutoff,
                            province: str | None = None) -> dict[str | None, dict[str, Rate]]:
-    """执行报告按时提交率 per city and pooled, reports due by ``cutoff`` (receipts after the
-    cut-off are not known yet)."""
-    if missing := {"case_id", "city_code", "period", "due", "submitted"} - set(reports.columns):
+    """执行报告按时提交率 per city and pooled, reports due by ``cutoff`` among those expected by
+    then (an expectation or a receipt recorded after the cut-off is not known yet)."""
+    need = {"case_id", "city_code", "period", "due", "expected_on", "submitted", "received_on"}
+    if missing := need - set(reports.columns):
         raise RatesError(f"execution-report table lacks columns {sorted(missing)}")
     cut = pd.Timestamp(cutoff).normalize()
     due = pd.to_datetime(reports["due"])
+    known = (pd.to_datetime(reports["expected_on"]) <= cut) & (due <= cut)
     sub = pd.to_datetime(reports["submitted"])
-    sub = sub.where(sub <= cut)
-    df = reports[due <= cut].assign(_all=True, _on_time=(sub <= due)[due <= cut])
+    sub = sub.where((pd.to_datetime(reports["received_on"]) <= cut) & (sub <= cut))
+    df = reports[known].assign(_all=True, _on_time=(sub <= due)[known])
     if df.empty:
         raise RatesError(f"no execution reports due by {cut.date()}")
     specs = {"执行报告按时提交率": {"num": "_on_time", "den": "_all",

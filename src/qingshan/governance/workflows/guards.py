@@ -298,10 +298,17 @@ def execution_report_due_given(case, actor, params, today):
 
 @_guard(needs_params=True)
 def execution_report_received_given(case, actor, params, today):
-    """§5.2: receipt of an expected execution report (``period``, ``submitted`` date)."""
+    """§5.2: receipt of an expected execution report (``period``, ``submitted`` date, not
+    later than the day the receipt is recorded: a report is not received in the future)."""
     p = params.get("period")
     if not any(r.get("period") == p for r in case.get("execution_reports_due", ())):
         return f"no execution report expected for period {p!r}"
     if any(r.get("period") == p for r in case.get("execution_reports_received", ())):
         return f"the execution report for {p} was already received"
-    return None if _date_param(params, "submitted") else "submitted (YYYY-MM-DD) is required"
+    sub = _date_param(params, "submitted")
+    if sub is None:
+        return "submitted (YYYY-MM-DD) is required"
+    if today is not None and sub > today:
+        return (f"submitted {sub.isoformat()} is later than the day it is recorded "
+                f"({today.isoformat()}): a receipt cannot be dated in the future")
+    return None

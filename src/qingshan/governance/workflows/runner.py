@@ -94,12 +94,16 @@ def _overdue(case: Mapping[str, Any], today: date) -> dict[str, bool]:
 
 
 def apply_step(case: dict[str, Any], step: Step, actor: ActorView, today: date) -> dict:
-    """Apply an already checked step in place; returns its event row."""
+    """Apply an already checked step in place; returns its event row (its ``sets``: the
+    scalar values and each appended record, so the log alone rebuilds e.g. a permit's expected
+    and received execution reports as of a cut-off)."""
     event = {"transition": step.transition, "from_state": step.from_state,
              "to_state": step.to_state, "actor": actor.user_id,
              "roles": sorted(actor.roles), "date": today.isoformat(), "reason": step.reason,
              "was_overdue": _overdue(case, today), "rule_version": step.rule_version,
-             "sets": {k: v for k, v in step.sets.items() if isinstance(v, (str, int, bool))}}
+             "sets": {k: v for k, v in step.sets.items() if isinstance(v, (str, int, bool))}
+             | {k: {kk: vv for kk, vv in v.items() if kk != "_append"}
+                for k, v in step.sets.items() if isinstance(v, dict) and v.get("_append")}}
     _sets(case, step.sets, actor, today)
     _clock_effects(case, step.clock, today)
     case["state"] = step.to_state
