@@ -28,6 +28,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qingshan.reports.labels import INDICATORS
+from tests._built import private_copy, real_h1_store
 from tests.reports.readback import html_tables, table_dict
 
 #: assessment column → decimals printed (spec air-assessment §2.8 rounding)
@@ -64,7 +65,7 @@ def _three_city_toml(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory, real_db):
+def stores(tmp_path_factory):
     """{"real": (db path, province, province arg), "demo": (…)}; every surface opens the file
     itself (read-only), none is kept open by the test."""
     from qingshan.air.demo import load_demo
@@ -81,6 +82,9 @@ def stores(tmp_path_factory, real_db):
     load_demo(con, prov3, work / "files", [2019, 2026], seed=11, until=date(2026, 4, 30))
     con.execute("CHECKPOINT")
     con.close()
+    # a copy of its own: the session's real_db is held open read-write by other report tests
+    # of this process, and DuckDB refuses a read-only open of a file open read-write
+    real_db = private_copy(real_h1_store(), work, "real.duckdb")
     return {"real": (Path(real_db), load_province("shandong"), "shandong"),
             "demo": (demo, prov3, str(toml))}
 
