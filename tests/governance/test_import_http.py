@@ -123,3 +123,37 @@ def test_page_form(gov_client):
     r = c.post("/governance/import", headers=wh, data={"template": "complaint"},
                files={"file": ("complaints.xlsx", _xlsx([_row("UPE1")]))})
     assert r.status_code == 200 and 'id="import-ok"' in r.text and _counts(c, "UPE")[0] == 1
+
+
+def test_audit_rows_carry_the_server_request_id(gov_client):
+    """The audit rows of an import, a new case and a step name the request by the id the
+    server assigned (``request.state.request_id``, echoed as the ``x-request-id`` response
+    header), never the client's raw header: a malformed one is replaced by the server."""
+    c = gov_client
+    raw = {"x-request-id": "forged id <script>"}        # fails the server's id pattern
+    who = ("city_staff", "371000")
+
+    def audit_rid(action, object_id):
+        with session_scope(c.app.state.ops_url) as s:
+            return s.scalars(select(AuditEvent.request_id).where(
+                AuditEvent.action == action, AuditEvent.object_id == object_id)
+                .order_by(AuditEvent.seq.desc())).first()
+    r = c.post(f"{P}/import/complaint", headers={**c.h[who], **raw},
+               files={"file": ("rid.xlsx", _xlsx([_row("UPR1")]))})
+    assert r.status_code == 200, r.text
+    rid = r.headers["x-request-id"]
+    assert rid != raw["x-request-id"] and audit_rid("ingest", "rid.xlsx") == rid
+    r = c.post(f"{P}/cases", headers={**c.h[who], **raw}, json={
+        "kind": "interview", "unit": "371002", "date": "2025-09-26",
+        "fields": {"level": "city"}})
+    assert r.status_code == 201, r.text
+    no = r.json()["public_no"]
+    assert audit_rid("create", no) == r.headers["x-request-id"] != raw["x-request-id"]
+    r = c.post(f"{P}/cases/{no}/transitions", headers={**c.h[who], **raw},
+               json={"name": "approve", "date": "2025-09-26"})
+    assert r.status_code == 200, r.text
+    assert audit_rid("transition", no) == r.headers["x-request-id"] != raw["x-request-id"]
+    r = c.post(f"{P}/cases/{no}/evidence", headers={**c.h[who], **raw, "x-filename": "a.txt"},
+               content=b"minutes of the interview")
+    assert r.status_code == 201, r.text
+    assert audit_rid("upload", no) == r.headers["x-request-id"] != raw["x-request-id"]

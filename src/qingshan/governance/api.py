@@ -85,6 +85,13 @@ def _day(v: str | None, param: str) -> date:
                        [ErrorDetail(loc=["query", param], msg="not a date")]) from None
 
 
+def _rid(request: Request) -> str | None:
+    """The request id the server assigned (:mod:`qingshan.api.security`: the client's
+    ``x-request-id`` only when it matches the id pattern, a fresh one otherwise), for audit
+    rows; never the raw header."""
+    return getattr(request.state, "request_id", None)
+
+
 def _call(fn):
     try:
         return fn()
@@ -199,7 +206,7 @@ def create_case(request: Request, actor: Auth, body: CaseIn) -> CaseOut:
         row = _call(lambda: repo.create_case(
             s, actor, body.kind, unit=body.unit, today=_day(body.date, "date"),
             fields=body.fields, personal=body.personal, title=body.title,
-            is_public=body.is_public, request_id=request.headers.get("x-request-id")))
+            is_public=body.is_public, request_id=_rid(request)))
         return _case_out(s, row, actor, True)
 
 
@@ -231,7 +238,7 @@ def take_step(request: Request, public_no: str, actor: Auth, body: StepIn) -> Ca
         else:
             row = _call(lambda: repo.transition(
                 s, actor, public_no, body.name, today=day, params=body.params,
-                reason=body.reason, request_id=request.headers.get("x-request-id")))
+                reason=body.reason, request_id=_rid(request)))
         return _case_out(s, row, actor, True)
 
 
@@ -444,6 +451,7 @@ async def add_evidence(request: Request, actor: Auth, public_no: str,
         try:
             sha = _call(lambda: repo.add_evidence(s, actor, public_no, data, name=name,
                                                   criterion=criterion, root=root,
+                                                  request_id=_rid(request),
                                                   media_type=request.headers.get(
                                                       "content-type", "application/octet-stream")
                                                   [:100]))
@@ -493,7 +501,7 @@ async def import_upload(request: Request, actor: Actor, template: str, file: Upl
             with ops.session_scope(_url(request)) as s:
                 out = service.import_file(
                     s, actor, p, template, today=day, display_name=p.name,
-                    request_id=(request.headers.get("x-request-id") or "")[:64] or None,
+                    request_id=_rid(request),
                     client_ip=request.client.host if request.client else None)
         except IngestError as e:
             raise ApiError(422, "invalid_file", f"{e}; nothing stored",
