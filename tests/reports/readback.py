@@ -100,6 +100,20 @@ def render_pages(path: Path, out_dir: Path, dpi: int = 30) -> list[Path]:
     return sorted(out_dir.glob("page*.png"))
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def keep_first_page(path: Path, name: str, dpi: int = 80) -> Path | None:
+    """Render the PDF's first page to ``test-artifacts/<name>.png`` (for people to look at;
+    nothing is asserted on it). None when pdftoppm is not installed."""
+    if shutil.which("pdftoppm") is None:
+        return None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(path), str(ARTIFACTS / name)], check=True)
+    return ARTIFACTS / f"{name}.png"
+
+
 def uncovered_characters(text: str, font_names: list[str]) -> set[str]:
     """Characters of ``text`` that no system font behind ``font_names`` has a glyph for.
 

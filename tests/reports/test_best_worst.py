@@ -30,3 +30,12 @@ def test_one_ranked_city_is_neither_best_nor_worst():
     text = "".join(ranking_paragraphs(cities, prov, "zh"))
     assert "2个设区市中，1个市数据有效参与排名。" in text
     assert "相对较好" not in text and "相对较差" not in text
+
+
+def test_no_best_worst_table_for_one_ranked_city():
+    from qingshan.air.report_sections import best_worst_tables
+
+    prov = load_province("shandong")
+    one = pd.DataFrame({"code": ["370100"], "name_zh": ["济南市"], "name_en": ["Jinan"],
+                        "pm25": [30.0]})
+    assert [t for t in best_worst_tables(one, prov, "zh") if t.key == "rank_pm25"] == []

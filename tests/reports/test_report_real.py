@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from qingshan.reports import render_html, write_pdf, write_xlsx
 from tests.reports.readback import (
-    html_tables, pdf_fonts, pdf_text, render_pages, table_dict, uncovered_characters,
+    html_tables, keep_first_page, pdf_fonts, pdf_text, render_pages, table_dict,
+    uncovered_characters,
 )
 
 pytestmark = pytest.mark.slow
@@ -61,6 +62,7 @@ def test_html_march_2019(real_march_zh, march, real_store):
 
 def test_pdf_march_2019(real_march_zh, march, tmp_path):
     path = write_pdf(real_march_zh, tmp_path / "2019-03.pdf")
+    keep_first_page(path, "bulletin-2019-03-zh-1")
     text = pdf_text(path)
     for s in ("山东省环境空气质量月报", "2019年3月", "方法说明", "城市排名", "济南", "威海", "菏泽",
               "优良天数比例", "逐日空气质量指数"):

@@ -11,7 +11,8 @@ import pytest
 
 from qingshan.reports import render_html, write_pdf, write_xlsx
 from tests.reports.readback import (
-    html_tables, pdf_fonts, pdf_text, render_pages, table_dict, uncovered_characters,
+    html_tables, keep_first_page, pdf_fonts, pdf_text, render_pages, table_dict,
+    uncovered_characters,
 )
 
 pytestmark = pytest.mark.slow
@@ -62,6 +63,7 @@ def test_html_annual_figures_equal_service(synth_year_zh, assess_2019):
 
 def test_pdf_annual_a4_toc_fonts(synth_year_zh, assess_2019, tmp_path):
     path = write_pdf(synth_year_zh, tmp_path / "year.pdf")
+    keep_first_page(path, "bulletin-2019-zh-synthetic-annual-1")
     text = pdf_text(path)
     prov = assess_2019["province"].iloc[0]
     for s in ("山东省环境空气质量年报", "目录", "方法说明", "各城市环境空气质量", "济南", "青岛", "淄博",

@@ -302,7 +302,8 @@ def best_and_worst(vals: pd.Series, ok: pd.Series, higher_is_better: bool = Fals
 
 
 def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> list:
-    """For each ranked indicator: the best three and worst three cities, ties included.
+    """For each ranked indicator: the best three and worst three cities, ties included; no
+    table when fewer than two cities are ranked.
 
     Only cities whose statistics are valid are ranked (the others are in the insufficient-data
     group of the cities table). The place is a number (Excel keeps it) shown as "第1" /
@@ -321,6 +322,8 @@ def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> 
             continue
         best_place = _places(vals[ok], higher_better)
         worst_place = _places(vals[ok], not higher_better)
+        if int(ok.sum()) < 2:   # one ranked city is neither better nor worse: no table
+            continue            # (its row is in the cities table)
         best = best_place[best_place <= 3].sort_values(kind="stable")
         worst = worst_place[worst_place <= 3].sort_values(kind="stable")
         ind = INDICATORS.get(key)
