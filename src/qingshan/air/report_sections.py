@@ -287,10 +287,9 @@ def _ranked_ok(cities: pd.DataFrame, vals: pd.Series) -> pd.Series:
 
 def best_and_worst(vals: pd.Series, ok: pd.Series, higher_is_better: bool = False,
                    most: int = 3) -> tuple[list, list]:
-    """Index labels of the best and the worst group for the ranking sentences: up to ``most``
-    places each (ties included), at most half of the ranked units each, and never the same unit
-    in both (a unit tied into both groups stays in the best one). Fewer than two ranked units:
-    no groups (([], [])) — one unit is neither "relatively better" nor "relatively worse"."""
+    """Index labels of the best and worst groups of the ranking sentences: up to ``most`` places
+    each (ties included), at most half the ranked units each, never one unit in both (it stays
+    best); none for fewer than two ranked units (one is neither better nor worse)."""
     k = int(ok.sum())
     if k < 2:
         return [], []
@@ -323,7 +322,7 @@ def best_worst_tables(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) -> 
         best_place = _places(vals[ok], higher_better)
         worst_place = _places(vals[ok], not higher_better)
         if int(ok.sum()) < 2:   # one ranked city is neither better nor worse: no table
-            continue            # (its row is in the cities table)
+            continue
         best = best_place[best_place <= 3].sort_values(kind="stable")
         worst = worst_place[worst_place <= 3].sort_values(kind="stable")
         ind = INDICATORS.get(key)
@@ -405,10 +404,8 @@ def ranking_paragraphs(cities: pd.DataFrame, prov: ProvinceConfig, lang: str) ->
     okc = _ranked_ok(cities, yoy) if yoy is not None else None
     bi, wi = best_and_worst(yoy, okc) if okc is not None else ([], [])
     if bi and wi:       # most negative = largest improvement first
-        b = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
-             for j in bi]
-        w = [f"{names[j]}（{yoy[j]:+.1f}%）" if lang == "zh" else f"{names[j]} ({yoy[j]:+.1f}%)"
-             for j in wi]
+        fmt = "{}（{:+.1f}%）" if lang == "zh" else "{} ({:+.1f}%)"
+        b, w = [fmt.format(names[j], yoy[j]) for j in bi], [fmt.format(names[j], yoy[j]) for j in wi]
         out.append(tr("change_sentence", lang, best=_city_list(b, lang), nb=len(b),
                       worst=_city_list(w, lang), nw=len(w)))
     parts = []
