@@ -53,7 +53,10 @@ def test_search_finds_cities_and_stations(web_client):
 
 def test_station_markers_on_the_map(web_client):
     html = web_client.get("/?period=2019-03&lang=zh").text
-    svg = html.split('id="map"', 1)[1].split("</figure>", 1)[0]
+    fig = html.split('id="map"', 1)[1].split("</figure>", 1)[0]
+    # the page loads the map from its chart route (an image; static/charts.js inlines it)
+    src = re.search(r'<img class="chart-img" src="([^"]+)"', fig).group(1).replace("&amp;", "&")
+    svg = web_client.get(src).text
     # every evaluation station with coordinates is a marker linking to its page
     st = web_client.get("/api/v1/stations", params={"limit": 1000}).json()["items"]
     with_coords = {s["code"] for s in st if s["lon"] is not None and s["lat"] is not None}

@@ -40,10 +40,16 @@ def test_bad_page_requests_are_html_errors(web_client, url, status):
 def test_pages_need_no_javascript_and_show_tables(web_client, url):
     r = web_client.get(url)
     assert r.status_code == 200, r.text[:500]
-    # the one script is the local, optional table sorter (progressive enhancement, issue 14):
-    # no inline script, nothing a table or chart needs to appear
+    # the scripts are the local, optional table sorter and the map's inliner (progressive
+    # enhancement, issue 14): no inline script, nothing a table or chart needs to appear
     scripts = re.findall(r"<script[^>]*>.*?</script>", r.text, flags=re.S | re.I)
-    assert scripts == ['<script src="/static/sort.js" defer></script>']
+    assert scripts == ['<script src="/static/sort.js" defer></script>',
+                       '<script src="/static/charts.js" defer></script>']
+    # every chart is an image of its chart route: an SVG without any script
+    for src in re.findall(r'<img class="chart-img" src="([^"]+)"', r.text):
+        img = web_client.get(src.replace("&amp;", "&"))
+        assert img.status_code == 200 and img.headers["content-type"] == "image/svg+xml", src
+        assert img.text.lstrip().startswith("<svg") and "<script" not in img.text, src
     figures = r.text.count('<figure class="chart"')
     # every chart is followed by its data table (map: the map-data table)
     assert r.text.count("<table") >= figures

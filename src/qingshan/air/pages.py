@@ -26,7 +26,7 @@ from qingshan.air.limits import STAT_AVERAGING, reference_lines
 from qingshan.air.rules import rules_for
 from qingshan.air.engine.aqi import standard_module
 from qingshan.web.periods import data_days, period_options
-from qingshan.web.render import chart_svg, page
+from qingshan.web.render import chart_src, chart_svg, page, svg_response
 from qingshan.water.pages import city_water, water_headline, water_periods
 
 __all__ = ["router", "INDICATORS", "POLLUTANTS", "MAX_PLACES"]
@@ -95,9 +95,6 @@ def _map_values(con, prov, indicator: str, ranking: pd.DataFrame, codes: list[st
     return df[["code", "aqi"]].rename(columns={"aqi": "value"}), last_day.isoformat()
 
 
-_MAP_CACHE: dict[tuple, tuple[str | None, str | None]] = {}
-
-
 #: the host of map links while Vega renders them (absolute); replaced in the SVG afterwards
 LINK_PLACEHOLDER = "http://qingshan.invalid/"
 
@@ -141,41 +138,91 @@ def _no_data(request: Request, lang: str, what: str, first: date, last: date) ->
     return page(request, "error.html", status=404, err_status=404, code="no_data", message=msg)
 
 
-def _map_svg(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[str, str],
-             link: str, year: int, points: pd.DataFrame | None = None
-             ) -> tuple[str | None, str | None]:
-    """SVG and caption of the choropleth, cached by everything it shows (rendering a province
-    map takes about a second). Links are absolute URLs of this server: Vega resolves a
-    relative ``href`` against its default base URL, an external host, and ``city_map``
-    refuses links that are not absolute (``charts.cmap.safe_link``)."""
+def _map_inputs(con, prov, p, indicator: str, last: date):
+    """What the overview's map shows for period ``p``: the ranked cities, the map values (with
+    their labels), the time they are of, and the period's last day with data."""
+    ranking = svc.ranked_cities(_svc(con, air_daily.assess, p.label, level="city",
+                                     province=prov))
+    codes = [c.code for c in prov.cities]
+    # the "latest" AQI of the period shown: its last day with data (not the store's)
+    last_time = catalog.data_range(con)[1]
+    if p.end < last:
+        last = p.end
+        last_time = datetime.combine(p.end + timedelta(days=1), datetime.min.time())
+    values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
+    nd = INDICATORS[indicator][2]
+    values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
+    return ranking, values, when, last
+
+
+def _map_spec(prov, values: pd.DataFrame, indicator: str, lang: str, names: dict[str, str],
+              period: str, year: int, stations: pd.DataFrame):
+    """The choropleth's spec (None without map geometry). Links keep the period and the
+    indicator; they are built on a placeholder host (Vega resolves a relative ``href``
+    against an external default base URL and ``city_map`` refuses links that are not
+    absolute, ``charts.cmap.safe_link``) that the chart route replaces by the configured
+    public base URL, or drops (relative links) — never the request's Host header. Station
+    markers (coordinates of the station list) link their station pages."""
     geo = load_geo(prov)
     if geo is None:
-        return None, None
-    key = (prov.code, indicator, lang, link, year, tuple(sorted(names.items())),
-           None if points is None else tuple(points.code),
-           tuple((c, None if pd.isna(v) else float(v), lab)
-                 for c, v, lab in zip(values.code, values.value, values.label)))
-    if key not in _MAP_CACHE:
-        geo = {"type": "FeatureCollection", "features": [
-            {**f, "properties": {**f["properties"],
-                                 "name": names.get(f["properties"]["code"], "")}}
-            for f in geo["features"]]}
-        stat = INDICATORS[indicator][1] if indicator.startswith("aqi") else indicator
-        spec = charts.city_map(geo, values, stat, lang=lang, link_template=link,
-                               points=points, **_map_scale(indicator, year, lang))
-        if len(_MAP_CACHE) > 32:
-            _MAP_CACHE.clear()
-        _MAP_CACHE[key] = (chart_svg(spec), getattr(spec, "caption", None))
-    return _MAP_CACHE[key]
+        return None
+    geo = {"type": "FeatureCollection", "features": [
+        {**f, "properties": {**f["properties"], "name": names.get(f["properties"]["code"], "")}}
+        for f in geo["features"]]}
+    q = urlencode({"period": period, "indicator": indicator, "lang": lang})
+    pts = stations[["code", "name", "lon", "lat"]].assign(
+        href=[f"{LINK_PLACEHOLDER}station/{quote(str(c), safe='')}?lang={lang}"
+              for c in stations.code])
+    stat = INDICATORS[indicator][1] if indicator.startswith("aqi") else indicator
+    return charts.city_map(geo, values, stat, lang=lang,
+                           link_template=f"{LINK_PLACEHOLDER}city/{{code}}?{q}", points=pts,
+                           **_map_scale(indicator, year, lang))
+
+
+def _map_caption(prov, values: pd.DataFrame, indicator: str, lang: str, year: int):
+    """The map's caption (as :func:`_map_spec`'s), None without map geometry."""
+    geo = load_geo(prov)
+    if geo is None:
+        return None
+    stat = INDICATORS[indicator][1] if indicator.startswith("aqi") else indicator
+    return charts.city_map_caption(geo, values, stat, lang=lang,
+                                   **_map_scale(indicator, year, lang))
+
+
+def _indicator(indicator: str) -> None:
+    if indicator not in INDICATORS:
+        raise ApiError(422, "bad_request", f"indicator: {indicator!r} is not one of "
+                                           f"{', '.join(INDICATORS)}")
+
+
+@router.get("/chart/map.svg")
+def overview_map(request: Request, period: str, indicator: str = "composite_index"):
+    """The overview's map of ``period`` (SVG, links to the city and station pages)."""
+    lang = request_lang(request)
+    _indicator(indicator)
+    prov = request.app.state.province
+    daily_ready(request)
+
+    def build():
+        with _store(request).cursor() as con:
+            first, last = data_days(con)
+            p = parse_period(period)
+            if last is None or p.end < first or p.start > last:
+                return None
+            _, values, _, _ = _map_inputs(con, prov, p, indicator, last)
+            names = _city_names(con, lang)
+            stations, _ = catalog.stations(con)
+        return _map_spec(prov, values, indicator, lang, names, p.label, p.end.year, stations)
+
+    return svg_response(request, build, post=lambda svg: svg.replace(LINK_PLACEHOLDER,
+                                                                      public_base()))
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, period: str | None = None,
              indicator: str = "composite_index") -> HTMLResponse:
     lang = request_lang(request)
-    if indicator not in INDICATORS:
-        raise ApiError(422, "bad_request", f"indicator: {indicator!r} is not one of "
-                                           f"{', '.join(INDICATORS)}")
+    _indicator(indicator)
     prov = request.app.state.province
     daily_ready(request)
     with _store(request).cursor() as con:
@@ -186,37 +233,19 @@ def overview(request: Request, period: str | None = None,
         p = parse_period(period or f"{last:%Y-%m}")
         if p.end < first or p.start > last:
             return _no_data(request, lang, p.name(lang), first, last)
-        ranking = svc.ranked_cities(_svc(con, air_daily.assess, p.label, level="city",
-                                         province=prov))
+        ranking, values, when, last = _map_inputs(con, prov, p, indicator, last)
         summary_df = _svc(con, air_daily.assess, p.label, level="province", province=prov)
-        codes = [c.code for c in prov.cities]
-        # the "latest" AQI of the period shown: its last day with data (not the store's)
-        last_time = catalog.data_range(con)[1]
-        if p.end < last:
-            last = p.end
-            last_time = datetime.combine(p.end + timedelta(days=1), datetime.min.time())
-        values, when = _map_values(con, prov, indicator, ranking, codes, last_time, last)
         names = _city_names(con, lang)
-        stations, _ = catalog.stations(con)
         wperiods = water_periods(con)
         wyear = str(p.year) if str(p.year) in wperiods else (wperiods[0] if wperiods else None)
         water = water_headline(con, wyear) if wyear else {}
     if ranking["composite_index"].isna().all() and values["value"].isna().all():
         return _no_data(request, lang, p.name(lang), first, last)
     nd = INDICATORS[indicator][2]
-    values = values.assign(label=[("—" if pd.isna(v) else f"{v:.{nd}f}") for v in values.value])
-    # links keep the period and the indicator; built on a placeholder host (Vega needs absolute
-    # links) that is then replaced by the configured public base URL, or dropped (relative
-    # links) — never the request's Host header
-    q = urlencode({"period": p.label, "indicator": indicator, "lang": lang})
-    link = f"{LINK_PLACEHOLDER}city/{{code}}?{q}"
-    # station markers (coordinates of the station list), each a link to its station page
-    pts = stations[["code", "name", "lon", "lat"]].assign(
-        href=[f"{LINK_PLACEHOLDER}station/{quote(str(c), safe='')}?lang={lang}"
-              for c in stations.code])
-    svg, caption = _map_svg(prov, values, indicator, lang, names, link, p.end.year, pts)
-    if svg:
-        svg = svg.replace(LINK_PLACEHOLDER, public_base())
+    caption = _map_caption(prov, values, indicator, lang, p.end.year)
+    # the map is drawn by its chart route, loaded by the browser beside the page
+    map_src = (chart_src("/chart/map.svg", lang, period=p.label, indicator=indicator)
+               if caption is not None else None)
     vmap = dict(zip(values.code, values.value))
     # a period figure of a city whose statistics are not valid is flagged 数据不足 (the map's
     # hourly / daily AQI are single values: no period validity)
@@ -224,7 +253,7 @@ def overview(request: Request, period: str | None = None,
     vvalid = ({c: _flag(v) for c, v in zip(ranking.code, ranking["valid"])} if period_map
               else {})
     map_rows = [{"code": c, "name": names.get(c, c), "value": vmap.get(c), "nd": nd,
-                 "valid": vvalid.get(c)} for c in codes]
+                 "valid": vvalid.get(c)} for c in (c.code for c in prov.cities)]
     map_invalid = [r["name"] for r in map_rows if r["valid"] is False]
     srow = summary_df.iloc[0].to_dict() if len(summary_df) else {}
     # (label, value, decimals, unit); valid days are AQI days that count, of the calendar days
@@ -239,7 +268,7 @@ def overview(request: Request, period: str | None = None,
                "valid": _flag(srow.get("valid"))}
     return page(request, "overview.html", period=p, periods=period_options(first, last),
                 indicator=indicator, indicators=list(INDICATORS), summary=summary,
-                map_svg=svg, map_caption=caption, map_when=when, map_rows=map_rows,
+                map_src=map_src, map_caption=caption, map_when=when, map_rows=map_rows,
                 partial=partial, map_unit=_UNITS.get(INDICATORS[indicator][1], ""),
                 map_invalid=map_invalid, month_min=f"{first:%Y-%m}",
                 month_max=f"{data_last:%Y-%m}",
@@ -265,6 +294,57 @@ def _compliance(row: dict, year: int, lang: str) -> list[dict]:
     return out
 
 
+def _city_year(year: int | None, period: str | None, last: date):
+    """(year of the charts, period of the figures) of a city page: a link from a period's
+    ranking keeps that period (its year for the charts)."""
+    chosen = parse_period(period) if period and not year else None
+    y = year or (chosen.end.year if chosen else last.year)
+    return y, chosen or parse_period(str(y), "year")
+
+
+def _city_series(con, prov, code: str, y: int, last: date):
+    """The daily AQI (calendar, primary pollutants) and the monthly statistics (trends) of
+    city ``code`` in year ``y``, and the year's last day with data."""
+    start, end = date(y, 1, 1), min(date(y, 12, 31), last)
+    daily = (_svc(con, air_daily.daily_aqi, "city", code, start, end, province=prov)
+             if start <= end
+             else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
+                                        "primary_pollutant"]))
+    monthly = _svc(con, air_daily.monthly_series, "city", code, y, province=prov)
+    return daily, monthly, end
+
+
+#: the charts of a city page (the chart route's names)
+CITY_CHARTS = ("calendar", *(f"trend-{s}" for s in _STATS))
+
+
+@router.get("/chart/city/{code}/{name}.svg")
+def city_chart(request: Request, code: str, name: str, year: int):
+    """A chart of the city page of ``year`` (``calendar`` or ``trend-<statistic>``), SVG."""
+    lang = request_lang(request)
+    if name not in CITY_CHARTS:
+        raise ApiError(404, "not_found", f"no chart {name!r}; charts: {', '.join(CITY_CHARTS)}")
+    prov = request.app.state.province
+    daily_ready(request)
+
+    def build():
+        with _store(request).cursor() as con:
+            check_code(con, "city", code)
+            first, last = data_days(con)
+            if last is None or not first.year <= year <= last.year:
+                return None
+            daily, monthly, _ = _city_series(con, prov, code, year, last)
+        if name == "calendar":
+            return air_charts.calendar(daily, year=year, lang=lang)
+        stat = name.removeprefix("trend-")
+        if stat not in monthly.columns:
+            return None
+        return air_charts.trend(monthly, stat, limits=reference_lines(stat, year, lang),
+                                lang=lang)
+
+    return svg_response(request, build)
+
+
 @router.get("/city/{code}", response_class=HTMLResponse)
 def city_page(request: Request, code: str, year: int | None = None,
               period: str | None = None) -> HTMLResponse:
@@ -277,29 +357,25 @@ def city_page(request: Request, code: str, year: int | None = None,
         first, last = data_days(con)
         if last is None:
             return page(request, "empty.html")
-        # a link from a period's ranking keeps that period (its year for the charts)
-        chosen = parse_period(period) if period and not year else None
-        y = year or (chosen.end.year if chosen else last.year)
+        y, p = _city_year(year, period, last)
         if not first.year <= y <= last.year:
             return _no_data(request, lang, f"{y}年" if lang == "zh" else str(y), first, last)
-        p = chosen or parse_period(str(y), "year")
-        start, end = date(y, 1, 1), min(date(y, 12, 31), last)
-        daily = (_svc(con, air_daily.daily_aqi, "city", code, start, end, province=prov)
-                 if start <= end
-                 else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
-                                            "primary_pollutant"]))
-        monthly = _svc(con, air_daily.monthly_series, "city", code, y, province=prov)
+        daily, monthly, end = _city_series(con, prov, code, y, last)
         yearly = _svc(con, air_daily.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
         water = city_water(con, code, y)
-    cal = air_charts.calendar(daily, year=y, lang=lang)
+    # the charts are drawn by the chart route (loaded by the browser beside the page); the
+    # page shows their tables and captions
+    base = f"/chart/city/{quote(code, safe='')}/"
+    cal_table, cal_caption = air_charts.calendar_table(daily, year=y, lang=lang)
     trends = []
     for stat in _STATS:
         if stat not in monthly.columns:
             continue
-        spec = air_charts.trend(monthly, stat, limits=reference_lines(stat, y, lang), lang=lang)
-        trends.append({"stat": stat, "svg": chart_svg(spec), "caption": spec.caption,
-                       "table": spec.table})
+        table, caption = air_charts.trend_table(monthly, stat,
+                                                limits=reference_lines(stat, y, lang), lang=lang)
+        trends.append({"stat": stat, "src": chart_src(f"{base}trend-{stat}.svg", lang, year=y),
+                       "caption": caption, "table": table})
     prim = daily["primary_pollutant"].dropna() if "primary_pollutant" in daily else pd.Series()
     prim = prim[prim.astype(str) != ""]
     breakdown = prim.value_counts()
@@ -315,7 +391,8 @@ def city_page(request: Request, code: str, year: int | None = None,
                 month_min=f"{first:%Y-%m}", month_max=f"{last:%Y-%m}",
                 years=list(range(last.year, first.year - 1, -1)),
                 name=city["name_zh"] if lang == "zh" else city["name_en"],
-                cal_svg=chart_svg(cal), cal_caption=cal.caption, cal_table=cal.table,
+                cal_src=chart_src(f"{base}calendar.svg", lang, year=y), cal_caption=cal_caption,
+                cal_table=cal_table,
                 trends=trends, breakdown=breakdown, row=row, compliance=compliance,
                 averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"), water=water)
 

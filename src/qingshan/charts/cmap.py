@@ -10,7 +10,7 @@ import pandas as pd
 
 from qingshan.charts.common import ChartSpec, check_lang, finish, pollutant_label, t
 
-__all__ = ["city_map", "feature_anchor", "rewind_for_d3", "safe_link"]
+__all__ = ["city_map", "city_map_caption", "feature_anchor", "rewind_for_d3", "safe_link"]
 
 _NO_DATA_COLOUR = "#e6e6e6"
 
@@ -131,6 +131,44 @@ def _colour(title: str, scheme: str, categories, limit, higher_is_better: bool,
         sch["reverse"] = True
     return {"field": "properties.value", "type": "quantitative", "title": title,
             "scale": sch, "legend": {"orient": "right"}}
+
+
+def _caption(table: pd.DataFrame, legend_title: str, indicator: str, lang: str, categories,
+             limit, higher_is_better: bool) -> str:
+    shown = table[legend_title].notna().sum()
+    if categories:
+        how = {"zh": "颜色为各城市所在的级别（HJ 633）。", "en": "colours are the cities' "
+               "categories (HJ 633)."}[lang]
+    elif limit:
+        how = {"zh": f"绿色低于、红色高于{limit[0]} {limit[1]:g}。",
+               "en": f"green below, red above the {limit[0]} of {limit[1]:g}."}[lang]
+    elif higher_is_better:
+        how = {"zh": "颜色越深数值越低。", "en": "darker means lower."}[lang]
+    else:
+        how = {"zh": "颜色越深数值越高。", "en": "darker means higher."}[lang]
+    if lang == "zh":
+        caption = (f"{pollutant_label(indicator, lang, False)}分布图：{len(table)} 个城市中 "
+                   f"{shown} 个有数据，{how}")
+    else:
+        caption = (f"Map of {pollutant_label(indicator, lang, False)}: {shown} of {len(table)} "
+                   f"cities have data; {how}")
+    return caption
+
+
+def city_map_caption(geojson: dict[str, Any], values: pd.DataFrame, indicator: str,
+                     lang: str = "zh", categories: list[dict[str, Any]] | None = None,
+                     limit: tuple[str, float] | None = None, higher_is_better: bool = False,
+                     **_ignored: Any) -> str:
+    """The ``.caption`` of :func:`city_map` with the same arguments, without building the map
+    (a page shows it and loads the map itself from a chart route)."""
+    check_lang(lang)
+    legend_title = pollutant_label(indicator, lang)
+    vals = values.copy()
+    vals["code"] = vals["code"].astype(str)
+    codes = [str((f.get("properties") or {}).get("code")) for f in geojson["features"]]
+    table = pd.DataFrame({"code": codes}).merge(vals[["code", "value"]], on="code", how="left")
+    table = table.rename(columns={"value": legend_title})
+    return _caption(table, legend_title, indicator, lang, categories, limit, higher_is_better)
 
 
 def city_map(
@@ -285,21 +323,5 @@ def city_map(
         ["code", "name"]].merge(vals[["code", "value", "label"]], on="code", how="left")
     table = table.rename(columns={"code": t("code", lang), "name": t("city", lang),
                                   "value": legend_title, "label": t("label", lang)})
-    shown = table[legend_title].notna().sum()
-    if categories:
-        how = {"zh": "颜色为各城市所在的级别（HJ 633）。", "en": "colours are the cities' "
-               "categories (HJ 633)."}[lang]
-    elif limit:
-        how = {"zh": f"绿色低于、红色高于{limit[0]} {limit[1]:g}。",
-               "en": f"green below, red above the {limit[0]} of {limit[1]:g}."}[lang]
-    elif higher_is_better:
-        how = {"zh": "颜色越深数值越低。", "en": "darker means lower."}[lang]
-    else:
-        how = {"zh": "颜色越深数值越高。", "en": "darker means higher."}[lang]
-    if lang == "zh":
-        caption = (f"{pollutant_label(indicator, lang, False)}分布图：{len(table)} 个城市中 "
-                   f"{shown} 个有数据，{how}")
-    else:
-        caption = (f"Map of {pollutant_label(indicator, lang, False)}: {shown} of {len(table)} "
-                   f"cities have data; {how}")
+    caption = _caption(table, legend_title, indicator, lang, categories, limit, higher_is_better)
     return finish(spec, table, caption)

@@ -16,15 +16,17 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from qingshan.api.answers import AnswerCache
+from qingshan.api.errors import ApiError
 from qingshan.water import report_terms as water_terms
 from qingshan.web.i18n import request_lang, translator
 from qingshan.web.download import download_href
 from qingshan.web.periods import period_name
 
-__all__ = ["page", "chart_svg", "fmt", "num", "pollutant_name"]
+__all__ = ["page", "chart_svg", "chart_src", "svg_response", "fmt", "num", "pollutant_name"]
 
 log = logging.getLogger("qingshan.web")
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -91,6 +93,43 @@ def chart_svg(spec: Any) -> str | None:
         while len(_SVG_CACHE) > 64:
             _SVG_CACHE.popitem(last=False)
     return svg
+
+
+#: chart SVGs served by the chart routes, per question and store state (a commit changes the
+#: stamp of the store file, :func:`qingshan.api.answers.store_stamp`); a calendar is ~0.3 MB
+_CHARTS = AnswerCache(48)
+
+
+def chart_src(path: str, lang: str, **params: Any) -> str:
+    """The ``src`` of a chart image: a chart route's ``path`` with the page's parameters (None
+    dropped) and its language, so the SVG is drawn in the page's language."""
+    q = {k: v for k, v in params.items() if v is not None}
+    q["lang"] = lang
+    return f"{path}?{urlencode(q)}"
+
+
+def svg_response(request: Request, build: Any, post: Any = None) -> Response:
+    """A chart route's answer: the SVG of the spec ``build()`` returns, kept per request (path,
+    query, language) and store state, so the same chart of the same data is drawn once; 404
+    ``no_chart`` when there is nothing to draw; ``post``: a function applied to the SVG text
+    (e.g. the map's link host). ``ETag`` + ``Cache-Control: no-cache``: a
+    browser asks again (a new upload may change the figures) and gets 304 when unchanged."""
+    key = ("chart", request.url.path, tuple(sorted(request.query_params.multi_items())),
+           request_lang(request), request.app.state.province.code)
+
+    def draw():
+        spec = build()
+        svg = None if spec is None else chart_svg(spec)
+        return svg if svg is None or post is None else post(svg)
+
+    svg = _CHARTS.get_or_compute(request.app.state.store.path, key, draw)
+    if not svg:
+        raise ApiError(404, "no_chart", "nothing to draw for these parameters")
+    etag = '"' + hashlib.sha1(svg.encode()).hexdigest()[:20] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 def _domain_nav() -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from qingshan.charts.common import MONTHS, WEEKDAYS, ChartSpec, check_lang, finish, t
 
-__all__ = ["calendar", "calendar_layout"]
+__all__ = ["calendar", "calendar_layout", "calendar_table"]
 
 _NO_DATA_COLOUR = "#e6e6e6"
 
@@ -57,6 +57,40 @@ def calendar_layout(daily_df: pd.DataFrame, year: int, month: int | list[int] | 
     return frame.drop(columns=["d"])
 
 
+def _parts(daily_df: pd.DataFrame, year: int, month, lang: str):
+    """The laid-out days, the days with an AQI, the (category, colour) pairs in AQI order, the
+    table and the caption of :func:`calendar` (no Altair: what a page shows beside the chart)."""
+    frame = calendar_layout(daily_df, year, month, lang)
+    present = frame.dropna(subset=["aqi"]).sort_values("aqi")
+    pairs = present.drop_duplicates("category")[["category", "colour"]]
+    table = frame[["date", "aqi", "category"]].rename(
+        columns={"date": t("date", lang), "aqi": "AQI", "category": t("category", lang)}
+    )
+    counts = present["category"].value_counts()
+    parts = [f"{c} {int(counts[c])}" for c in pairs["category"] if c in counts]
+    n_days = len(frame)
+    if lang == "zh":
+        caption = (
+            f"{n_days} 天中 {len(present)} 天有有效 AQI；" + ("、".join(parts) if parts else "无有效数据")
+            + "（天）。颜色按 HJ 633 空气质量指数类别。"
+        )
+    else:
+        caption = (
+            f"{len(present)} of {n_days} days have a valid AQI; "
+            + (", ".join(parts) if parts else "no valid data")
+            + " (days). Colours are the HJ 633 AQI categories."
+        )
+    return frame, present, pairs, table.reset_index(drop=True), caption
+
+
+def calendar_table(daily_df: pd.DataFrame, year: int, month: int | list[int] | None = None,
+                   lang: str = "zh") -> tuple[pd.DataFrame, str]:
+    """``(.table, .caption)`` of :func:`calendar` with the same arguments, without building
+    the chart (a page shows them and loads the chart itself from a chart route)."""
+    check_lang(lang)
+    return _parts(daily_df, year, month, lang)[3:]
+
+
 def calendar(
     daily_df: pd.DataFrame,
     year: int,
@@ -87,9 +121,7 @@ def calendar(
         ``.table`` has one row per day: date, AQI, category.
     """
     check_lang(lang)
-    frame = calendar_layout(daily_df, year, month, lang)
-    present = frame.dropna(subset=["aqi"]).sort_values("aqi")
-    pairs = present.drop_duplicates("category")[["category", "colour"]]
+    frame, present, pairs, table, caption = _parts(daily_df, year, month, lang)
     domain = pairs["category"].tolist()
     colours = pairs["colour"].tolist()
     if len(present) < len(frame):  # "no data" appears in the legend only when a day lacks data
@@ -130,21 +162,4 @@ def calendar(
         )
     if title:
         chart = chart.properties(title=title)
-    table = frame[["date", "aqi", "category"]].rename(
-        columns={"date": t("date", lang), "aqi": "AQI", "category": t("category", lang)}
-    )
-    counts = present["category"].value_counts()
-    parts = [f"{c} {int(counts[c])}" for c in pairs["category"] if c in counts]
-    n_days = len(frame)
-    if lang == "zh":
-        caption = (
-            f"{n_days} 天中 {len(present)} 天有有效 AQI；" + ("、".join(parts) if parts else "无有效数据")
-            + "（天）。颜色按 HJ 633 空气质量指数类别。"
-        )
-    else:
-        caption = (
-            f"{len(present)} of {n_days} days have a valid AQI; "
-            + (", ".join(parts) if parts else "no valid data")
-            + " (days). Colours are the HJ 633 AQI categories."
-        )
     return finish(chart, table, caption)

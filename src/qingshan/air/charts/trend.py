@@ -7,7 +7,7 @@ import pandas as pd
 
 from qingshan.charts.common import MONTHS, ChartSpec, check_lang, finish, pollutant_label, t
 
-__all__ = ["trend"]
+__all__ = ["trend", "trend_table"]
 
 _RULE_COLOURS = ["#b2182b", "#1a9850", "#762a83", "#e08214"]
 
@@ -19,6 +19,40 @@ def _series_column(df: pd.DataFrame, series: str | None) -> str | None:
         if col in df.columns and df[col].nunique(dropna=True) > 1:
             return col
     return None
+
+
+def _parts(monthly_df: pd.DataFrame, pollutant: str, limits: dict, lang: str,
+           series: str | None):
+    """The plotted rows, the table and the caption of :func:`trend` (no Altair)."""
+    col = _series_column(monthly_df, series)
+    data = monthly_df.copy()
+    data["series"] = data[col].astype(str) if col else pollutant_label(pollutant, lang, False)
+    data = data[["series", "month", pollutant]].rename(columns={pollutant: "value"})
+    data["month"] = data["month"].astype(int)
+    data["value"] = pd.to_numeric(data["value"], errors="coerce")
+    data["month_label"] = [MONTHS[lang][m - 1] for m in data["month"]]
+    ylabel = pollutant_label(pollutant, lang)
+    table = data.pivot_table(index="month", columns="series", values="value", aggfunc="first",
+                             dropna=False).reset_index()
+    table.columns.name = None
+    table = table.rename(columns={"month": t("month", lang)})
+    plab = pollutant_label(pollutant, lang, False)
+    lim_txt = "; ".join(f"{k} {v:g}" for k, v in limits.items())
+    if lang == "zh":
+        caption = f"{plab}逐月变化（{ylabel.replace(plab, '').strip('（）') or '无量纲'}）"
+        caption += f"；参考线：{lim_txt}。" if lim_txt else "。"
+    else:
+        caption = f"Monthly {plab}"
+        caption += f"; reference lines: {lim_txt}." if lim_txt else "."
+    return data, table.reset_index(drop=True), caption
+
+
+def trend_table(monthly_df: pd.DataFrame, pollutant: str, limits: dict[str, float] | None = None,
+                lang: str = "zh", series: str | None = None) -> tuple[pd.DataFrame, str]:
+    """``(.table, .caption)`` of :func:`trend` with the same arguments, without building the
+    chart (a page shows them and loads the chart itself from a chart route)."""
+    check_lang(lang)
+    return _parts(monthly_df, pollutant, dict(limits or {}), lang, series)[1:]
 
 
 def trend(
@@ -53,13 +87,7 @@ def trend(
     """
     check_lang(lang)
     limits = dict(limits or {})
-    col = _series_column(monthly_df, series)
-    data = monthly_df.copy()
-    data["series"] = data[col].astype(str) if col else pollutant_label(pollutant, lang, False)
-    data = data[["series", "month", pollutant]].rename(columns={pollutant: "value"})
-    data["month"] = data["month"].astype(int)
-    data["value"] = pd.to_numeric(data["value"], errors="coerce")
-    data["month_label"] = [MONTHS[lang][m - 1] for m in data["month"]]
+    data, table, caption = _parts(monthly_df, pollutant, limits, lang, series)
     ylabel = pollutant_label(pollutant, lang)
     x = alt.X("month_label:O", sort=MONTHS[lang], title=t("month", lang),
               axis=alt.Axis(labelAngle=0))
@@ -93,16 +121,4 @@ def trend(
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(
         width=width, height=height
     )
-    table = data.pivot_table(index="month", columns="series", values="value", aggfunc="first",
-                             dropna=False).reset_index()
-    table.columns.name = None
-    table = table.rename(columns={"month": t("month", lang)})
-    plab = pollutant_label(pollutant, lang, False)
-    lim_txt = "; ".join(f"{k} {v:g}" for k, v in limits.items())
-    if lang == "zh":
-        caption = f"{plab}逐月变化（{ylabel.replace(plab, '').strip('（）') or '无量纲'}）"
-        caption += f"；参考线：{lim_txt}。" if lim_txt else "。"
-    else:
-        caption = f"Monthly {plab}"
-        caption += f"; reference lines: {lim_txt}." if lim_txt else "."
     return finish(chart, table, caption)
