@@ -43,7 +43,10 @@ def test_overview_ranking_equals_the_api(page, server, lang):
         assert int(rank) == a["rank"]
         assert name == (a["name_zh"] if lang == "zh" else a["name_en"])
         assert ci == f"{a['composite_index']:.2f}"
-    assert page.locator("#map svg").count() == 1  # the map is an inline SVG drawn server-side
+    # the map is drawn server-side, loaded from its chart route and put inline (charts.js)
+    page.wait_for_selector("#map svg", timeout=60000)
+    assert page.locator("#map svg").count() == 1 and page.locator("#map img").count() == 0
+    assert page.get_attribute("#map svg", "aria-label") == page.inner_text("#map figcaption")
     assert page.locator("#summary .card").count() >= 3
     shot(page, f"overview-{lang}")
     _only_local(page, server)
@@ -73,6 +76,7 @@ def test_click_ranking_reaches_the_city(page, server):
 
 def test_click_map_reaches_the_city(page, server):
     page.goto(f"{server}/?lang=en&period={PERIOD}")
+    page.wait_for_selector("#map svg", timeout=60000)
     link = page.locator('#map svg a[*|href*="/city/370600"]')
     assert link.count() == 1
     link.first.click(force=True)
@@ -85,8 +89,14 @@ def test_click_map_reaches_the_city(page, server):
 def test_city_page(page, server, lang):
     page.goto(f"{server}/city/370100?lang={lang}&year=2019")
     assert page.inner_text("#city-name").startswith("济南市" if lang == "zh" else "Jinan")
-    assert page.locator("#calendar svg").count() == 1
-    assert page.locator("figure[id^=trend-] svg").count() == 6
+    # the charts are images of the chart routes, drawn (loaded, non-empty) in the browser
+    assert page.locator("#calendar img.chart-img").count() == 1
+    assert page.locator("figure[id^=trend-] img.chart-img").count() == 6
+    page.wait_for_function("Array.from(document.querySelectorAll('figure.chart img'))"
+                           ".every(i => i.complete && i.naturalWidth > 100)", timeout=90000)
+    alts = page.eval_on_selector_all("figure.chart img", "is => is.map(i => i.alt)")
+    assert all(a and (("月" in a or "天" in a) if lang == "zh" else "Monthly" in a or "days" in a)
+               for a in alts), alts
     assert page.locator("#compliance tbody tr").count() == 6
     api = httpx.get(f"{server}/api/v1/stations", params={"city": "370100", "limit": 1000},
                     timeout=60).json()

@@ -27,6 +27,7 @@ def test_overview_fits_the_screen(page, server, lang, width):
                          ".lineHeight) || 24")
     assert max(heights) < 1.6 * line
     # the AQI map is drawn in HJ 633 category colours only (plus grey for no data)
+    page.wait_for_selector("#map svg", timeout=60000)
     fills = set(page.eval_on_selector_all("#map svg path[fill]",
                                           "ps => ps.map(p => p.getAttribute('fill').toLowerCase())"))
     coloured = fills & HJ633
