@@ -49,7 +49,8 @@ def test_a_young_or_missing_file_is_not_trusted(db, tmp_path):
 
 def test_answers_are_kept_per_stamp(db, monkeypatch):
     from qingshan.api import answers as mod
-    monkeypatch.setattr(mod, "SETTLE_S", 0.0)
+    from qingshan.store import stamp
+    monkeypatch.setattr(stamp, "SETTLE_S", 0.0)
     cache = mod.AnswerCache(size=4)
     calls = []
 
@@ -79,7 +80,8 @@ def test_a_repeated_ranking_opens_no_store(tmp_path, monkeypatch):
 
     from qingshan.api import answers as mod
     from qingshan.api import create_app
-    monkeypatch.setattr(mod, "SETTLE_S", 0.0)
+    from qingshan.store import stamp
+    monkeypatch.setattr(stamp, "SETTLE_S", 0.0)
     mod.answers.clear()
     path = tmp_path / "q1.duckdb"
     shutil.copy(built_store(), path)
@@ -91,9 +93,9 @@ def test_a_repeated_ranking_opens_no_store(tmp_path, monkeypatch):
         opened = []
         orig = store.cursor
 
-        def counting():
+        def counting(slot=True):
             opened.append(1)
-            return orig()
+            return orig(slot=slot)
 
         monkeypatch.setattr(store, "cursor", counting)
         again = c.get("/api/v1/rankings?period=2019-02&envelope=page&limit=3")
@@ -102,3 +104,45 @@ def test_a_repeated_ranking_opens_no_store(tmp_path, monkeypatch):
         assert c.get("/api/v1/rankings?period=2019-01").status_code == 200
         assert opened == [1]                                    # a new question opens it
     app.state.store.close()      # the file kept open after the last read (linger) is closed
+
+
+def test_an_upload_of_other_days_keeps_the_answer(tmp_path, monkeypatch):
+    """An answer is keyed by the version of the days it reads (qingshan.air.versions): a day
+    of April 2019 stored after the 2019-02 ranking was answered leaves that answer in place
+    (2019-02 reads February 2019 and February 2018), and answers 2019-Q2, which had no data."""
+    from fastapi.testclient import TestClient
+
+    from qingshan.air.ingest import ingest_cnemc
+    from qingshan.api import answers as mod
+    from qingshan.api import create_app
+    from qingshan.store import stamp
+    from tests.api._store import ARCHIVE
+    monkeypatch.setattr(stamp, "SETTLE_S", 0.0)
+    mod.answers.clear()
+    path = tmp_path / "q2.duckdb"
+    shutil.copy(built_store(), path)
+    app = create_app(path, "shandong")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        first = c.get("/api/v1/rankings?period=2019-02")
+        assert first.status_code == 200
+        assert c.get("/api/v1/rankings?period=2019-Q2").status_code == 404   # no April data
+        store = app.state.store
+        with store.writer() as con:             # a commit, as an upload or a CLI ingest makes
+            ingest_cnemc(con, [ARCHIVE / "china_sites_20190410.csv"])
+        opened = []
+        orig = store.cursor
+
+        def counting(slot=True):
+            opened.append(slot)
+            return orig(slot=slot)
+
+        monkeypatch.setattr(store, "cursor", counting)
+        again = c.get("/api/v1/rankings?period=2019-02")
+        assert again.status_code == 200 and again.json() == first.json()
+        # the journal was read once (no computing slot); nothing was computed
+        assert opened == [False]
+        q2 = c.get("/api/v1/rankings?period=2019-Q2")
+        assert q2.status_code == 200                     # the new day is answered
+        assert True in opened                            # … by a computation
+        assert any(r["pm25"] is not None for r in q2.json())   # April 10's concentrations
+    app.state.store.close()

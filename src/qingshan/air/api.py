@@ -6,13 +6,13 @@ import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 import duckdb
 from fastapi import APIRouter, Depends, Query, Request
 
-from qingshan.api import catalog
+from qingshan.api import catalog, slots
 from qingshan.api.answers import answers
 from qingshan.api.deps import get_con
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
@@ -23,15 +23,16 @@ from qingshan.api.params import (
 )
 from qingshan.air import daily as air_daily
 from qingshan.air import service as svc
+from qingshan.air import versions
+from qingshan.air.versions import period_days, scope_of
 
 __all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready", "no_data",
            "HEAVY_SLOTS"]
 
 #: figures computed at the same time (``$QINGSHAN_HEAVY_QUERIES``, default 2 = the cores the
-#: service is sized for); further requests queue for a slot, at most ``_HEAVY_WAIT`` seconds
-HEAVY_SLOTS = max(1, int(os.environ.get("QINGSHAN_HEAVY_QUERIES", "2") or 2))
-_HEAVY = threading.BoundedSemaphore(HEAVY_SLOTS)
-_HEAVY_WAIT = 30.0
+#: service is sized for): :data:`qingshan.api.slots.SLOTS`; further requests queue for a slot
+#: (before they take the store's lock), at most :data:`qingshan.api.slots.WAIT_S` seconds
+HEAVY_SLOTS = slots.SLOTS
 _READY: dict[str, bool] = {}
 _READY_LOCK = threading.Lock()
 
@@ -42,19 +43,22 @@ _RESULTS_LOCK = threading.Lock()
 
 def computed(con, fn, *args, **kwargs):
     """``service(fn, con, …)`` in a :func:`heavy` slot, cached by everything the answer
-    depends on: the function and its arguments, the province, and the store's data
-    (:func:`qingshan.air.daily.fingerprint`: hourly rows and city membership), so a new
-    ingest batch is answered afresh and no answer is ever served for other data."""
+    depends on: the function and its arguments, the province, the day (a period not ended yet
+    is labelled "to date"), and the version of the stored data of the days the call reads
+    (:mod:`qingshan.air.versions`: the batches with hours in those days and the catalogue;
+    the whole store for a call whose days it cannot tell), so an ingest batch of other days
+    keeps the answer, one of these days is answered afresh, and no answer is ever served for
+    other data."""
     prov = kwargs.get("province")
     key = (fn.__module__, fn.__name__, repr(args),
            repr(sorted((k, v) for k, v in kwargs.items() if k != "province")),
-           prov.code if prov else None, air_daily.fingerprint(con),
-           os.environ.get(air_daily.SWITCH, "1"))
+           prov.code if prov else None, _data_version(con, scope_of(fn, args, kwargs)),
+           os.environ.get(air_daily.SWITCH, "1"), date.today())
     with _RESULTS_LOCK:
         if key in _RESULTS:
             _RESULTS.move_to_end(key)
             return _RESULTS[key].copy()
-    with heavy():
+    with heavy(con):
         df = service(fn, con, *args, **kwargs)
     with _RESULTS_LOCK:
         _RESULTS[key] = df
@@ -64,16 +68,16 @@ def computed(con, fn, *args, **kwargs):
 
 
 @contextmanager
-def heavy():
-    """A slot for one computation of figures: 16 concurrent clients queue here instead of
-    running 16 DuckDB queries at once (memory grows with each); 503 ``busy`` (with
-    ``Retry-After``) after waiting ``_HEAVY_WAIT`` s."""
-    if not _HEAVY.acquire(timeout=_HEAVY_WAIT):
-        raise ApiError(503, "busy", "the server is computing other figures; retry shortly")
-    try:
+def heavy(con=None):
+    """A slot for one computation of figures (:mod:`qingshan.api.slots`): 16 concurrent clients
+    queue instead of running 16 DuckDB queries at once (memory grows with each); 503 ``busy``
+    (with ``Retry-After``) after waiting :data:`~qingshan.api.slots.WAIT_S` s. No second slot
+    when ``con`` was opened in one (the server's cursors are) or this thread holds one."""
+    if con is not None and slots.holds(con):
         yield
-    finally:
-        _HEAVY.release()
+        return
+    with slots.slot():
+        yield
 
 
 def daily_ready(request: Request) -> None:
@@ -150,7 +154,7 @@ def hourly(request: Request, con: Con, level: Level, code: Code,
     s, e = parse_time(start, "start"), parse_time(end, "end")
     check_range(s, e, 93)
     # the service answers whole natural days: stamps day 01:00 … day+1 00:00
-    with heavy():
+    with heavy(con):
         df = service(svc.hourly_aqi, con, level, [code], (s - timedelta(hours=1)).date(),
                      (e - timedelta(hours=1)).date(), province=request.app.state.province)
     df = df[(df.time >= s) & (df.time <= e)]
@@ -186,7 +190,7 @@ def assessment(request: Request, _r: Ready, period: PeriodQ,
     p = parse_period(period)
     prov = request.app.state.province
     items = answered(request, ("assessment", p.label, level), lambda con: computed(
-        con, air_daily.assess, p.label, level=level, province=prov))
+        con, air_daily.assess, p.label, level=level, province=prov), period_days(p))
     no_data(items is None, "the province" if level == "province" else f"{level} level", p.label)
     return _listed(items, envelope, limit, offset)
 
@@ -202,25 +206,41 @@ def rankings(request: Request, _r: Ready, period: PeriodQ,
     prov = request.app.state.province
     # the city assessment (shared with /assessment?level=city and the pages), ranked
     items = answered(request, ("rankings", p.label, weighted), lambda con: svc.ranked_cities(
-        computed(con, air_daily.assess, p.label, level="city", province=prov), weighted))
+        computed(con, air_daily.assess, p.label, level="city", province=prov), weighted),
+        period_days(p))
     no_data(items is None, "the cities", p.label)
     return _listed(items, envelope, limit, offset)
 
 
-def answered(request: Request, question: tuple, compute):
+def answered(request: Request, question: tuple, compute, days=None):
     """The rows of a figure endpoint (``None``: no stored data), from the process's answers
     (:mod:`qingshan.api.answers`, keyed by the store file's stamp: no DuckDB open when the
     question was answered for the store as it is) or ``compute(con)`` on a store cursor."""
     store = request.app.state.store
     prov = request.app.state.province
-    key = question + (prov.code if prov else None, os.environ.get(air_daily.SWITCH, "1"))
+    key = question + (prov.code if prov else None, os.environ.get(air_daily.SWITCH, "1"),
+                      date.today())
 
     def run():
         with store.cursor() as con:
             df = compute(con)
         return None if _empty(df) else records(df)
 
-    return answers.get_or_compute(store.path, key, run)
+    if days is None:
+        return answers.get_or_compute(store.path, key, run)
+    # keyed by the version of the days it reads: an upload of other days keeps it; the
+    # journal is read (no slot: a few small statements) only when the file changed
+    return answers.get_or_compute(store.path, key, run, version=lambda: versions.current(
+        store.path, days, lambda: store.cursor(slot=False)))
+
+
+def _data_version(con, days) -> tuple:
+    """The version of the stored data of ``days`` (``None``: all) as ``con`` sees it; for a
+    store without a file (in memory) the whole store's fingerprint, as before."""
+    path = versions.db_path(con)
+    if path is None:
+        return ("fingerprint", air_daily.fingerprint(con))
+    return versions.current(path, days, con)
 
 
 def _empty(df) -> bool:

@@ -10,45 +10,26 @@ Coarse file timestamps: Linux stamps a file with the kernel's coarse clock (a fe
 commits within one tick could leave the same mtime; a size that comes back too is unlikely but
 not impossible. A stamp whose newest time is younger than :data:`SETTLE_S` is therefore not
 trusted (:func:`store_stamp` returns ``None``; the caller opens the store and uses the data
-fingerprint, as before). Answers are a bounded LRU (:data:`MAX_ANSWERS`) of plain Python
+fingerprint, as before). An answer may instead be keyed by the version of just the data it
+depends on (``version=``; :mod:`qingshan.air.versions`), so that an upload of other days keeps
+it. Answers are a bounded LRU (:data:`MAX_ANSWERS`) of plain Python
 values; callers copy what they change.
 """
 
 from __future__ import annotations
 
-import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from qingshan.store.stamp import SETTLE_S, store_stamp
+
 __all__ = ["SETTLE_S", "MAX_ANSWERS", "store_stamp", "AnswerCache", "answers"]
 
-#: a stamp younger than this [s] is not trusted (coarse file timestamps, see the docstring)
-SETTLE_S = 1.0
 #: answers kept per process (least recently used dropped first); a station-level assessment
 #: is ~0.5 MB of Python rows (127 stations), so 128 answers stay well inside 1 GB
 MAX_ANSWERS = 128
-
-
-def store_stamp(path: str | os.PathLike, now: float | None = None) -> tuple | None:
-    """``(file, wal)`` stat stamps of the DuckDB store at ``path`` (``None`` for a missing
-    WAL), or ``None`` when the file is missing or changed less than :data:`SETTLE_S` ago."""
-    now_ns = time.time_ns() if now is None else int(now * 1e9)
-    out = []
-    for p in (os.fspath(path), os.fspath(path) + ".wal"):
-        try:
-            st = os.stat(p)
-        except FileNotFoundError:
-            if not out:                   # no store file: nothing to key by
-                return None
-            out.append(None)
-            continue
-        if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < SETTLE_S * 1e9:
-            return None
-        out.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-    return tuple(out)
 
 
 class AnswerCache:
@@ -59,9 +40,17 @@ class AnswerCache:
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_compute(self, path: str, question: Hashable, compute: Callable[[], Any]) -> Any:
+    def get_or_compute(self, path: str, question: Hashable, compute: Callable[[], Any],
+                       version: Callable[[], Hashable] | None = None) -> Any:
         """The kept answer to ``question`` for the store as it is now, or ``compute()`` (kept
-        when the store's stamp is the same before and after: nothing committed meanwhile)."""
+        when the store's stamp is the same before and after: nothing committed meanwhile).
+
+        ``version``: a function returning the version of the data the question depends on
+        (e.g. :func:`qingshan.air.versions.current` of the question's days): the answer is
+        then keyed by that version instead of the whole file's stamp, so a commit of other data
+        keeps it; it is kept when the version is the same before and after ``compute()``."""
+        if version is not None:
+            return self._versioned(question, compute, version)
         before = store_stamp(path)
         if before is not None:
             with self._lock:
@@ -71,11 +60,25 @@ class AnswerCache:
                     return self._items[key]
         value = compute()
         if before is not None and store_stamp(path) == before:
-            with self._lock:
-                self._items[(question, before)] = value
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
+            self._put((question, before), value)
         return value
+
+    def _versioned(self, question, compute, version) -> Any:
+        key = (question, "v", version())
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        if (question, "v", version()) == key:
+            self._put(key, value)
+        return value
+
+    def _put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import duckdb
 from fastapi import Request
 
+from qingshan.api import slots
 from qingshan.api.store import Store
 
 __all__ = ["get_store", "get_con"]
@@ -17,5 +18,17 @@ def get_store(request: Request) -> Store:
 
 
 def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-    with request.app.state.store.cursor() as cur:
-        yield cur
+    """The request's read connection, opened in one of the server's computing slots
+    (:mod:`qingshan.api.slots`; taken before the store's lock). FastAPI may run the two halves
+    of this generator in different worker threads, so the slot is bound to the connection
+    (:func:`slots.mark`), not to a thread."""
+    slots.take()
+    try:
+        with request.app.state.store.cursor(slot=False) as cur:
+            slots.mark(cur)
+            try:
+                yield cur
+            finally:
+                slots.unmark(cur)
+    finally:
+        slots.give_back()

@@ -85,6 +85,7 @@ from pathlib import Path
 
 import duckdb
 
+from qingshan.api import slots
 from qingshan.api.errors import ApiError
 from qingshan.config.province import ProvinceConfig
 from qingshan.store import connect
@@ -281,8 +282,12 @@ class Store:
             self._release(*kept)
 
     @contextmanager
-    def _use(self, write: bool, timeout: float | None = None, api: bool = True
-             ) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _use(self, write: bool, timeout: float | None = None, api: bool = True,
+             slot: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if slot:                      # the slot first, then the lock (qingshan.api.slots)
+            with slots.slot(), self._use(write, timeout, api) as con:
+                yield con
+            return
         if write:
             with self._keep_lock:
                 self._writers += 1
@@ -306,10 +311,13 @@ class Store:
             if early or write or self.linger <= 0 or not self._adopt(handle, con):
                 self._release(handle, con)
 
-    def cursor(self):
+    def cursor(self, slot: bool = True):
         """Context manager: a read-only connection for one request (503 ``store_busy`` when a
-        writer keeps the store longer than :attr:`timeout`)."""
-        return self._use(write=False)
+        writer keeps the store longer than :attr:`timeout`), opened in one of the server's
+        computing slots (:mod:`qingshan.api.slots`: the slot is waited for before the lock;
+        503 ``busy`` when none comes free). ``slot=False``: no slot — for a short read that
+        computes nothing, or a caller that took one itself (:func:`slots.take`)."""
+        return self._use(write=False, slot=slot)
 
     def writer(self):
         """Context manager: a read-write connection for one write transaction (uploads), under

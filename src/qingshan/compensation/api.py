@@ -162,7 +162,7 @@ def compute(request: Request, con, scheme: str, period: str, rules: str | None =
     ``busy`` when every slot stays taken)."""
     from qingshan.air.api import heavy
     prov = request.app.state.province
-    with heavy():
+    with heavy(con):
         if scheme == "air":
             return _call(svc.air_compensation, con, period, rules=rules, province=prov,
                          switches=switches, exempt=exempt)

@@ -1,0 +1,217 @@
+"""Which stored air data an answer depends on, so that an upload of other days keeps it.
+
+The server keeps its answers (assessments, rankings, the pages' figures) keyed by the data they
+were computed from. Keyed by the whole store, every upload — a day of January 2026 — threw away
+every answer, the 2024 rankings included, and under a steady stream of uploads nothing stayed
+cached (issue 19's soak: one upload every ~3 s). An answer for the days ``lo … hi`` depends on
+
+* the **hourly rows** whose hour stamps fall in those days: identified by the ingest batches
+  that stored them — each batch's first and last hour stamp is kept in a small journal
+  (:class:`Journal`, one query ``GROUP BY batch_id`` over the new batches only);
+* the **catalogue**: stations, city membership, cities, published city hours, the store's facts
+  (``store_meta``: the synthetic flag) and its schema — any change there is a new
+  *generation* and every answer is recomputed.
+
+:meth:`Journal.version` returns ``(generation, catalogue fingerprint, n, last)``: the number of
+batches with hours in the days and the newest of them. Batches only ever get added, so
+``(n, last)`` identifies the set. Anything else — rows removed or replaced (a superseding
+ingest), a row count that does not add up — is a new generation: correctness never rests on a
+guess, only the cache's reach does.
+
+The journal is read again only when the store file's stamp
+(:func:`qingshan.api.answers.store_stamp`: ``os.stat``, no DuckDB open) differs from the one it
+was read at, or cannot be trusted (changed within the last second).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+import numpy as np
+
+from qingshan.core.periods import Period, parse_period
+from qingshan.store.stamp import store_stamp
+
+__all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of"]
+
+#: every statement is fixed text (no input): table names are the store's own
+_NEW_BATCHES = ("SELECT batch_id, min(time), max(time), count(*) FROM air_hourly "
+                "WHERE batch_id > ? GROUP BY batch_id ORDER BY batch_id")
+_TOTAL = "SELECT count(*) FROM air_hourly"
+_CATALOGUE = {
+    "station": "SELECT count(*), md5(COALESCE(string_agg(CAST(t AS VARCHAR), '|' "
+               "ORDER BY CAST(t AS VARCHAR)), '')) FROM station t",
+    "city_station": "SELECT count(*), md5(COALESCE(string_agg(CAST(t AS VARCHAR), '|' "
+                    "ORDER BY CAST(t AS VARCHAR)), '')) FROM city_station t",
+    "city": "SELECT count(*), md5(COALESCE(string_agg(CAST(t AS VARCHAR), '|' "
+            "ORDER BY CAST(t AS VARCHAR)), '')) FROM city t",
+    "store_meta": "SELECT count(*), md5(COALESCE(string_agg(key || '=' || value, '|' "
+                  "ORDER BY key), '')) FROM store_meta",
+    "published": "SELECT count(*), max(batch_id) FROM air_city_hourly_published",
+    "schema": "SELECT count(*), max(CAST(applied_at AS VARCHAR)) FROM schema_migration",
+}
+
+
+def _catalogue(con) -> tuple:
+    out = []
+    for name, sql in _CATALOGUE.items():
+        try:
+            out.append((name,) + tuple(con.execute(sql).fetchall()[0]))
+        except duckdb.CatalogException:        # a store made before that table
+            out.append((name, None))
+    return tuple(out)
+
+
+def period_days(p: Period | str) -> tuple[date, date]:
+    """The days an assessment of ``p`` reads: the period and, for the year-on-year columns,
+    the same period of the previous year (:meth:`Period.previous_year`; the service's
+    ``assess``), as one span."""
+    p = parse_period(p) if isinstance(p, str) else p
+    return p.previous_year().start, p.end
+
+
+def _as_date(v) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def scope_of(fn, args: tuple, kwargs: dict) -> tuple[date, date] | None:
+    """The days a call of one of the air services (:mod:`qingshan.air.daily` /
+    :mod:`qingshan.air.service`) reads, from its arguments; ``None`` (the whole store) for any
+    other function or arguments it cannot read."""
+    name = getattr(fn, "__name__", "")
+    try:
+        if name in ("assess", "city_ranking", "compliance_rates") and args:
+            return period_days(args[0])
+        if name in ("daily_aqi", "hourly_aqi") and len(args) >= 4:
+            lo, hi = _as_date(args[2]), _as_date(args[3])
+            return (lo, hi) if lo and hi else None
+        if name == "monthly_series" and len(args) >= 3:
+            year = int(args[2])
+            return date(year - 1, 1, 1), date(year, 12, 31)
+    except (ValueError, TypeError):
+        return None
+    return None
+
+
+class Journal:
+    """The batches of one store and the hours they hold (module docstring)."""
+
+    def __init__(self) -> None:
+        self.stamp: tuple | None = None
+        self.generation = 0
+        self.catalogue: tuple | None = None
+        self.total = -1
+        self.inode: int | None = None
+        self._ids = np.empty(0, dtype=np.int64)
+        self._lo = np.empty(0, dtype="datetime64[us]")
+        self._hi = np.empty(0, dtype="datetime64[us]")
+        self._lock = threading.Lock()
+
+    def refresh(self, con, stamp: tuple | None, inode: int | None = None) -> None:
+        """Bring the journal up to the store as ``con`` sees it (``stamp``: the file's stamp
+        read before, remembered when trusted; ``inode``: the file's, a new file — a restore,
+        a copy moved in — is a new generation)."""
+        with self._lock:
+            catalogue = _catalogue(con)
+            total = int(con.execute(_TOTAL).fetchall()[0][0])
+            last = int(self._ids[-1]) if self._ids.size else -1
+            new_file = inode is not None and inode != self.inode
+            self.inode = inode
+            if new_file or catalogue != self.catalogue or total < self.total:
+                rows, last = con.execute(_NEW_BATCHES, [-1]).fetchall(), -1
+                self._reset(catalogue)
+            else:
+                rows = con.execute(_NEW_BATCHES, [last]).fetchall()
+                if self.total + sum(int(r[3]) for r in rows) != total:
+                    rows = con.execute(_NEW_BATCHES, [-1]).fetchall()   # replaced or removed
+                    self._reset(catalogue)
+            if rows:
+                ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+                lo = np.array([r[1] for r in rows], dtype="datetime64[us]")
+                hi = np.array([r[2] for r in rows], dtype="datetime64[us]")
+                self._ids = np.concatenate([self._ids, ids])
+                self._lo = np.concatenate([self._lo, lo])
+                self._hi = np.concatenate([self._hi, hi])
+            self.total = total
+            self.stamp = stamp
+
+    def _reset(self, catalogue: tuple) -> None:
+        self.generation += 1
+        self.catalogue = catalogue
+        self.total = 0
+        self._ids = np.empty(0, dtype=np.int64)
+        self._lo = np.empty(0, dtype="datetime64[us]")
+        self._hi = np.empty(0, dtype="datetime64[us]")
+
+    def version(self, days: tuple[date, date] | None) -> tuple:
+        """The version of the data of ``days`` (``None``: all of it) as of the last
+        :meth:`refresh`. A day's hour stamps are 01:00 … 24:00 (HJ 633 hour-ending), so the
+        span is widened by a day on each side."""
+        with self._lock:
+            ids, lo, hi = self._ids, self._lo, self._hi
+            head = (self.generation, self.catalogue, self.total)
+        if days is None:
+            sel = ids
+        else:
+            a = np.datetime64(datetime.combine(days[0] - timedelta(days=1), time()), "us")
+            b = np.datetime64(datetime.combine(days[1] + timedelta(days=2), time()), "us")
+            sel = ids[(lo <= b) & (hi >= a)]
+        if days is not None:
+            head = head[:2]            # other days' rows do not matter
+        return head + (int(sel.size), int(sel.max()) if sel.size else None)
+
+
+def db_path(con) -> str | None:
+    """The file of ``con``'s database (``None`` in memory)."""
+    row = con.execute("SELECT path FROM duckdb_databases() "
+                      "WHERE database_name = current_database()").fetchall()
+    return row[0][0] if row and row[0][0] else None
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def current(path: str | os.PathLike, days: tuple[date, date] | None, open_con) -> tuple:
+    """:meth:`Journal.version` of ``days`` for the store at ``path`` as it is now: the journal
+    is read again first when the file's stamp differs from the one it was read at or cannot be
+    trusted. ``open_con``: a connection to the store, or a zero-argument function returning a
+    context manager that yields one (opened only when the journal must be read)."""
+    path = os.fspath(path)
+    j = journals(path)
+    stamp = store_stamp(path)
+    if stamp is None or stamp != j.stamp:
+        if isinstance(open_con, duckdb.DuckDBPyConnection):
+            j.refresh(open_con, stamp, _inode(path))
+        else:
+            with open_con() as con:
+                j.refresh(con, stamp, _inode(path))
+    return j.version(days)
+
+
+_JOURNALS: dict[str, Journal] = {}
+_JOURNALS_LOCK = threading.Lock()
+
+
+def journals(path: str | os.PathLike) -> Journal:
+    """The process's journal of the store at ``path``."""
+    key = os.fspath(path)
+    with _JOURNALS_LOCK:
+        if key not in _JOURNALS:
+            _JOURNALS[key] = Journal()
+        return _JOURNALS[key]

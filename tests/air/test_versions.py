@@ -1,0 +1,84 @@
+"""Which stored data an answer depends on (qingshan.air.versions): the batches with hours in
+its days, and the catalogue. Values derived by hand from what each step stores."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+
+from tests.api._store import ARCHIVE, built_store
+
+FEB = (date(2019, 2, 1), date(2019, 2, 28))
+APR = (date(2019, 4, 1), date(2019, 4, 30))
+
+
+@pytest.fixture
+def con(tmp_path):
+    from qingshan.store import connect
+    path = tmp_path / "v.duckdb"
+    shutil.copy(built_store(), path)
+    c = connect(str(path))
+    yield c
+    c.close()
+
+
+def test_period_days_cover_the_previous_year():
+    from qingshan.air.versions import period_days
+    # HJ 663 YoY: the same period of the previous year is read too
+    assert period_days("2019-03") == (date(2018, 3, 1), date(2019, 3, 31))
+    assert period_days("2019-01..2019-05") == (date(2018, 1, 1), date(2019, 5, 31))
+    assert period_days("2026") == (date(2025, 1, 1), date(2026, 12, 31))
+
+
+def test_a_batch_of_other_days_leaves_the_version(con):
+    from qingshan.air.ingest import ingest_cnemc
+    from qingshan.air.versions import Journal
+    j = Journal()
+    j.refresh(con, None)
+    feb, apr = j.version(FEB), j.version(APR)
+    # one batch per CNEMC daily file of January–March 2019; file D holds the stamps D 00:00 …
+    # D 23:00, and the span is widened by a day on each side, so February (stamps 1 Feb 01:00 …
+    # 1 Mar 00:00) counts the files of 31 Jan … 2 Mar: 1 + 28 + 2 = 31 batches; April counts
+    # the file of 31 March only (its stamps end 31 Mar 23:00, inside the widened span)
+    assert feb[2] == 31
+    assert apr[2] == 1
+    ingest_cnemc(con, [ARCHIVE / "china_sites_20190410.csv"])
+    j.refresh(con, None)
+    assert j.version(FEB) == feb                        # other days: the same version
+    assert j.version(APR)[2] == 2 and j.version(APR)[3] > apr[3]
+    assert j.version(None) != j.version(FEB)
+
+
+def test_a_replaced_row_or_a_catalogue_change_is_a_new_generation(con, tmp_path):
+    from qingshan.air.ingest import ingest_cnemc
+    from qingshan.air.versions import Journal
+    j = Journal()
+    j.refresh(con, None)
+    gen = j.generation
+    # one value of 10 February changed: the new batch replaces that day's rows of the old one
+    src = (ARCHIVE / "china_sites_20190210.csv").read_text().splitlines()
+    cells = src[2].split(",")
+    assert cells[2] == "PM2.5"
+    cells[3] = str(int(cells[3]) + 1)
+    src[2] = ",".join(cells)
+    changed = tmp_path / "china_sites_20190210.csv"
+    changed.write_text("\n".join(src) + "\n")
+    ingest_cnemc(con, [changed])
+    j.refresh(con, None)
+    assert j.generation == gen + 1                      # rows replaced: every answer anew
+    con.execute("INSERT INTO store_meta VALUES ('synthetic', 'test', now()::TIMESTAMP)")
+    j.refresh(con, None)
+    assert j.generation == gen + 2
+
+
+def test_scope_of_reads_the_service_arguments():
+    from qingshan.air import daily
+    from qingshan.air.versions import scope_of
+    assert scope_of(daily.assess, ("2019-03",), {}) == (date(2018, 3, 1), date(2019, 3, 31))
+    assert scope_of(daily.daily_aqi, ("city", "370100", date(2019, 1, 1), date(2019, 1, 9)),
+                    {}) == (date(2019, 1, 1), date(2019, 1, 9))
+    assert scope_of(daily.monthly_series, ("city", "370100", 2019), {}) == (
+        date(2018, 1, 1), date(2019, 12, 31))
+    assert scope_of(len, ("x",), {}) is None            # anything else: the whole store
