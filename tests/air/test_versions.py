@@ -71,6 +71,11 @@ def test_a_replaced_row_or_a_catalogue_change_is_a_new_generation(con, tmp_path)
     con.execute("INSERT INTO store_meta VALUES ('synthetic', 'test', now()::TIMESTAMP)")
     j.refresh(con, None)
     assert j.generation == gen + 2
+    feb = j.version(FEB)
+    # a water figure shown beside the air ones: a water row is a change of the catalogue
+    con.execute("INSERT INTO water_section_target VALUES ('X1', 2019, 3, NULL)")
+    j.refresh(con, None)
+    assert j.generation == gen + 3 and j.version(FEB) != feb
 
 
 def test_scope_of_reads_the_service_arguments():

@@ -8,9 +8,10 @@ cached (issue 19's soak: one upload every ~3 s). An answer for the days ``lo …
 * the **hourly rows** whose hour stamps fall in those days: identified by the ingest batches
   that stored them — each batch's first and last hour stamp is kept in a small journal
   (:class:`Journal`, one query ``GROUP BY batch_id`` over the new batches only);
-* the **catalogue**: stations, city membership, cities, published city hours, the store's facts
-  (``store_meta``: the synthetic flag) and its schema — any change there is a new
-  *generation* and every answer is recomputed.
+* the **catalogue**: stations, city membership, cities, published city hours, the water and
+  coastal tables (rows and newest batch: the pages show water figures beside air's), the
+  store's facts (``store_meta``: the synthetic flag) and its schema — any change there is a
+  new *generation* and every answer is recomputed.
 
 :meth:`Journal.version` returns ``(generation, catalogue fingerprint, n, last)``: the number of
 batches with hours in the days and the newest of them. Batches only ever get added, so
@@ -33,6 +34,7 @@ import duckdb
 import numpy as np
 
 from qingshan.core.periods import Period, parse_period
+from qingshan.core.sqlkit import quote_ident
 from qingshan.store.stamp import store_stamp
 
 __all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of"]
@@ -51,6 +53,10 @@ _CATALOGUE = {
     "store_meta": "SELECT count(*), md5(COALESCE(string_agg(key || '=' || value, '|' "
                   "ORDER BY key), '')) FROM store_meta",
     "published": "SELECT count(*), max(batch_id) FROM air_city_hourly_published",
+    # the other domains' observations in this store: a page shows water figures beside air's
+    **{t: f"SELECT count(*), max(batch_id) FROM {quote_ident(t)}" for t in (
+        "water_sample", "water_section", "water_section_target", "coastal_point",
+        "coastal_sample", "water_auto_published")},
     "schema": "SELECT count(*), max(CAST(applied_at AS VARCHAR)) FROM schema_migration",
 }
 
