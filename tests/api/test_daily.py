@@ -87,6 +87,8 @@ def test_weighted_ranking_equals_the_chain(con, prov):
 @pytest.mark.parametrize("level,code,start,end", [
     ("city", "370100", date(2019, 1, 1), date(2019, 1, 31)),
     ("station", "1299A", date(2019, 2, 25), date(2019, 3, 5)),
+    # the province series: its day AQI from the days kept in the process (session 5)
+    ("province", None, date(2019, 2, 20), date(2019, 3, 10)),
 ])
 def test_daily_aqi_equals_the_chain(con, prov, level, code, start, end):
     from qingshan.air import daily
@@ -245,5 +247,19 @@ def test_periods_containing_the_switch_read_the_stored_aqi(tmp_path, monkeypatch
             table = daily.CITY_TABLE if level == "city" else daily.STATION_TABLE
             assert reads == [table, table], reads
             pd.testing.assert_frame_equal(fast, svc.assess(con, period, level, prov))
+        # the province series around the switch: each day's AQI by its own version, from the
+        # kept days (2012-only columns NULL on 2026 days), as the chain computes it
+        kept: list[tuple] = []
+        orig_aqi = daily._province_aqi
+        monkeypatch.setattr(daily, "_province_aqi", lambda put, a, b, p: kept.append((a, b))
+                            or orig_aqi(put, a, b, p))
+        pd.testing.assert_frame_equal(daily.assess(con, "2026-02..2026-03", "province", prov),
+                                      svc.assess(con, "2026-02..2026-03", "province", prov))
+        for start, end in [(date(2026, 2, 20), date(2026, 3, 10)),
+                           (date(2026, 3, 2), date(2026, 3, 20))]:
+            pd.testing.assert_frame_equal(
+                daily.daily_aqi(con, "province", None, start, end, prov),
+                svc.daily_aqi(con, "province", None, start, end, prov))
+        assert (date(2026, 3, 2), date(2026, 3, 20)) in kept and len(kept) >= 3, kept
     finally:
         con.close()

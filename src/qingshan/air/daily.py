@@ -49,8 +49,8 @@ import pyarrow as pa
 
 from qingshan.air import service as svc
 from qingshan.air.engine import statistics as st
-from qingshan.air.plan import aqi_valid_sql
-from qingshan.air.rules import SWITCH_2026, family_for
+from qingshan.air.plan import _DAY_AQI_COLS, _ONLY_2012, aqi_valid_sql
+from qingshan.air.rules import SWITCH_2026, aqi_versions, family_for
 from qingshan.air.standards import hj663_2013 as hj
 from qingshan.config import ProvinceConfig
 
@@ -295,6 +295,13 @@ class DailyRows:
             rules.mixed if straddles else rules.aqi_version == family_for(per.start))
         return _DailyBackend(backend, per, prefix, same)
 
+    def daily_aqi(self, put, level, start, end, codes, prov) -> str | None:
+        """The day AQI of the province series from the kept days (:func:`_province_aqi`);
+        ``None`` elsewhere (the service computes it from the daily statistics)."""
+        if level == "province" and not codes:
+            return _province_aqi(put, start, end, prov)
+        return None
+
     def daily_stats(self, put, level, start, end, codes, prov) -> str | None:
         if level == "province" and not codes:
             return _province_stats(put, start, end, prov)
@@ -318,11 +325,16 @@ class DailyRows:
 # kept in memory (one row per day); a period reads its days from there, with the codes that
 # have an hour in the period, as the service's grid forms them.
 
-_PROVINCE_DAYS: dict[tuple, pa.Table] = {}
+_PROVINCE_DAYS: dict[tuple, tuple[pa.Table, dict[str, pa.Table]]] = {}
 _PROVINCE_LOCK = threading.Lock()
 
 
-def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> pa.Table:
+def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
+                   ) -> tuple[pa.Table, dict[str, pa.Table]]:
+    """The province series' daily statistics of every stored day (with ``_present``: the day
+    has an hour) and, per HJ 633 version of the span, the day AQI of every day by that
+    version (the service's ``daily_rounded_sql`` + ``aqi_valid_sql`` over the whole span: a
+    day's AQI depends on its own rounded statistics only), kept per store state."""
     cities = con.execute("SELECT string_agg(code, ',' ORDER BY code) FROM city").fetchall()[0][0]
     key = (fingerprint(con), prov.code, prov.name_zh, cities)
     with _PROVINCE_LOCK:
@@ -339,9 +351,25 @@ def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> pa.T
 SELECT d.*, p.date IS NOT NULL AS _present FROM ({stats}) d LEFT JOIN
   (SELECT DISTINCT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS date FROM {hourly}) p
   ON p.code = d.code AND p.date = d.date""").to_arrow_table()
+        tag = uuid.uuid4().hex[:8]
+        days, rounded = f"_qs_pdays_{tag}", f"_qs_prounded_{tag}"
+        con.register(days, table.drop_columns(["_present"]))
+        try:
+            con.register(rounded, con.sql(st.daily_rounded_sql(days)).to_arrow_table())
+            aqi = {ver: con.sql(f"SELECT *, '{ver}' AS aqi_version FROM "
+                                f"({aqi_valid_sql(rounded, ver)}) AS _v").to_arrow_table()
+                   for ver in dict.fromkeys(v for v, _, _ in aqi_versions(lo, hi))}
+        finally:
+            con.unregister(days)
+            con.unregister(rounded)
         _PROVINCE_DAYS.clear()            # one store state per process is enough
-        _PROVINCE_DAYS[key] = table
-        return table
+        _PROVINCE_DAYS[key] = (table, aqi)
+        return table, aqi
+
+
+def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> pa.Table:
+    """The province series' daily statistics of every stored day (:func:`_province_kept`)."""
+    return _province_kept(con, prov)[0]
 
 
 def _province_stats(put, start: date, end: date, prov: ProvinceConfig) -> str:
@@ -350,6 +378,34 @@ def _province_stats(put, start: date, end: date, prov: ProvinceConfig) -> str:
     return put("dstats", f"""
 SELECT * EXCLUDE (_present) FROM {days} WHERE date BETWEEN {a} AND {b}
   AND code IN (SELECT code FROM {days} WHERE _present AND date BETWEEN {a} AND {b})""")
+
+
+def _province_aqi(put, start: date, end: date, prov: ProvinceConfig) -> str | None:
+    """The province series' day AQI of ``start`` … ``end`` from the kept days: the rows and
+    columns ``plan.aqi_by_day_sql`` gives over the period's rounded statistics (one version:
+    all its columns; around 2026-03-01 each day by its own version, the 2012-only columns
+    NULL on 2026 days), without its SQL text in the statement. None when the kept days do
+    not cover a version of the period (the service computes it)."""
+    days, by_ver = _province_kept(put.con, prov)
+    parts = aqi_versions(start, end)
+    if any(v not in by_ver for v, _, _ in parts):
+        return None
+    pdays = put.values("province_days", days)
+    present = (f"code IN (SELECT code FROM {pdays} WHERE _present AND date BETWEEN "
+               f"{_lit(start)} AND {_lit(end)})")
+    if len(parts) == 1:
+        src = put.values("province_aqi", by_ver[parts[0][0]])
+        return put("aqi", f"SELECT * FROM {src} WHERE date BETWEEN {_lit(start)} AND "
+                          f"{_lit(end)} AND {present}")
+    base = ["code", "date"] + [c for s in st.DAILY_STATS for c in (s, f"{s}_valid")]
+    out = []
+    for ver, a, b in parts:
+        cols = base + [f"CAST(NULL AS {_ONLY_2012[c]}) AS {c}" if ver != "2012" and
+                       c in _ONLY_2012 else c for c in _DAY_AQI_COLS]
+        src = put.values("province_aqi", by_ver[ver])
+        out.append(f"SELECT {', '.join(cols)}, aqi_version FROM {src} "
+                   f"WHERE date BETWEEN {_lit(a)} AND {_lit(b)} AND {present}")
+    return put("aqi", "\nUNION ALL\n".join(out))
 
 
 def rows_for(con: duckdb.DuckDBPyConnection, part: str = "city") -> DailyRows | None:

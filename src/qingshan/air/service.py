@@ -181,6 +181,10 @@ def _daily(put, con, level, start, end, codes, prov,
         daily = put("daily", st.aggregate_daily_sql(sd, members))
     else:
         daily = _daily_stats(put, con, level, start, end, codes, prov)
+        got = (put.rows.daily_aqi(put, level, start, end, codes, prov)
+               if put.rows is not None and hasattr(put.rows, "daily_aqi") else None)
+        if got is not None:   # the daily-row source's day AQI (the province series' kept days)
+            return daily, got
     # a day counts for day statistics when every indicator is valid, or when the AQI of the
     # valid ones already exceeds 100 (plan.aqi_valid_sql: the same rule as the plan's steps)
     rounded = put("rounded", st.daily_rounded_sql(daily))
