@@ -73,7 +73,7 @@ def test_a_replaced_row_or_a_catalogue_change_is_a_new_generation(con, tmp_path)
     assert j.generation == gen + 2
     feb = j.version(FEB)
     # a water figure shown beside the air ones: a water row is a change of the catalogue
-    con.execute("INSERT INTO water_section_target VALUES ('X1', 2019, 3, NULL)")
+    con.execute("INSERT INTO water_section_target VALUES ('X1', 2019, 3, 1)")
     j.refresh(con, None)
     assert j.generation == gen + 3 and j.version(FEB) != feb
 
