@@ -7,6 +7,7 @@ names its period by ``Period.name(lang)`` (2019年3月, 2019年第一季度, 201
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 from qingshan.core.periods import Period, PeriodError, parse_period
@@ -71,18 +72,18 @@ _TEXT: dict[str, tuple[str, str]] = {
     "county_rank_sentence": (
         "{n}个县级城市（国控点位的县级发布城市）中，{k}个数据有效参与排名；按综合指数，{best}等{nb}个"
         "相对较好，{worst}等{nw}个相对较差。",
-        "Of {n} county-level cities (county-level publication cities of the national stations), "
-        "{k} have valid data and are ranked; by the composite index {best} ({nb}) are "
-        "relatively better and {worst} ({nw}) relatively worse."),
+        "Of {n} county-level {n:city|cities} (county-level publication cities of the national "
+        "stations), {k} {k:has|have} valid data and {k:is|are} ranked; by the composite index "
+        "{best} ({nb}) {nb:is|are} relatively better and {worst} ({nw}) relatively worse."),
     "county_insufficient": ("{cities}等{k}个县级城市有效数据不足，列入“数据不足”组，不参与排名。",
-                            "{cities} ({k}) have insufficient valid data: insufficient-data "
+                            "{cities} ({k}) {k:has|have} insufficient valid data: insufficient-data "
                             "group, not ranked."),
     "county_rank_sentence_few": (
         "{n}个县级城市（国控点位的县级发布城市）中，{k}个数据有效参与排名。",
-        "Of {n} county-level cities (county-level publication cities of the national stations), "
-        "{k} have valid data and are ranked."),
+        "Of {n} county-level {n:city|cities} (county-level publication cities of the national "
+        "stations), {k} {k:has|have} valid data and {k:is|are} ranked."),
     "county_none_valid": ("{n}个县级城市本期均无有效统计数据，不排名。",
-                          "None of the {n} county-level cities has valid statistics for the "
+                          "None of the {n} county-level {n:city|cities} has valid statistics for the "
                           "period: no ranking."),
     "counties_note": ("县级城市：站点名录中发布城市为县级市（区）的国控点位（对照点除外），"
                       "按城市的同一规则评价（各时刻有效点位均值，HJ 663 统计与有效性，"
@@ -165,12 +166,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rank_sentence": (
         "{n}个设区市中，{k}个市数据有效参与排名；按综合指数，{best}等{nb}市相对较好，"
         "{worst}等{nw}市相对较差（{span}）。",
-        "Of {n} cities, {k} have valid data and are ranked; by the composite index {best} "
-        "({nb}) are the best, {worst} ({nw}) the worst (from the last up)."),
+        "Of {n} {n:city|cities}, {k} {k:has|have} valid data and {k:is|are} ranked; by the "
+        "composite index {best} ({nb}) {nb:is|are} the best, {worst} ({nw}) the worst (from the "
+        "last up)."),
     "rank_sentence_few": ("{n}个设区市中，{k}个市数据有效参与排名。",
-                          "Of {n} cities, {k} have valid data and are ranked."),
+                          "Of {n} {n:city|cities}, {k} {k:has|have} valid data and {k:is|are} "
+                          "ranked."),
     "rank_insufficient": ("{cities}等{k}市有效数据不足，列入“数据不足”组，不参与排名。",
-                          "{cities} ({k}) have insufficient valid data: listed in the "
+                          "{cities} ({k}) {k:has|have} insufficient valid data: listed in the "
                           "insufficient-data group, not ranked."),
     "change_sentence": (
         "与去年同期相比，综合指数变化幅度：{best}等{nb}市改善最多；{worst}等{nw}市改善最少或恶化"
@@ -178,7 +181,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Change of the composite index on a year earlier: {best} ({nb}) improved most; {worst} "
         "({nw}) least or worsened (a negative rate is an improvement)."),
     "yoy_counts": ("{pol}{down}市同比下降、{up}市上升、{same}市持平",
-                   "{pol}: {down} cities lower, {up} higher, {same} unchanged"),
+                   "{pol}: {down} {down:city|cities} lower, {up} higher, {same} unchanged"),
     "yoy_sentence": ("同比变化：{parts}。", "Year on year: {parts}."),
     "validity": ("数据有效性", "Data validity"),
     "valid": ("有效", "valid"),
@@ -223,7 +226,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "no compliance verdict is given; limit lines in charts are for reference only."),
     "sec_summary_city": ("{name}环境空气质量状况", "Air quality of {name}"),
     "city_rank": ("{city}本期综合指数为 {ci}，在全省参与排名的 {n} 个设区市中排名第 {r}（倒数第 {back}）。",
-                  "{city}: composite index {ci}, rank {r} of the {n} ranked cities of the "
+                  "{city}: composite index {ci}, rank {r} of the {n} ranked {n:city|cities} of the "
                   "province ({back} from bottom)."),
     "city_rank_none": ("{city}本期综合指数为 {ci}，有效数据不足，不参与全省排名。",
                        "{city}: composite index {ci}; not enough valid data, not ranked in the "
@@ -311,11 +314,31 @@ _TEXT: dict[str, tuple[str, str]] = {
                "Good-day ratio = good days / valid days."),
     "m_gaps": ("{n} 个设区市中 {k} 个本期六项统计量均有效并计算了综合指数；"
                "各城市、各污染物的有效天数见下表。",
-               "{k} of {n} cities have all six statistics valid and a composite index; valid days "
+               "{k} of {n} {n:city|cities} {k:has|have} all six statistics valid and a composite "
+               "index; valid days "
                "per city and pollutant are in the table below."),
 }
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus English number agreement: ``{n:city|cities}`` is the first word when
+    ``n`` is 1 and the second otherwise (``{k:has|have}``, ``{k:is|are}``); the number itself is
+    written by a separate ``{n}``."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            try:
+                return one if bool(value == 1) else many
+            except (TypeError, ValueError):     # a missing count (NA): the plural
+                return many
+        return super().format_field(value, format_spec)
+
+
+_FMT = _Formatter()
+
+
 def tr(key: str, lang: str, **kw: object) -> str:
-    """Bulletin text ``key`` in ``lang`` (``zh``/``en``), formatted with ``kw``."""
+    """Bulletin text ``key`` in ``lang`` (``zh``/``en``), formatted with ``kw``
+    (``{n:city|cities}``: singular or plural by ``n``, see :class:`_Formatter`)."""
     zh, en = _TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return _FMT.format(zh if lang == "zh" else en, **kw)
