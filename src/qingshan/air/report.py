@@ -10,7 +10,7 @@ service's values and give tied cities the same place ("ties shown as ties": comp
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -31,8 +31,16 @@ __all__ = ["build_air_report"]
 
 
 def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: str | None,
-            lang: str, std, daily: pd.DataFrame | None = None, rows=None) -> list[ReportChart]:
-    out: list[tuple] = []   # (key, title, spec, decimals), rendered at the end
+            lang: str, std, daily: pd.DataFrame | None = None, rows=None,
+            kind: str | None = None) -> list[ReportChart]:
+    """The bulletin's charts; with ``kind`` ("png"/"svg") each starts rendering as soon as its
+    spec exists (the map and the bar chart before the calendar's and trends' queries run)."""
+    out: list[ReportChart] = []
+
+    def add(key: str, title: str, spec, dec: dict[str, int]) -> None:
+        out.append(_chart(key, title, spec, dec))
+        if kind:
+            figures.start(out[-1:], kind)   # rendered on the second core meanwhile
     name_col = "name_zh" if lang == "zh" else "name_en"
     short = {c.code: (c.short_zh if lang == "zh" else c.name_en) for c in prov.cities}
     names = cities["code"].map(short).fillna(cities[name_col])
@@ -45,14 +53,14 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
                                                               cities["rank"])],
         })
         spec = city_map(geo, vals, "composite_index", lang)
-        out.append(("map_ci", tr("chart_map", lang), spec, {}))
+        add("map_ci", tr("chart_map", lang), spec, {})
     # 2. PM2.5 of each city against the GB 3095 Grade II annual limit and the WHO AQG
     limit, who = sec.pm25_limits(std)
     annual = period.kind == "year"   # a monthly mean is never judged against an annual limit
     spec = bar_vs_limit(pd.DataFrame({"code": cities["code"], "name": names,
                                       "value": cities["pm25"]}), limit, who, lang, judge=annual)
-    out.append(("bar_pm25", tr("chart_bar" if annual else "chart_bar_ref", lang,
-                                     limit=f"{limit:g}"), spec, {spec.table.columns[2]: 0}))
+    add("bar_pm25", tr("chart_bar" if annual else "chart_bar_ref", lang, limit=f"{limit:g}"),
+        spec, {spec.table.columns[2]: 0})
     # 3. calendar of daily AQI for the chosen city (or the province)
     level, code, label = _calendar_target(prov, city, lang)
     if daily is None:
@@ -66,12 +74,14 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
     spec = calendar(daily, period.year, months if period.kind != "year" else None, lang)
     if level == "province" and prov.air.province_figures == "city_mean":
         spec.caption += tr("calendar_city_mean", lang)
-    out.append(("cal_aqi", tr("chart_calendar", lang, name=label), spec, {"AQI": 0}))
+    add("cal_aqi", tr("chart_calendar", lang, name=label), spec, {"AQI": 0})
     # 4. monthly trends this year and last year, never past the period's last month (the
     # bulletin of March shows January–March, whatever day it is built)
     series = []
     for y in (period.year - 1, period.year):
         until = period.end if y == period.year else period.previous_year().end
+        if not _has_hourly(con, date(y, 1, 1), until):
+            continue        # no month of that year has data: its series is empty
         m = svc.monthly_series(con, level, code, y, prov, until=until, rows=rows)
         if len(m):
             m = m.assign(series=tr("year_label", lang, year=y))
@@ -81,17 +91,28 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
         for pol, lims in sec.trend_limits(std, lang).items():
             spec = trend(monthly, pol, lims, lang, series="series")
             dec = {c: (1 if pol == "co_p95" else 0) for c in spec.table.columns[1:]}
-            out.append((f"trend_{pol}", tr("chart_trend", lang, name=label,
-                                                 pol=sec.pollutant_name(pol, lang)), spec, dec))
-    # not rendered here: each output renders the form it shows, once, all charts concurrently
+            add(f"trend_{pol}", tr("chart_trend", lang, name=label,
+                                   pol=sec.pollutant_name(pol, lang)), spec, dec)
+    # without ``kind`` not rendered here: each output renders the form it shows, once
     # (qingshan.reports.figures: SVG for HTML, PNG for the PDF, none for Excel)
-    return [_chart(k, title, spec, dec) for (k, title, spec, dec) in out]
+    return out
 
 
 def _chart(key: str, title: str, spec, decimals: dict[str, int]) -> ReportChart:
     table = ReportTable(key=key, title=title, df=spec.table, decimals=decimals)
     return ReportChart(key=key, title=title, svg="", caption=spec.caption, table=table,
                        spec=spec)
+
+
+def _has_hourly(con, start: date, end: date) -> bool:
+    """Whether the store holds any hourly value of the days ``start``–``end`` (hour-ending
+    times after 00:00 of ``start`` up to 24:00 of ``end``: the test the service makes before
+    it assesses a previous year). Without one, that period's assessment is all invalid (never
+    compared) and its monthly series empty, so the bulletin skips the query: same figures."""
+    lo = datetime(start.year, start.month, start.day)
+    hi = datetime(end.year, end.month, end.day) + timedelta(days=1)
+    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM air_hourly WHERE time > ? AND "
+                            "time <= ?)", [lo, hi]).fetchone()[0])
 
 
 def _load_geo(prov: ProvinceConfig):
@@ -171,11 +192,12 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     else:
         row = pv.iloc[0]
     std = sec.limits_module(row, lang)
-    charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows)
-    kind = figures.kind_for(render)
-    if kind:
-        figures.start(charts, kind)   # rendered on the second core while the build goes on
-    if target is not None:
+    # with a known output, each chart starts rendering as soon as its spec exists
+    charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows,
+                     kind=figures.kind_for(render))
+    if not _has_hourly(con, prev.start, prev.end):
+        last = pv.iloc[:0]   # no data at all last year: its assessment would be all invalid
+    elif target is not None:
         last = svc.assess(con, prev.label, level="city", province=prov, rows=rows)
         last = last[last["code"] == target.code]
     else:
