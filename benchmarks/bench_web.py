@@ -12,7 +12,9 @@ For each server, in this order (the same random periods, seed ``--seed``, for bo
 1. ``cold``: one request per random period (months, quarters, half-years, runs of months,
    years of the store's data range) of ``/api/v1/rankings``, ``/api/v1/assessment?level=city``
    and ``level=province``, and of the pages ``/?period=…`` and ``/city/<code>?year=…`` — every
-   one a question the server has not answered before (no warm result cache);
+   one a question the server has not answered before (no warm result cache); a page that
+   loads its charts from the chart routes is timed twice: the page alone, and the page with
+   all its chart images fetched at once after it (``+ map`` / ``+ charts``);
 2. ``cached``: ``--clients`` concurrent clients asking for the dashboard JSON of a few periods
    already answered, for ``--seconds`` s (throughput, p50/p99);
 3. ``heavy``: ``--clients`` concurrent clients asking annual/half-year rankings and
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -154,18 +157,54 @@ def _get(client: httpx.Client, url: str) -> tuple[float, int]:
     return time.perf_counter() - t, r.status_code
 
 
+_IMG = re.compile(r'<img class="chart-img" src="([^"]+)"')
+
+
+def _page(client: httpx.Client, url: str) -> tuple[tuple[float, int], tuple[float, int] | None]:
+    """The page (seconds, status) and, when it loads charts from the chart routes (issue 14,
+    session 5), the page *with* its charts: the page, then all its chart images at once (one
+    client each, as a browser fetches them in parallel), until the last one is in."""
+    t = time.perf_counter()
+    try:
+        r = client.get(url)
+    except httpx.TransportError as e:
+        print(f"  {url}: {type(e).__name__} {e}", file=sys.stderr, flush=True)
+        return (time.perf_counter() - t, 599), None
+    page = (time.perf_counter() - t, r.status_code)
+    srcs = [s.replace("&amp;", "&") for s in _IMG.findall(r.text)]
+    if not srcs:
+        return page, None
+    status = [r.status_code]
+
+    def one(src: str) -> None:
+        with httpx.Client(base_url=str(client.base_url), timeout=120) as c:
+            status.append(_get(c, src)[1])
+
+    ts = [threading.Thread(target=one, args=(s,)) for s in srcs]
+    for th in ts:
+        th.start()
+    for th in ts:
+        th.join()
+    return page, (time.perf_counter() - t, max(status))
+
+
 def _cold(srv: Server, periods: list[str], years: list[int], city: str) -> dict[str, list]:
     res: dict[str, list] = {k: [] for k in ("rankings", "assessment city", "assessment province",
-                                            "page /", "page /city")}
+                                            "page /", "page / + map", "page /city",
+                                            "page /city + charts")}
     with httpx.Client(base_url=srv.base, timeout=120) as c:
         for p in periods:
             res["rankings"].append(_get(c, f"/api/v1/rankings?period={p}"))
             res["assessment city"].append(_get(c, f"/api/v1/assessment?period={p}&level=city"))
             res["assessment province"].append(
                 _get(c, f"/api/v1/assessment?period={p}&level=province"))
-            res["page /"].append(_get(c, f"/?period={p}"))
+            page, full = _page(c, f"/?period={p}")
+            res["page /"].append(page)
+            res["page / + map"].append(full or page)
         for y in years:
-            res["page /city"].append(_get(c, f"/city/{city}?year={y}"))
+            page, full = _page(c, f"/city/{city}?year={y}")
+            res["page /city"].append(page)
+            res["page /city + charts"].append(full or page)
     return res
 
 

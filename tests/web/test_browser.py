@@ -121,7 +121,11 @@ def test_station_page_shows_hours_and_flags(page, server, lang):
                     params={"start": "2019-01-15T01:00", "end": "2019-01-16T00:00"}).json()
     assert rows.count() == 24
     assert page.locator("#hours tbody tr.missing").count() == 24 - api["total"]
-    assert page.locator("#hourly-series svg").count() == 1  # the hourly chart, above the table
+    # the hourly chart, above the table: an image of the chart route, drawn in the browser
+    assert page.locator("#hourly-series img.chart-img").count() == 1
+    page.wait_for_function("document.querySelector('#hourly-series img').complete && "
+                           "document.querySelector('#hourly-series img').naturalWidth > 100",
+                           timeout=60000)
     first = rows.nth(0).inner_text()
     assert first.startswith("2019-01-15 01:00")
     valid = "有效" if lang == "zh" else "valid"

@@ -81,3 +81,16 @@ def test_page_tables_are_the_chart_specs_tables():
     assert city_map_caption(geo, vals, "pm25", lang="zh", limit=("二级", 35)) == \
         city_map(geo, vals, "pm25", lang="zh", limit=("二级", 35)).caption == \
         "PM₂.₅分布图：3 个城市中 1 个有数据，绿色低于、红色高于二级 35。"
+
+
+def test_compare_and_station_charts_are_images(web_client):
+    html = web_client.get("/compare?level=city&codes=370100,370200&pollutant=pm25"
+                          "&period=2019-02&lang=zh").text
+    src, alt = _imgs(html)["compare-chart"]
+    assert src == ("/chart/compare.svg?level=city&codes=370100%2C370200&pollutant=pm25"
+                   "&period=2019-02&lang=zh")
+    assert alt == "济南市、青岛市的逐日PM₂.₅。"
+    r = web_client.get(src)
+    assert r.status_code == 200 and r.text.lstrip().startswith("<svg")
+    # one place is no comparison: nothing to draw
+    assert web_client.get("/chart/compare.svg?codes=370100&period=2019-02").status_code == 404

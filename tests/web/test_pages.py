@@ -85,7 +85,13 @@ def test_serve_command_is_registered():
 def test_station_hourly_chart_counts_equal_the_stored_hours(web_client):
     r = web_client.get("/station/1299A?day=2019-01-15&days=1&pollutant=pm25&lang=en")
     assert r.status_code == 200
-    assert '<figure class="chart" id="hourly-series">' in r.text and "<svg" in r.text
+    assert '<figure class="chart" id="hourly-series">' in r.text
+    # the chart is an image of the station's chart route, an SVG of the same hours
+    src = re.search(r'id="hourly-series">\s*<img class="chart-img" src="([^"]+)"', r.text).group(1)
+    assert src.replace("&amp;", "&") == ("/chart/station/1299A/series.svg?day=2019-01-15&days=1"
+                                         "&pollutant=pm25&lang=en")
+    img = web_client.get(src.replace("&amp;", "&"))
+    assert img.status_code == 200 and img.text.lstrip().startswith("<svg")
     api = web_client.get("/api/v1/stations/1299A/hours",
                          params={"start": "2019-01-15T01:00", "end": "2019-01-16T00:00"}).json()
     stored = [h for h in api["items"] if h["pm25"] is not None]

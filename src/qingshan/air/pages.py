@@ -26,7 +26,7 @@ from qingshan.air.limits import STAT_AVERAGING, reference_lines
 from qingshan.air.rules import rules_for
 from qingshan.air.engine.aqi import standard_module
 from qingshan.web.periods import data_days, period_options
-from qingshan.web.render import chart_src, chart_svg, page, svg_response
+from qingshan.web.render import chart_src, page, svg_response
 from qingshan.water.pages import city_water, water_headline, water_periods
 
 __all__ = ["router", "INDICATORS", "POLLUTANTS", "MAX_PLACES"]
@@ -397,34 +397,30 @@ def city_page(request: Request, code: str, year: int | None = None,
                 averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"), water=water)
 
 
-@router.get("/station/{code}", response_class=HTMLResponse)
-def station_page(request: Request, code: str, day: str | None = None, days: int = 2,
-                 pollutant: str = "pm25") -> HTMLResponse:
-    lang = request_lang(request)
+def _pollutant(pollutant: str) -> None:
     if pollutant not in _LABEL:
         raise ApiError(422, "bad_request", f"pollutant: {pollutant!r} is not one of "
                                            f"{', '.join(_LABEL)}")
-    with _store(request).cursor() as con:
-        check_code(con, "station", code)
-        st = catalog.station(con, code)
-        city = catalog.city(con, st["city_code"]) if st.get("city_code") else None
-        latest = catalog.latest_hour(con, code)
-        if latest is None:
-            return page(request, "station.html", st=st, city=city, rows=[], day=None, days=days)
-        last_day = (latest["time"] - timedelta(hours=1)).date()
-        d = parse_date(day, "day") if day else last_day
-        if not 1 <= days <= 31:
-            raise ApiError(422, "bad_request", "days: must be between 1 and 31")
-        start = datetime.combine(d - timedelta(days=days - 1), datetime.min.time()) + \
-            timedelta(hours=1)
-        end = datetime.combine(d + timedelta(days=1), datetime.min.time())
-        check_range(start, end, 31)
-        hours = catalog.station_hours(con, code, start, end)
-        # the per-value validity rule of the engine (negative / above the plausible maximum)
-        valid = con.execute(valid_hourly_sql(
-            where="station_code = ? AND time >= ? AND time <= ?"), [code, start, end]).df()
-        aqi = _svc(con, svc.hourly_aqi, "station", [code], d - timedelta(days=days - 1), d,
-                   province=request.app.state.province)
+
+
+def _station_hours(con, prov, code: str, latest: dict, day: str | None, days: int,
+                   pollutant: str, lang: str):
+    """(day shown, every hour of the natural days shown — stored or not, with its AQI —, the
+    hourly chart's spec) of a station page."""
+    last_day = (latest["time"] - timedelta(hours=1)).date()
+    d = parse_date(day, "day") if day else last_day
+    if not 1 <= days <= 31:
+        raise ApiError(422, "bad_request", "days: must be between 1 and 31")
+    start = datetime.combine(d - timedelta(days=days - 1), datetime.min.time()) + \
+        timedelta(hours=1)
+    end = datetime.combine(d + timedelta(days=1), datetime.min.time())
+    check_range(start, end, 31)
+    hours = catalog.station_hours(con, code, start, end)
+    # the per-value validity rule of the engine (negative / above the plausible maximum)
+    valid = con.execute(valid_hourly_sql(
+        where="station_code = ? AND time >= ? AND time <= ?"), [code, start, end]).df()
+    aqi = _svc(con, svc.hourly_aqi, "station", [code], d - timedelta(days=days - 1), d,
+               province=prov)
     # every hour of the natural days shown, stored or not (a missing hour is shown as such)
     grid = pd.DataFrame({"time": pd.date_range(start, end, freq="h")})
     hours = grid.merge(hours.assign(stored=True), on="time", how="left")
@@ -434,12 +430,52 @@ def station_page(request: Request, code: str, day: str | None = None, days: int 
         hours = hours.merge(aqi[["time", "aqi", "primary_pollutant", "category"]], on="time",
                             how="left")
     ok = set(valid.loc[valid[pollutant].notna(), "time"])
-    spec = air_charts.hourly_series(pd.DataFrame({"time": hours["time"], "value": hours[pollutant],
-                                              "valid": hours["time"].isin(ok)}),
-                                pollutant, lang=lang)
+    spec = air_charts.hourly_series(pd.DataFrame({"time": hours["time"],
+                                                  "value": hours[pollutant],
+                                                  "valid": hours["time"].isin(ok)}),
+                                    pollutant, lang=lang)
+    return d, hours, spec
+
+
+@router.get("/chart/station/{code}/series.svg")
+def station_chart(request: Request, code: str, day: str | None = None, days: int = 2,
+                  pollutant: str = "pm25"):
+    """The hourly chart of a station page (SVG)."""
+    lang = request_lang(request)
+    _pollutant(pollutant)
+
+    def build():
+        with _store(request).cursor() as con:
+            check_code(con, "station", code)
+            latest = catalog.latest_hour(con, code)
+            if latest is None:
+                return None
+            return _station_hours(con, request.app.state.province, code, latest, day, days,
+                                  pollutant, lang)[2]
+
+    return svg_response(request, build)
+
+
+@router.get("/station/{code}", response_class=HTMLResponse)
+def station_page(request: Request, code: str, day: str | None = None, days: int = 2,
+                 pollutant: str = "pm25") -> HTMLResponse:
+    lang = request_lang(request)
+    _pollutant(pollutant)
+    with _store(request).cursor() as con:
+        check_code(con, "station", code)
+        st = catalog.station(con, code)
+        city = catalog.city(con, st["city_code"]) if st.get("city_code") else None
+        latest = catalog.latest_hour(con, code)
+        if latest is None:
+            return page(request, "station.html", st=st, city=city, rows=[], day=None, days=days)
+        d, hours, spec = _station_hours(con, request.app.state.province, code, latest, day,
+                                        days, pollutant, lang)
+    # the chart is drawn by its chart route (the spec's caption is on the page)
+    src = chart_src(f"/chart/station/{quote(code, safe='')}/series.svg", lang,
+                    day=d.isoformat(), days=days, pollutant=pollutant)
     return page(request, "station.html", st=st, city=city, rows=hours.to_dict(orient="records"),
                 day=d, days=days, pollutant=pollutant, pollutants=list(_LABEL),
-                series_svg=chart_svg(spec), series_caption=spec.caption)
+                series_src=src, series_caption=spec.caption)
 
 
 # -- the comparison page: 2–6 cities or stations, one pollutant, one period, daily series --
@@ -454,10 +490,10 @@ def _bad(msg: str) -> ApiError:
     return ApiError(422, "bad_request", msg)
 
 
-@router.get("/compare", response_class=HTMLResponse)
-def compare(request: Request, level: str = "city", codes: str = "", pollutant: str = "pm25",
-            period: str | None = None) -> HTMLResponse:
-    lang = request_lang(request)
+def _compare(request: Request, level: str, codes: str, pollutant: str, period: str | None,
+             lang: str):
+    """(page context, the chart's spec or None) of the comparison page; None when the store
+    has no data."""
     if level not in ("city", "station"):
         raise _bad("level: must be city or station")
     if pollutant not in POLLUTANTS:
@@ -471,7 +507,7 @@ def compare(request: Request, level: str = "city", codes: str = "", pollutant: s
         first, last = data_days(con)
         cities = catalog.cities(con)
         if last is None:
-            return page(request, "empty.html")
+            return None
         p = parse_period(period or f"{last:%Y-%m}")
         for c in chosen:
             check_code(con, level, c)
@@ -486,7 +522,7 @@ def compare(request: Request, level: str = "city", codes: str = "", pollutant: s
                 names[c] = (info.get("name_zh") if lang == "zh" else info.get("name_en")) \
                     if level == "city" else f"{info.get('name')} ({c})"
     col, avg = POLLUTANTS[pollutant]
-    svg = caption = table = None
+    spec = None
     if frames:
         data = pd.concat(frames, ignore_index=True)
         data = pd.DataFrame({"date": data["date"], "name": data["code"].map(names),
@@ -500,8 +536,37 @@ def compare(request: Request, level: str = "city", codes: str = "", pollutant: s
                 limit = (lim_label, float(lim[1]))
         spec = charts.compare_series(data, col if col != "o3_8h_max" else "o3", lang=lang,
                                      limit=limit)
-        svg, caption, table = chart_svg(spec), spec.caption, spec.table
-    return page(request, "compare.html", level=level, codes=chosen, pollutant=pollutant,
-                pollutants=list(POLLUTANTS), period=p, periods=period_options(first, last),
-                cities=cities.to_dict(orient="records"), svg=svg, caption=caption,
-                table=table, max_places=MAX_PLACES, today=date.today())
+    ctx = dict(level=level, codes=chosen, pollutant=pollutant, pollutants=list(POLLUTANTS),
+               period=p, periods=period_options(first, last),
+               cities=cities.to_dict(orient="records"), max_places=MAX_PLACES,
+               today=date.today())
+    return ctx, spec
+
+
+@router.get("/chart/compare.svg")
+def compare_chart(request: Request, level: str = "city", codes: str = "",
+                  pollutant: str = "pm25", period: str | None = None):
+    """The comparison page's chart (SVG)."""
+    lang = request_lang(request)
+
+    def build():
+        got = _compare(request, level, codes, pollutant, period, lang)
+        return None if got is None else got[1]
+
+    return svg_response(request, build)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare(request: Request, level: str = "city", codes: str = "", pollutant: str = "pm25",
+            period: str | None = None) -> HTMLResponse:
+    lang = request_lang(request)
+    got = _compare(request, level, codes, pollutant, period, lang)
+    if got is None:
+        return page(request, "empty.html")
+    ctx, spec = got
+    # the chart is drawn by its chart route (the spec is a plain dict: its table and caption
+    # are on the page)
+    src = (chart_src("/chart/compare.svg", lang, level=level, codes=",".join(ctx["codes"]),
+                     pollutant=pollutant, period=ctx["period"].label) if spec else None)
+    return page(request, "compare.html", src=src, caption=spec.caption if spec else None,
+                table=spec.table if spec else None, **ctx)

@@ -7,4 +7,8 @@ EXPECT = {
     ("GET", "/chart/map.svg"): Case("public", "/chart/map.svg?period=2019-03"),
     ("GET", "/chart/city/{code}/{name}.svg"): Case(
         "public", "/chart/city/371000/trend-pm25.svg?year=2019"),
+    ("GET", "/chart/station/{code}/series.svg"): Case(
+        "public", "/chart/station/1662A/series.svg?day=2019-03-02"),
+    ("GET", "/chart/compare.svg"): Case(
+        "public", "/chart/compare.svg?period=2019-03&codes=371000,370100"),
 }
