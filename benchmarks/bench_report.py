@@ -1,82 +1,119 @@
-"""Time a monthly air bulletin (build + PDF) on the real 2019-H1 archive, old path vs new path.
+"""Time a monthly air bulletin (build + PDF) on the real 2019-H1 archive: a baseline tree against
+the current one, in the same run.
 
-Paths (``qingshan.reports.figures``): **old** = the charts embedded in the PDF as SVG
-(WeasyPrint draws each SVG in Python), 4 render threads, after the build — what the bulletin
-did before issue 13's speed work; **new** = the charts rendered once, as PNG for the PDF
-(SVG only for HTML), 2 threads, started during the build
-(``build_air_report(..., render="pdf")``, as ``qingshan report air`` does).
-Both run in this process, alternately, after a warm-up build (imports, vl-convert start-up), so
-the ratio compares like with like on a shared machine (the load is printed).
+Each tree (a ``src`` folder holding ``qingshan``) runs in its own Python process (the same venv,
+``PYTHONPATH`` = that tree), which warms up once (imports, vl-convert start-up, a first bulletin)
+and then times ``--repeat`` bulletins; the trees alternate ``--rounds`` times, so both see the
+same machine load (printed, with ``uptime``'s 1-minute load before and after). Baseline: the
+tree of git revision ``--baseline-rev`` (``git archive`` unpacked to a temporary folder) or
+``--baseline-src``; new: ``--new-src`` (default: this checkout's ``src``).
 
-    .venv/bin/python benchmarks/bench_report.py [--period 2019-03] [--repeat 3]
+    .venv/bin/python benchmarks/bench_report.py [--period 2019-03] [--lang zh] \\
+        [--baseline-rev 2d0e534] [--new-src DIR] [--rounds 2] [--repeat 2]
 
-Prints seconds per stage (median of the repeats) and the ratio old/new. Target (issue 13):
-≤ 5 s per monthly PDF on 2 cores; the figures are in the output, not asserted.
+Prints seconds per stage (median of all timed bulletins of a tree): build
+(``build_air_report(..., render="pdf")``, as ``qingshan report air`` does), charts + PDF
+(``render_pdf``), total wall, CPU of the process (every thread), and the ratio baseline/new.
+Target (issue 13): ≤ 5 s per monthly PDF on 2 cores; the figures are printed, not asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-#: name -> (chart format in the PDF, render threads, $QINGSHAN_AIR_DAILY: "0" hourly chain,
-#: "1" the stored daily rows when fresh — what the API and pages read)
-PATHS = {"old (SVG in PDF)": ("svg", 4, "0"), "new (PNG in PDF)": ("png", 2, "0"),
-         "new + daily rows": ("png", 2, "1")}
+REPO = Path(__file__).resolve().parents[1]
 
 
-def _once(con, prov, period: str, fmt: str, workers: int, daily: str
-          ) -> tuple[float, float, float]:
-    from qingshan.reports import build_air_report, figures, render_pdf
-
-    figures.PRINT_FORMAT, figures.WORKERS = fmt, workers
-    os.environ["QINGSHAN_AIR_DAILY"] = daily
-    c0, t0 = time.process_time(), time.perf_counter()
-    r = build_air_report(con, period, lang="zh", province=prov,
-                         render="pdf" if fmt == "png" else None)
-    t1 = time.perf_counter()
-    render_pdf(r)           # renders the charts (in the form the PDF embeds), then the PDF
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, time.process_time() - c0   # CPU: every thread of the process
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--period", default="2019-03")
-    ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
+def _worker(period: str, lang: str, repeat: int) -> None:
+    """Run in the tree's process: warm up, time ``repeat`` bulletins, print JSON lines."""
+    sys.path.insert(1, str(REPO))            # tests._built (the real archive), after the tree
+    import qingshan
     from qingshan.config import load_province
+    from qingshan.reports import build_air_report, render_pdf
     from qingshan.store import connect
     from tests._built import real_h1_store
 
     con = connect(str(real_h1_store()), read_only=True)
     prov = load_province("shandong")
-    print(f"period {args.period}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
-    for fmt, w, d in PATHS.values():
-        _once(con, prov, args.period, fmt, w, d)   # warm-up of every path
-    runs: dict[str, list] = {k: [] for k in PATHS}
-    for _ in range(args.repeat):               # alternate, so every path sees the same load
-        for name, (fmt, w, d) in PATHS.items():
-            runs[name].append(_once(con, prov, args.period, fmt, w, d))
-    res, cpu = {}, {}
-    for name, rs in runs.items():
-        b = statistics.median(x[0] for x in rs)
-        p = statistics.median(x[1] for x in rs)
-        res[name] = statistics.median(x[0] + x[1] for x in rs)
-        cpu[name] = statistics.median(x[2] for x in rs)
-        print(f"{name:18s} build {b:6.2f} s  charts+pdf {p:6.2f} s  total {res[name]:6.2f} s  "
-              f"CPU {cpu[name]:6.2f} s")
-    old, new = res["old (SVG in PDF)"], res["new + daily rows"]
-    print(f"ratio old/(new + daily rows): wall {old / new:.2f}, CPU "
-          f"{cpu['old (SVG in PDF)'] / cpu['new + daily rows']:.2f}; "
-          f"PNG chain/daily rows: wall {res['new (PNG in PDF)'] / new:.2f}  "
-          f"(target: ≤ 5 s per monthly PDF; now {new:.1f} s; "
+    render_pdf(build_air_report(con, period, lang=lang, province=prov, render="pdf"))  # warm-up
+    for _ in range(repeat):
+        c0, t0 = time.process_time(), time.perf_counter()
+        r = build_air_report(con, period, lang=lang, province=prov, render="pdf")
+        t1 = time.perf_counter()
+        pdf = render_pdf(r)       # waits for the charts (rendering since the build), then lays out
+        t2 = time.perf_counter()
+        print(json.dumps({"build": t1 - t0, "pdf": t2 - t1, "total": t2 - t0,
+                          "cpu": time.process_time() - c0, "bytes": len(pdf),
+                          "tree": str(Path(qingshan.__file__).parents[1])}), flush=True)
+
+
+def _run(src: Path, args) -> list[dict]:
+    env = dict(os.environ, PYTHONPATH=str(src),
+               PYTEST_XDIST_TESTRUNUID=os.environ.get("PYTEST_XDIST_TESTRUNUID", "bench-report"))
+    out = subprocess.run([sys.executable, __file__, "--worker", "--period", args.period,
+                          "--lang", args.lang, "--repeat", str(args.repeat)],
+                         env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"worker for {src} failed:\n{out.stderr[-3000:]}")
+    runs = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    if runs and Path(runs[0]["tree"]) != src.resolve():
+        sys.exit(f"worker imported qingshan from {runs[0]['tree']}, not {src}")
+    return runs
+
+
+def _baseline(args, tmp: Path) -> Path:
+    if args.baseline_src:
+        return Path(args.baseline_src)
+    dest = tmp / "baseline"
+    dest.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", args.baseline_rev, "src"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--period", default="2019-03")
+    ap.add_argument("--lang", default="zh", choices=("zh", "en"))
+    ap.add_argument("--repeat", type=int, default=2, help="timed bulletins per process")
+    ap.add_argument("--rounds", type=int, default=2, help="processes per tree, alternating")
+    ap.add_argument("--baseline-rev", default="2d0e534",
+                    help="git revision of the baseline (default: before issue 13 session 5)")
+    ap.add_argument("--baseline-src", help="a src folder instead of --baseline-rev")
+    ap.add_argument("--new-src", default=str(REPO / "src"))
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        _worker(args.period, args.lang, args.repeat)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        trees = {"baseline": _baseline(args, Path(tmp)), "new": Path(args.new_src)}
+        print(f"period {args.period} ({args.lang}), {os.cpu_count()} CPUs, load "
+              f"{os.getloadavg()[0]:.1f}; baseline {trees['baseline']} "
+              f"({args.baseline_src or args.baseline_rev}), new {trees['new']}", flush=True)
+        runs: dict[str, list[dict]] = {k: [] for k in trees}
+        for _ in range(args.rounds):         # alternate, so both trees see the same load
+            for name, src in trees.items():
+                runs[name] += _run(src, args)
+    med = {name: {k: statistics.median(r[k] for r in rs) for k in ("build", "pdf", "total",
+                                                                     "cpu")}
+           for name, rs in runs.items()}
+    for name, m in med.items():
+        print(f"{name:9s} build {m['build']:6.2f} s  charts+pdf {m['pdf']:6.2f} s  total "
+              f"{m['total']:6.2f} s  CPU {m['cpu']:6.2f} s  (n={len(runs[name])}, totals "
+              f"{', '.join(format(r['total'], '.2f') for r in runs[name])})")
+    b, n = med["baseline"], med["new"]
+    print(f"ratio baseline/new: wall {b['total'] / n['total']:.2f}, CPU {b['cpu'] / n['cpu']:.2f} "
+          f"(target: ≤ 5 s per monthly PDF; new {n['total']:.1f} s wall, {n['cpu']:.1f} s CPU; "
           f"load at the end {os.getloadavg()[0]:.1f})")
 
 
