@@ -14,6 +14,7 @@ from qingshan import charts
 from qingshan.config import get_settings
 from qingshan.air import charts as air_charts
 from qingshan.api import catalog
+from qingshan.api.answers import AnswerCache
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
 from qingshan.air import daily as air_daily
@@ -316,6 +317,9 @@ def _city_series(con, prov, code: str, y: int, last: date):
 
 #: the charts of a city page (the chart route's names)
 CITY_CHARTS = ("calendar", *(f"trend-{s}" for s in _STATS))
+#: a city page's chart inputs (daily AQI and monthly statistics of a year) per store state:
+#: the page leaves them for its chart routes, which then open no store (7 charts at once)
+_CITY_SERIES = AnswerCache(32)
 
 
 @router.get("/chart/city/{code}/{name}.svg")
@@ -327,13 +331,19 @@ def city_chart(request: Request, code: str, name: str, year: int):
     prov = request.app.state.province
     daily_ready(request)
 
-    def build():
+    def load():
         with _store(request).cursor() as con:
             check_code(con, "city", code)
             first, last = data_days(con)
             if last is None or not first.year <= year <= last.year:
                 return None
-            daily, monthly, _ = _city_series(con, prov, code, year, last)
+            return _city_series(con, prov, code, year, last)[:2]
+
+    def build():
+        got = _CITY_SERIES.get_or_compute(_store(request).path, (code, year, prov.code), load)
+        if got is None:
+            return None
+        daily, monthly = got
         if name == "calendar":
             return air_charts.calendar(daily, year=year, lang=lang)
         stat = name.removeprefix("trend-")
@@ -361,6 +371,8 @@ def city_page(request: Request, code: str, year: int | None = None,
         if not first.year <= y <= last.year:
             return _no_data(request, lang, f"{y}年" if lang == "zh" else str(y), first, last)
         daily, monthly, end = _city_series(con, prov, code, y, last)
+        _CITY_SERIES.get_or_compute(_store(request).path, (code, y, prov.code),
+                                    lambda: (daily, monthly))
         yearly = _svc(con, air_daily.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
         water = city_water(con, code, y)
