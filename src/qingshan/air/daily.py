@@ -30,7 +30,8 @@ it), (b) the service's station / city daily statistics (``daily_aqi``, ``monthly
 (:mod:`qingshan.air.views`, fused). The province series (mean of the city series at each hour)
 is not in the tables: its daily statistics of every stored day are computed once per store state
 by the service's own SQL and kept in the process (:func:`_province_days`; the first province
-answer of a server pays for it). The ``station_daily`` city method is not materialised and runs
+answer of a server pays for it), and so is their day AQI per HJ 633 version
+(:func:`_province_version_aqi`, read by the fused statement instead of its AQI SQL). The ``station_daily`` city method is not materialised and runs
 its hourly SQL (fused as well).
 ``tests/api/test_daily.py`` asserts frame equality with :mod:`qingshan.air.service` (the chain)
 on the built test stores.
@@ -332,9 +333,8 @@ _PROVINCE_LOCK = threading.Lock()
 def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
                    ) -> tuple[pa.Table, dict[str, pa.Table]]:
     """The province series' daily statistics of every stored day (with ``_present``: the day
-    has an hour) and, per HJ 633 version of the span, the day AQI of every day by that
-    version (the service's ``daily_rounded_sql`` + ``aqi_valid_sql`` over the whole span: a
-    day's AQI depends on its own rounded statistics only), kept per store state."""
+    has an hour) and the day AQI of every day by each HJ 633 version asked so far
+    (:func:`_province_version_aqi`), kept per store state."""
     cities = con.execute("SELECT string_agg(code, ',' ORDER BY code) FROM city").fetchall()[0][0]
     key = (fingerprint(con), prov.code, prov.name_zh, cities)
     with _PROVINCE_LOCK:
@@ -351,20 +351,31 @@ def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
 SELECT d.*, p.date IS NOT NULL AS _present FROM ({stats}) d LEFT JOIN
   (SELECT DISTINCT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS date FROM {hourly}) p
   ON p.code = d.code AND p.date = d.date""").to_arrow_table()
+        _PROVINCE_DAYS.clear()            # one store state per process is enough
+        _PROVINCE_DAYS[key] = (table, {})
+        return _PROVINCE_DAYS[key]
+
+
+def _province_version_aqi(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig,
+                          ver: str) -> pa.Table:
+    """The day AQI by HJ 633 version ``ver`` of every kept province day (the service's
+    ``daily_rounded_sql`` + ``aqi_valid_sql`` over the whole span: a day's AQI depends on its
+    own rounded statistics only), computed the first time a period needs that version."""
+    table, by_ver = _province_kept(con, prov)
+    with _PROVINCE_LOCK:
+        if ver in by_ver:
+            return by_ver[ver]
         tag = uuid.uuid4().hex[:8]
         days, rounded = f"_qs_pdays_{tag}", f"_qs_prounded_{tag}"
         con.register(days, table.drop_columns(["_present"]))
         try:
             con.register(rounded, con.sql(st.daily_rounded_sql(days)).to_arrow_table())
-            aqi = {ver: con.sql(f"SELECT *, '{ver}' AS aqi_version FROM "
-                                f"({aqi_valid_sql(rounded, ver)}) AS _v").to_arrow_table()
-                   for ver in dict.fromkeys(v for v, _, _ in aqi_versions(lo, hi))}
+            by_ver[ver] = con.sql(f"SELECT *, '{ver}' AS aqi_version FROM "
+                                  f"({aqi_valid_sql(rounded, ver)}) AS _v").to_arrow_table()
         finally:
             con.unregister(days)
             con.unregister(rounded)
-        _PROVINCE_DAYS.clear()            # one store state per process is enough
-        _PROVINCE_DAYS[key] = (table, aqi)
-        return table, aqi
+        return by_ver[ver]
 
 
 def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> pa.Table:
@@ -380,16 +391,14 @@ SELECT * EXCLUDE (_present) FROM {days} WHERE date BETWEEN {a} AND {b}
   AND code IN (SELECT code FROM {days} WHERE _present AND date BETWEEN {a} AND {b})""")
 
 
-def _province_aqi(put, start: date, end: date, prov: ProvinceConfig) -> str | None:
+def _province_aqi(put, start: date, end: date, prov: ProvinceConfig) -> str:
     """The province series' day AQI of ``start`` … ``end`` from the kept days: the rows and
     columns ``plan.aqi_by_day_sql`` gives over the period's rounded statistics (one version:
     all its columns; around 2026-03-01 each day by its own version, the 2012-only columns
-    NULL on 2026 days), without its SQL text in the statement. None when the kept days do
-    not cover a version of the period (the service computes it)."""
-    days, by_ver = _province_kept(put.con, prov)
+    NULL on 2026 days), without its SQL text in the statement."""
+    days, _ = _province_kept(put.con, prov)
     parts = aqi_versions(start, end)
-    if any(v not in by_ver for v, _, _ in parts):
-        return None
+    by_ver = {v: _province_version_aqi(put.con, prov, v) for v, _, _ in parts}
     pdays = put.values("province_days", days)
     present = (f"code IN (SELECT code FROM {pdays} WHERE _present AND date BETWEEN "
                f"{_lit(start)} AND {_lit(end)})")
