@@ -31,8 +31,8 @@ it), (b) the service's station / city daily statistics (``daily_aqi``, ``monthly
 is not in the tables: its daily statistics of every stored day are computed once per store state
 by the service's own SQL and kept in the process (:func:`_province_days`; the first province
 answer of a server pays for it), and so is their day AQI per HJ 633 version
-(:func:`_province_version_aqi`, read by the fused statement instead of its AQI SQL). The ``station_daily`` city method is not materialised and runs
-its hourly SQL (fused as well).
+(:func:`_province_version_aqi`, read by the fused statement instead of its AQI SQL). The
+``station_daily`` city method is not materialised and runs its hourly SQL (fused as well).
 ``tests/api/test_daily.py`` asserts frame equality with :mod:`qingshan.air.service` (the chain)
 on the built test stores.
 """
