@@ -64,9 +64,9 @@ def spark_session():
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:
         pytest.skip("no Java runtime for Spark (Java 17 is needed for the Spark backend tests)")
-    from qingshan.backends.spark import SparkBackend
+    from qingshan.backends.spark import SMALL_LOCAL_CONF, SparkBackend
 
-    be = SparkBackend(master="local[2]")
+    be = SparkBackend(master="local[2]", conf=SMALL_LOCAL_CONF)   # small inputs: see the conf
     yield be.spark
     be.close()
 
