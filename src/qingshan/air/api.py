@@ -26,7 +26,8 @@ from qingshan.air import service as svc
 from qingshan.air import versions
 from qingshan.air.versions import period_days, scope_of
 
-__all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready", "no_data",
+__all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready", "warm",
+           "no_data",
            "HEAVY_SLOTS"]
 
 #: figures computed at the same time (``$QINGSHAN_HEAVY_QUERIES``, default 2 = the cores the
@@ -86,7 +87,10 @@ def daily_ready(request: Request) -> None:
     migration, or a new ``city_station`` from the province config). Later ingests keep them
     current themselves; readers check freshness on every call and fall back to the hourly
     chain, so this only decides how fast the answers are, never what they are."""
-    store = request.app.state.store
+    _ready(request.app.state.store)
+
+
+def _ready(store) -> None:
     if _READY.get(store.path):
         return
     with _READY_LOCK:
@@ -103,6 +107,16 @@ def daily_ready(request: Request) -> None:
                 with store.cursor() as con:
                     air_daily.ensure(con, lock=store.write_lock)
         _READY[store.path] = True
+
+
+def warm(app) -> None:
+    """At the start of ``qingshan serve`` (:func:`qingshan.api.app.warm_up`, in the
+    background): the daily rows brought up to date and the province series' days built
+    (:func:`qingshan.air.daily.warm`), so that no visitor pays for them."""
+    store = app.state.store
+    _ready(store)
+    with store.cursor() as con:
+        air_daily.warm(con, app.state.province)
 
 
 Ready = Annotated[None, Depends(daily_ready)]

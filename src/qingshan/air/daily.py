@@ -378,6 +378,21 @@ def _province_version_aqi(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig,
         return by_ver[ver]
 
 
+def warm(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> bool:
+    """Build the kept province days and their day AQI by every HJ 633 version of the stored
+    span now — what the first province answer of a server would otherwise pay (1–3 s); the
+    server calls it once at start (:func:`qingshan.air.api.warm`). False: nothing stored."""
+    lo, hi = con.execute("SELECT CAST(min(time) - INTERVAL 1 HOUR AS DATE), "
+                         "CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly"
+                         ).fetchall()[0]
+    if lo is None:
+        return False
+    _province_kept(con, prov)
+    for ver, _, _ in aqi_versions(lo, hi):
+        _province_version_aqi(con, prov, ver)
+    return True
+
+
 def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> pa.Table:
     """The province series' daily statistics of every stored day (:func:`_province_kept`)."""
     return _province_kept(con, prov)[0]

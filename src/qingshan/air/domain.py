@@ -11,5 +11,6 @@ DOMAIN = Domain(
     pages="qingshan.air.pages:router",
     migrations="qingshan.air.migrations",
     parts={"report": "qingshan.air.report:build_air_report", "demo": "qingshan.air.demo:load_demo",
-           "annual_figures": "qingshan.air.annual_figures:figures"},
+           "annual_figures": "qingshan.air.annual_figures:figures",
+           "warm": "qingshan.air.api:warm"},
 )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
@@ -18,7 +21,9 @@ from qingshan.config.province import ProvinceConfig
 from qingshan.config.settings import Settings
 from qingshan.store import ops
 
-__all__ = ["create_app", "API_PREFIX"]
+__all__ = ["create_app", "warm_up", "API_PREFIX"]
+
+_LOG = logging.getLogger("qingshan.serve")
 
 
 def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
@@ -77,3 +82,27 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
         from qingshan.web import mount_web
         mount_web(app)
     return app
+
+
+def warm_up(app: FastAPI) -> threading.Thread:
+    """Start, in a background thread, every domain's ``warm`` part (``parts["warm"]``:
+    ``warm(app)`` — e.g. air builds the province days its first province answer would pay
+    for); ``qingshan serve`` calls it after the app is made (``QINGSHAN_WARM=0``: not). A
+    failure is logged and leaves the server as it would be without the warm-up."""
+    from qingshan.core.registry import domains, load
+
+    def run() -> None:
+        for d in domains():
+            target = d.parts.get("warm")
+            if not target:
+                continue
+            t0 = time.monotonic()
+            try:
+                load(target)(app)
+                _LOG.info("warmed %s in %.1f s", d.name, time.monotonic() - t0)
+            except Exception:                     # the server works without it
+                _LOG.exception("warming %s failed", d.name)
+
+    t = threading.Thread(target=run, name="qingshan-warm", daemon=True)
+    t.start()
+    return t

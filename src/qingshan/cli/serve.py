@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -37,6 +38,7 @@ def serve(
     import uvicorn
 
     from qingshan.api import create_app
+    from qingshan.api.app import warm_up
 
     settings = get_settings(db=db, province=province)
     try:
@@ -47,6 +49,8 @@ def serve(
     console.print(f"qingshan: serving {settings.db} on http://{host}:{port}/ "
                   f"(API: /api/v1, OpenAPI: /api/v1/openapi.json; request bodies up to "
                   f"{settings.max_upload_bytes} bytes, QINGSHAN_MAX_UPLOAD_BYTES)")
+    if os.environ.get("QINGSHAN_WARM", "1") != "0":
+        warm_up(application)       # in the background: what first answers would pay for
     try:
         uvicorn.run(application, host=host, port=port, log_level=log_level)
     finally:
