@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -97,6 +98,7 @@ class _Worker:
         dirs = json.dumps(list(available_font_dirs()))
         self.proc = subprocess.Popen([sys.executable, "-I", "-c", _CODE, dirs],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.owner = os.getpid()        # a forked child (a server worker) starts its own
         self.waiting: deque[Future] = deque()
         self.lock = threading.Lock()
         self.outbox: queue.SimpleQueue[bytes] = queue.SimpleQueue()
@@ -145,15 +147,20 @@ _POOL: ThreadPoolExecutor | None = None
 _WORKER: _Worker | None = None
 
 
+_LOCK = threading.Lock()
+
+
 def _worker() -> _Worker | None:
     global _WORKER
-    if _WORKER is not None and _WORKER.proc.poll() is None:
+    with _LOCK:
+        w = _WORKER
+        if w is not None and w.owner == os.getpid() and w.proc.poll() is None:
+            return w
+        try:
+            _WORKER = _Worker()
+        except OSError:
+            _WORKER = None
         return _WORKER
-    try:
-        _WORKER = _Worker()
-    except OSError:
-        _WORKER = None
-    return _WORKER
 
 
 def kind_for(fmt: str | None) -> str | None:
