@@ -101,6 +101,7 @@ class _Worker:
         self.owner = os.getpid()        # a forked child (a server worker) starts its own
         self.waiting: deque[Future] = deque()
         self.lock = threading.Lock()
+        self.ended = False
         self.outbox: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         for target in (self._read, self._write):   # the caller never waits on the pipe
             threading.Thread(target=target, name="qingshan-charts-io", daemon=True).start()
@@ -111,6 +112,8 @@ class _Worker:
         fut: Future = Future()
         fut.from_helper = True          # a failure here is rendered again in this process
         with self.lock:
+            if self.ended:
+                raise OSError("chart helper ended")   # start() renders in this process
             self.waiting.append(fut)
             self.outbox.put(struct.pack(">I", len(body)) + body)
         return fut
@@ -139,6 +142,7 @@ class _Worker:
             else:
                 fut.set_exception(RuntimeError(body.decode("utf-8", "replace")))
         with self.lock:              # the helper ended: every waiting chart renders here
+            self.ended = True
             while self.waiting:
                 self.waiting.popleft().set_exception(RuntimeError("chart helper ended"))
 
@@ -154,7 +158,7 @@ def _worker() -> _Worker | None:
     global _WORKER
     with _LOCK:
         w = _WORKER
-        if w is not None and w.owner == os.getpid() and w.proc.poll() is None:
+        if w is not None and w.owner == os.getpid() and not w.ended and w.proc.poll() is None:
             return w
         try:
             _WORKER = _Worker()
