@@ -13,6 +13,7 @@ temporary table, no registered relation, no replacement scan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
@@ -60,15 +61,25 @@ def lookup_ctes(labels: dict[str, str] | None = None, *, gb3838: pd.DataFrame | 
     ``surface.gb3838_limits()``), e.g. once an [M] value has been checked against the primary
     text; ``labels`` names the parameters (default: their codes).
     """
+    parts = [_table_q("_wq_lim38", gb3838, _LIMIT_TYPES) if gb3838 is not None
+             else _bundled("_wq_lim38"),
+             _table_q("_wq_lim97", gb3097, _LIMIT_TYPES) if gb3097 is not None
+             else _bundled("_wq_lim97"),
+             _bundled("_wq_param", None if labels is None else tuple(labels.items()))]
+    return Q(",\n".join(p.sql for p in parts), merge(*(p.params for p in parts)))
+
+
+@lru_cache(maxsize=16)
+def _bundled(name: str, labels: tuple | None = None) -> Q:
+    """The CTE of a bundled table (built once per process: the standards' tables are constants
+    of the code; the parameter labels per set of labels)."""
     from qingshan.water.engine.surface import param_table, gb3097_limits, gb3838_limits
 
-    parts = [_table_q("_wq_lim38", gb3838 if gb3838 is not None else gb3838_limits(),
-                      _LIMIT_TYPES),
-             _table_q("_wq_lim97", gb3097 if gb3097 is not None else gb3097_limits(),
-                      _LIMIT_TYPES),
-             _table_q("_wq_param", param_table(labels),
-                      {"parameter": "VARCHAR", "label": "VARCHAR", "ord": "INTEGER"})]
-    return Q(",\n".join(p.sql for p in parts), merge(*(p.params for p in parts)))
+    if name == "_wq_param":
+        return _table_q(name, param_table(None if labels is None else dict(labels)),
+                        {"parameter": "VARCHAR", "label": "VARCHAR", "ord": "INTEGER"})
+    return _table_q(name, gb3838_limits() if name == "_wq_lim38" else gb3097_limits(),
+                    _LIMIT_TYPES)
 
 
 def statement(ctes: list[Q], select: Q, *, order_by: str = "",

@@ -25,6 +25,7 @@ fit in one statement. Nothing is kept between calls.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import duckdb
@@ -59,53 +60,87 @@ def _source_filter(source: str) -> Q:
     return Q("true") if source == "all" else Q("source = $source", {"source": source})
 
 
-def _target_sql(code: str, tag: str) -> str:
-    """Target class of section ``code`` for the period's year, else the row with year NULL."""
-    return (f"(SELECT t.target_class FROM water_section_target t WHERE t.section_code = {code} "
-            f"AND (t.year = ${tag}_year OR t.year IS NULL) ORDER BY t.year NULLS LAST LIMIT 1)")
+def _tag(name: str) -> str:
+    """A CTE prefix / period key: the code's own identifiers only (written into the SQL)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,15}", name):
+        raise ValueError(f"not a tag: {name!r}")
+    return name
 
 
-def section_ctes(period: Period | str, *, tag: str = "now", rules: WaterRules = WaterRules(),
-                 source: str = "prefer_manual") -> list[Q]:
-    """CTEs ``{tag}_m`` (means per section and parameter), ``{tag}_n`` (samplings per
-    section), ``{tag}_secin`` (means of sections with enough samplings, water body, target) and
-    ``{tag}_sec`` (one row per section: class, grade, … — the columns of ``assess_sections``)."""
-    p = parse_period(period)
-    t, f = tag, float(rules.non_detect_factor)
+def _periods(period) -> dict[str, Period]:
+    if isinstance(period, dict):
+        return {_tag(k): parse_period(v) for k, v in period.items()}
+    return {}
+
+
+def section_ctes(period: Period | str | dict, *, tag: str = "now",
+                 rules: WaterRules = WaterRules(), source: str = "prefer_manual") -> list[Q]:
+    """CTEs ``{tag}_per`` (the periods), ``{tag}_m`` (means per section and parameter),
+    ``{tag}_n`` (samplings per section), ``{tag}_tg`` (target class of each section for the
+    period's (first) year, else the row with year NULL), ``{tag}_items`` (the means of sections
+    with enough samplings, classified by single factor), ``{tag}_c`` (class per section) and
+    ``{tag}_sec`` (one row per section: class, grade, … — the columns of ``assess_sections``).
+
+    ``period`` is one period, or a dict of several ``{key: period}`` (e.g. ``{"now": p,
+    "prev": p.previous_year()}``) assessed in one pass: every row then carries its period's key
+    in the column ``pk`` (one period: ``pk`` = ``tag``)."""
+    t = _tag(tag)
+    per = _periods(period) or {t: parse_period(period)}
+    f = float(rules.non_detect_factor)
     src = _source_filter(source)
-    pp = merge(period_params(t, p), src.params)
-    m = Q(f"""{t}_m AS (
-        WITH s AS (
-            SELECT *, bool_or(source = 'manual') OVER (PARTITION BY section_code) AS has_manual
-            FROM water_sample
-            WHERE sample_time >= CAST(${t}_start AS DATE) AND sample_time < CAST(${t}_stop AS DATE))
-        SELECT section_code, parameter,
+    params = merge(src.params, *(period_params(k, p) for k, p in per.items()),
+                   {f"{k}_year": p.start.year for k, p in per.items()})
+    pers = " UNION ALL ".join(f"SELECT '{k}' AS pk, ${k}_year AS yr" for k in per)
+    scan = " UNION ALL ".join(
+        f"SELECT '{k}' AS pk, section_code, parameter, value, below_detection, detection_limit, "
+        f"source FROM water_sample WHERE sample_time >= CAST(${k}_start AS DATE) "
+        f"AND sample_time < CAST(${k}_stop AS DATE)" for k in per)
+    mins = {k: rules.min_samples_for(p.kind) for k, p in per.items()}
+    nmin = (str(next(iter(mins.values()))) if len(set(mins.values())) == 1 else
+            "CASE n.pk " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in mins.items()) + " END")
+    ctes = [Q(f"{t}_per AS MATERIALIZED ({pers})", params), Q(f"""{t}_m AS MATERIALIZED (
+        WITH u AS ({scan}),
+        h AS (SELECT pk, section_code, bool_or(source = 'manual') AS has_manual FROM u
+            GROUP BY pk, section_code),
+        s AS (SELECT u.*, h.has_manual FROM u JOIN h ON h.pk = u.pk
+            AND h.section_code IS NOT DISTINCT FROM u.section_code)
+        SELECT pk, section_code, parameter,
             avg(CASE WHEN below_detection THEN detection_limit * {f} ELSE value END) AS value,
             count(*) AS n, count(*) FILTER (WHERE below_detection) AS n_below_detection
         FROM s WHERE {src.sql}
             AND (value IS NOT NULL OR (below_detection AND detection_limit IS NOT NULL))
-        GROUP BY section_code, parameter)""", pp)
-    n = Q(f"{t}_n AS (SELECT section_code, max(n) AS n_samples FROM {t}_m GROUP BY section_code)")
-    secin = Q(f"""{t}_secin AS (
-        SELECT m.section_code, m.parameter, m.value, w.water_body,
-            {_target_sql('m.section_code', t)} AS target_class
+        GROUP BY pk, section_code, parameter)"""),
+        Q(f"""{t}_n AS MATERIALIZED (SELECT pk, section_code, max(n) AS n_samples FROM {t}_m
+            GROUP BY pk, section_code)"""),
+        Q(f"""{t}_tg AS MATERIALIZED (
+            SELECT y.pk, tt.section_code,
+                first(tt.target_class ORDER BY tt.year NULLS LAST) AS target_class
+            FROM {t}_per y JOIN water_section_target tt ON tt.year = y.yr OR tt.year IS NULL
+            GROUP BY y.pk, tt.section_code)""")]
+    secin = f"""SELECT m.pk, m.section_code, m.parameter, m.value, w.water_body,
+            tg.target_class
         FROM {t}_m m JOIN water_section w ON w.code = m.section_code
-        JOIN {t}_n n ON n.section_code = m.section_code
-        WHERE n.n_samples >= {rules.min_samples_for(p.kind)})""", {f"{t}_year": p.start.year})
-    isql = item_class_sql(f"SELECT * FROM {t}_secin", target=True, rules=rules)
-    ssql = sample_class_sql(isql, ["section_code"], target=True, rules=rules)
-    sec = Q(f"""{t}_sec AS (
-        WITH c AS ({ssql})
-        SELECT w.code, w.name, w.city_code, w.basin, w.river,
+        JOIN {t}_n n ON n.pk = m.pk AND n.section_code = m.section_code
+        LEFT JOIN {t}_tg tg ON tg.pk = m.pk AND tg.section_code = m.section_code
+        WHERE n.n_samples >= {nmin}"""
+    ctes.append(Q(f"{t}_items AS MATERIALIZED ("
+                  f"{item_class_sql(secin, target=True, rules=rules)})"))
+    csql = sample_class_sql(f"SELECT * FROM {t}_items", ["pk", "section_code"], target=True,
+                            rules=rules)
+    ctes.append(Q(f"{t}_c AS MATERIALIZED ({csql})"))
+    ctes.append(Q(f"""{t}_sec AS MATERIALIZED (
+        SELECT y.pk, w.code, w.name, w.city_code, w.basin, w.river,
             coalesce(w.water_body, 'river') AS water_body, w.water_body IS NULL AS
             water_body_assumed, w.control_level, w.drinking_source, w.supply_volume,
-            {_target_sql('w.code', t)} AS target_class,
+            tg.target_class,
             c.class_computed, {grade_sql('c.class_computed')} AS grade, c.class_items, c.exceed,
             c.main_pollutants, c.meets_target, c.exceed_target, c.reference_classes,
             c.n_assessed, n.n_samples
-        FROM water_section w LEFT JOIN c ON c.section_code = w.code
-        LEFT JOIN {t}_n n ON n.section_code = w.code)""", {f"{t}_year": p.start.year})
-    return [m, n, secin, sec]
+        FROM {t}_per y CROSS JOIN water_section w
+        LEFT JOIN {t}_c c ON c.pk = y.pk AND c.section_code = w.code
+        LEFT JOIN {t}_n n ON n.pk = y.pk AND n.section_code = w.code
+        LEFT JOIN {t}_tg tg ON tg.pk = y.pk AND tg.section_code = w.code)"""))
+    return ctes
 
 
 def grade_sql(class_expr: str) -> str:
@@ -136,64 +171,89 @@ def _key(level: str, alias: str) -> str:
             "province": "CAST($province AS VARCHAR)"}[level]
 
 
-def group_ctes(level: str, *, tag: str = "now", rules: WaterRules = WaterRules(),
-               province_code: str = "province") -> list[Q]:
-    """CTEs over ``section_ctes(tag)``: ``{tag}_gr`` (counts), ``{tag}_gm`` / ``{tag}_sm``
-    (class of the mean concentrations of small groups), ``{tag}_rate`` (main pollutants by
-    section exceedance rate) and ``{tag}_grp`` (one row per group — the columns of
-    ``assess_groups``). Only sections of a configured city count: sections without one (e.g.
-    registered from an automatic-station file of the national publication, which lists every
-    province) appear at section level only."""
-    t = tag
-    kp = {"province": province_code} if level == "province" else {}
+#: join of two group rows: same period key, level and group
+_SAME_GROUP = "{a}.pk = {b}.pk AND {a}.lv = {b}.lv AND {a}.group_key IS NOT DISTINCT FROM {b}.group_key"
+
+
+def _same(a: str, b: str) -> str:
+    return _SAME_GROUP.format(a=a, b=b)
+
+
+def group_ctes(level: str | tuple[str, ...], *, tag: str = "now",
+               rules: WaterRules = WaterRules(), province_code: str = "province") -> list[Q]:
+    """CTEs over ``section_ctes(…, tag=tag)``: ``{tag}_gs`` (the sections with a class and a
+    configured city, once per level with its group key), ``{tag}_gr`` (counts), ``{tag}_gm`` /
+    ``{tag}_sm`` (class of the mean concentrations of small groups), ``{tag}_rate`` (main
+    pollutants by section exceedance rate) and ``{tag}_grp`` (one row per period key ``pk``,
+    level ``lv`` and group — the columns of ``assess_groups``). ``level`` is one level or
+    several (computed in the same pass). Only sections of a configured city count: sections
+    without one (e.g. registered from an automatic-station file of the national publication,
+    which lists every province) appear at section level only."""
+    t = _tag(tag)
+    levels = (level,) if isinstance(level, str) else tuple(level)
+    keys = {lv: _key(lv, "s") for lv in levels}
+    kp = {"province": province_code} if "province" in levels else {}
     nmin = int(rules.proportion_min_sections)
-    gr = Q(f"""{t}_gr AS (
-        SELECT {_key(level, 's')} AS group_key, count(*) AS n_sections,
+    lvs = " UNION ALL ".join(f"SELECT '{lv}' AS lv" for lv in levels)
+    key = (next(iter(keys.values())) if len(keys) == 1 else
+           "CASE l.lv " + " ".join(f"WHEN '{lv}' THEN {k}" for lv, k in keys.items()) + " END")
+    gs = Q(f"""{t}_gs AS MATERIALIZED (
+        SELECT s.*, l.lv, {key} AS group_key
+        FROM {t}_sec s CROSS JOIN ({lvs}) l
+        WHERE s.class_computed IS NOT NULL AND s.city_code IS NOT NULL)""", kp)
+    # the province is one row even without a section (n_sections 0), as an ungrouped count
+    empty = "" if "province" not in levels else f"""
+        UNION ALL SELECT y.pk, 'province', CAST($province AS VARCHAR), 0, 0, 0, 0, 0, NULL, NULL,
+            NULL FROM {t}_per y
+        WHERE NOT EXISTS (SELECT 1 FROM {t}_gs g WHERE g.pk = y.pk AND g.lv = 'province')"""
+    gr = Q(f"""{t}_gr AS MATERIALIZED (
+        SELECT pk, lv, group_key, count(*) AS n_sections,
             count(*) FILTER (WHERE class_computed <= {int(rules.excellent_max_class)})
                 AS n_excellent,
             count(*) FILTER (WHERE class_computed = 6) AS n_inferior_v,
             count(*) FILTER (WHERE drinking_source) AS n_drinking,
             count(*) FILTER (WHERE drinking_source AND class_computed <=
                 {int(rules.drinking_max_class)}) AS n_drinking_compliant,
-            sum(supply_volume) FILTER (WHERE drinking_source) AS drinking_volume,
-            sum(supply_volume) FILTER (WHERE drinking_source AND class_computed <=
-                {int(rules.drinking_max_class)}) AS drinking_volume_compliant,
+            sum(supply_volume ORDER BY code) FILTER (WHERE drinking_source)
+                AS drinking_volume,
+            sum(supply_volume ORDER BY code) FILTER (WHERE drinking_source AND class_computed
+                <= {int(rules.drinking_max_class)}) AS drinking_volume_compliant,
             bool_and(water_body = 'lake') AS all_lakes
-        FROM {t}_sec s WHERE class_computed IS NOT NULL AND city_code IS NOT NULL
-        GROUP BY ALL)""", kp)
+        FROM {t}_gs GROUP BY pk, lv, group_key{empty})""")
     # groups below the threshold: class of the mean concentrations over their sections (§2.4)
-    gm = Q(f"""{t}_gm AS (
-        SELECT {_key(level, 's')} AS group_key, m.parameter, avg(m.value) AS value,
+    gm = f"""
+        SELECT s.pk, s.lv, s.group_key, m.parameter, avg(m.value) AS value,
             CASE WHEN any_value(gr.all_lakes) THEN 'lake' ELSE 'river' END AS water_body
-        FROM {t}_m m JOIN {t}_sec s ON s.code = m.section_code
-        JOIN {t}_gr gr ON gr.group_key IS NOT DISTINCT FROM {_key(level, 's')}
-        WHERE s.class_computed IS NOT NULL AND s.city_code IS NOT NULL
-            AND gr.n_sections < {nmin}
-        GROUP BY 1, 2)""", kp)
-    isql = item_class_sql(f"SELECT * FROM {t}_gm", rules=rules)
-    sm = Q(f"{t}_sm AS ({sample_class_sql(isql, ['group_key'], rules=rules)})")
-    # groups at/above the threshold: items ranked by section exceedance rate (§2.6)
+        FROM {t}_m m JOIN {t}_gs s ON s.pk = m.pk AND s.code = m.section_code
+        JOIN {t}_gr gr ON {_same('gr', 's')}
+        WHERE gr.n_sections < {nmin}
+        GROUP BY 1, 2, 3, 4"""
+    isql = item_class_sql(gm, rules=rules)
+    sm = Q(f"{t}_sm AS ({sample_class_sql(isql, ['pk', 'lv', 'group_key'], rules=rules)})")
+    # groups at/above the threshold: items ranked by section exceedance rate (§2.6); an item
+    # worse than the threshold class that is assessed makes its section's class non-NULL, so
+    # the sections of {t}_gs are those that count
     pct = gbt8170_sql("100.0 * n_over / n_sections", 1)  # rate [%], GB/T 8170
     rate = Q(f"""{t}_rate AS (
         WITH e AS (
-            SELECT {_key(level, 's')} AS group_key, i.parameter,
+            SELECT s.pk, s.lv, s.group_key, i.parameter,
                 count(DISTINCT i.section_code) AS n_over
-            FROM ({item_class_sql(f'SELECT * FROM {t}_secin', rules=rules)}) i
-            JOIN {t}_sec s ON s.code = i.section_code
-            WHERE i.class > {int(rules.main_pollutant_above_class)} AND s.city_code IS NOT NULL
+            FROM {t}_items i JOIN {t}_gs s ON s.pk = i.pk AND s.code = i.section_code
+            WHERE i.class > {int(rules.main_pollutant_above_class)}
                 AND i.parameter IN {_in(rules.assessed_items)}
             GROUP BY ALL),
         r AS (
             SELECT e.*, gr.n_sections, coalesce(p.label, e.parameter) AS label,
-                row_number() OVER (PARTITION BY e.group_key ORDER BY n_over DESC, p.ord) AS rk
-            FROM e JOIN {t}_gr gr ON gr.group_key IS NOT DISTINCT FROM e.group_key
+                row_number() OVER (PARTITION BY e.pk, e.lv, e.group_key
+                                   ORDER BY n_over DESC, p.ord) AS rk
+            FROM e JOIN {t}_gr gr ON {_same('gr', 'e')}
             LEFT JOIN _wq_param p ON p.parameter = e.parameter
             WHERE gr.n_sections >= {nmin})
-        SELECT group_key, string_agg(label || '(' || CAST({pct} AS VARCHAR) || '%)', ','
-            ORDER BY rk) AS main_pollutants
-        FROM r WHERE rk <= {int(rules.main_pollutant_max)} GROUP BY group_key)""", kp)
+        SELECT pk, lv, group_key, string_agg(label || '(' || CAST({pct} AS VARCHAR) || '%)',
+            ',' ORDER BY rk) AS main_pollutants
+        FROM r WHERE rk <= {int(rules.main_pollutant_max)} GROUP BY pk, lv, group_key)""")
     grp = Q(f"""{t}_grp AS (
-        SELECT gr.group_key, gr.n_sections, gr.n_excellent,
+        SELECT gr.pk, gr.lv, gr.group_key, gr.n_sections, gr.n_excellent,
             100.0 * gr.n_excellent / nullif(gr.n_sections, 0) AS excellent_pct,
             gr.n_inferior_v, 100.0 * gr.n_inferior_v / nullif(gr.n_sections, 0)
                 AS inferior_v_pct,
@@ -208,24 +268,26 @@ def group_ctes(level: str, *, tag: str = "now", rules: WaterRules = WaterRules()
             100.0 * gr.drinking_volume_compliant / nullif(gr.drinking_volume, 0)
                 AS drinking_rate_volume
         FROM {t}_gr gr
-        LEFT JOIN {t}_sm sm ON sm.group_key IS NOT DISTINCT FROM gr.group_key
-        LEFT JOIN {t}_rate rt ON rt.group_key IS NOT DISTINCT FROM gr.group_key)""")
-    return [gr, gm, sm, rate, grp]
+        LEFT JOIN {t}_sm sm ON {_same('sm', 'gr')}
+        LEFT JOIN {t}_rate rt ON {_same('rt', 'gr')})""")
+    return [gs, gr, sm, rate, grp]
 
 
 # ---- statements ----------------------------------------------------------------------------
 def means_q(period: Period | str, *, rules: WaterRules = WaterRules(),
             source: str = "prefer_manual") -> Q:
     """Mean concentration per section and parameter over ``period``."""
-    m = section_ctes(period, rules=rules, source=source)[0]
-    return statement([m], Q("SELECT * FROM now_m"), order_by="section_code, parameter")
+    ctes = section_ctes(period, rules=rules, source=source)[:2]      # now_per (params), now_m
+    return statement(ctes, Q("SELECT * EXCLUDE (pk) FROM now_m"),
+                     order_by="section_code, parameter")
 
 
 def sections_q(period: Period | str, *, rules: WaterRules = WaterRules(),
                source: str = "prefer_manual", labels: dict[str, str] | None = None) -> Q:
     """One row per configured or registered section over ``period`` (see ``assess_sections``)."""
     return statement(section_ctes(period, rules=rules, source=source),
-                     Q("SELECT * FROM now_sec"), order_by=_SECTION_ORDER, labels=labels)
+                     Q("SELECT * EXCLUDE (pk) FROM now_sec"), order_by=_SECTION_ORDER,
+                     labels=labels)
 
 
 def groups_q(period: Period | str, level: str, *, rules: WaterRules = WaterRules(),
@@ -234,48 +296,55 @@ def groups_q(period: Period | str, level: str, *, rules: WaterRules = WaterRules
     """One row per group of sections over ``period`` (see ``assess_groups``)."""
     ctes = section_ctes(period, rules=rules, source=source) + group_ctes(
         level, rules=rules, province_code=province_code)
-    return statement(ctes, Q("SELECT * FROM now_grp"), order_by="group_key", labels=labels)
+    return statement(ctes, Q("SELECT * EXCLUDE (pk, lv) FROM now_grp"), order_by="group_key",
+                     labels=labels)
 
 
-def assessment_q(period: Period | str, level: str, *, rules: WaterRules = WaterRules(),
-                 source: str = "prefer_manual", province_code: str = "province",
+def assessment_q(period: Period | str, level: str | tuple[str, ...], *,
+                 rules: WaterRules = WaterRules(), source: str = "prefer_manual",
+                 province_code: str = "province",
                  labels: dict[str, str] | None = None) -> Q:
     """``period`` at ``level`` (section | city | basin | province) with the same period of the
-    previous year (``Period.previous_year()``) and the change between them (§2.7 [M]).
+    previous year (``Period.previous_year()``) and the change between them (§2.7 [M]), both
+    periods in one pass (period keys ``now`` and ``prev``).
 
     Sections add prev_class, prev_grade and change (same grade 无明显变化, one grade
     有所好转/变差, two or more 明显…); groups add prev_excellent_pct, prev_inferior_v_pct,
     delta_excellent (ΔG), delta_inferior_v (ΔD) and change (from ΔG − ΔD, ``change_sql``).
+    ``level`` may also be a tuple of group levels (e.g. ``("city", "province")``): their rows
+    in one result, with the level first (column ``level``), ordered by level and group key.
     """
     p = parse_period(period)
-    ctes = []
-    for tag, q in (("now", p), ("prev", p.previous_year())):
-        ctes += section_ctes(q, tag=tag, rules=rules, source=source)
-        if level != "section":
-            ctes += group_ctes(level, tag=tag, rules=rules, province_code=province_code)
+    ctes = section_ctes({"now": p, "prev": p.previous_year()}, tag="w", rules=rules,
+                        source=source)
     if level == "section":
         grades = "[" + ", ".join(f"'{g}'" for g in m11.GRADES) + "]"
         gn, gp = f"list_position({grades}, n.grade)", f"list_position({grades}, p.grade)"
         select = f"""
-            SELECT n.*, p.class_computed AS prev_class, p.grade AS prev_grade,
+            SELECT n.* EXCLUDE (pk), p.class_computed AS prev_class, p.grade AS prev_grade,
                 CASE WHEN n.grade IS NULL OR p.grade IS NULL THEN NULL
                      WHEN {gn} = {gp} THEN '无明显变化'
                      WHEN abs({gn} - {gp}) = 1 THEN
                         CASE WHEN {gn} < {gp} THEN '有所好转' ELSE '有所变差' END
                      ELSE CASE WHEN {gn} < {gp} THEN '明显好转' ELSE '明显变差' END END AS change
-            FROM now_sec n LEFT JOIN prev_sec p ON p.code = n.code"""
-        order = _SECTION_ORDER
-    else:
-        x = "(n.excellent_pct - p.excellent_pct) - (n.inferior_v_pct - p.inferior_v_pct)"
-        select = f"""
-            SELECT n.*, p.excellent_pct AS prev_excellent_pct,
-                p.inferior_v_pct AS prev_inferior_v_pct,
-                n.excellent_pct - p.excellent_pct AS delta_excellent,
-                n.inferior_v_pct - p.inferior_v_pct AS delta_inferior_v,
-                {change_sql(x, rules)} AS change
-            FROM now_grp n LEFT JOIN prev_grp p ON p.group_key IS NOT DISTINCT FROM n.group_key"""
-        order = "group_key"
-    return statement(ctes, Q(select), order_by=order, labels=labels)
+            FROM w_sec n LEFT JOIN w_sec p ON p.pk = 'prev' AND p.code = n.code
+            WHERE n.pk = 'now'"""
+        return statement(ctes, Q(select), order_by=_SECTION_ORDER, labels=labels)
+    several = not isinstance(level, str)
+    ctes += group_ctes(level, tag="w", rules=rules, province_code=province_code)
+    x = "(n.excellent_pct - p.excellent_pct) - (n.inferior_v_pct - p.inferior_v_pct)"
+    select = f"""
+        SELECT {"n.lv AS level, " if several else ""}n.* EXCLUDE (pk, lv),
+            p.excellent_pct AS prev_excellent_pct,
+            p.inferior_v_pct AS prev_inferior_v_pct,
+            n.excellent_pct - p.excellent_pct AS delta_excellent,
+            n.inferior_v_pct - p.inferior_v_pct AS delta_inferior_v,
+            {change_sql(x, rules)} AS change
+        FROM w_grp n LEFT JOIN w_grp p ON p.pk = 'prev' AND p.lv = n.lv
+            AND p.group_key IS NOT DISTINCT FROM n.group_key
+        WHERE n.pk = 'now'"""
+    return statement(ctes, Q(select), order_by="level, group_key" if several else "group_key",
+                     labels=labels)
 
 
 # ---- executed on a connection ----------------------------------------------------------------
