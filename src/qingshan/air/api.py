@@ -27,6 +27,7 @@ from qingshan.air import versions
 from qingshan.air.versions import period_days, scope_of
 
 __all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready", "warm",
+           "data_version",
            "no_data",
            "HEAVY_SLOTS"]
 
@@ -53,7 +54,7 @@ def computed(con, fn, *args, **kwargs):
     prov = kwargs.get("province")
     key = (fn.__module__, fn.__name__, repr(args),
            repr(sorted((k, v) for k, v in kwargs.items() if k != "province")),
-           prov.code if prov else None, _data_version(con, scope_of(fn, args, kwargs)),
+           prov.code if prov else None, data_version(con, scope_of(fn, args, kwargs)),
            os.environ.get(air_daily.SWITCH, "1"), date.today())
     with _RESULTS_LOCK:
         if key in _RESULTS:
@@ -248,7 +249,7 @@ def answered(request: Request, question: tuple, compute, days=None):
         store.path, days, lambda: store.cursor(slot=False)))
 
 
-def _data_version(con, days) -> tuple:
+def data_version(con, days) -> tuple:
     """The version of the stored data of ``days`` (``None``: all) as ``con`` sees it; for a
     store without a file (in memory) the whole store's fingerprint, as before."""
     path = versions.db_path(con)

@@ -18,7 +18,8 @@ from qingshan.api.answers import AnswerCache
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
 from qingshan.air import daily as air_daily
-from qingshan.air.api import check_code, computed, daily_ready
+from qingshan.air.api import check_code, computed, daily_ready, data_version
+from qingshan.air.versions import scope_of
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
 from qingshan.web.geo import load_geo
@@ -320,6 +321,8 @@ CITY_CHARTS = ("calendar", *(f"trend-{s}" for s in _STATS))
 #: a city page's chart inputs (daily AQI and monthly statistics of a year) per store state:
 #: the page leaves them for its chart routes, which then open no store (7 charts at once)
 _CITY_SERIES = AnswerCache(32)
+#: a city page's calendar and trend tables (pandas pivots: most of a warm page's time)
+_CITY_TABLES = AnswerCache(64)
 
 
 @router.get("/chart/city/{code}/{name}.svg")
@@ -376,18 +379,27 @@ def city_page(request: Request, code: str, year: int | None = None,
         yearly = _svc(con, air_daily.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
         water = city_water(con, code, y)
+        # the version of the data the year's series read (a new day of another year keeps it)
+        ver = data_version(con, scope_of(air_daily.monthly_series, ("city", code, y), {}))
     # the charts are drawn by the chart route (loaded by the browser beside the page); the
-    # page shows their tables and captions
+    # page shows their tables and captions, kept per city, year, language and data version
     base = f"/chart/city/{quote(code, safe='')}/"
-    cal_table, cal_caption = air_charts.calendar_table(daily, year=y, lang=lang)
-    trends = []
-    for stat in _STATS:
-        if stat not in monthly.columns:
-            continue
-        table, caption = air_charts.trend_table(monthly, stat,
-                                                limits=reference_lines(stat, y, lang), lang=lang)
-        trends.append({"stat": stat, "src": chart_src(f"{base}trend-{stat}.svg", lang, year=y),
-                       "caption": caption, "table": table})
+
+    def tables():
+        cal = air_charts.calendar_table(daily, year=y, lang=lang)
+        trends = []
+        for stat in _STATS:
+            if stat not in monthly.columns:
+                continue
+            table, caption = air_charts.trend_table(
+                monthly, stat, limits=reference_lines(stat, y, lang), lang=lang)
+            trends.append({"stat": stat, "caption": caption, "table": table,
+                           "src": chart_src(f"{base}trend-{stat}.svg", lang, year=y)})
+        return cal, trends
+
+    (cal_table, cal_caption), trends = _CITY_TABLES.get_or_compute(
+        _store(request).path, ("city-tables", code, y, lang, prov.code), tables,
+        version=lambda: ver)
     prim = daily["primary_pollutant"].dropna() if "primary_pollutant" in daily else pd.Series()
     prim = prim[prim.astype(str) != ""]
     breakdown = prim.value_counts()
