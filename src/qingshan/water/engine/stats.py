@@ -92,24 +92,30 @@ def section_ctes(period: Period | str | dict, *, tag: str = "now",
                    {f"{k}_year": p.start.year for k, p in per.items()})
     pers = " UNION ALL ".join(f"SELECT '{k}' AS pk, ${k}_year AS yr" for k in per)
     scan = " UNION ALL ".join(
-        f"SELECT '{k}' AS pk, section_code, parameter, value, below_detection, detection_limit, "
-        f"source FROM water_sample WHERE sample_time >= CAST(${k}_start AS DATE) "
+        f"SELECT '{k}' AS pk, section_code, parameter, sample_time, value, below_detection, "
+        f"detection_limit, source FROM water_sample WHERE sample_time >= CAST(${k}_start AS DATE) "
         f"AND sample_time < CAST(${k}_stop AS DATE)" for k in per)
     mins = {k: rules.min_samples_for(p.kind) for k, p in per.items()}
     nmin = (str(next(iter(mins.values()))) if len(set(mins.values())) == 1 else
             "CASE n.pk " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in mins.items()) + " END")
+    # means per section and parameter: the samples are grouped by source too (one source per
+    # section is used except with source='all'), so that "has manual samples" is a property of
+    # the groups (a sample without a usable value still counts, as a group with n = 0)
+    valid = "(value IS NOT NULL OR (below_detection AND detection_limit IS NOT NULL))"
+    by_source = "" if source == "all" else ", source"
+    has_manual = ("" if source == "all" else
+                  ", bool_or(source = 'manual') OVER (PARTITION BY pk, section_code) AS has_manual")
     ctes = [Q(f"{t}_per AS MATERIALIZED ({pers})", params), Q(f"""{t}_m AS MATERIALIZED (
-        WITH u AS ({scan}),
-        h AS (SELECT pk, section_code, bool_or(source = 'manual') AS has_manual FROM u
-            GROUP BY pk, section_code),
-        s AS (SELECT u.*, h.has_manual FROM u JOIN h ON h.pk = u.pk
-            AND h.section_code IS NOT DISTINCT FROM u.section_code)
-        SELECT pk, section_code, parameter,
-            avg(CASE WHEN below_detection THEN detection_limit * {f} ELSE value END) AS value,
-            count(*) AS n, count(*) FILTER (WHERE below_detection) AS n_below_detection
-        FROM s WHERE {src.sql}
-            AND (value IS NOT NULL OR (below_detection AND detection_limit IS NOT NULL))
-        GROUP BY pk, section_code, parameter)"""),
+        WITH g AS (
+            SELECT pk, section_code, parameter{by_source},
+                avg(CASE WHEN below_detection THEN detection_limit * {f} ELSE value END
+                    ORDER BY sample_time, source) FILTER (WHERE {valid}) AS value,
+                count(*) FILTER (WHERE {valid}) AS n,
+                count(*) FILTER (WHERE {valid} AND below_detection) AS n_below_detection
+            FROM ({scan}) u GROUP BY ALL),
+        h AS (SELECT *{has_manual} FROM g)
+        SELECT pk, section_code, parameter, value, n, n_below_detection
+        FROM h WHERE n > 0 AND {src.sql})"""),
         Q(f"""{t}_n AS MATERIALIZED (SELECT pk, section_code, max(n) AS n_samples FROM {t}_m
             GROUP BY pk, section_code)"""),
         Q(f"""{t}_tg AS MATERIALIZED (
@@ -222,7 +228,7 @@ def group_ctes(level: str | tuple[str, ...], *, tag: str = "now",
         FROM {t}_gs GROUP BY pk, lv, group_key{empty})""")
     # groups below the threshold: class of the mean concentrations over their sections (§2.4)
     gm = f"""
-        SELECT s.pk, s.lv, s.group_key, m.parameter, avg(m.value) AS value,
+        SELECT s.pk, s.lv, s.group_key, m.parameter, avg(m.value ORDER BY m.section_code) AS value,
             CASE WHEN any_value(gr.all_lakes) THEN 'lake' ELSE 'river' END AS water_body
         FROM {t}_m m JOIN {t}_gs s ON s.pk = m.pk AND s.code = m.section_code
         JOIN {t}_gr gr ON {_same('gr', 's')}
