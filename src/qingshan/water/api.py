@@ -26,7 +26,8 @@ from qingshan.api.params import PERIOD_PATTERN
 from qingshan.core.periods import PeriodError, parse_period
 from qingshan.water import service as wsvc
 
-__all__ = ["router", "water_period", "water_table", "coastal_table", "service"]
+__all__ = ["router", "water_period", "water_table", "water_groups", "group_rows", "coastal_table",
+           "service", "PAGE_LEVELS"]
 
 router = APIRouter(prefix="/water", tags=["water"], responses=ERROR_RESPONSES)
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
@@ -70,6 +71,31 @@ def water_table(con, period: str, level: str) -> pd.DataFrame:
     if "group_key" in df.columns:
         df = df.rename(columns={"group_key": "code"})
     return df
+
+
+#: the group levels of the pages' water figures, computed in one pass by :func:`water_groups`
+PAGE_LEVELS = ("city", "province")
+
+
+def water_groups(con, period: str) -> pd.DataFrame:
+    """The city and the province rows of ``period`` from one pass of the service (column
+    ``level`` first), the group key as ``code``; :func:`group_rows` takes one level out."""
+    return water_table(con, period, PAGE_LEVELS)
+
+
+def group_rows(df: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The rows of one level of :func:`water_groups`, as ``water_table(con, period, level)``
+    returns them (same columns, values and types)."""
+    out = df[df["level"] == level].drop(columns="level").reset_index(drop=True)
+    # an integer column whose NULLs were in the other level's rows only: integers again, as
+    # the query of one level returns it
+    for c in ("class_of_means",):
+        if c in out and out[c].dtype != "int32" and out[c].notna().all():
+            out[c] = out[c].astype("int32")
+    if out.empty:       # no row of this level: text columns as an empty result has them
+        out = out.astype({c: object for c in out.columns
+                          if c != "name" and isinstance(out[c].dtype, pd.StringDtype)})
+    return out
 
 
 #: shares (%) and areas (km²) are published to 1 decimal (GB/T 8170 rounding)

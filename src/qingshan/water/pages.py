@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse
 
 from qingshan.core.periods import Period
 from qingshan.water import report_terms as water_terms
-from qingshan.water.api import coastal_table, water_period, water_table
+from qingshan.water.api import (
+    coastal_table, group_rows, water_groups, water_period, water_table,
+)
 from qingshan.web.i18n import request_lang
 from qingshan.web.render import page
 
@@ -52,6 +54,13 @@ def _cached(con, fn, *args) -> pd.DataFrame:
     return _svc(con, fn, *args)
 
 
+def _groups(con, period: str, level: str) -> pd.DataFrame:
+    """``water_table(con, period, level)`` for the city or province level, both levels from
+    one computation (:func:`qingshan.water.api.water_groups`, cached once per period: the
+    overview's province figures and the city pages' city rows of a year share it)."""
+    return group_rows(_cached(con, water_groups, period), level)
+
+
 def _row(df: pd.DataFrame, code: str | None = None) -> dict[str, Any]:
     if code is not None:
         df = df[df.code == code]
@@ -61,7 +70,7 @@ def _row(df: pd.DataFrame, code: str | None = None) -> dict[str, Any]:
 def water_headline(con, period: str) -> dict[str, Any]:
     """Province figures of ``period``: surface water (sections, I–III %, 劣V %, grade, change)
     and coastal water (excellent % by points and by area); empty when there is no section."""
-    prov = _row(_cached(con, water_table, period, "province"))
+    prov = _row(_groups(con, period, "province"))
     if not prov or not prov.get("n_sections"):
         return {}
     coast = _row(_cached(con, coastal_table, period, "province"))
@@ -77,7 +86,7 @@ def city_water(con, city_code: str, year: int) -> dict[str, Any]:
     """The water figures of one city for ``year`` (empty when it has no section that year)."""
     if str(year) not in water_periods(con):
         return {}
-    row = _row(_cached(con, water_table, str(year), "city"), city_code)
+    row = _row(_groups(con, str(year), "city"), city_code)
     if not row:
         return {}
     coast = _row(_cached(con, coastal_table, str(year), "city"), city_code)
@@ -215,7 +224,7 @@ def water_page(request: Request, period: str | None = None) -> HTMLResponse:
                         sections=[], points=[], coast_cities=[])
         p = water_period(period) if period is not None else periods[0]
         head = water_headline(con, p)
-        cities = _cached(con, water_table, p, "city")
+        cities = _groups(con, p, "city")
         sections = _cached(con, water_table, p, "section")
         points = _cached(con, coastal_table, p, "point")
         coast_cities = _cached(con, coastal_table, p, "city")

@@ -176,7 +176,8 @@ def water_assessment(con: duckdb.DuckDBPyConnection, period: str | Period,
                      source: str = "prefer_manual", province_code: str | None = None
                      ) -> pd.DataFrame:
     """Assessment of ``period`` (any kind of :mod:`qingshan.core.periods`) at ``level``
-    section|city|basin|province.
+    section|city|basin|province, or at several group levels in one pass (``level`` a tuple such
+    as ``("city", "province")``: the rows of each, the level first in column ``level``).
 
     Sections: class of the period means, grade, class-setting items, exceedances, main
     pollutants, target compliance, and the grade of the same period last year with the change
@@ -184,19 +185,25 @@ def water_assessment(con: duckdb.DuckDBPyConnection, period: str | Period,
     Groups: proportions, grade, main pollutants, drinking-water compliance, and last year's
     proportions with ΔG, ΔD and the change label (§2.7 [M]).
     """
-    if level not in ("section", "city", "basin", "province"):
-        raise ValueError("level must be section, city, basin or province")
+    several = not isinstance(level, str)
+    levels = tuple(level) if several else (level,)
+    if not levels or any(lv not in ("section", "city", "basin", "province") for lv in levels) \
+            or (several and "section" in levels):
+        raise ValueError("level must be section, city, basin or province (several: group "
+                         "levels only)")
     p = parse_period(period)
     pcode = province_code or _province_code(con)
-    out = assess_with_change(con, p, level, rules=_rules(p, rules), source=source,
-                             province_code=pcode, labels=PARAM_LABELS_ZH)
+    out = assess_with_change(con, p, levels if several else level, rules=_rules(p, rules),
+                             source=source, province_code=pcode, labels=PARAM_LABELS_ZH)
     names = _city_names(con)
     if level == "section":
         out.insert(3, "city", out.city_code.map(names))
         return out
-    if level in ("city", "province"):
-        names[pcode] = "全省"
-        out.insert(1, "name", out.group_key.map(names))
+    names[pcode] = "全省"
+    named = out.group_key.map(names).where(out["level"] != "basin", None) if several else \
+        out.group_key.map(names)
+    if several or level in ("city", "province"):
+        out.insert(2 if several else 1, "name", named)
     return out
 
 
