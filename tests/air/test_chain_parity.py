@@ -104,11 +104,6 @@ def _both(spark_backend, hourly, members, period, parquet=None
         out[name] = {s: be.df(f"SELECT * FROM {s}") for s in STEPS}
         if name == "duckdb":
             be.close()
-        else:
-            # last step first: dropping a cached step that a later cached step still reads makes
-            # Spark re-plan and re-cache that later step (≈ 15 s per test in any other order)
-            for s in (*reversed(STEPS), *(["h"] if parquet is not None else [])):
-                be.drop(s)
     return out
 
 
