@@ -19,8 +19,12 @@
 
 Every builder returns a :class:`~qingshan.water.engine.sql.Q` (SQL text and bound parameters);
 a question is one statement over the input tables (``water_sample``, ``water_section``,
-``water_section_target``), composed of CTEs named by a tag (``now``, ``prev``) so two periods
-fit in one statement. Nothing is kept between calls.
+``water_section_target``), composed of CTEs named by a tag. The period and the same period of
+last year are computed in one pass — one set of CTEs whose rows carry their period's key
+(column ``pk``: ``now``, ``prev``) — and several group levels likewise (column ``lv``), so the
+statement's size (its optimizer time is most of a call) does not grow with them. Means are
+averaged in a fixed order (sample time; sections by code), so the doubles do not depend on the
+plan. Nothing is kept between calls.
 """
 
 from __future__ import annotations
