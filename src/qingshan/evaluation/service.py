@@ -77,7 +77,10 @@ def _has_air(con, year: int) -> bool:
 
 def _service_frame(con, which: str, year: int) -> pd.DataFrame:
     if which == "air":
-        from qingshan.air.service import assess
+        # the air service's assessment from the materialised daily rows (the same frame as
+        # qingshan.air.service.assess — the daily-row tests compare them column for column —
+        # and the hourly chain whenever the rows are not those of the store now)
+        from qingshan.air.daily import assess
         if not _has_air(con, year):          # no hourly data that year: nothing to assess
             return pd.DataFrame()
         df = assess(con, str(year), "city")
