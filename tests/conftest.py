@@ -30,6 +30,18 @@ def pytest_collection_modifyitems(config, items):
             item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
 
 
+def pytest_configure(config):
+    """Argon2id at a low cost in the test processes: the same algorithm and code path
+    (``qingshan.accounts.service``), but each of the suite's thousands of logins, tokens and
+    user creations costs ~1 ms instead of ~50–500 ms (argon2-cffi's defaults, 64 MiB, stay the
+    product's). Servers started as subprocesses (browser, fault, contract tests) keep them."""
+    from argon2 import PasswordHasher
+
+    from qingshan.accounts import service
+    service._PH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    service._DUMMY = service._PH.hash("dummy")
+
+
 def shared_path(*parts: str) -> Path:
     """Path under ../shared, or skip the test with a clear message when it is absent."""
     p = SHARED.joinpath(*parts)
