@@ -40,7 +40,7 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
 
     try:
         n = con.execute("SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
-                        [datetime(year, 1, 1), datetime(year + 1, 1, 1)]).fetchone()[0]
+                        [datetime(year, 1, 1), datetime(year + 1, 1, 1)]).fetchall()[0][0]
         if not n:
             return _all(f"no air data for {year} in the store")
         df = assess(con, str(year), "city", province)

@@ -112,7 +112,7 @@ def _has_hourly(con, start: date, end: date) -> bool:
     lo = datetime(start.year, start.month, start.day)
     hi = datetime(end.year, end.month, end.day) + timedelta(days=1)
     return bool(con.execute("SELECT EXISTS (SELECT 1 FROM air_hourly WHERE time > ? AND "
-                            "time <= ?)", [lo, hi]).fetchone()[0])
+                            "time <= ?)", [lo, hi]).fetchall()[0][0])
 
 
 def _load_geo(prov: ProvinceConfig):

@@ -179,7 +179,7 @@ def _analytic_facts(path: Path) -> dict:
                 "SELECT domain, version FROM schema_migration ORDER BY domain, version"
             ).fetchall()]
         if "ingest_batch" in tables:
-            facts["ingest_batches"] = con.execute("SELECT count(*) FROM ingest_batch").fetchone()[0]
+            facts["ingest_batches"] = con.execute("SELECT count(*) FROM ingest_batch").fetchall()[0][0]
         return facts
     finally:
         con.close()

@@ -38,7 +38,7 @@ def figures(city: str, year: int, *, con=None, session=None, province=None
 
     try:
         n = con.execute("SELECT count(*) FROM water_sample WHERE sample_time >= ? AND "
-                        "sample_time < ?", [date(year, 1, 1), date(year + 1, 1, 1)]).fetchone()[0]
+                        "sample_time < ?", [date(year, 1, 1), date(year + 1, 1, 1)]).fetchall()[0][0]
         if not n:
             return _all(f"no water samples for {year} in the store")
         groups = water_assessment(con, str(year), "city")
