@@ -75,6 +75,20 @@ def test_answers_are_kept_per_stamp(db, monkeypatch):
     assert cache.get_or_compute(str(db), "r", compute) == 3     # … was not kept
 
 
+def _count_opens(store, monkeypatch) -> list[bool]:
+    """The ``slot`` argument of every ``store.cursor()`` call from now on (True: a
+    computation's connection, False: a short read such as the journal's)."""
+    opened: list[bool] = []
+    orig = store.cursor
+
+    def counting(slot=True):
+        opened.append(slot)
+        return orig(slot=slot)
+
+    monkeypatch.setattr(store, "cursor", counting)
+    return opened
+
+
 def test_a_repeated_ranking_opens_no_store(tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
@@ -89,20 +103,12 @@ def test_a_repeated_ranking_opens_no_store(tmp_path, monkeypatch):
     with TestClient(app, raise_server_exceptions=False) as c:
         first = c.get("/api/v1/rankings?period=2019-02")
         assert first.status_code == 200
-        store = app.state.store
-        opened = []
-        orig = store.cursor
-
-        def counting(slot=True):
-            opened.append(1)
-            return orig(slot=slot)
-
-        monkeypatch.setattr(store, "cursor", counting)
+        opened = _count_opens(app.state.store, monkeypatch)
         again = c.get("/api/v1/rankings?period=2019-02&envelope=page&limit=3")
         assert again.status_code == 200 and opened == []
         assert again.json()["items"] == first.json()[:3]
         assert c.get("/api/v1/rankings?period=2019-01").status_code == 200
-        assert opened == [1]                                    # a new question opens it
+        assert opened == [True]                                 # a new question opens it
     app.state.store.close()      # the file kept open after the last read (linger) is closed
 
 
@@ -129,14 +135,7 @@ def test_an_upload_of_other_days_keeps_the_answer(tmp_path, monkeypatch):
         store = app.state.store
         with store.writer() as con:             # a commit, as an upload or a CLI ingest makes
             ingest_cnemc(con, [ARCHIVE / "china_sites_20190410.csv"])
-        opened = []
-        orig = store.cursor
-
-        def counting(slot=True):
-            opened.append(slot)
-            return orig(slot=slot)
-
-        monkeypatch.setattr(store, "cursor", counting)
+        opened = _count_opens(store, monkeypatch)
         again = c.get("/api/v1/rankings?period=2019-02")
         assert again.status_code == 200 and again.json() == first.json()
         # the journal was read once (no computing slot); nothing was computed

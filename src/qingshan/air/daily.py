@@ -330,6 +330,13 @@ _PROVINCE_DAYS: dict[tuple, tuple[pa.Table, dict[str, pa.Table]]] = {}
 _PROVINCE_LOCK = threading.Lock()
 
 
+def _stored_days(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The first and last natural day with a stored hour (hour-ending stamps)."""
+    return tuple(con.execute("SELECT CAST(min(time) - INTERVAL 1 HOUR AS DATE), "
+                             "CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly"
+                             ).fetchall()[0])
+
+
 def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
                    ) -> tuple[pa.Table, dict[str, pa.Table]]:
     """The province series' daily statistics of every stored day (with ``_present``: the day
@@ -340,9 +347,7 @@ def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
     with _PROVINCE_LOCK:
         if key in _PROVINCE_DAYS:
             return _PROVINCE_DAYS[key]
-        lo, hi = con.execute("SELECT CAST(min(time) - INTERVAL 1 HOUR AS DATE), "
-                             "CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly"
-                             ).fetchall()[0]
+        lo, hi = _stored_days(con)
         from qingshan.air.views import views
         with views(con) as put:   # eager: the hourly chain of the service, whole span
             hourly = svc._hourly(put, "province", lo, hi, None, prov)
@@ -382,9 +387,7 @@ def warm(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> bool:
     """Build the kept province days and their day AQI by every HJ 633 version of the stored
     span now — what the first province answer of a server would otherwise pay (1–3 s); the
     server calls it once at start (:func:`qingshan.air.api.warm`). False: nothing stored."""
-    lo, hi = con.execute("SELECT CAST(min(time) - INTERVAL 1 HOUR AS DATE), "
-                         "CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly"
-                         ).fetchall()[0]
+    lo, hi = _stored_days(con)
     if lo is None:
         return False
     _province_kept(con, prov)

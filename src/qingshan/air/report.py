@@ -10,7 +10,7 @@ service's values and give tied cities the same place ("ties shown as ties": comp
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -80,7 +80,7 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
     series = []
     for y in (period.year - 1, period.year):
         until = period.end if y == period.year else period.previous_year().end
-        if not _has_hourly(con, date(y, 1, 1), until):
+        if not svc.has_hourly(con, date(y, 1, 1), until):
             continue        # no month of that year has data: its series is empty
         m = svc.monthly_series(con, level, code, y, prov, until=until, rows=rows)
         if len(m):
@@ -102,17 +102,6 @@ def _chart(key: str, title: str, spec, decimals: dict[str, int]) -> ReportChart:
     table = ReportTable(key=key, title=title, df=spec.table, decimals=decimals)
     return ReportChart(key=key, title=title, svg="", caption=spec.caption, table=table,
                        spec=spec)
-
-
-def _has_hourly(con, start: date, end: date) -> bool:
-    """Whether the store holds any hourly value of the days ``start``–``end`` (hour-ending
-    times after 00:00 of ``start`` up to 24:00 of ``end``: the test the service makes before
-    it assesses a previous year). Without one, that period's assessment is all invalid (never
-    compared) and its monthly series empty, so the bulletin skips the query: same figures."""
-    lo = datetime(start.year, start.month, start.day)
-    hi = datetime(end.year, end.month, end.day) + timedelta(days=1)
-    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM air_hourly WHERE time > ? AND "
-                            "time <= ?)", [lo, hi]).fetchall()[0][0])
 
 
 def _load_geo(prov: ProvinceConfig):
@@ -195,7 +184,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     # with a known output, each chart starts rendering as soon as its spec exists
     charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows,
                      kind=figures.kind_for(render))
-    if not _has_hourly(con, prev.start, prev.end):
+    if not svc.has_hourly(con, prev.start, prev.end):
         last = pv.iloc[:0]   # no data at all last year: its assessment would be all invalid
     elif target is not None:
         last = svc.assess(con, prev.label, level="city", province=prov, rows=rows)

@@ -69,7 +69,7 @@ from qingshan.air.views import views as _views
 __all__ = ["Period", "PeriodError", "parse_period", "period_rules", "to_date", "period_title",
            "policy_label", "assess", "city_ranking", "daily_aqi", "hourly_aqi",
            "monthly_series", "compliance_rates", "standard_label", "LEVELS", "CITY_METHODS",
-           "ranked_cities"]
+           "ranked_cities", "has_hourly"]
 
 LEVELS = ("station", "city", "province")
 #: how city daily statistics are formed: from the city hourly series (default) or as the mean
@@ -108,6 +108,17 @@ def _province(province: ProvinceConfig | None) -> ProvinceConfig:
 def _day(d: date) -> datetime:
     """00:00 of day ``d``, a bound parameter of the time filters."""
     return datetime(d.year, d.month, d.day)
+
+
+def has_hourly(con: duckdb.DuckDBPyConnection, start: date, end: date) -> bool:
+    """Whether the store holds any hourly value of the natural days ``start`` … ``end``
+    (hour-ending stamps after 00:00 of ``start`` up to 24:00 of ``end``). Without one, an
+    assessment of those days is all invalid and a series of them empty: the test
+    :func:`assess` makes before it assesses the previous year, and its callers' before they
+    ask for one."""
+    return con.execute(    # execute: no relation built (cheaper per statement)
+        "SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
+        [_day(start), _day(end) + timedelta(days=1)]).fetchall()[0][0] > 0
 
 
 def _in(put, codes: list[str]) -> str:
@@ -363,10 +374,7 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     prev = per.previous_year()
     with _views(con, rows) as put:
         cur = _assess_one(put, con, level, per, prov, city_method=city_method)
-        has_prev = con.execute(    # execute: no relation built (cheaper per statement)
-            "SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
-            [_day(prev.start), _day(prev.end) + timedelta(days=1)]).fetchall()[0][0] > 0
-        if has_prev:
+        if has_hourly(con, prev.start, prev.end):
             old = _assess_one(put, con, level, prev, prov, index_rules=period_rules(per, prov),
                               city_method=city_method)
         else:

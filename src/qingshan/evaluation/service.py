@@ -68,20 +68,16 @@ def framework_tree(name: str) -> dict:
             "tree": node(fw.root)}
 
 
-def _has_air(con, year: int) -> bool:
-    from datetime import datetime
-    n = con.execute("SELECT count(*) FROM air_hourly WHERE time > ? AND time <= ?",
-                    [datetime(year, 1, 1), datetime(year + 1, 1, 1)]).fetchall()[0][0]
-    return n > 0
-
-
 def _service_frame(con, which: str, year: int) -> pd.DataFrame:
     if which == "air":
         # the air service's assessment from the materialised daily rows (the same frame as
         # qingshan.air.service.assess — the daily-row tests compare them column for column —
         # and the hourly chain whenever the rows are not those of the store now)
+        from datetime import date
+
         from qingshan.air.daily import assess
-        if not _has_air(con, year):          # no hourly data that year: nothing to assess
+        from qingshan.air.service import has_hourly
+        if not has_hourly(con, date(year, 1, 1), date(year, 12, 31)):   # nothing to assess
             return pd.DataFrame()
         df = assess(con, str(year), "city")
         return df.set_index("code")
