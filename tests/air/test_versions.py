@@ -87,3 +87,22 @@ def test_scope_of_reads_the_service_arguments():
     assert scope_of(daily.monthly_series, ("city", "370100", 2019), {}) == (
         date(2018, 1, 1), date(2019, 12, 31))
     assert scope_of(len, ("x",), {}) is None            # anything else: the whole store
+
+
+def test_two_copies_of_a_store_have_different_versions(con, tmp_path):
+    """A copy holds the same batches and catalogue, yet it is another store: its answers are
+    kept apart (the path leads the version)."""
+    import shutil as sh
+
+    from qingshan.air.versions import current, db_path
+    path = db_path(con)
+    other = tmp_path / "copy.duckdb"
+    sh.copy(built_store(), other)
+    from qingshan.store import connect
+    c2 = connect(str(other))
+    try:
+        a, b = current(path, FEB, con), current(str(other), FEB, c2)
+        assert a[0] == path and b[0] == str(other)
+        assert a[1:] == b[1:] and a != b
+    finally:
+        c2.close()

@@ -194,10 +194,11 @@ def _inode(path: str) -> int | None:
 
 
 def current(path: str | os.PathLike, days: tuple[date, date] | None, open_con) -> tuple:
-    """:meth:`Journal.version` of ``days`` for the store at ``path`` as it is now: the journal
-    is read again first when the file's stamp differs from the one it was read at or cannot be
-    trusted. ``open_con``: a connection to the store, or a zero-argument function returning a
-    context manager that yields one (opened only when the journal must be read)."""
+    """``(path,) +`` :meth:`Journal.version` of ``days`` for the store at ``path`` as it is
+    now: the journal is read again first when the file's stamp differs from the one it was
+    read at or cannot be trusted. ``open_con``: a connection to the store, or a zero-argument
+    function returning a context manager that yields one (opened only when the journal must be
+    read)."""
     path = os.fspath(path)
     j = journals(path)
     stamp = store_stamp(path)
@@ -207,7 +208,9 @@ def current(path: str | os.PathLike, days: tuple[date, date] | None, open_con) -
         else:
             with open_con() as con:
                 j.refresh(con, stamp, _inode(path))
-    return j.version(days)
+    # the store's path leads: two stores with the same batches and catalogue (copies) are
+    # still two stores, and an answer of one is never served for the other
+    return (path,) + j.version(days)
 
 
 _JOURNALS: dict[str, Journal] = {}
