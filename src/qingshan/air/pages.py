@@ -13,6 +13,8 @@ from urllib.parse import quote, urlencode
 from qingshan import charts
 from qingshan.config import get_settings
 from qingshan.air import charts as air_charts
+from qingshan.air.charts.calendar import calendar_layout
+from qingshan.charts.common import MONTHS, WEEKDAYS
 from qingshan.api import catalog
 from qingshan.api.answers import AnswerCache
 from qingshan.api.errors import ApiError
@@ -347,8 +349,10 @@ def city_chart(request: Request, code: str, name: str, year: int):
         if got is None:
             return None
         daily, monthly = got
-        if name == "calendar":
-            return air_charts.calendar(daily, year=year, lang=lang)
+        if name == "calendar":      # drawn directly (SVG text, no vl-convert): same cells
+            cap = air_charts.calendar_table(daily, year=year, lang=lang)[1]
+            return charts.calendar_svg(calendar_layout(daily, year, None, lang),
+                                       MONTHS[lang], WEEKDAYS[lang], lang, cap)
         stat = name.removeprefix("trend-")
         if stat not in monthly.columns:
             return None

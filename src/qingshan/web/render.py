@@ -109,7 +109,8 @@ def chart_src(path: str, lang: str, **params: Any) -> str:
 
 
 def svg_response(request: Request, build: Any, post: Any = None) -> Response:
-    """A chart route's answer: the SVG of the spec ``build()`` returns, kept per request (path,
+    """A chart route's answer: the SVG of the spec ``build()`` returns (or the SVG text it
+    returns), kept per request (path,
     query, language) and store state, so the same chart of the same data is drawn once; 404
     ``no_chart`` when there is nothing to draw; ``post``: a function applied to the SVG text
     (e.g. the map's link host). ``ETag`` + ``Cache-Control: no-cache``: a
@@ -119,7 +120,8 @@ def svg_response(request: Request, build: Any, post: Any = None) -> Response:
 
     def draw():
         spec = build()
-        svg = None if spec is None else chart_svg(spec)
+        # a chart drawn directly is its SVG text already (the city calendar)
+        svg = spec if spec is None or isinstance(spec, str) else chart_svg(spec)
         return svg if svg is None or post is None else post(svg)
 
     svg = _CHARTS.get_or_compute(request.app.state.store.path, key, draw)
