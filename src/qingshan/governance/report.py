@@ -22,19 +22,22 @@ def _frame(ctx: SectionContext, session, actor, prov_code: str) -> pd.DataFrame:
     rows: dict[str, dict] = {}
     names = {c.code: (c.name_zh if ctx.lang == "zh" else c.name_en) for c in ctx.province.cities}
     names[prov_code] = ctx.province.name_zh if ctx.lang == "zh" else ctx.province.name_en
-    for kind, rate, col in (("complaint", "办结率", "complaints closed %"),
-                            ("complaint", "满意率", "satisfied %"),
-                            ("inspection", "off_site_share", "off-site inspections %")):
+    # one rates_for per ledger kind (each reads the kind's whole event log): both complaint
+    # rates come from the same call
+    for kind, wanted in (("complaint", (("办结率", "complaints closed %"),
+                                        ("满意率", "satisfied %"))),
+                         ("inspection", (("off_site_share", "off-site inspections %"),))):
         try:
             res = service.rates_for(session, actor, kind, p.end, period_start=p.start,
                                     province=prov_code)
         except RatesError:
             continue
-        for unit, rs in res.items():
-            r = rs[rate]
-            row = rows.setdefault(unit, {"unit": names.get(unit, unit)})
-            row[col] = r.value
-            row[f"{col} n/N"] = f"{r.numerator}/{r.denominator}"
+        for rate, col in wanted:
+            for unit, rs in res.items():
+                r = rs[rate]
+                row = rows.setdefault(unit, {"unit": names.get(unit, unit)})
+                row[col] = r.value
+                row[f"{col} n/N"] = f"{r.numerator}/{r.denominator}"
     return pd.DataFrame(list(rows.values()))
 
 
