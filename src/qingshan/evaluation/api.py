@@ -143,11 +143,23 @@ def inputs_of(request: Request, con, fw: Framework) -> dict:
     framework brings its own data)."""
     if fw.framework.data:
         return {}
+    from qingshan.air.api import computed as kept
     from qingshan.evaluation.submissions import accepted_panel
     from qingshan.store import ops
     with ops.session_scope(_ops(request)) as s:
         sub = accepted_panel(s, fw)
-    return {"con": con, "province": request.app.state.province, "submitted": sub}
+    specs = service.computed_specs(fw)
+
+    def computed(years):
+        # the computed indicators, kept by the version of the whole analytic store (air
+        # days, water tables, catalogue: qingshan.air.versions) — one evaluation of a year
+        # reads them once per upload, not once per page, result, explanation and sensitivity
+        try:
+            return kept(con, service.computed_values, specs, tuple(years))
+        except ApiError as e:            # the service's refusal, as the service raised it
+            raise EngineError(e.message) from None
+    return {"con": con, "province": request.app.state.province, "submitted": sub,
+            "computed": computed}
 
 
 def _call(fn, *a, **kw):

@@ -25,7 +25,7 @@ from qingshan.evaluation.framework import Framework, Indicator
 from qingshan.evaluation.frameworks import list_frameworks, load_framework, repo_root
 from qingshan.evaluation.ingest.data import framework_data, from_long, read_long
 
-__all__ = ["COMPUTED", "EvalRun", "computed_values", "load_input", "run", "explain_unit",
+__all__ = ["COMPUTED", "EvalRun", "computed_specs", "computed_values", "load_input", "run", "explain_unit",
            "sensitivity", "framework_tree", "frameworks", "parse_variations",
            "parse_node_weights", "EngineError"]
 
@@ -90,18 +90,26 @@ def _service_frame(con, which: str, year: int) -> pd.DataFrame:
     return df.set_index("group_key")
 
 
-def computed_values(con, fw: Framework, years: list[int]) -> pd.DataFrame:
+def computed_specs(fw: Framework) -> tuple[tuple[str, str], ...]:
+    """(indicator code, computed quantity) of the framework's computed indicators: all that
+    :func:`computed_values` reads of the framework (the key of a kept panel)."""
+    return tuple((i.code, i.compute) for i in fw.indicators
+                 if i.source == "computed" and i.compute)
+
+
+def computed_values(con, fw: Framework | tuple, years: list[int] | tuple) -> pd.DataFrame:
     """Long rows (unit, indicator, year, value, source) of the computed indicators, from the
-    domain services (a service with no data for a year contributes no rows)."""
-    wanted = [i for i in fw.indicators if i.source == "computed" and i.compute]
-    unknown = sorted({i.compute for i in wanted} - set(COMPUTED))
+    domain services (a service with no data for a year contributes no rows). ``fw``: the
+    framework or its :func:`computed_specs`."""
+    wanted = computed_specs(fw) if isinstance(fw, Framework) else tuple(fw)
+    unknown = sorted({c for _, c in wanted} - set(COMPUTED))
     if unknown:
         raise EngineError(f"no domain service computes {unknown}")
     rows = []
     for y in years:
         frames: dict[str, pd.DataFrame] = {}
-        for i in wanted:
-            which, col = COMPUTED[i.compute]
+        for code, compute in wanted:
+            which, col = COMPUTED[compute]
             if which not in frames:
                 try:
                     frames[which] = _service_frame(con, which, y)
@@ -112,7 +120,7 @@ def computed_values(con, fw: Framework, years: list[int]) -> pd.DataFrame:
             if f.empty or col not in f.columns:
                 continue
             s = pd.to_numeric(f[col], errors="coerce").dropna()
-            rows.append(pd.DataFrame({"unit": s.index.astype(str), "indicator": i.code,
+            rows.append(pd.DataFrame({"unit": s.index.astype(str), "indicator": code,
                                       "year": y, "value": s.to_numpy(dtype=float),
                                       "source": f"computed: qingshan.{which}.service {col}"}))
     if not rows:
@@ -122,7 +130,11 @@ def computed_values(con, fw: Framework, years: list[int]) -> pd.DataFrame:
 
 def load_input(fw: Framework, year: int, *, data: str | Path | None = None, con=None,
                province: ProvinceConfig | None = None, submitted: pd.DataFrame | None = None,
-               units: list[str] | None = None) -> EvalInput:
+               units: list[str] | None = None, computed=None) -> EvalInput:
+    """The framework's input for ``year``: its own data file, ``data``, or the computed
+    indicators of the store ``con`` (``computed(years)``, when given, returns them instead —
+    e.g. kept by the data version, :func:`qingshan.evaluation.api.inputs_of`) with the
+    accepted ``submitted`` values."""
     if data is not None:
         panel = read_long(data, fw)
         synthetic = "source" in panel.columns and panel["source"].astype(str).str.startswith(
@@ -134,7 +146,10 @@ def load_input(fw: Framework, year: int, *, data: str | Path | None = None, con=
             raise EngineError(f"framework {fw.label} has data for {inp.year} only, not {year}")
     else:
         years = sorted({year, *( [fw.framework.base_year] if fw.framework.base_year else [])})
-        parts = [computed_values(con, fw, years)] if con is not None else []
+        if computed is not None:
+            parts = [computed(years)]
+        else:
+            parts = [computed_values(con, fw, years)] if con is not None else []
         if submitted is not None and not submitted.empty:
             parts.append(submitted[["unit", "indicator", "year", "value", "source"]])
         panel = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -174,7 +189,7 @@ def run(framework: str | Framework, year: int, *, units: list[str] | None = None
         data: str | Path | None = None, con=None, province: ProvinceConfig | None = None,
         submitted: pd.DataFrame | None = None, overrides: dict | None = None,
         node_weights: dict | None = None, node_aggregation: dict | None = None,
-        nodes_only: bool = True) -> EvalRun:
+        nodes_only: bool = True, computed=None) -> EvalRun:
     """Evaluate ``framework`` for ``year``: one row per unit and node (unit code, unit name,
     node code, node name, level, score, rank, complete, marks). ``node_weights`` overrides
     the weights of chosen nodes' children (``{"air": {"pm25": 2, "pm10": 1}}``, rescaled to sum
@@ -182,7 +197,7 @@ def run(framework: str | Framework, year: int, *, units: list[str] | None = None
     (COINr issue #42)."""
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
     inp = load_input(fw, year, data=data, con=con, province=province, submitted=submitted,
-                     units=units)
+                     units=units, computed=computed)
     res = evaluate(fw, inp, overrides=overrides, node_weights=node_weights,
                    node_aggregation=node_aggregation)
     return EvalRun(res, long_table(res, units=units, nodes_only=nodes_only))
