@@ -51,7 +51,7 @@ import pyarrow as pa
 from qingshan.air import service as svc
 from qingshan.air.engine import statistics as st
 from qingshan.air.plan import _DAY_AQI_COLS, _ONLY_2012, aqi_valid_sql
-from qingshan.air.rules import SWITCH_2026, aqi_versions, family_for
+from qingshan.air.rules import SWITCH_2026, aqi_versions, family_for, rules_for
 from qingshan.air.standards import hj663_2013 as hj
 from qingshan.config import ProvinceConfig
 
@@ -287,6 +287,16 @@ class DailyRows:
     process (:func:`_province_days`); ``None`` elsewhere (the service runs its hourly path).
     """
 
+    def __init__(self, only: tuple[str, ...] | None = None, counts_only: bool = False):
+        #: the station / city codes a caller reads (``None``: all): the daily statistics of a
+        #: one-unit series (:func:`monthly_series`) are those units' rows only — each unit's
+        #: statistics, AQI and indices are its own rows' (no figure of one unit reads another)
+        self.only = only
+        #: the caller reads the day AQI only for its day counts (``code, date, aqi,
+        #: aqi_valid``: ``statistics.day_counts_sql``), so the stored AQI of the days serves
+        #: (:meth:`daily_aqi`), not only the province series' kept days
+        self.counts_only = counts_only
+
     def plan_backend(self, backend, per, rules, prefix: str):
         # the stored AQI of a day is by the HJ 633 version of its own family: what the plan
         # computes for a period of one family whose rules use that version, and for a period
@@ -301,6 +311,15 @@ class DailyRows:
         ``None`` elsewhere (the service computes it from the daily statistics)."""
         if level == "province" and not codes:
             return _province_aqi(put, start, end, prov)
+        if self.counts_only and level in ("station", "city") and all(
+                rules_for(a).aqi_version == family_for(a) == family_for(b)
+                for _, a, b in aqi_versions(start, end)):
+            # the stored day AQI and aqi_valid were computed by the plan's aqi_valid_sql over
+            # the day's rounded statistics with its family's HJ 633 version: the values
+            # aqi_by_day_sql gives each day here (absent days: NULL, not valid, as the chain)
+            table = STATION_TABLE if level == "station" else CITY_TABLE
+            days = _complete(table, start, end, self._where(put, level, codes, prov))
+            return put("aqi", f"SELECT code, date, aqi, aqi_valid FROM ({days}) _s")
         return None
 
     def daily_stats(self, put, level, start, end, codes, prov) -> str | None:
@@ -308,14 +327,18 @@ class DailyRows:
             return _province_stats(put, start, end, prov)
         if level not in ("station", "city"):
             return None
+        table = STATION_TABLE if level == "station" else CITY_TABLE
+        return put("dstats", _complete(table, start, end, self._where(put, level, codes, prov)))
+
+    def _where(self, put, level, codes, prov) -> str:
         where = ""
         if level == "station":   # the province's own stations, as service._hourly
             where += (" AND code IN (SELECT code FROM station WHERE province = "
                       f"(SELECT name_zh FROM {svc._prov(put, prov)}))")
+        codes = codes or self.only
         if codes:
             where += f" AND code IN {svc._in(put, codes)}"
-        table = STATION_TABLE if level == "station" else CITY_TABLE
-        return put("dstats", _complete(table, start, end, where))
+        return where
 
 
 # -- the province series' days, kept per process ------------------------------------------
@@ -478,9 +501,12 @@ def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, star
 def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
                    province: ProvinceConfig | None = None,
                    city_method: str = "hourly") -> pd.DataFrame:
-    """:func:`qingshan.air.service.monthly_series`, daily statistics from the tables."""
-    return svc.monthly_series(con, level, code, year, province, city_method,
-                              rows=rows_for(con, _part(level)))
+    """:func:`qingshan.air.service.monthly_series`, daily statistics from the tables (of
+    ``code`` only: the series is one unit's, filtered by code at its end)."""
+    rows = rows_for(con, _part(level))
+    if rows is not None and level in ("city", "station"):
+        rows = DailyRows(only=(code,), counts_only=True)
+    return svc.monthly_series(con, level, code, year, province, city_method, rows=rows)
 
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
