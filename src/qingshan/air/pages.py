@@ -13,8 +13,6 @@ from urllib.parse import quote, urlencode
 from qingshan import charts
 from qingshan.config import get_settings
 from qingshan.air import charts as air_charts
-from qingshan.air.charts.calendar import calendar_layout
-from qingshan.charts.common import MONTHS, WEEKDAYS
 from qingshan.api import catalog
 from qingshan.api.answers import AnswerCache
 from qingshan.api.errors import ApiError
@@ -24,6 +22,7 @@ from qingshan.air.api import check_code, computed, daily_ready, data_version
 from qingshan.air.versions import scope_of
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
+from qingshan.web.citycharts import calendar_chart, trend_chart
 from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang
 from qingshan.air.limits import STAT_AVERAGING, reference_lines
@@ -349,15 +348,13 @@ def city_chart(request: Request, code: str, name: str, year: int):
         if got is None:
             return None
         daily, monthly = got
-        if name == "calendar":      # drawn directly (SVG text, no vl-convert): same cells
-            cap = air_charts.calendar_table(daily, year=year, lang=lang)[1]
-            return charts.calendar_svg(calendar_layout(daily, year, None, lang),
-                                       MONTHS[lang], WEEKDAYS[lang], lang, cap)
+        # drawn as SVG text directly (no vl-convert): the cells / lines of air.charts' specs
+        if name == "calendar":
+            return calendar_chart(daily, year, lang)
         stat = name.removeprefix("trend-")
         if stat not in monthly.columns:
             return None
-        return air_charts.trend(monthly, stat, limits=reference_lines(stat, year, lang),
-                                lang=lang)
+        return trend_chart(monthly, stat, reference_lines(stat, year, lang), lang)
 
     return svg_response(request, build)
 

@@ -19,7 +19,8 @@ from qingshan.charts.calsvg import calendar_svg
 from qingshan.charts.cmap import city_map, city_map_caption
 from qingshan.charts.compare import compare_series
 from qingshan.charts.common import FONT_FAMILY, ChartSpec, pollutant_label
+from qingshan.charts.linesvg import line_svg
 from qingshan.charts.render import render_png, render_svg
 
-__all__ = ["FONT_FAMILY", "ChartSpec", "calendar_svg", "city_map", "city_map_caption", "compare_series",
-           "pollutant_label", "render_png", "render_svg"]
+__all__ = ["FONT_FAMILY", "ChartSpec", "calendar_svg", "city_map", "city_map_caption",
+           "compare_series", "line_svg", "pollutant_label", "render_png", "render_svg"]
