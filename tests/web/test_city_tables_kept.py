@@ -12,7 +12,7 @@ from tests.api._store import ARCHIVE, built_store
 def test_city_tables_are_kept_until_the_year_changes(tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from qingshan.air import charts as air_charts
+    from qingshan.air import pages
     from qingshan.air.ingest import ingest_cnemc
     from qingshan.api import create_app
     from qingshan.store import stamp
@@ -21,13 +21,13 @@ def test_city_tables_are_kept_until_the_year_changes(tmp_path, monkeypatch):
     shutil.copy(built_store(), path)
     app = create_app(path, "shandong")
     built = []
-    orig = air_charts.trend_table
+    orig = pages.trend_tables     # the page's trend tables (session 6: one call per build)
 
     def counting(*a, **k):
         built.append(1)
         return orig(*a, **k)
 
-    monkeypatch.setattr(air_charts, "trend_table", counting)
+    monkeypatch.setattr(pages, "trend_tables", counting)
     try:
         with TestClient(app) as c:
             first = c.get("/city/370100?year=2019")

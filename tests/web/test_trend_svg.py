@@ -45,3 +45,23 @@ def test_city_trend_route_serves_the_direct_svg(web_client):
     # the Q1 2019 store: January, February, March — one point each
     assert len(re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="3"', r.text)) == 3
     assert "逐月变化" in r.text                                       # its caption, in zh
+
+
+def test_page_tables_equal_trend_table():
+    # a city's months (one row each; April without PM2.5, May not stored) and an empty series:
+    # the page's tables and captions are air.charts.trend_table's
+    from qingshan.air import charts as air_charts
+    from qingshan.web.citycharts import trend_tables
+    monthly = pd.DataFrame({"code": "370100", "month": [1, 2, 3, 4, 6],
+                            "pm25": [80.0, 60.0, 41.0, None, 30.0],
+                            "co_p95": [1.9, 1.6, 1.0, 0.9, 0.8]})
+    limits = {"pm25": {"GB 3095-2012 二级": 35.0, "WHO AQG 2021准则值": 5.0},
+              "co_p95": {"GB 3095-2012 二级": 4.0}}
+    for frame in (monthly, monthly.iloc[:0]):
+        for lang in ("zh", "en"):
+            got = trend_tables(frame, ["pm25", "co_p95"], limits, lang)
+            for stat in ("pm25", "co_p95"):
+                table, caption = air_charts.trend_table(frame, stat, limits=limits[stat],
+                                                        lang=lang)
+                pd.testing.assert_frame_equal(got[stat][0], table)
+                assert got[stat][1] == caption

@@ -22,7 +22,7 @@ from qingshan.air.api import check_code, computed, daily_ready, data_version
 from qingshan.air.versions import scope_of
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
-from qingshan.web.citycharts import calendar_chart, trend_chart
+from qingshan.web.citycharts import calendar_chart, trend_chart, trend_tables
 from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang
 from qingshan.air.limits import STAT_AVERAGING, reference_lines
@@ -388,15 +388,10 @@ def city_page(request: Request, code: str, year: int | None = None,
 
     def tables():
         cal = air_charts.calendar_table(daily, year=y, lang=lang)
-        trends = []
-        for stat in _STATS:
-            if stat not in monthly.columns:
-                continue
-            table, caption = air_charts.trend_table(
-                monthly, stat, limits=reference_lines(stat, y, lang), lang=lang)
-            trends.append({"stat": stat, "caption": caption, "table": table,
-                           "src": chart_src(f"{base}trend-{stat}.svg", lang, year=y)})
-        return cal, trends
+        stats = [s for s in _STATS if s in monthly.columns]
+        got = trend_tables(monthly, stats, {s: reference_lines(s, y, lang) for s in stats}, lang)
+        return cal, [{"stat": s, "caption": got[s][1], "table": got[s][0],
+                      "src": chart_src(f"{base}trend-{s}.svg", lang, year=y)} for s in stats]
 
     (cal_table, cal_caption), trends = _CITY_TABLES.get_or_compute(
         _store(request).path, ("city-tables", code, y, lang, prov.code), tables,
