@@ -1,5 +1,5 @@
-"""Time a monthly air bulletin (build + PDF) on the real 2019-H1 archive: a baseline tree against
-the current one, in the same run.
+"""Time a monthly air bulletin (build + PDF) on the real 2019-H1 archive (or ``--db``, e.g. the
+demo store): a baseline tree against the current one, in the same run.
 
 Each tree (a ``src`` folder holding ``qingshan``) runs in its own Python process (the same venv,
 ``PYTHONPATH`` = that tree), which warms up once (imports, vl-convert start-up, a first bulletin)
@@ -9,12 +9,16 @@ tree of git revision ``--baseline-rev`` (``git archive`` unpacked to a temporary
 ``--baseline-src``; new: ``--new-src`` (default: this checkout's ``src``).
 
     .venv/bin/python benchmarks/bench_report.py [--period 2019-03] [--lang zh] \\
-        [--baseline-rev 2d0e534] [--new-src DIR] [--rounds 2] [--repeat 2]
+        [--baseline-rev 2d0e534] [--new-src DIR] [--rounds 2] [--repeat 2] \\
+        [--db /tmp/demo/qingshan.duckdb] [--cli]
 
 Prints seconds per stage (median of all timed bulletins of a tree): build
 (``build_air_report(..., render="pdf")``, as ``qingshan report air`` does), charts + PDF
 (``render_pdf``), total wall, CPU of the process (every thread) and of its chart helper
-process when the tree has one, and the ratio baseline/new.
+process when the tree has one, and the ratio baseline/new. ``--cli``: instead, each timed
+bulletin is the command itself (``qingshan report air --period P --format pdf --db DB``, a
+fresh process: imports, store opening, build, PDF, exit), wall and CPU of the process and its
+children (the chart helper).
 Target (issue 13): ≤ 5 s per monthly PDF on 2 cores; the figures are printed, not asserted.
 """
 
@@ -48,16 +52,46 @@ def _helper_cpu() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime
 
 
-def _worker(period: str, lang: str, repeat: int) -> None:
-    """Run in the tree's process: warm up, time ``repeat`` bulletins, print JSON lines."""
+def _store(db: str | None) -> str:
+    if db:
+        return db
     sys.path.insert(1, str(REPO))            # tests._built (the real archive), after the tree
+    from tests._built import real_h1_store
+    return str(real_h1_store())
+
+
+def _cli_worker(period: str, lang: str, repeat: int, db: str | None) -> None:
+    """Run in the tree's process: time ``repeat`` runs of the command, each a fresh process."""
+    import resource
+
+    import qingshan
+    store = _store(db)
+    with tempfile.TemporaryDirectory(prefix="bench-report-cli-") as tmp:
+        out = Path(tmp) / "b.pdf"
+        cmd = [sys.executable, "-c", "import sys; from qingshan.cli import main; "
+               "sys.argv[0] = 'qingshan'; sys.exit(main())", "report", "air", "--period",
+               period, "--lang", lang, "--format", "pdf", "--db", store, "-o", str(out)]
+        for _ in range(repeat):
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, cwd=tmp)
+            t1 = time.perf_counter()
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+            print(json.dumps({"build": 0.0, "pdf": 0.0, "total": t1 - t0, "cpu": cpu,
+                              "bytes": out.stat().st_size,
+                              "tree": str(Path(qingshan.__file__).parents[1])}), flush=True)
+
+
+def _worker(period: str, lang: str, repeat: int, db: str | None = None) -> None:
+    """Run in the tree's process: warm up, time ``repeat`` bulletins, print JSON lines."""
+    store = _store(db)
     import qingshan
     from qingshan.config import load_province
     from qingshan.reports import build_air_report, render_pdf
     from qingshan.store import connect
-    from tests._built import real_h1_store
 
-    con = connect(str(real_h1_store()), read_only=True)
+    con = connect(store, read_only=True)
     prov = load_province("shandong")
     render_pdf(build_air_report(con, period, lang=lang, province=prov, render="pdf"))  # warm-up
     for _ in range(repeat):
@@ -74,8 +108,11 @@ def _worker(period: str, lang: str, repeat: int) -> None:
 def _run(src: Path, args) -> list[dict]:
     env = dict(os.environ, PYTHONPATH=str(src),
                PYTEST_XDIST_TESTRUNUID=os.environ.get("PYTEST_XDIST_TESTRUNUID", "bench-report"))
+    if args.db:     # the store's settings (its operational store beside it), as the CLI's --db
+        env["QINGSHAN_DB"] = str(Path(args.db).resolve())
+    extra = (["--db", args.db] if args.db else []) + (["--cli"] if args.cli else [])
     out = subprocess.run([sys.executable, __file__, "--worker", "--period", args.period,
-                          "--lang", args.lang, "--repeat", str(args.repeat)],
+                          "--lang", args.lang, "--repeat", str(args.repeat)] + extra,
                          env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True)
     if out.returncode:
         sys.exit(f"worker for {src} failed:\n{out.stderr[-3000:]}")
@@ -106,14 +143,18 @@ def main() -> None:
                     help="git revision of the baseline (default: before issue 13 session 5)")
     ap.add_argument("--baseline-src", help="a src folder instead of --baseline-rev")
     ap.add_argument("--new-src", default=str(REPO / "src"))
+    ap.add_argument("--db", help="store to read (default: the real 2019-H1 archive)")
+    ap.add_argument("--cli", action="store_true",
+                    help="time the command `qingshan report air ... --format pdf` end to end")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        _worker(args.period, args.lang, args.repeat)
+        (_cli_worker if args.cli else _worker)(args.period, args.lang, args.repeat, args.db)
         return
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         trees = {"baseline": _baseline(args, Path(tmp)), "new": Path(args.new_src)}
-        print(f"period {args.period} ({args.lang}), {os.cpu_count()} CPUs, load "
+        print(f"period {args.period} ({args.lang}), store {args.db or 'real 2019-H1 archive'}"
+              f"{', the command end to end' if args.cli else ''}, {os.cpu_count()} CPUs, load "
               f"{os.getloadavg()[0]:.1f}; baseline {trees['baseline']} "
               f"({args.baseline_src or args.baseline_rev}), new {trees['new']}", flush=True)
         runs: dict[str, list[dict]] = {k: [] for k in trees}
