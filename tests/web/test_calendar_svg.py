@@ -71,3 +71,19 @@ def test_city_calendar_route_serves_the_direct_svg(web_client):
     assert r.text.startswith("<svg") and "role-axis" not in r.text   # not Vega's output
     assert len(CELL.findall(r.text)) == 365
     assert "of 365 days have a valid AQI" in r.text                   # its caption, in en
+
+
+def test_vectorised_layout_and_table_equal_air_charts():
+    # the three days above, no days at all, and a day whose AQI is missing (category known)
+    from qingshan.web.citycharts import calendar_table, year_layout
+    gap = DAILY.assign(aqi=[40.0, None, 160.0])
+    for daily in (DAILY, DAILY.iloc[:0], gap):
+        for lang in ("zh", "en"):
+            pd.testing.assert_frame_equal(year_layout(daily, 2019, lang),
+                                          calendar_layout(daily, 2019, None, lang))
+            table, caption = calendar_table(daily, 2019, lang)
+            ref_table, ref_caption = air_charts.calendar_table(daily, year=2019, lang=lang)
+            pd.testing.assert_frame_equal(table, ref_table)
+            assert caption == ref_caption
+    # 2020 is a leap year: 366 cells
+    assert len(year_layout(DAILY.iloc[:0], 2020, "zh")) == 366

@@ -22,7 +22,7 @@ from qingshan.air.api import check_code, computed, daily_ready, data_version
 from qingshan.air.versions import scope_of
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
-from qingshan.web.citycharts import calendar_chart, trend_chart, trend_tables
+from qingshan.web.citycharts import calendar_chart, calendar_table, trend_chart, trend_tables
 from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang
 from qingshan.air.limits import STAT_AVERAGING, reference_lines
@@ -387,7 +387,7 @@ def city_page(request: Request, code: str, year: int | None = None,
     base = f"/chart/city/{quote(code, safe='')}/"
 
     def tables():
-        cal = air_charts.calendar_table(daily, year=y, lang=lang)
+        cal = calendar_table(daily, y, lang)
         stats = [s for s in _STATS if s in monthly.columns]
         got = trend_tables(monthly, stats, {s: reference_lines(s, y, lang) for s in stats}, lang)
         return cal, [{"stat": s, "caption": got[s][1], "table": got[s][0],

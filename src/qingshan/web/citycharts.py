@@ -17,14 +17,67 @@ from qingshan.air.charts.calendar import calendar_layout
 from qingshan.air.charts.trend import _RULE_COLOURS
 from qingshan.charts.common import MONTHS, WEEKDAYS, pollutant_label, t
 
-__all__ = ["calendar_chart", "trend_chart", "trend_tables"]
+__all__ = ["calendar_chart", "calendar_table", "trend_chart", "trend_tables", "year_layout"]
+
+
+def year_layout(daily: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
+    """``air.charts.calendar_layout(daily, year, None, lang)`` (one row per day of the year:
+    panel position, AQI, category, colour; "no data" for a day without a record), vectorised:
+    the same frame (``tests/web/test_calendar_svg.py``) without a Python loop per day.
+    A daily frame with a date twice gets ``calendar_layout`` itself."""
+    if not pd.Series(pd.to_datetime(daily["date"])).is_unique:
+        return calendar_layout(daily, year, None, lang)
+    days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
+    cat_col = "category_en" if lang == "en" and "category_en" in daily.columns else "category"
+    src = daily[["date", "aqi", cat_col, "colour"]].rename(columns={cat_col: "category"})
+    src = src.assign(date=pd.to_datetime(src["date"])).set_index("date")
+    frame = src.reindex(days).reset_index(drop=True)
+    month = days.month.to_numpy().astype("int64")
+    day = days.day.to_numpy().astype("int64")
+    wd = days.day_of_week.to_numpy().astype("int64")
+    first_wd = pd.DatetimeIndex(days.to_period("M").start_time).day_of_week.to_numpy()
+    frame["day"] = day
+    frame["month"] = month
+    frame["month_label"] = [MONTHS[lang][m - 1] for m in range(1, 13) for _ in
+                            range(int((month == m).sum()))]
+    frame["wd"] = wd
+    frame["weekday"] = pd.Series(WEEKDAYS[lang], dtype=object).to_numpy()[wd]
+    frame["week"] = (day - 1 + first_wd.astype("int64")) // 7
+    missing = frame["aqi"].isna() & frame["category"].isna()
+    frame.loc[missing, "category"] = t("no_data", lang)
+    frame.loc[missing, "colour"] = "#e6e6e6"
+    frame["date"] = days.strftime("%Y-%m-%d").to_numpy().astype(object)
+    return frame
 
 
 def calendar_chart(daily: pd.DataFrame, year: int, lang: str) -> str:
     """The year's calendar of daily AQI (the cells of ``air.charts.calendar``)."""
-    cap = air_charts.calendar_table(daily, year=year, lang=lang)[1]
-    return charts.calendar_svg(calendar_layout(daily, year, None, lang), MONTHS[lang],
-                               WEEKDAYS[lang], lang, cap)
+    frame = year_layout(daily, year, lang)
+    return charts.calendar_svg(frame, MONTHS[lang], WEEKDAYS[lang], lang,
+                               calendar_table(daily, year, lang, frame)[1])
+
+
+def calendar_table(daily: pd.DataFrame, year: int, lang: str,
+                   frame: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+    """``air.charts.calendar_table(daily, year=year, lang=lang)`` (the page's table of the
+    days and the caption) from :func:`year_layout` (equal frame and caption, tests)."""
+    frame = year_layout(daily, year, lang) if frame is None else frame
+    present = frame.dropna(subset=["aqi"]).sort_values("aqi")
+    order = present.drop_duplicates("category")["category"]
+    table = frame[["date", "aqi", "category"]].rename(
+        columns={"date": t("date", lang), "aqi": "AQI", "category": t("category", lang)})
+    counts = present["category"].value_counts()
+    parts = [f"{c} {int(counts[c])}" for c in order if c in counts]
+    n = len(frame)
+    if lang == "zh":
+        caption = (f"{n} 天中 {len(present)} 天有有效 AQI；" + ("、".join(parts) if parts
+                                                               else "无有效数据")
+                   + "（天）。颜色按 HJ 633 空气质量指数类别。")
+    else:
+        caption = (f"{len(present)} of {n} days have a valid AQI; "
+                   + (", ".join(parts) if parts else "no valid data")
+                   + " (days). Colours are the HJ 633 AQI categories.")
+    return table.reset_index(drop=True), caption
 
 
 def trend_chart(monthly: pd.DataFrame, stat: str, limits: dict[str, float], lang: str) -> str:
