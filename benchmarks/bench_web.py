@@ -21,7 +21,11 @@ For each server, in this order (the same random periods, seed ``--seed``, for bo
    assessments of periods not answered yet (the load of issue 14: 16 clients, annual rankings),
    with the server's resident memory sampled every 0.1 s (peak VmRSS; VmHWM at the end).
 
-Prints one table per phase and the ratios chain ÷ daily measured in the same run.
+Prints one table per phase and the ratios chain ÷ daily measured in the same run;
+``--baseline-src <tree>/src`` runs a third server from another source tree (e.g. ``git archive``
+of an earlier commit; daily path) and prints the ratios baseline ÷ this tree. The city pages'
+chart images are also timed one by one (``chart calendar.svg`` / ``chart trend.svg``: each
+image's own request while the page's images are fetched at once).
 
 Example::
 
@@ -160,6 +164,16 @@ def _get(client: httpx.Client, url: str) -> tuple[float, int]:
 _IMG = re.compile(r'<img class="chart-img" src="([^"]+)"')
 
 
+#: chart kind -> (seconds, status) of each chart image fetched by :func:`_page`
+CHART_TIMES: dict[str, list[tuple[float, int]]] = {}
+
+
+def _chart_kind(src: str) -> str:
+    """``calendar``, ``trend`` (any statistic), ``map`` … of a chart route."""
+    name = src.split("?")[0].rsplit("/", 1)[-1].removesuffix(".svg")
+    return "trend" if name.startswith("trend-") else name
+
+
 def _page(client: httpx.Client, url: str) -> tuple[tuple[float, int], tuple[float, int] | None]:
     """The page (seconds, status) and, when it loads charts from the chart routes (issue 14,
     session 5), the page *with* its charts: the page, then all its chart images at once (one
@@ -178,7 +192,9 @@ def _page(client: httpx.Client, url: str) -> tuple[tuple[float, int], tuple[floa
 
     def one(src: str) -> None:
         with httpx.Client(base_url=str(client.base_url), timeout=120) as c:
-            status.append(_get(c, src)[1])
+            got = _get(c, src)
+            status.append(got[1])
+            CHART_TIMES.setdefault(_chart_kind(src), []).append(got)
 
     ts = [threading.Thread(target=one, args=(s,)) for s in srcs]
     for th in ts:
@@ -192,6 +208,7 @@ def _cold(srv: Server, periods: list[str], years: list[int], city: str) -> dict[
     res: dict[str, list] = {k: [] for k in ("rankings", "assessment city", "assessment province",
                                             "page /", "page / + map", "page /city",
                                             "page /city + charts")}
+    CHART_TIMES.clear()
     with httpx.Client(base_url=srv.base, timeout=120) as c:
         for p in periods:
             res["rankings"].append(_get(c, f"/api/v1/rankings?period={p}"))
@@ -205,6 +222,9 @@ def _cold(srv: Server, periods: list[str], years: list[int], city: str) -> dict[
             page, full = _page(c, f"/city/{city}?year={y}")
             res["page /city"].append(page)
             res["page /city + charts"].append(full or page)
+    for kind in ("calendar", "trend", "map"):   # each chart image, fetched beside the others
+        if kind in CHART_TIMES:
+            res[f"chart {kind}.svg (in parallel)"] = list(CHART_TIMES[kind])
     return res
 
 
@@ -301,6 +321,12 @@ def main(argv=None) -> None:
     ap.add_argument("--seconds", type=float, default=10.0, help="duration of the cached phase")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--only", choices=["daily", "chain"], default=None)
+    ap.add_argument("--baseline-src", type=Path, default=None,
+                    help="a baseline tree's src/ (e.g. from `git archive`): also run its "
+                         "server (daily path) after this tree's, and print the ratios "
+                         "baseline ÷ this tree of the same run")
+    ap.add_argument("--baseline-first", action="store_true",
+                    help="run the baseline tree's server before this tree's")
     args = ap.parse_args(argv)
     periods, years = _periods(args.db, args.periods, args.seed)
     # the heavy phase asks periods the cold phase did not (so nothing is cached)
@@ -309,12 +335,20 @@ def main(argv=None) -> None:
     print(f"store {args.db}; periods {periods}; heavy-phase periods {heavy_periods}; "
           f"cpu {os.cpu_count()}; load {os.getloadavg()[0]:.1f}")
     runs = {}
+    if args.baseline_src is not None and args.baseline_first:
+        runs["baseline"] = run("baseline", args.db,
+                               {"PYTHONPATH": str(args.baseline_src.resolve())},
+                               periods, years, heavy_periods, args)
     if args.only != "chain":
         runs["daily"] = run("daily", args.db, {}, periods, years, heavy_periods, args)
     if args.only != "daily":
         runs["chain"] = run("chain", args.db, {"QINGSHAN_AIR_DAILY": "0",
                                                "QINGSHAN_HEAVY_QUERIES": "64"},
                             periods, years, heavy_periods, args)
+    if args.baseline_src is not None and not args.baseline_first:
+        runs["baseline"] = run("baseline", args.db,
+                               {"PYTHONPATH": str(args.baseline_src.resolve())},
+                               periods, years, heavy_periods, args)
     for name, r in runs.items():
         print(f"\n### {name} (ms)\n| request | n | p50 | p99 | max | req/s | errors ≥400 |\n"
               "|---|---|---|---|---|---|---|")
@@ -322,13 +356,21 @@ def main(argv=None) -> None:
             print(_fmt(row))
         print(f"server peak RSS under the heavy phase {r['peak_rss']:.2f} GB (VmHWM {r['hwm']:.2f} "
               f"GB); cold phase {r['cold_s']:.1f} s")
-    if len(runs) == 2:
+    if "daily" in runs and "chain" in runs:
         d, c = runs["daily"], runs["chain"]
         print("\n### ratio chain ÷ daily (same run)\n| request | p50 | p99 |\n|---|---|---|")
         for a, b in zip(d["cold"] + [d["cached"], d["heavy"]],
                         c["cold"] + [c["cached"], c["heavy"]]):
             print(f"| {a['name']} | {b['p50'] / a['p50']:.1f}× | {b['p99'] / a['p99']:.1f}× |")
         print(f"| peak RSS | {c['peak_rss'] / d['peak_rss']:.1f}× | |")
+    if "baseline" in runs and "daily" in runs:
+        d, b = runs["daily"], runs["baseline"]
+        rows_b = {r["name"]: r for r in b["cold"] + [b["cached"], b["heavy"]]}
+        print("\n### ratio baseline ÷ this tree (same run)\n| request | p50 | p99 |\n|---|---|---|")
+        for a in d["cold"] + [d["cached"], d["heavy"]]:
+            o = rows_b.get(a["name"])
+            if o:
+                print(f"| {a['name']} | {o['p50'] / a['p50']:.1f}× | {o['p99'] / a['p99']:.1f}× |")
 
 
 if __name__ == "__main__":
