@@ -175,27 +175,25 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     if data_end is None or pd.isna(data_end):
         raise ValueError(f"no air data for {p.label} ({p.name(lang)}) in the store: nothing to "
                          f"report (load the hourly data first: qingshan air ingest …)")
-    target = prov.city(city) if city is not None else None   # KeyError for an unknown city
-    with _Side(con, CONCURRENT) as side:
-        # the figures nothing below depends on are gathered beside the main line, each on its
-        # own cursor: DuckDB releases the GIL while a statement runs, so these statements,
-        # the chart specs and the other domains' sections overlap (same calls, same figures)
-        f_last = side.submit(_last_year, svc, p, prov, target, rows, pv.iloc[:0])
-        f_days = side.submit(svc.daily_aqi, "city", None, p.start, p.end, prov, rows=rows)
-        f_county = side.submit(_county_section, p.label, prov, lang,
-                               target.code if target else None)
-        f_extra = side.submit(_domain_sections, p, prov, lang)
-        cities = svc.assess(con, p.label, level="city", province=prov, rows=rows)
-        if target is not None:
-            row = cities[cities["code"] == target.code].iloc[0]
-        else:
-            row = pv.iloc[0]
-        std = sec.limits_module(row, lang)
-        # with a known output, each chart starts rendering as soon as its spec exists
-        charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows,
-                         kind=figures.kind_for(render))
-        last, all_days = f_last.result(), f_days.result()
-        county, (extra, methods_extra) = f_county.result(), f_extra.result()
+    cities = svc.assess(con, p.label, level="city", province=prov, rows=rows)
+    target = None
+    if city is not None:
+        target = prov.city(city)   # KeyError for an unknown city
+        crow = cities[cities["code"] == target.code]
+        row = crow.iloc[0]
+    else:
+        row = pv.iloc[0]
+    std = sec.limits_module(row, lang)
+    # with a known output, each chart starts rendering as soon as its spec exists
+    charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows,
+                     kind=figures.kind_for(render))
+    if not svc.has_hourly(con, prev.start, prev.end):
+        last = pv.iloc[:0]   # no data at all last year: its assessment would be all invalid
+    elif target is not None:
+        last = svc.assess(con, prev.label, level="city", province=prov, rows=rows)
+        last = last[last["code"] == target.code]
+    else:
+        last = svc.assess(con, prev.label, level="province", province=prov, rows=rows)
     # last year is compared only when its statistics are valid (as the service's YoY columns)
     has_last = len(last) > 0 and bool(last["valid"].fillna(False).astype(bool).iloc[0])
     last_row = last.iloc[0] if has_last else None  # None: no valid data of last year
@@ -221,16 +219,19 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
                                   paragraphs=sec.ranking_paragraphs(cities, prov, lang),
                                   tables=sec.best_worst_tables(cities, prov, lang)))
     from qingshan.air.day_stats import category_days, primary_shares
+    all_days = svc.daily_aqi(con, "city", None, p.start, p.end, prov, rows=rows)
     sections.append(ReportSection("cities", tr("sec_cities", lang),
                                   tables=[sec.cities_table(cities, prov, lang),
                                           sec.days_table(category_days(all_days),
                                                          primary_shares(all_days), cities,
                                                          prov, lang)]))
+    county = _county_section(con, p.label, prov, lang, target.code if target else None)
     if county is not None:
         sections.append(county)
     goal = sec.target_paragraph(row, prov, lang) if p.kind == "year" else None
     if goal:
         sections[0].paragraphs.append(goal)
+    extra, methods_extra = _domain_sections(con, p, prov, lang)
     sections.extend(extra)
     sections.append(ReportSection("charts", tr("sec_charts", lang),
                                   charts=charts))
@@ -255,62 +256,6 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         data_end=data_end if svc.to_date(p, data_end) else None, methods=methods,
         synthetic=synthetic(con) or "",   # the store's flag (qingshan demo): 合成数据 notice
     )
-
-
-#: gather the independent figures of a bulletin beside the main line (threads, each on its own
-#: cursor); False: one after the other, as before (benchmarks compare both)
-CONCURRENT = True
-
-
-class _Side:
-    """Calls ``fn(cursor, *args)`` on a thread pool, each with its own cursor of ``con``
-    (closed after the call); with ``on=False`` (or a connection without cursors) each call
-    runs at once on ``con`` itself. Leaving the block waits for every call."""
-
-    def __init__(self, con, on: bool = True, workers: int = 3) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.con = con
-        self.pool = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qingshan-report")
-                     if on and hasattr(con, "cursor") else None)
-
-    def __enter__(self) -> "_Side":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-
-    def submit(self, fn, *args, **kwargs):
-        from concurrent.futures import Future
-
-        if self.pool is None:
-            fut: Future = Future()
-            try:
-                fut.set_result(fn(self.con, *args, **kwargs))
-            except Exception as exc:     # raised where the result is read, as with the pool
-                fut.set_exception(exc)
-            return fut
-        return self.pool.submit(self._call, fn, args, kwargs)
-
-    def _call(self, fn, args, kwargs):
-        cur = self.con.cursor()
-        try:
-            return fn(cur, *args, **kwargs)
-        finally:
-            cur.close()
-
-
-def _last_year(con, svc, p, prov: ProvinceConfig, target, rows, empty: pd.DataFrame):
-    """The same period last year: the target city's row or the province's; ``empty`` when the
-    store has no hourly value in it (its assessment would be all invalid)."""
-    prev = p.previous_year()
-    if not svc.has_hourly(con, prev.start, prev.end):
-        return empty
-    if target is not None:
-        last = svc.assess(con, prev.label, level="city", province=prov, rows=rows)
-        return last[last["code"] == target.code]
-    return svc.assess(con, prev.label, level="province", province=prov, rows=rows)
 
 
 def _county_section(con, period: str, prov: ProvinceConfig, lang: str,
