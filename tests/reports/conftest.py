@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests._built import private_copy, real_h1_store
+from tests._built import built_once, private_copy, real_h1_store
 
 
 
@@ -20,21 +20,35 @@ def synth_province():
     return prov.model_copy(update={"cities": prov.cities[:3]})
 
 
-@pytest.fixture(scope="session")
-def synth_store(tmp_path_factory, synth_province):
-    """Synthetic hourly data 2018–2019 (seed 7) through the real ingest path (~20 s)."""
+def _build_synth(path, province) -> None:
+    """Synthetic hourly data 2018–2019 (seed 7) through the real ingest path, and synthetic
+    water of 2019 (and 2018) through the water ingest: the bulletins of 2019 and of its months
+    get their water section (~20 s)."""
     from qingshan.air.demo import load_demo
     from qingshan.store import connect
     from qingshan.store.province import sync_province
-
-    work = tmp_path_factory.mktemp("synth")
-    con = connect(str(work / "synth.duckdb"))
-    sync_province(con, synth_province)
-    load_demo(con, synth_province, work / "files", [2018, 2019], 7)
-    # synthetic water of 2019 (and 2018) through the water ingest: the bulletins of 2019 and
-    # of its months get their water section
     from qingshan.water.service import generate_water_demo
-    generate_water_demo(con, synth_province, 2019, seed=7, folder=work / "water")
+
+    work = path.parent / f"{path.name}.files"
+    con = connect(str(path))
+    try:
+        sync_province(con, province)
+        load_demo(con, province, work / "air", [2018, 2019], 7)
+        generate_water_demo(con, province, 2019, seed=7, folder=work / "water")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def synth_store(tmp_path_factory, synth_province):
+    """A private read-write copy of the synthetic 3-city store, built once for the whole run
+    (every xdist worker copies the one file: tests/_built.py)."""
+    from qingshan.store import connect
+
+    built = built_once("synth-3city-2018-2019.duckdb",
+                       lambda path: _build_synth(path, synth_province))
+    con = connect(str(private_copy(built, tmp_path_factory.mktemp("synth"))))
     yield con
     con.close()
 
