@@ -264,9 +264,10 @@ class _DailyBackend:
         elif step in ("daily_aqi", "city_aqi") and self._same_aqi:
             # read by the day counts only (code, date, aqi, aqi_valid); stored with the same
             # HJ 633 version the step would use (the period lies in one family)
-            table = CITY_TABLE if step == "city_aqi" else STATION_TABLE
-            query = (f"SELECT code, date, aqi, aqi_valid FROM "
-                     f"({_complete(table, self._per.start, self._per.end)}) AS _s")
+            # — the columns of the step's own daily rows, already read by the ``daily`` /
+            # ``city_daily`` step before it (one read of the table, not two)
+            rows = self._prefix + ("city_daily" if step == "city_aqi" else "daily")
+            query = f"SELECT code, date, aqi, aqi_valid FROM {rows}"
         self._inner.materialize(name, query)
 
     def view(self, name: str, query: str) -> None:

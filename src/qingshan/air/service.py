@@ -275,11 +275,14 @@ def _names(put, level: str, prov: ProvinceConfig) -> str:
 
 
 def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
-                index_rules: AirRules | None = None, city_method: str = "hourly") -> str:
+                index_rules: AirRules | None = None, city_method: str = "hourly",
+                yoy_only: bool = False) -> str:
     """``index_rules``: the rules whose ranking denominators are used (default: the period's
     own; the previous year of a YoY comparison uses the current period's, so both are
     comparable). The period's own rules (its first day's, ``rules_for``) give the AQI version
-    and limits."""
+    and limits. ``yoy_only``: only what :func:`assess` reads of the previous year (``code``,
+    the :data:`_YOY_PCT` figures, ``good_day_ratio``, ``valid``) — the same columns of the
+    same steps, without the compliance, WHO levels and names nothing reads there."""
     rules = period_rules(per, prov)
     rows = _period_rows(put, con, level, per, rules, prov, city_method)
     den = (index_rules or rules).ranking_denominators
@@ -295,9 +298,13 @@ def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
         idx = put("pidx", f"SELECT i.* EXCLUDE (composite_index, composite_index_weighted), "
                           f"m.composite_index, m.composite_index_weighted FROM {idx} i "
                           f"CROSS JOIN (SELECT {mean} FROM {cidx}) m")
+    allvalid = " AND ".join(f"r.{v}_valid" for v in _VALID)
+    if yoy_only:   # a unit without a row here is one without a valid row in the full answer
+        return put("last", f"SELECT r.code, {', '.join('r.' + c for c in _YOY_PCT)}, "
+                           f"r.good_day_ratio, COALESCE({allvalid}, FALSE) AS valid "
+                           f"FROM {idx} r")
     annual = per.kind == "year"
     comp = put("comp", annual_compliance_sql(idx, rules.limits)) if annual else idx
-    allvalid = " AND ".join(f"r.{v}_valid" for v in _VALID)
     who = ", ".join(
         (f"CASE WHEN r.{p}_valid THEN {who_level_sql('r.' + p, p)} END" if annual else
          "CAST(NULL AS VARCHAR)") + f" AS who_level_{p}" for p in ("pm25", "pm10", "no2"))
@@ -376,7 +383,7 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
         cur = _assess_one(put, con, level, per, prov, city_method=city_method)
         if has_hourly(con, prev.start, prev.end):
             old = _assess_one(put, con, level, prev, prov, index_rules=period_rules(per, prov),
-                              city_method=city_method)
+                              city_method=city_method, yoy_only=True)
         else:
             nulls = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in _YOY_PCT)
             old = put("noprev", f"SELECT code, {nulls}, CAST(NULL AS DOUBLE) AS good_day_ratio, "
