@@ -35,6 +35,10 @@ def pytest_configure(config):
     (``qingshan.accounts.service``), but each of the suite's thousands of logins, tokens and
     user creations costs ~1 ms instead of ~50–500 ms (argon2-cffi's defaults, 64 MiB, stay the
     product's). Servers started as subprocesses (browser, fault, contract tests) keep them."""
+    import os
+    # every chart the suite builds is checked against the Vega-Lite schema (off in the product:
+    # qingshan.charts.common.VALIDATE); servers started as subprocesses inherit it
+    os.environ["QINGSHAN_CHART_VALIDATE"] = "1"
     from argon2 import PasswordHasher
 
     from qingshan.accounts import service
