@@ -288,7 +288,12 @@ class DailyRows:
     process (:func:`_province_days`); ``None`` elsewhere (the service runs its hourly path).
     """
 
-    def __init__(self, only: tuple[str, ...] | None = None, counts_only: bool = False):
+    def __init__(self, only: tuple[str, ...] | None = None, counts_only: bool = False,
+                 state: str | None = None):
+        #: the store state the rows are those of (:func:`fingerprint`, set by
+        #: :func:`rows_for`): the key of what a reader keeps of them per process
+        #: (``service._city_index``); ``None``: nothing is kept
+        self.state = state
         #: the station / city codes a caller reads (``None``: all): the daily statistics of a
         #: one-unit series (:func:`monthly_series`) are those units' rows only — each unit's
         #: statistics, AQI and indices are its own rows' (no figure of one unit reads another)
@@ -361,11 +366,23 @@ def _stored_days(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | No
                              ).fetchall()[0])
 
 
-def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
+def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig, memo=None
                    ) -> tuple[pa.Table, dict[str, pa.Table]]:
     """The province series' daily statistics of every stored day (with ``_present``: the day
     has an hour) and the day AQI of every day by each HJ 633 version asked so far
-    (:func:`_province_version_aqi`), kept per store state."""
+    (:func:`_province_version_aqi`), kept per store state. ``memo``: the :class:`DailyRows`
+    of one service call, which looks the store state up once (not at each of its steps)."""
+    kept = getattr(memo, "_kept", None)
+    if kept is not None and kept[0] is prov:
+        return kept[1]
+    got = _province_kept_now(con, prov)
+    if memo is not None:
+        memo._kept = (prov, got)
+    return got
+
+
+def _province_kept_now(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
+                       ) -> tuple[pa.Table, dict[str, pa.Table]]:
     cities = con.execute("SELECT string_agg(code, ',' ORDER BY code) FROM city").fetchall()[0][0]
     key = (fingerprint(con), prov.code, prov.name_zh, cities)
     with _PROVINCE_LOCK:
@@ -386,11 +403,11 @@ SELECT d.*, p.date IS NOT NULL AS _present FROM ({stats}) d LEFT JOIN
 
 
 def _province_version_aqi(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig,
-                          ver: str) -> pa.Table:
+                          ver: str, memo=None) -> pa.Table:
     """The day AQI by HJ 633 version ``ver`` of every kept province day (the service's
     ``daily_rounded_sql`` + ``aqi_valid_sql`` over the whole span: a day's AQI depends on its
     own rounded statistics only), computed the first time a period needs that version."""
-    table, by_ver = _province_kept(con, prov)
+    table, by_ver = _province_kept(con, prov, memo)
     with _PROVINCE_LOCK:
         if ver in by_ver:
             return by_ver[ver]
@@ -420,13 +437,14 @@ def warm(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> bool:
     return True
 
 
-def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> pa.Table:
+def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig,
+                   memo=None) -> pa.Table:
     """The province series' daily statistics of every stored day (:func:`_province_kept`)."""
-    return _province_kept(con, prov)[0]
+    return _province_kept(con, prov, memo)[0]
 
 
 def _province_stats(put, start: date, end: date, prov: ProvinceConfig) -> str:
-    days = put.values("province_days", _province_days(put.con, prov))
+    days = put.values("province_days", _province_days(put.con, prov, put.rows))
     a, b = _lit(start), _lit(end)
     return put("dstats", f"""
 SELECT * EXCLUDE (_present) FROM {days} WHERE date BETWEEN {a} AND {b}
@@ -438,9 +456,9 @@ def _province_aqi(put, start: date, end: date, prov: ProvinceConfig) -> str:
     columns ``plan.aqi_by_day_sql`` gives over the period's rounded statistics (one version:
     all its columns; around 2026-03-01 each day by its own version, the 2012-only columns
     NULL on 2026 days), without its SQL text in the statement."""
-    days, _ = _province_kept(put.con, prov)
+    days, _ = _province_kept(put.con, prov, put.rows)
     parts = aqi_versions(start, end)
-    by_ver = {v: _province_version_aqi(put.con, prov, v) for v, _, _ in parts}
+    by_ver = {v: _province_version_aqi(put.con, prov, v, put.rows) for v, _, _ in parts}
     pdays = put.values("province_days", days)
     present = (f"code IN (SELECT code FROM {pdays} WHERE _present AND date BETWEEN "
                f"{_lit(start)} AND {_lit(end)})")
@@ -470,7 +488,9 @@ def rows_for(con: duckdb.DuckDBPyConnection, part: str = "city") -> DailyRows | 
         return None
     now = _fingerprints(con)
     parts = ("station",) if part == "station" else ("station", "city")
-    return DailyRows() if all(rec.get(k) == now[k] for k in parts) else None
+    if not all(rec.get(k) == now[k] for k in parts):
+        return None
+    return DailyRows(state=now["city"]) if part == "city" else DailyRows()
 
 
 def _part(level: str) -> str:

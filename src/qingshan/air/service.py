@@ -43,11 +43,14 @@ result names the standards (``standard``) and the province's choices (``policy``
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from qingshan.config import ProvinceConfig, get_settings, load_province
 from qingshan.air.engine import statistics as st
@@ -64,6 +67,7 @@ from qingshan.air.rules import (
 from qingshan.core.periods import Period, PeriodError, month_end
 from qingshan.core.periods import parse_period as _parse_core
 from qingshan.core.rounding import gbt8170_sql
+from qingshan.core.sqlkit import quote_ident
 from qingshan.air.views import views as _views
 
 __all__ = ["Period", "PeriodError", "parse_period", "period_rules", "to_date", "period_title",
@@ -274,6 +278,76 @@ def _names(put, level: str, prov: ProvinceConfig) -> str:
     return f"(SELECT code, name_zh, name_en FROM {_prov(put, prov)})"
 
 
+#: the city indices of a period (the rows of :func:`_city_index`), kept per process by the
+#: store state they were computed from (``put.rows.state``) and everything their SQL depends on
+_CITY_INDEX: OrderedDict[tuple, pa.Table] = OrderedDict()
+_CITY_INDEX_LOCK = threading.Lock()
+
+
+def _arrow(put, name: str) -> pa.Table:
+    """The rows of the recorded step ``name`` of a fused call, now, as an Arrow table: the
+    statement :meth:`qingshan.air.views.Views.frame` would run for ``SELECT * FROM name``."""
+    ctes = put._needed(name)
+    head = ",\n".join(f"{quote_ident(n)} AS MATERIALIZED (\n{q}\n)" for n, q, _ in ctes)
+    values = [v for _, _, p in ctes for v in p]
+    return put.con.sql(f"WITH {head}\nSELECT * FROM {name}", params=values).to_arrow_table()
+
+
+def _city_key(put, per: Period, rules: AirRules, den: dict, prov: ProvinceConfig,
+              city_method: str) -> tuple | None:
+    state = getattr(put.rows, "state", None) if put.fused else None
+    if state is None:
+        return None
+    return (state, prov.code, repr(prov.air), repr(sorted(prov.composite_weights.items())),
+            per.label, repr(rules), repr(sorted(den.items())), city_method)
+
+
+def _city_steps(put, con, per, rules, den, prov, city_method) -> str:
+    rows = _period_rows(put, con, "city", per, rules, prov, city_method)
+    return put("idx", index_sql(rows, den, prov.composite_weights))
+
+
+def _city_indices(put, con, pers: list[tuple[Period, AirRules]], den: dict,
+                  prov: ProvinceConfig, city_method: str) -> None:
+    """Compute the city indices (:func:`_city_index`) of the periods ``pers`` (each with its
+    rules) not kept yet — all in one statement, the rows of each tagged by its position."""
+    keys = [_city_key(put, p, r, den, prov, city_method) for p, r in pers]
+    with _CITY_INDEX_LOCK:
+        todo = [(k, p, r) for k, (p, r) in zip(keys, pers) if k is not None
+                and k not in _CITY_INDEX]
+    if not todo:
+        return
+    names = [_city_steps(put, con, p, r, den, prov, city_method) for _, p, r in todo]
+    union = " UNION ALL ".join(f"SELECT {i} AS _qs_k, * FROM {n}" for i, n in enumerate(names))
+    both = _arrow(put, put("idx_all", union))
+    with _CITY_INDEX_LOCK:
+        for i, (k, _, _) in enumerate(todo):
+            # in code order: the province's mean of these indices sums them in one order
+            _CITY_INDEX[k] = both.filter(pc.equal(both["_qs_k"], i)) \
+                .drop_columns(["_qs_k"]).sort_by("code")
+        while len(_CITY_INDEX) > 512:
+            _CITY_INDEX.popitem(last=False)
+
+
+def _city_index(put, con, per: Period, rules: AirRules, den: dict, prov: ProvinceConfig,
+                city_method: str) -> str:
+    """The city statistics, day counts and indices of ``per`` (:func:`_period_rows` of level
+    city, ``index_sql`` with denominators ``den``): the one computation that the city answer,
+    its previous year (YoY, with this period's denominators) and the province's mean of the
+    city indices read — on the daily rows (``put.rows`` with a ``state``) computed once per
+    store state and process (:func:`_city_indices`) and read back as values, the same rows in
+    the same types (an Arrow table, as every eager step is kept); otherwise a step of the
+    call."""
+    key = _city_key(put, per, rules, den, prov, city_method)
+    if key is None:
+        return _city_steps(put, con, per, rules, den, prov, city_method)
+    _city_indices(put, con, [(per, rules)], den, prov, city_method)
+    with _CITY_INDEX_LOCK:
+        table = _CITY_INDEX[key]
+        _CITY_INDEX.move_to_end(key)
+    return put.values("cidx", table)
+
+
 def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
                 index_rules: AirRules | None = None, city_method: str = "hourly",
                 yoy_only: bool = False) -> str:
@@ -284,14 +358,16 @@ def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
     the :data:`_YOY_PCT` figures, ``good_day_ratio``, ``valid``) — the same columns of the
     same steps, without the compliance, WHO levels and names nothing reads there."""
     rules = period_rules(per, prov)
-    rows = _period_rows(put, con, level, per, rules, prov, city_method)
     den = (index_rules or rules).ranking_denominators
-    idx = put("idx", index_sql(rows, den, prov.composite_weights))
+    if level == "city":
+        idx = _city_index(put, con, per, rules, den, prov, city_method)
+    else:
+        rows = _period_rows(put, con, level, per, rules, prov, city_method)
+        idx = put("idx", index_sql(rows, den, prov.composite_weights))
     if level == "province" and prov.air.province_index == "mean_of_cities":
         # 综合指数平均: the province index = mean of the city indices (GB/T 8170, 2 decimals);
         # NULL unless every city has one (a mean over some cities is not the province's)
-        crow = _period_rows(put, con, "city", per, rules, prov, city_method)
-        cidx = put("cidx", index_sql(crow, den, prov.composite_weights))
+        cidx = _city_index(put, con, per, rules, den, prov, city_method)
         mean = ", ".join(
             f"CASE WHEN count(*) = count({c}) THEN {gbt8170_sql(f'avg({c})', 2)} END AS {c}"
             for c in ("composite_index", "composite_index_weighted"))
@@ -380,8 +456,16 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
     prov = _province(province)
     prev = per.previous_year()
     with _views(con, rows) as put:
+        last = has_hourly(con, prev.start, prev.end)
+        if level == "city" or (level == "province" and
+                               prov.air.province_index == "mean_of_cities"):
+            # the city indices of the period and of its previous year (with this period's
+            # denominators) in one statement, before the answer reads them
+            _city_indices(put, con, [(per, period_rules(per, prov))] +
+                          ([(prev, period_rules(prev, prov))] if last else []),
+                          period_rules(per, prov).ranking_denominators, prov, city_method)
         cur = _assess_one(put, con, level, per, prov, city_method=city_method)
-        if has_hourly(con, prev.start, prev.end):
+        if last:
             old = _assess_one(put, con, level, prev, prov, index_rules=period_rules(per, prov),
                               city_method=city_method, yoy_only=True)
         else:
