@@ -178,28 +178,44 @@ def test_compliance_rates_equal_the_chain(con, prov):
                                   svc.compliance_rates(con, "2019-Q1", "city", prov))
 
 
-def test_the_daily_rows_are_a_parameter_and_one_statement(con, prov, monkeypatch):
+def test_the_daily_rows_are_a_parameter_and_two_statements(con, prov, monkeypatch):
     """No monkeypatch of the service any more (its functions are its own), and with the daily
-    rows an assessment is answered by one fused statement (air/views.py) holding the plan's
-    steps of the period and of last year's (YoY) as common table expressions."""
+    rows a city assessment is answered by two fused statements (air/views.py): the city
+    indices (the plan's steps of the period as common table expressions, kept per store
+    state: service._city_indices) and the answer reading them as values; the province's
+    mean of the city indices then reads the kept rows — no city chain is planned again."""
     from qingshan.air import daily, views
     from qingshan.air import service as svc
     assert svc._daily_stats.__module__ == "qingshan.air.service"
     assert not hasattr(daily, "using_daily")
+    svc._CITY_INDEX.clear()
     frames: list[int] = []
-    orig = views.Views.frame
+    chains: list[int] = []
+    orig, orig_arrow = views.Views.frame, svc._arrow
 
     def spy(self, sql, params=None):
         frames.append(len(self._needed(sql)))
         return orig(self, sql, params)
 
+    def spy_arrow(put, name):
+        chains.append(len(put._needed(name)))
+        return orig_arrow(put, name)
+
     monkeypatch.setattr(views.Views, "frame", spy)
+    monkeypatch.setattr(svc, "_arrow", spy_arrow)
     fast = daily.assess(con, "2019-02", "city", prov)
-    # city_daily, city_aqi, city_days, city_year of 2019-02 and of 2018-02 (no data, so no
-    # YoY steps: the store starts 2018-12-31) plus rows/idx/out (+yoy stub): at least 7 steps
-    assert len(frames) == 1 and frames[0] >= 7
+    # the indices: city_daily, city_aqi, city_days, city_year of 2019-02 (2018-02 has no
+    # data: no previous year's chain), rows, idx — at least 6 steps; the answer: out and
+    # the YoY stub (noprev, yoy), fewer than the chain
+    assert len(chains) == 1 and chains[0] >= 6
+    assert len(frames) == 1 and 1 <= frames[0] < chains[0]
+    daily.assess(con, "2019-02", "province", prov)
+    assert len(chains) == 1 and len(frames) == 2     # the city indices were kept
     monkeypatch.setattr(views.Views, "frame", orig)
+    monkeypatch.setattr(svc, "_arrow", orig_arrow)
     pd.testing.assert_frame_equal(fast, svc.assess(con, "2019-02", "city", prov))
+    pd.testing.assert_frame_equal(daily.assess(con, "2019-02", "province", prov),
+                                  svc.assess(con, "2019-02", "province", prov))
 
 
 def test_periods_containing_the_switch_read_the_stored_aqi(tmp_path, monkeypatch):
@@ -242,10 +258,11 @@ def test_periods_containing_the_switch_read_the_stored_aqi(tmp_path, monkeypatch
         for period, level in [("2026-02..2026-03", "city"), ("2026-Q1", "station")]:
             reads.clear()
             fast = daily.assess(con, period, level, prov)
-            # daily statistics and day AQI of the period both from the table (2 reads; the
-            # previous year has no data, so no YoY steps)
+            # daily statistics and day AQI of the period both from the table: one read, the
+            # day AQI taken from the daily step's rows (the previous year has no data, so no
+            # YoY steps)
             table = daily.CITY_TABLE if level == "city" else daily.STATION_TABLE
-            assert reads == [table, table], reads
+            assert reads == [table], reads
             pd.testing.assert_frame_equal(fast, svc.assess(con, period, level, prov))
         # the province series around the switch: each day's AQI by its own version, from the
         # kept days (2012-only columns NULL on 2026 days), as the chain computes it

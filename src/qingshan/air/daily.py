@@ -246,9 +246,21 @@ class _DailyBackend:
 
     _SKIP = ("hours", "valid", "hourly_aqi", "city_hourly")
 
-    def __init__(self, inner, per, prefix: str, same_aqi: bool):
+    def __init__(self, inner, per, prefix: str, same_aqi: bool, companion=None):
         self._inner, self._per, self._prefix = inner, per, prefix
         self._same_aqi = same_aqi
+        self._companion = companion
+
+    def _rows(self, table: str) -> str:
+        """The period's daily rows; with a companion ``(period, tag)`` (:attr:`DailyRows.
+        companion`) also that period's, each code suffixed with ``tag``: its units computed
+        by the same steps as further units of this period."""
+        own = _complete(table, self._per.start, self._per.end)
+        if self._companion is None:
+            return own
+        other, tag = self._companion
+        return (f"SELECT * FROM ({own}) AS _o UNION ALL SELECT code || '{tag}' AS code, "
+                f"* EXCLUDE (code) FROM ({_complete(table, other.start, other.end)}) AS _c")
 
     def _step(self, name: str) -> str:
         return name[len(self._prefix):] if name.startswith(self._prefix) else name
@@ -258,9 +270,9 @@ class _DailyBackend:
         if step in self._SKIP:
             return
         if step == "daily":
-            query = _complete(STATION_TABLE, self._per.start, self._per.end)
+            query = self._rows(STATION_TABLE)
         elif step == "city_daily":
-            query = _complete(CITY_TABLE, self._per.start, self._per.end)
+            query = self._rows(CITY_TABLE)
         elif step in ("daily_aqi", "city_aqi") and self._same_aqi:
             # read by the day counts only (code, date, aqi, aqi_valid); stored with the same
             # HJ 633 version the step would use (the period lies in one family)
@@ -302,15 +314,22 @@ class DailyRows:
         #: aqi_valid``: ``statistics.day_counts_sql``), so the stored AQI of the days serves
         #: (:meth:`daily_aqi`), not only the province series' kept days
         self.counts_only = counts_only
+        #: ``(period, tag)`` while a caller builds the plan of a period whose steps also
+        #: compute another period's units (:meth:`plan_backend`; ``service._city_indices``)
+        self.companion = None
+
+    @staticmethod
+    def same_aqi(per, rules) -> bool:
+        """Whether the stored day AQI is the one the plan computes for ``per`` under
+        ``rules``: the stored AQI of a day is by the HJ 633 version of its own family — what
+        the plan computes for a period of one family whose rules use that version, and for a
+        period containing 2026-03-01 assessed day by day (rules.mixed: each by its version)."""
+        straddles = per.start < SWITCH_2026 <= per.end
+        return rules is not None and (
+            rules.mixed if straddles else rules.aqi_version == family_for(per.start))
 
     def plan_backend(self, backend, per, rules, prefix: str):
-        # the stored AQI of a day is by the HJ 633 version of its own family: what the plan
-        # computes for a period of one family whose rules use that version, and for a period
-        # containing 2026-03-01 assessed day by day (rules.mixed: each day by its version)
-        straddles = per.start < SWITCH_2026 <= per.end
-        same = rules is not None and (
-            rules.mixed if straddles else rules.aqi_version == family_for(per.start))
-        return _DailyBackend(backend, per, prefix, same)
+        return _DailyBackend(backend, per, prefix, self.same_aqi(per, rules), self.companion)
 
     def daily_aqi(self, put, level, start, end, codes, prov) -> str | None:
         """The day AQI of the province series from the kept days (:func:`_province_aqi`);

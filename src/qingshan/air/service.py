@@ -317,16 +317,94 @@ def _city_indices(put, con, pers: list[tuple[Period, AirRules]], den: dict,
                 and k not in _CITY_INDEX]
     if not todo:
         return
-    names = [_city_steps(put, con, p, r, den, prov, city_method) for _, p, r in todo]
-    union = " UNION ALL ".join(f"SELECT {i} AS _qs_k, * FROM {n}" for i, n in enumerate(names))
-    both = _arrow(put, put("idx_all", union))
+    if len(todo) == 2 and _one_pass(put, todo, city_method):
+        got = _two_in_one(put, con, todo, den, prov, city_method)
+    else:
+        names = [_city_steps(put, con, p, r, den, prov, city_method) for _, p, r in todo]
+        union = " UNION ALL ".join(f"SELECT {i} AS _qs_k, * FROM {n}"
+                                   for i, n in enumerate(names))
+        both = _arrow(put, put("idx_all", union))
+        got = [both.filter(pc.equal(both["_qs_k"], i)).drop_columns(["_qs_k"])
+               for i in range(len(todo))]
     with _CITY_INDEX_LOCK:
-        for i, (k, _, _) in enumerate(todo):
+        for (k, _, _), table in zip(todo, got):
             # in code order: the province's mean of these indices sums them in one order
-            _CITY_INDEX[k] = both.filter(pc.equal(both["_qs_k"], i)) \
-                .drop_columns(["_qs_k"]).sort_by("code")
+            _CITY_INDEX[k] = table.sort_by("code")
         while len(_CITY_INDEX) > 512:
             _CITY_INDEX.popitem(last=False)
+
+
+#: the suffix of the previous year's city codes while both periods run as one chain
+_LAST = "|last"
+
+
+def _one_pass(put, todo, city_method: str) -> bool:
+    """Whether the city chain of the first period computes the second's cities too (as
+    further codes, :func:`_two_in_one`) with their own figures: the daily rows' day AQI is
+    that of each period's rules (``DailyRows.same_aqi``), both need the same valid days
+    (the one number besides the first day that the chain's period statistics take from the
+    period) and have the same number of months; the chain's other uses of the rules (AQI
+    of hours, limits of compliance, ranking) are steps the indices do not read."""
+    (_, a, ra), (_, b, rb) = todo
+    return (city_method == "hourly" and put.rows.same_aqi(a, ra) and put.rows.same_aqi(b, rb)
+            and min_valid_days(a, ra) == min_valid_days(b, rb)
+            and len(a.months()) == len(b.months()))
+
+
+def _two_in_one(put, con, todo, den, prov, city_method) -> list[pa.Table]:
+    """The city indices of two periods (:func:`_one_pass`) from one chain: the second
+    period's daily rows join the first's with each code suffixed (``DailyRows.companion``);
+    the suffixed rows are the second period's cities, their ``period_start`` its own."""
+    (_, a, ra), (_, b, _) = todo
+    put.rows.companion = (b, _LAST)
+    try:
+        name = _city_steps(put, con, a, ra, den, prov, city_method)
+    finally:
+        put.rows.companion = None
+    both = _arrow(put, name)
+    last = pc.ends_with(both["code"], _LAST)
+    own, other = both.filter(pc.invert(last)), both.filter(last)
+    codes = pc.utf8_slice_codeunits(other["code"], 0, -len(_LAST))
+    i = other.schema.get_field_index("code")
+    other = other.set_column(i, other.schema.field(i), codes)
+    j = other.schema.get_field_index("period_start")
+    start = pa.array([b.start] * other.num_rows, other.schema.field(j).type)
+    return [own, other.set_column(j, other.schema.field(j), start)]
+
+
+def _province_pair(put, con, per: Period, prev: Period, prov: ProvinceConfig
+                   ) -> tuple[str | None, str | None]:
+    """The province series' statistics, day counts and indices of ``per`` and of its
+    previous year ``prev`` (with ``per``'s denominators, as the YoY reads them) from one
+    chain of steps — the previous year's rows as a further code, suffixed — when that gives
+    each its own figures: the province series on the daily rows (fused), both periods needing
+    the same valid days and months (what the period statistics take from the period besides
+    its first day); each period's day AQI is its own (:func:`_daily`). Else ``(None, None)``:
+    each period its own steps (:func:`_period_rows`)."""
+    rc, rp = period_rules(per, prov), period_rules(prev, prov)
+    if not (put.fused and prov.air.province_figures == "province_series"
+            and min_valid_days(per, rc) == min_valid_days(prev, rp)
+            and len(per.months()) == len(prev.months())):
+        return None, None
+    dc, ac = _daily(put, con, "province", per.start, per.end, None, prov)
+    dp, ap = _daily(put, con, "province", prev.start, prev.end, None, prov)
+    tag = f"'{_LAST}'"
+    daily = put("dstats_both", f"SELECT * FROM {dc} UNION ALL SELECT code || {tag} AS code, "
+                               f"* EXCLUDE (code) FROM {dp}")
+    aqi = put("aqi_both", f"SELECT code, date, aqi, aqi_valid FROM {ac} UNION ALL "
+                          f"SELECT code || {tag} AS code, date, aqi, aqi_valid FROM {ap}")
+    rows = _join_rows(
+        put, put("stats", st.period_stats_sql(daily, start=per.start,
+                                              min_days=min_valid_days(per, rc),
+                                              months=len(per.months()))),
+        put("days", st.day_counts_sql(aqi, start=per.start)))
+    both = put("idx_both", index_sql(rows, rc.ranking_denominators, prov.composite_weights))
+    own = put("idx", f"SELECT * FROM {both} WHERE NOT ends_with(code, {tag})")
+    # the previous year's row: its code without the suffix (its period_start, the chain's
+    # one literal, is read by nothing after the indices)
+    last = put("idx", f"SELECT * REPLACE (left(code, length(code) - {len(_LAST)}) AS code) "
+                      f"FROM {both} WHERE ends_with(code, {tag})")
+    return own, last
 
 
 def _city_index(put, con, per: Period, rules: AirRules, den: dict, prov: ProvinceConfig,
@@ -350,16 +428,19 @@ def _city_index(put, con, per: Period, rules: AirRules, den: dict, prov: Provinc
 
 def _assess_one(put, con, level: str, per: Period, prov: ProvinceConfig,
                 index_rules: AirRules | None = None, city_method: str = "hourly",
-                yoy_only: bool = False) -> str:
+                yoy_only: bool = False, idx: str | None = None) -> str:
     """``index_rules``: the rules whose ranking denominators are used (default: the period's
     own; the previous year of a YoY comparison uses the current period's, so both are
     comparable). The period's own rules (its first day's, ``rules_for``) give the AQI version
     and limits. ``yoy_only``: only what :func:`assess` reads of the previous year (``code``,
     the :data:`_YOY_PCT` figures, ``good_day_ratio``, ``valid``) — the same columns of the
-    same steps, without the compliance, WHO levels and names nothing reads there."""
+    same steps, without the compliance, WHO levels and names nothing reads there. ``idx``:
+    the unit's indices already named (:func:`_province_pair`)."""
     rules = period_rules(per, prov)
     den = (index_rules or rules).ranking_denominators
-    if level == "city":
+    if idx is not None:
+        pass
+    elif level == "city":
         idx = _city_index(put, con, per, rules, den, prov, city_method)
     else:
         rows = _period_rows(put, con, level, per, rules, prov, city_method)
@@ -464,10 +545,12 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
             _city_indices(put, con, [(per, period_rules(per, prov))] +
                           ([(prev, period_rules(prev, prov))] if last else []),
                           period_rules(per, prov).ranking_denominators, prov, city_method)
-        cur = _assess_one(put, con, level, per, prov, city_method=city_method)
+        pair = (_province_pair(put, con, per, prev, prov) if level == "province" and last
+                else (None, None))
+        cur = _assess_one(put, con, level, per, prov, city_method=city_method, idx=pair[0])
         if last:
             old = _assess_one(put, con, level, prev, prov, index_rules=period_rules(per, prov),
-                              city_method=city_method, yoy_only=True)
+                              city_method=city_method, yoy_only=True, idx=pair[1])
         else:
             nulls = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in _YOY_PCT)
             old = put("noprev", f"SELECT code, {nulls}, CAST(NULL AS DOUBLE) AS good_day_ratio, "
