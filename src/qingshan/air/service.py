@@ -407,6 +407,37 @@ def _province_pair(put, con, per: Period, prev: Period, prov: ProvinceConfig
     return own, last
 
 
+def _station_pair(put, con, per: Period, prev: Period, prov: ProvinceConfig
+                  ) -> tuple[str | None, str | None]:
+    """The stations' statistics, day counts and indices of ``per`` and of its previous year
+    (with ``per``'s denominators) from one chain of the plan's station steps, the previous
+    year's daily rows joined as further, suffixed codes (``DailyRows.companion``) — under
+    the conditions of :func:`_one_pass`; else ``(None, None)``. The province's own stations
+    are kept after the indices (a row's indices are its own)."""
+    rc, rp = period_rules(per, prov), period_rules(prev, prov)
+    same = getattr(put.rows, "same_aqi", None)
+    if not (put.fused and same is not None and same(per, rc) and same(prev, rp)
+            and min_valid_days(per, rc) == min_valid_days(prev, rp)
+            and len(per.months()) == len(prev.months())):
+        return None, None
+    put.rows.companion = (prev, _LAST)
+    try:
+        kept = put.plan(per, rc, "station", prov) + "station"
+    finally:
+        put.rows.companion = None
+    rows = _join_rows(put, f"{kept}_year", f"{kept}_days")
+    both = put("idx_both", index_sql(rows, rc.ranking_denominators, prov.composite_weights))
+    tag = f"'{_LAST}'"
+    own = (f"(SELECT code FROM station WHERE province = "
+           f"(SELECT name_zh FROM {_prov(put, prov)}))")
+    cur = put("idx", f"SELECT * FROM {both} WHERE NOT ends_with(code, {tag}) "
+                     f"AND code IN {own}")
+    last = put("idx", f"SELECT * FROM (SELECT * REPLACE (left(code, length(code) - "
+                      f"{len(_LAST)}) AS code) FROM {both} WHERE ends_with(code, {tag})) AS _l "
+                      f"WHERE code IN {own}")
+    return cur, last
+
+
 def _city_index(put, con, per: Period, rules: AirRules, den: dict, prov: ProvinceConfig,
                 city_method: str) -> str:
     """The city statistics, day counts and indices of ``per`` (:func:`_period_rows` of level
@@ -546,6 +577,7 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
                           ([(prev, period_rules(prev, prov))] if last else []),
                           period_rules(per, prov).ranking_denominators, prov, city_method)
         pair = (_province_pair(put, con, per, prev, prov) if level == "province" and last
+                else _station_pair(put, con, per, prev, prov) if level == "station" and last
                 else (None, None))
         cur = _assess_one(put, con, level, per, prov, city_method=city_method, idx=pair[0])
         if last:
