@@ -182,16 +182,16 @@ def test_the_daily_rows_are_a_parameter_and_two_statements(con, prov, monkeypatc
     """No monkeypatch of the service any more (its functions are its own), and with the daily
     rows a city assessment is answered by two fused statements (air/views.py): the city
     indices (the plan's steps of the period as common table expressions, kept per store
-    state: service._city_indices) and the answer reading them as values; the province's
+    state: passes.city_indices) and the answer reading them as values; the province's
     mean of the city indices then reads the kept rows — no city chain is planned again."""
-    from qingshan.air import daily, views
+    from qingshan.air import daily, passes, views
     from qingshan.air import service as svc
     assert svc._daily_stats.__module__ == "qingshan.air.service"
     assert not hasattr(daily, "using_daily")
-    svc._CITY_INDEX.clear()
+    passes._CITY_INDEX.clear()
     frames: list[int] = []
     chains: list[int] = []
-    orig, orig_arrow = views.Views.frame, svc._arrow
+    orig, orig_arrow = views.Views.frame, passes._arrow
 
     def spy(self, sql, params=None):
         frames.append(len(self._needed(sql)))
@@ -202,7 +202,7 @@ def test_the_daily_rows_are_a_parameter_and_two_statements(con, prov, monkeypatc
         return orig_arrow(put, name)
 
     monkeypatch.setattr(views.Views, "frame", spy)
-    monkeypatch.setattr(svc, "_arrow", spy_arrow)
+    monkeypatch.setattr(passes, "_arrow", spy_arrow)
     fast = daily.assess(con, "2019-02", "city", prov)
     # the indices: city_daily, city_aqi, city_days, city_year of 2019-02 (2018-02 has no
     # data: no previous year's chain), rows, idx — at least 6 steps; the answer: out and
@@ -212,7 +212,7 @@ def test_the_daily_rows_are_a_parameter_and_two_statements(con, prov, monkeypatc
     daily.assess(con, "2019-02", "province", prov)
     assert len(chains) == 1 and len(frames) == 2     # the city indices were kept
     monkeypatch.setattr(views.Views, "frame", orig)
-    monkeypatch.setattr(svc, "_arrow", orig_arrow)
+    monkeypatch.setattr(passes, "_arrow", orig_arrow)
     pd.testing.assert_frame_equal(fast, svc.assess(con, "2019-02", "city", prov))
     pd.testing.assert_frame_equal(daily.assess(con, "2019-02", "province", prov),
                                   svc.assess(con, "2019-02", "province", prov))
