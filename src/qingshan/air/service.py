@@ -379,8 +379,8 @@ def assess(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     if city_method not in CITY_METHODS:
         raise ValueError(f"city_method must be one of {', '.join(CITY_METHODS)}")
-    per = parse_period(period)
     prov = _province(province)
+    per = parse_period(period, prov)    # the province given, not the configured one read again
     prev = per.previous_year()
     from qingshan.air import passes   # it builds on this module's steps
     with _views(con, rows) as put:
