@@ -280,3 +280,25 @@ def test_periods_containing_the_switch_read_the_stored_aqi(tmp_path, monkeypatch
         assert (date(2026, 3, 2), date(2026, 3, 20)) in kept and len(kept) >= 3, kept
     finally:
         con.close()
+
+
+def test_kept_city_indices_are_not_shared_by_two_copies_of_a_store(con, prov, used,
+                                                                   tmp_path):
+    """Two copies of one store have the same fingerprint (count, batches, span): the city
+    indices kept for one are not served for the other — the copy computes its own from its
+    daily tables (the fresh-clone failure of test_assess_equals_the_chain, session 6, when
+    another module's copy had been assessed first in the same process)."""
+    from qingshan.air import daily
+    from qingshan.store import connect
+    daily.assess(con, "2019-Q1", "city", prov)           # kept for this store's file
+    used.clear()
+    other = tmp_path / "other.duckdb"
+    shutil.copy(built_store(), other)
+    c2 = connect(other)
+    try:
+        assert daily.fingerprint(c2) == daily.fingerprint(con)
+        got = daily.assess(c2, "2019-Q1", "city", prov)
+        assert used                                       # read its own daily rows
+        pd.testing.assert_frame_equal(got, daily.assess(con, "2019-Q1", "city", prov))
+    finally:
+        c2.close()

@@ -403,7 +403,10 @@ def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig, memo=No
 def _province_kept_now(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
                        ) -> tuple[pa.Table, dict[str, pa.Table]]:
     cities = con.execute("SELECT string_agg(code, ',' ORDER BY code) FROM city").fetchall()[0][0]
-    key = (fingerprint(con), prov.code, prov.name_zh, cities)
+    from qingshan.air.versions import db_path
+    # the store's file leads the key (two copies of one store have the same fingerprint)
+    key = (db_path(con) or ("memory", id(con)), fingerprint(con), prov.code, prov.name_zh,
+           cities)
     with _PROVINCE_LOCK:
         if key in _PROVINCE_DAYS:
             return _PROVINCE_DAYS[key]

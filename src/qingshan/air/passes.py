@@ -31,6 +31,7 @@ from qingshan.air import service as svc
 from qingshan.air.engine import statistics as st
 from qingshan.air.engine.ranking import index_sql
 from qingshan.air.rules import AirRules, min_valid_days
+from qingshan.air.versions import db_path
 from qingshan.config import ProvinceConfig
 from qingshan.core.periods import Period
 from qingshan.core.sqlkit import quote_ident
@@ -64,7 +65,11 @@ def _city_key(put, per: Period, rules: AirRules, den: dict, prov: ProvinceConfig
     state = getattr(put.rows, "state", None) if put.fused else None
     if state is None:
         return None
-    return (state, prov.code, repr(prov.air), repr(sorted(prov.composite_weights.items())),
+    # the store's file leads the key: two stores of the same shape (copies, then each changed
+    # alike in count, batches and span) never share indices; a store in memory keeps them for
+    # its connection only
+    where = db_path(put.con) or ("memory", id(put.con))
+    return (where, state, prov.code, repr(prov.air), repr(sorted(prov.composite_weights.items())),
             per.label, repr(rules), repr(sorted(den.items())), city_method)
 
 
