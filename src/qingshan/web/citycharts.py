@@ -13,7 +13,7 @@ import pandas as pd
 
 from qingshan import charts
 from qingshan.air import charts as air_charts
-from qingshan.air.charts.calendar import calendar_layout
+from qingshan.air.charts.calendar import calendar_layout, laid_out_parts
 from qingshan.air.charts.trend import _RULE_COLOURS
 from qingshan.charts.common import MONTHS, WEEKDAYS, pollutant_label, t
 
@@ -62,22 +62,7 @@ def calendar_table(daily: pd.DataFrame, year: int, lang: str,
     """``air.charts.calendar_table(daily, year=year, lang=lang)`` (the page's table of the
     days and the caption) from :func:`year_layout` (equal frame and caption, tests)."""
     frame = year_layout(daily, year, lang) if frame is None else frame
-    present = frame.dropna(subset=["aqi"]).sort_values("aqi")
-    order = present.drop_duplicates("category")["category"]
-    table = frame[["date", "aqi", "category"]].rename(
-        columns={"date": t("date", lang), "aqi": "AQI", "category": t("category", lang)})
-    counts = present["category"].value_counts()
-    parts = [f"{c} {int(counts[c])}" for c in order if c in counts]
-    n = len(frame)
-    if lang == "zh":
-        caption = (f"{n} 天中 {len(present)} 天有有效 AQI；" + ("、".join(parts) if parts
-                                                               else "无有效数据")
-                   + "（天）。颜色按 HJ 633 空气质量指数类别。")
-    else:
-        caption = (f"{len(present)} of {n} days have a valid AQI; "
-                   + (", ".join(parts) if parts else "no valid data")
-                   + " (days). Colours are the HJ 633 AQI categories.")
-    return table.reset_index(drop=True), caption
+    return laid_out_parts(frame, lang)[3:]
 
 
 def trend_chart(monthly: pd.DataFrame, stat: str, limits: dict[str, float], lang: str) -> str:

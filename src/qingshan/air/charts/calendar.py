@@ -15,7 +15,7 @@ import pandas as pd
 
 from qingshan.charts.common import MONTHS, WEEKDAYS, ChartSpec, check_lang, finish, t
 
-__all__ = ["calendar", "calendar_layout", "calendar_table"]
+__all__ = ["calendar", "calendar_layout", "calendar_table", "laid_out_parts"]
 
 _NO_DATA_COLOUR = "#e6e6e6"
 
@@ -60,7 +60,13 @@ def calendar_layout(daily_df: pd.DataFrame, year: int, month: int | list[int] | 
 def _parts(daily_df: pd.DataFrame, year: int, month, lang: str):
     """The laid-out days, the days with an AQI, the (category, colour) pairs in AQI order, the
     table and the caption of :func:`calendar` (no Altair: what a page shows beside the chart)."""
-    frame = calendar_layout(daily_df, year, month, lang)
+    return laid_out_parts(calendar_layout(daily_df, year, month, lang), lang)
+
+
+def laid_out_parts(frame: pd.DataFrame, lang: str):
+    """:func:`_parts` of a frame :func:`calendar_layout` (or an equal vectorised layout, e.g.
+    the city page's, :func:`qingshan.web.citycharts.year_layout`) laid out: the one place of
+    the table and the caption's wording."""
     present = frame.dropna(subset=["aqi"]).sort_values("aqi")
     pairs = present.drop_duplicates("category")[["category", "colour"]]
     table = frame[["date", "aqi", "category"]].rename(
