@@ -19,7 +19,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import JSON, String, Text, bindparam, cast, exists, func, or_, select, \
+    type_coerce
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from qingshan.accounts import audit
@@ -35,7 +37,8 @@ from qingshan.governance.workflows import (
 
 __all__ = ["NotFound", "PREFIX", "actor_view", "create_case", "transition", "add_evidence",
            "get_case", "list_cases", "case_view", "case_dict", "timeline", "in_scope",
-           "READ_PERSONAL", "clock_to_json", "clock_from_json", "RESERVED"]
+           "READ_PERSONAL", "clock_to_json", "clock_from_json", "RESERVED", "case_rows",
+           "json_text"]
 
 #: public-number prefixes by case kind: ``{prefix}-{city}-{yyyy}-{seq:06d}`` [D §1.3]
 PREFIX = {"dc_task": "DC", "dc_petition": "DX", "interview": "YT", "complaint": "TS", "inspection": "JC",
@@ -413,11 +416,11 @@ def add_evidence(session: Session, actor: Actor, key: int | str, data: bytes, *,
     return sha
 
 
-def list_cases(session: Session, actor: Actor, *, kind: str | None = None,
-               city: str | None = None, state: str | None = None, year: int | None = None,
-               limit: int = 200, offset: int = 0) -> list[Case]:
-    """Cases in the actor's scope, newest first, with optional filters (bound parameters)."""
-    q = select(Case).where(_scope_filter(actor))
+def _cases_query(q, actor: Actor, kind: str | None, city: str | None, state: str | None,
+                 year: int | None, limit: int, offset: int):
+    """``q`` restricted to the cases in the actor's scope, filtered, newest first: the one
+    scoping of :func:`list_cases` and :func:`case_rows` (§8.1)."""
+    q = q.where(_scope_filter(actor))
     if kind:
         q = q.where(Case.kind == kind)
     if city:
@@ -426,7 +429,51 @@ def list_cases(session: Session, actor: Actor, *, kind: str | None = None,
         q = q.where(Case.state == state)
     if year:
         q = q.where(Case.year == year)
-    return list(session.scalars(q.order_by(Case.id.desc()).limit(limit).offset(offset)))
+    return q.order_by(Case.id.desc()).limit(limit).offset(offset)
+
+
+def list_cases(session: Session, actor: Actor, *, kind: str | None = None,
+               city: str | None = None, state: str | None = None, year: int | None = None,
+               limit: int = 200, offset: int = 0) -> list[Case]:
+    """Cases in the actor's scope, newest first, with optional filters (bound parameters)."""
+    return list(session.scalars(_cases_query(select(Case), actor, kind, city, state, year,
+                                             limit, offset)))
+
+
+def case_rows(session: Session, actor: Actor, columns: Iterable[Any], *,
+              kind: str | None = None, city: str | None = None, state: str | None = None,
+              year: int | None = None, limit: int = 200, offset: int = 0) -> list[Row]:
+    """The ``columns`` (column expressions of :class:`Case`, e.g. :func:`json_text`) of the
+    cases :func:`list_cases` returns, in its order, as rows (named tuples): the same scope and
+    filters without building ORM objects or decoding JSON columns nobody reads."""
+    q = _cases_query(select(*columns), actor, kind, city, state, year, limit, offset)
+    return list(session.execute(q).all())
+
+
+def json_text(session: Session, column: Any, *path: str) -> Any:
+    """SQL expression: the JSON text of ``column`` (a JSON column) at the key ``path``, NULL
+    when a key is missing; the whole column's text without ``path``. The text is the value's
+    own JSON (``true`` stays a boolean, an object stays an object), so ``json.loads`` of it
+    equals the value read from the decoded column. SQLite: the ``->`` operator (SQLite ≥ 3.38,
+    https://sqlite.org/json1.html#jptr); PostgreSQL: ``#>`` cast to text
+    (https://www.postgresql.org/docs/15/functions-json.html). Keys are the caller's constants,
+    passed as bound parameters."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+        if not path:
+            return cast(column, Text)
+        return cast(column.op("#>", return_type=JSON)(
+            bindparam(None, list(path), type_=ARRAY(Text))), Text)
+    if dialect != "sqlite":
+        raise NotImplementedError(f"json_text: no JSON path for the {dialect} dialect")
+    if not path:
+        return type_coerce(column, Text)
+    for k in path:
+        if '"' in k or "\\" in k:
+            raise ValueError(f"json_text: key {k!r} needs quoting")
+    return column.op("->", return_type=Text)(
+        bindparam(None, "$" + "".join(f'."{k}"' for k in path), type_=String))
 
 
 def timeline(session: Session, row: Case, full: bool) -> list[dict[str, Any]]:

@@ -7,10 +7,13 @@ repository, writes audited there. Rates are computed from the event log as of a 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +22,7 @@ from qingshan.accounts.authz import Actor
 from qingshan.governance import rates as R
 from qingshan.governance import repository as repo
 from qingshan.governance.ingest import ImportSummary, import_rows, read_ledger
-from qingshan.governance.models import CaseEvent, RegisterRow
+from qingshan.governance.models import Case, CaseEvent, RegisterRow
 from qingshan.governance.rates import RatesError
 
 __all__ = ["import_file", "event_log", "rates_for", "register_frame", "overdue", "RATE_KINDS",
@@ -47,40 +50,92 @@ def import_file(session: Session, actor: Actor, path: str | Path, template: str,
                        request_id=request_id, client_ip=client_ip)
 
 
-def event_log(session: Session, actor: Actor, kind: str,
-              city: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cases, events) of ``kind`` in the actor's scope as DataFrames for the rate functions."""
-    cases = repo.list_cases(session, actor, kind=kind, city=city, limit=10**7)
-    if not cases:
-        raise RatesError(f"no {kind} cases in your scope" + (f" for {city}" if city else ""))
-    ids = [c.id for c in cases]
-    crow = []
-    for c in cases:
-        f = c.fields or {}
+#: the ledger fields the rate functions read: one column each of the cases frame, in this order
+CASE_FIELDS = ("due_at", "horizon", "channel", "received_at", "batch_date", "mode", "date_end",
+               "regulated", "data_recorded", "violation", "trigger", "doc_class", "key_project",
+               "repeat")
+#: the event payload values of the events frame: column → key path in the payload
+EVENT_PAYLOAD = {"due_at": ("due", "handle"), "callback": ("callback",),
+                 "schedule_status": ("sets", "schedule_status")}
+
+
+def _decoded(texts: Sequence[str | None]) -> list:
+    """``json.loads`` of each JSON text (None for SQL NULL: a missing key), each distinct text
+    decoded once (a ledger column holds few distinct values)."""
+    codes, uniq = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)
+    vals = np.empty(len(uniq) + 1, dtype=object)           # last: the NULL of code -1
+    for i, t in enumerate(uniq):
+        vals[i] = json.loads(t)
+    return vals[codes].tolist()
+
+
+def _clock_dues(texts: Sequence[str | None], data: dict[str, list]) -> None:
+    """Add to ``data`` the column ``due_<slot>`` per clock slot (in order of first appearance):
+    the slot's due date (:meth:`~qingshan.governance.clocks.Clock.due_at`) as a Timestamp, NaT
+    when it has none or lies outside the loaded calendar, NaN for a case without that slot (the
+    missing key of a row), or the field of that name when there is one (a row's due date
+    overwrote it). Each distinct ``clocks`` value is decoded and computed once."""
+    codes, uniq = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)
+    per = []
+    for t in uniq:
         due = {}
-        for slot, cj in (c.clocks or {}).items():
+        for slot, cj in (json.loads(t) or {}).items():
             try:
                 d = repo.clock_from_json(cj).due_at()
             except ValueError:          # outside the loaded calendar: no due date, flagged
                 d = None
             due[f"due_{slot}"] = pd.Timestamp(d) if d else pd.NaT
-        crow.append({"case_id": c.id, "public_no": c.public_no, "city_code": c.city_code,
-                     **{k: f.get(k) for k in ("due_at", "horizon", "channel", "received_at",
-                                              "batch_date", "mode", "date_end", "regulated",
-                                              "data_recorded", "violation", "trigger",
-                                              "doc_class", "key_project", "repeat")},
-                     **due})
-    cdf = pd.DataFrame(crow)
+        per.append(due)
+    for name in dict.fromkeys(k for due in per for k in due):
+        vals = np.empty(len(per) + 1, dtype=object)          # last: the NULL of code -1
+        vals[:] = np.nan
+        for i, due in enumerate(per):
+            if name in due:
+                vals[i] = due[name]
+        col = vals[codes]
+        if name in data:
+            has = np.array([name in due for due in per] + [False])[codes]
+            col[~has] = pd.Series(data[name], dtype=object).to_numpy()[~has]
+        data[name] = col.tolist()
+
+
+def event_log(session: Session, actor: Actor, kind: str,
+              city: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cases, events) of ``kind`` in the actor's scope as DataFrames for the rate functions.
+
+    cases: ``case_id``, ``public_no``, ``city_code``, the :data:`CASE_FIELDS` (None when a
+    case lacks one), ``due_<slot>`` per clock slot; newest case first (the order and scope of
+    :func:`~qingshan.governance.repository.list_cases`). events: ``case_id``, ``seq``, ``ts``
+    (the event's ``day``), ``to_state``, the :data:`EVENT_PAYLOAD` values, ``redo_count``
+    (None). Read column-wise: only these JSON values are selected from the store."""
+    fields = [repo.json_text(session, Case.fields, k) for k in CASE_FIELDS]
+    rows = repo.case_rows(session, actor, [Case.id, Case.public_no, Case.city_code,
+                                           repo.json_text(session, Case.clocks), *fields],
+                          kind=kind, city=city, limit=10**7)
+    if not rows:
+        raise RatesError(f"no {kind} cases in your scope" + (f" for {city}" if city else ""))
+    ids, public_no, city_code, clocks, *values = (list(c) for c in zip(*rows))
+    data: dict[str, list] = {"case_id": ids, "public_no": public_no, "city_code": city_code}
+    data.update((k, _decoded(v)) for k, v in zip(CASE_FIELDS, values))
+    _clock_dues(clocks, data)
+    cdf = pd.DataFrame(data)
     evs = session.execute(select(CaseEvent.case_id, CaseEvent.seq, CaseEvent.day,
-                                 CaseEvent.to_state, CaseEvent.payload)
+                                 CaseEvent.to_state,
+                                 *[repo.json_text(session, CaseEvent.payload, *p)
+                                   for p in EVENT_PAYLOAD.values()])
                           .where(CaseEvent.case_id.in_(ids))).all()
-    edf = pd.DataFrame([{"case_id": e.case_id, "seq": e.seq, "ts": pd.Timestamp(e.day),
-                         "to_state": e.to_state,
-                         "due_at": (e.payload or {}).get("due", {}).get("handle"),
-                         "callback": (e.payload or {}).get("callback"),
-                         "schedule_status": ((e.payload or {}).get("sets") or {})
-                         .get("schedule_status"),
-                         "redo_count": None} for e in evs])
+    if evs:
+        case_id, seq, day, to_state, *payload = (list(c) for c in zip(*evs))
+        codes, uniq = pd.factorize(np.asarray(day, dtype=object))
+        stamps = np.empty(len(uniq), dtype=object)
+        for i, d in enumerate(uniq):
+            stamps[i] = pd.Timestamp(d)
+        edf = pd.DataFrame({"case_id": case_id, "seq": seq, "ts": stamps[codes].tolist(),
+                            "to_state": to_state,
+                            **{k: _decoded(v) for k, v in zip(EVENT_PAYLOAD, payload)},
+                            "redo_count": [None] * len(evs)})
+    else:
+        edf = pd.DataFrame([])              # as before: no column (the groupby below fails)
     first = edf.groupby("case_id")["ts"].min()
     cdf["received_at"] = pd.to_datetime(cdf["received_at"]).fillna(cdf["case_id"].map(first))
     return cdf, edf
