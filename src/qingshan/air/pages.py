@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from urllib.parse import quote, urlencode
 
 from qingshan import charts
+from qingshan.charts.mapsvg import map_svg
 from qingshan.config import get_settings
 from qingshan.air import charts as air_charts
 from qingshan.api import catalog
@@ -215,7 +216,8 @@ def overview_map(request: Request, period: str, indicator: str = "composite_inde
             _, values, _, _ = _map_inputs(con, prov, p, indicator, last)
             names = _city_names(con, lang)
             stations, _ = catalog.stations(con)
-        return _map_spec(prov, values, indicator, lang, names, p.label, p.end.year, stations)
+        spec = _map_spec(prov, values, indicator, lang, names, p.label, p.end.year, stations)
+        return None if spec is None else map_svg(spec)     # drawn directly, no vl-convert
 
     return svg_response(request, build, post=lambda svg: svg.replace(LINK_PLACEHOLDER,
                                                                       public_base()))
