@@ -123,7 +123,7 @@ def event_log(session: Session, actor: Actor, kind: str,
                                  CaseEvent.to_state,
                                  *[repo.json_text(session, CaseEvent.payload, *p)
                                    for p in EVENT_PAYLOAD.values()])
-                          .where(CaseEvent.case_id.in_(ids))).all()
+                          .where(repo.in_ids(session, CaseEvent.case_id, ids))).all()
     if evs:
         case_id, seq, day, to_state, *payload = (list(c) for c in zip(*evs))
         codes, uniq = pd.factorize(np.asarray(day, dtype=object))
