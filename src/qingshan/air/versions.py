@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
+from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 
 import duckdb
@@ -37,7 +39,7 @@ from qingshan.core.periods import Period, parse_period
 from qingshan.core.sqlkit import quote_ident
 from qingshan.store.stamp import store_stamp
 
-__all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of"]
+__all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of", "kept"]
 
 #: every statement is fixed text (no input): table names are the store's own
 _NEW_BATCHES = ("SELECT batch_id, min(time), max(time), count(*) FROM air_hourly "
@@ -179,11 +181,33 @@ class Journal:
         return head + (int(sel.size), int(sel.max()) if sel.size else None)
 
 
+#: connection -> its database file, asked once per connection object: a weak key (the entry
+#: goes with the object, so a new connection that reuses a dead one's ``id()`` is never served
+#: its file); a connection stays on the database it was opened on (the server's cannot ATTACH:
+#: :func:`qingshan.api.store.lock_down`)
+_PATHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PATHS_LOCK = threading.Lock()
+
+
 def db_path(con) -> str | None:
-    """The file of ``con``'s database (``None`` in memory)."""
+    """The file of ``con``'s database (``None`` in memory), read from ``duckdb_databases()``
+    once per connection object (every kept answer asks for it: ~0.4 ms a query)."""
+    with _PATHS_LOCK:
+        try:
+            got = _PATHS.get(con, _PATHS)
+        except TypeError:              # not weakly referenceable (a stand-in connection)
+            got = _PATHS
+    if got is not _PATHS:
+        return got
     row = con.execute("SELECT path FROM duckdb_databases() "
                       "WHERE database_name = current_database()").fetchall()
-    return row[0][0] if row and row[0][0] else None
+    path = row[0][0] if row and row[0][0] else None
+    with _PATHS_LOCK:
+        try:
+            _PATHS[con] = path
+        except TypeError:
+            pass
+    return path
 
 
 def _inode(path: str) -> int | None:
@@ -224,3 +248,34 @@ def journals(path: str | os.PathLike) -> Journal:
         if key not in _JOURNALS:
             _JOURNALS[key] = Journal()
         return _JOURNALS[key]
+
+
+_KEPT: OrderedDict[tuple, object] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+#: small answers kept (catalogue rows, latest hours, water blocks of the pages)
+MAX_KEPT = 512
+
+
+def kept(con, question: tuple, compute, whole: bool = False):
+    """``compute()`` — a small read of the store ``con`` is open on — kept per store file and
+    version: the catalogue's (:meth:`Journal.version`'s generation and catalogue fingerprint:
+    stations, cities, membership, the water and coastal tables, the store's facts and schema),
+    or with ``whole`` the whole store's (every batch of hours too). The key leads with the
+    file's path (two copies of one store have the same fingerprint) and is read before
+    ``compute()`` on the same connection (as :func:`qingshan.air.api.computed`'s). A store in
+    memory is not kept. Callers copy what they change."""
+    path = db_path(con)
+    if path is None:
+        return compute()
+    ver = current(path, None, con)
+    key = (question, ver if whole else ver[:3])
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    value = compute()
+    with _KEPT_LOCK:
+        _KEPT[key] = value
+        while len(_KEPT) > MAX_KEPT:
+            _KEPT.popitem(last=False)
+    return value

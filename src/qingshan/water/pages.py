@@ -3,10 +3,16 @@
 Every figure comes from the water services (through :mod:`qingshan.water.api`, the
 same tables the JSON API returns): surface-water sections, cities and the province
 (GB 3838-2002 classes, 2011 assessment method) and coastal points (GB 3097-1997).
+
+The water blocks of the overview and city pages (and the periods with samples) read only the
+water and coastal tables and the catalogue, so they are kept per store file and catalogue
+version (:func:`qingshan.air.versions.kept`; an air upload keeps them) and day.
 """
 
 from __future__ import annotations
 
+import copy
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -14,6 +20,7 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from qingshan.api.catalog import kept
 from qingshan.core.periods import Period
 from qingshan.water import report_terms as water_terms
 from qingshan.water.api import (
@@ -32,6 +39,10 @@ def water_periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     surface-water or coastal samples, newest first, each year first (``2024``, ``2024-H2``,
     ``2024-H1``, ``2024-Q4`` … ``2024-Q1``, ``2024-12`` … ``2024-01``, ``2023`` …). Any other
     period (a run of months) is reached by its label in the address."""
+    return list(kept(con, ("water_periods",), lambda: _water_periods(con)))
+
+
+def _water_periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute("""
         SELECT DISTINCT year(t) AS y, month(t) AS m FROM (
             SELECT sample_time AS t FROM water_sample
@@ -70,6 +81,11 @@ def _row(df: pd.DataFrame, code: str | None = None) -> dict[str, Any]:
 def water_headline(con, period: str) -> dict[str, Any]:
     """Province figures of ``period``: surface water (sections, I–III %, 劣V %, grade, change)
     and coastal water (excellent % by points and by area); empty when there is no section."""
+    return copy.deepcopy(kept(con, ("water_headline", period, date.today()),
+                              lambda: _water_headline(con, period)))
+
+
+def _water_headline(con, period: str) -> dict[str, Any]:
     prov = _row(_groups(con, period, "province"))
     if not prov or not prov.get("n_sections"):
         return {}
@@ -84,6 +100,11 @@ def water_headline(con, period: str) -> dict[str, Any]:
 
 def city_water(con, city_code: str, year: int) -> dict[str, Any]:
     """The water figures of one city for ``year`` (empty when it has no section that year)."""
+    return copy.deepcopy(kept(con, ("city_water", city_code, year, date.today()),
+                              lambda: _city_water(con, city_code, year)))
+
+
+def _city_water(con, city_code: str, year: int) -> dict[str, Any]:
     if str(year) not in water_periods(con):
         return {}
     row = _row(_groups(con, str(year), "city"), city_code)
