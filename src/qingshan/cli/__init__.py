@@ -44,17 +44,41 @@ _backup.register(_app)
 _mounted = False
 
 
-def _with_domains() -> typer.Typer:
+def _with_domains(only: str | None = None) -> typer.Typer:
     """The app with every domain's groups, mounted on first use rather than at import: a
     domain's CLI module imports ``qingshan.cli.common``, which runs this package first, so
-    importing e.g. ``qingshan.air.cli_ingest`` alone would otherwise be a circular import."""
+    importing e.g. ``qingshan.air.cli_ingest`` alone would otherwise be a circular import.
+
+    ``only``: the one group a command line asks for (:func:`_command_of`), so that e.g.
+    ``qingshan report air`` does not import every domain's CLI first (≈ 0.5 s); a name that
+    is a shell command (``report``, ``serve`` …) mounts none; an unknown name mounts every
+    group (the error then lists them all)."""
     global _mounted
     if not _mounted:
-        _mounted = True
-        for d in domains():
-            for name, target in d.cli:
-                _app.add_typer(load(target), name=name)
+        groups = [(name, target) for d in domains() for name, target in d.cli]
+        shell = ({c.name for c in _app.registered_commands} |
+                 {g.name for g in _app.registered_groups})
+        if only in shell:
+            groups = []
+        elif any(n == only for n, _ in groups):
+            groups = [(n, t) for n, t in groups if n == only]
+        else:
+            _mounted = True
+        for name, target in groups:
+            _app.add_typer(load(target), name=name)
     return _app
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The first command word of ``argv`` (after the root's options: ``--as NAME``), or None
+    (no command, or only options such as ``--help``: every group is listed then)."""
+    args = iter(argv)
+    for a in args:
+        if a == "--as":
+            next(args, None)
+        elif not a.startswith("-"):
+            return a
+    return None
 
 
 def __getattr__(name: str):
@@ -64,9 +88,11 @@ def __getattr__(name: str):
 
 
 def main() -> None:
+    import sys
+
     import duckdb
     try:
-        _with_domains()()
+        _with_domains(_command_of(sys.argv[1:]))()
     except (duckdb.IOException, duckdb.TransactionException, duckdb.OutOfMemoryException) as e:
         # the store could not be written or read (disk full, I/O error, memory): one line; the
         # transaction was rolled back, so the store is as it was before the command
