@@ -105,6 +105,26 @@ def test_monthly_series_equals_the_chain(con, prov, level, code):
                                   svc.monthly_series(con, level, code, 2019, prov))
 
 
+def test_every_citys_series_in_one_statement_are_each_citys_own(con, prov):
+    """``code=None`` (the city page reads every city's year at once, air.pages._city_series):
+    each city's rows equal its own call's, from the daily rows and from the chain."""
+    from qingshan.air import daily
+    from qingshan.air import service as svc
+    every = {"daily": daily.monthly_series(con, "city", None, 2019, prov),
+             "chain": svc.monthly_series(con, "city", None, 2019, prov)}
+    days = daily.daily_aqi(con, "city", None, date(2019, 1, 1), date(2019, 3, 31), prov)
+    assert set(every["daily"]["code"]) == {c.code for c in prov.cities}
+    for c in prov.cities:
+        own = daily.monthly_series(con, "city", c.code, 2019, prov)
+        assert list(own["month"]) == [1, 2, 3]          # Q1 2019 is what the store holds
+        for frame in every.values():
+            pd.testing.assert_frame_equal(
+                frame[frame["code"] == c.code].reset_index(drop=True), own)
+        pd.testing.assert_frame_equal(
+            days[days["code"] == c.code].reset_index(drop=True),
+            daily.daily_aqi(con, "city", c.code, date(2019, 1, 1), date(2019, 3, 31), prov))
+
+
 def _rows(con, table):
     return con.execute(f"SELECT * FROM {table} ORDER BY code, date").df()
 

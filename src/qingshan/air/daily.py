@@ -541,14 +541,15 @@ def daily_aqi(con: duckdb.DuckDBPyConnection, level: str, code: str | None, star
                          rows=rows_for(con, _part(level)))
 
 
-def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
+def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str | None, year: int,
                    province: ProvinceConfig | None = None,
                    city_method: str = "hourly") -> pd.DataFrame:
     """:func:`qingshan.air.service.monthly_series`, daily statistics from the tables (of
-    ``code`` only: the series is one unit's, filtered by code at its end)."""
+    ``code`` only: the series is one unit's, filtered by code at its end; ``None``: every
+    unit's, in one statement)."""
     rows = rows_for(con, _part(level))
     if rows is not None and level in ("city", "station"):
-        rows = DailyRows(only=(code,), counts_only=True)
+        rows = DailyRows(only=(code,) if code is not None else None, counts_only=True)
     return svc.monthly_series(con, level, code, year, province, city_method, rows=rows)
 
 

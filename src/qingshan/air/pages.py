@@ -309,14 +309,15 @@ def _city_year(year: int | None, period: str | None, last: date):
 
 def _city_series(con, prov, code: str, y: int, last: date):
     """The daily AQI (calendar, primary pollutants) and the monthly statistics (trends) of
-    city ``code`` in year ``y``, and the year's last day with data."""
+    city ``code`` in year ``y``, and the year's last day with data: every city's in one
+    statement each, kept, so the year's other city pages read them (the same rows)."""
     start, end = date(y, 1, 1), min(date(y, 12, 31), last)
-    daily = (_svc(con, air_daily.daily_aqi, "city", code, start, end, province=prov)
+    daily = (_svc(con, air_daily.daily_aqi, "city", None, start, end, province=prov)
              if start <= end
-             else pd.DataFrame(columns=["date", "aqi", "category", "category_en", "colour",
-                                        "primary_pollutant"]))
-    monthly = _svc(con, air_daily.monthly_series, "city", code, y, province=prov)
-    return daily, monthly, end
+             else pd.DataFrame(columns=["code", "date", "aqi", "category", "category_en",
+                                        "colour", "primary_pollutant"]))
+    monthly = _svc(con, air_daily.monthly_series, "city", None, y, province=prov)
+    return (*(f[f["code"] == code].reset_index(drop=True) for f in (daily, monthly)), end)
 
 
 #: the charts of a city page (the chart route's names)

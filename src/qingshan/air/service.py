@@ -526,11 +526,13 @@ def hourly_aqi(con: duckdb.DuckDBPyConnection, level: str, codes: list[str] | No
     return df[lead + [c for c in df.columns if c not in lead]]
 
 
-def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: int,
+def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str | None, year: int,
                    province: ProvinceConfig | None = None,
                    city_method: str = "hourly", until: date | None = None, *,
                    rows=None) -> pd.DataFrame:
-    """Monthly statistics of one unit for a year (months without any data are left out).
+    """Monthly statistics of one unit for a year (months without any data are left out);
+    ``code=None``: of every unit of ``level`` in one statement (ordered by code, month; each
+    unit's rows are those of its own call: a unit's months read its own daily rows only).
 
     ``until``: the last day that may be used (a bulletin passes its period's last day, so that
     a March bulletin never shows April, whatever day it is built). Each month is its own
@@ -554,14 +556,17 @@ def monthly_series(con: duckdb.DuckDBPyConnection, level: str, code: str, year: 
 SELECT code, CAST(EXTRACT(MONTH FROM period_start) AS INTEGER) AS month, pm25, pm10, so2, no2,
   co_p95, o3_8h_p90, good_day_ratio, composite_index, ({allvalid}) AS valid,
   CAST(? AS VARCHAR) AS standard
-FROM {idx} WHERE code = ?
+FROM {idx} WHERE code = coalesce(?, code)
   AND (aqi_days > 0 OR pm25_days > 0 OR o3_8h_days > 0)
-ORDER BY month""", [standard_label(a), code]))
+ORDER BY code, month""", [standard_label(a), code]))
     if not frames:
         return pd.DataFrame(columns=["code", "month", "pm25", "pm10", "so2", "no2", "co_p95",
                                      "o3_8h_p90", "good_day_ratio", "composite_index", "valid",
                                      "standard"])
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    if code is None and len(frames) > 1:   # a year of two AQI versions: one frame per version
+        out = out.sort_values(["code", "month"], kind="stable", ignore_index=True)
+    return out
 
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
