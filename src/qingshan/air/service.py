@@ -563,10 +563,9 @@ ORDER BY code, month""", [standard_label(a), code]))
         return pd.DataFrame(columns=["code", "month", "pm25", "pm10", "so2", "no2", "co_p95",
                                      "o3_8h_p90", "good_day_ratio", "composite_index", "valid",
                                      "standard"])
-    out = pd.concat(frames, ignore_index=True)
-    if code is None and len(frames) > 1:   # a year of two AQI versions: one frame per version
-        out = out.sort_values(["code", "month"], kind="stable", ignore_index=True)
-    return out
+    out = pd.concat(frames, ignore_index=True)   # a year of two AQI versions: by code, month
+    return out.sort_values(["code", "month"], kind="stable", ignore_index=True) \
+        if code is None and len(frames) > 1 else out
 
 
 def compliance_rates(con: duckdb.DuckDBPyConnection, period: str, level: str = "city",
