@@ -14,7 +14,7 @@ from qingshan import charts
 from qingshan.charts.mapsvg import map_svg
 from qingshan.config import get_settings
 from qingshan.air import charts as air_charts
-from qingshan.api import catalog, slots
+from qingshan.api import catalog
 from qingshan.api.answers import AnswerCache
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
@@ -224,7 +224,6 @@ def overview_map(request: Request, period: str, indicator: str = "composite_inde
 
 
 @router.get("/", response_class=HTMLResponse)
-@slots.lazily
 def overview(request: Request, period: str | None = None,
              indicator: str = "composite_index") -> HTMLResponse:
     lang = request_lang(request)
@@ -364,7 +363,6 @@ def city_chart(request: Request, code: str, name: str, year: int):
 
 
 @router.get("/city/{code}", response_class=HTMLResponse)
-@slots.lazily
 def city_page(request: Request, code: str, year: int | None = None,
               period: str | None = None) -> HTMLResponse:
     lang = request_lang(request)

@@ -19,18 +19,10 @@ a writer waits for at most those and the queue waits without a lock.
 
 A slot that stays unavailable for :data:`WAIT_S` seconds is 503 ``busy`` with ``Retry-After``
 (never an unbounded wait). Writers (uploads) take no slot: they need the exclusive lock only.
-
-* :func:`lazily` — for a page whose figures are usually answered already: it runs first
-  *without* a slot (the store's cursor takes none), and the first time it would need one
-  (a figure to compute, :func:`slot`) it stops with :class:`NeedsSlot` — before waiting, so it
-  never holds the lock while it waits for a slot — and runs again the usual way, slot first.
-  Answered pages then never queue for a slot behind computations (issue 19's soak: 80 % of the
-  pages' time was that queue).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -39,7 +31,7 @@ from contextlib import contextmanager
 from qingshan.api.errors import ApiError
 
 __all__ = ["SLOTS", "WAIT_S", "slot", "take", "give_back", "mark", "unmark", "holds",
-           "in_slot", "lazily", "is_lazy", "NeedsSlot"]
+           "in_slot"]
 
 #: computations of figures at the same time (``$QINGSHAN_HEAVY_QUERIES``, default 2)
 SLOTS = max(1, int(os.environ.get("QINGSHAN_HEAVY_QUERIES", "2") or 2))
@@ -73,41 +65,11 @@ def in_slot() -> bool:
     return getattr(_LOCAL, "depth", 0) > 0
 
 
-class NeedsSlot(BaseException):
-    """A :func:`lazily` run reached a computation: it is run again with a slot (a
-    ``BaseException``, so that no ``except Exception`` of the page turns it into a result)."""
-
-
-def is_lazy() -> bool:
-    """Whether the current thread runs a :func:`lazily` first pass (no slot)."""
-    return getattr(_LOCAL, "lazy", False)
-
-
-def lazily(fn):
-    """``fn`` (a sync endpoint) run first without a slot, then — only when that run reached a
-    computation (:class:`NeedsSlot`) — again the usual way (module docstring). ``fn`` must not
-    write: its first pass may stop anywhere."""
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        if not is_lazy() and not in_slot():
-            _LOCAL.lazy = True
-            try:
-                return fn(*args, **kwargs)
-            except NeedsSlot:
-                pass
-            finally:
-                _LOCAL.lazy = False
-        return fn(*args, **kwargs)
-    return run
-
-
 @contextmanager
 def slot(wait: float = WAIT_S) -> Iterator[None]:
     """A slot for the current thread (re-entrant: an inner ``slot()`` of the same thread takes
-    none); in a :func:`lazily` first pass, :class:`NeedsSlot` instead of waiting."""
+    none)."""
     depth = getattr(_LOCAL, "depth", 0)
-    if depth == 0 and is_lazy():
-        raise NeedsSlot
     if depth == 0:
         take(wait)
     _LOCAL.depth = depth + 1

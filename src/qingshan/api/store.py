@@ -284,8 +284,7 @@ class Store:
     @contextmanager
     def _use(self, write: bool, timeout: float | None = None, api: bool = True,
              slot: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        if slot and not slots.is_lazy():   # the slot first, then the lock (qingshan.api.slots;
-            # a lazily run page takes none: it stops at its first computation, slots.lazily)
+        if slot:                      # the slot first, then the lock (qingshan.api.slots)
             with slots.slot(), self._use(write, timeout, api) as con:
                 yield con
             return
