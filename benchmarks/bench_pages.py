@@ -25,12 +25,7 @@ Example::
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,60 +40,15 @@ OVERVIEW_PAGES = ["/?period=2025", "/?period=2024-Q3", "/?period=2026-10",
                   "/?period=2025-H1&lang=en", "/?period=2025-06&indicator=pm25"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_web import Server as _WebServer  # noqa: E402  (the same private server)
+from bench_web import _pct  # noqa: E402
 
 
-def _pct(xs: list[float], q: float) -> float:
-    if not xs:
-        return float("nan")
-    xs = sorted(xs)
-    k = (len(xs) - 1) * q
-    f = int(k)
-    return xs[f] + (xs[min(f + 1, len(xs) - 1)] - xs[f]) * (k - f)
-
-
-class Server:
-    """``qingshan serve`` on a private copy of ``db`` (``src``: a source tree to run instead)."""
-
-    def __init__(self, db: Path, src: Path | None):
-        self.dir = Path(tempfile.mkdtemp(prefix="qingshan-bench-pages-"))
-        self.db = self.dir / "store.duckdb"
-        shutil.copy(db, self.db)
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(self.dir / "server.log", "w")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "QINGSHAN_HEAVY_QUERIES_PER_USER": "64"}
-        if src is not None:
-            env["PYTHONPATH"] = str(src.resolve())
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "qingshan", "serve", "--db", str(self.db), "--port",
-             str(self.port), "--log-level", "warning"],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
-        deadline = time.time() + 180
-        while True:
-            try:
-                if httpx.get(f"{self.base}/api/v1/cities", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                self.stop()
-                raise RuntimeError("server did not start")
-            time.sleep(0.3)
-
-    def stop(self) -> None:
-        if self.proc.poll() is not None:
-            print((self.dir / "server.log").read_text()[-3000:], file=sys.stderr)
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+def Server(db: Path, src: Path | None) -> _WebServer:
+    """``qingshan serve`` on a private copy of ``db`` (``src``: a source tree to run instead):
+    :class:`bench_web.Server`."""
+    return _WebServer(db, {} if src is None else {"PYTHONPATH": str(src.resolve())})
 
 
 def _get(c: httpx.Client, url: str) -> tuple[float, int, str]:
