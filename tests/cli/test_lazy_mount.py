@@ -45,3 +45,13 @@ def test_help_and_unknown_names_see_every_group():
     for group in ("air", "water", "user", "report", "serve"):
         assert group in out
     assert "MOUNTED True True" in _run("nosuch")
+
+
+def test_a_group_mounted_for_one_command_is_not_mounted_again():
+    code = ("import sys; import qingshan.cli as c\n"
+            "c._with_domains('water'); app = c.app\n"
+            "names = [g.name for g in app.registered_groups]\n"
+            "print('WATER', names.count('water'), 'AIR', names.count('air'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert "WATER 1 AIR 1" in out.stdout, out.stdout + out.stderr

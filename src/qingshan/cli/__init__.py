@@ -41,7 +41,8 @@ _app.command("demo")(_demo.demo_cmd)
 _app.add_typer(_report_app, name="report")
 _app.command("serve")(_serve)
 _backup.register(_app)
-_mounted = False
+_mounted: set[tuple[str, str]] = set()      # the domain groups mounted so far
+_all_mounted = False
 
 
 def _with_domains(only: str | None = None) -> typer.Typer:
@@ -53,19 +54,21 @@ def _with_domains(only: str | None = None) -> typer.Typer:
     ``qingshan report air`` does not import every domain's CLI first (≈ 0.5 s); a name that
     is a shell command (``report``, ``serve`` …) mounts none; an unknown name mounts every
     group (the error then lists them all)."""
-    global _mounted
-    if not _mounted:
+    global _all_mounted
+    if not _all_mounted:
         groups = [(name, target) for d in domains() for name, target in d.cli]
         shell = ({c.name for c in _app.registered_commands} |
-                 {g.name for g in _app.registered_groups})
+                 {g.name for g in _app.registered_groups}) - {n for n, _ in _mounted}
         if only in shell:
             groups = []
         elif any(n == only for n, _ in groups):
             groups = [(n, t) for n, t in groups if n == only]
         else:
-            _mounted = True
+            _all_mounted = True
         for name, target in groups:
-            _app.add_typer(load(target), name=name)
+            if (name, target) not in _mounted:   # a group mounted for one command stays once
+                _mounted.add((name, target))
+                _app.add_typer(load(target), name=name)
     return _app
 
 
