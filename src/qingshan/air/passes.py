@@ -57,7 +57,8 @@ def _arrow(put, name: str) -> pa.Table:
     # idempotent: an equal filter replaces the former one)
     warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
                             category=UserWarning, module=r"qingshan\.air\.passes")
-    return put.con.execute(f"WITH {head}\nSELECT * FROM {name}", values).to_arrow_table()
+    return put.con.execute(f"WITH {head}\nSELECT * FROM {quote_ident(name)}",
+                           values).to_arrow_table()
 
 
 def _city_key(put, per: Period, rules: AirRules, den: dict, prov: ProvinceConfig,
