@@ -127,7 +127,7 @@ def _calendar_target(prov: ProvinceConfig, city: str | None, lang: str) -> tuple
 
 def build_air_report(con, period: str, city: str | None = None, lang: str = "zh",
                      province: ProvinceConfig | None = None,
-                     render: str | None = None) -> ReportData:
+                     render: str | None = None, settings=None) -> ReportData:
     """Gather the figures of an air-quality bulletin for ``period``.
 
     Parameters
@@ -147,6 +147,10 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         The output that will be written: its charts start rendering as soon as their data are
         known, beside the rest of the build (:func:`qingshan.reports.figures.start`). Default:
         each output renders its charts when written. The figures are the same either way.
+    settings : Settings, optional
+        Where the other domains' sections read their ledgers (the operational store):
+        default :func:`section_settings` — the operational store that belongs to the store
+        ``con`` reads, not whatever the working folder or environment's default store is.
 
     Returns
     -------
@@ -231,7 +235,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
     goal = sec.target_paragraph(row, prov, lang) if p.kind == "year" else None
     if goal:
         sections[0].paragraphs.append(goal)
-    extra, methods_extra = _domain_sections(con, p, prov, lang)
+    extra, methods_extra = _domain_sections(con, p, prov, lang, settings)
     sections.extend(extra)
     sections.append(ReportSection("charts", tr("sec_charts", lang),
                                   charts=charts))
@@ -313,17 +317,28 @@ def _county_section(con, period: str, prov: ProvinceConfig, lang: str,
                          tables=[table])
 
 
-def _domain_sections(con, p, prov: ProvinceConfig, lang: str) -> tuple[list[ReportSection],
-                                                                       list[str]]:
+def section_settings(con):
+    """The settings the domains' sections get: the environment's, with ``db`` the file
+    ``con`` reads, so that the operational store is the one beside it (or
+    ``$QINGSHAN_DATABASE_URL``'s). Before, a bulletin of ``--db elsewhere.duckdb`` read (and
+    created) ``./qingshan.ops.sqlite`` of the working folder: its governance and evaluation
+    sections were not those of the store it reported on."""
+    from qingshan.air.versions import db_path
+    from qingshan.config import get_settings
+
+    return get_settings(db=db_path(con))
+
+
+def _domain_sections(con, p, prov: ProvinceConfig, lang: str, settings=None
+                     ) -> tuple[list[ReportSection], list[str]]:
     """Every registered domain's bulletin section (``parts["section"]``, called with a
     :class:`~qingshan.reports.model.SectionContext`), in registry order, None results left
     out. Water keeps its direct call until it registers a section. Returns the sections and
-    extra method paragraphs."""
-    from qingshan.config import get_settings
+    extra method paragraphs. ``settings``: default :func:`section_settings`."""
     from qingshan.core.registry import domains, load
     from qingshan.reports.model import SectionContext
 
-    settings = get_settings()
+    settings = settings or section_settings(con)
     out: list[ReportSection] = []
     methods: list[str] = []
     registered = set()

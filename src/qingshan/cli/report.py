@@ -61,7 +61,8 @@ def air_cmd(
         with console.status(f"assessing {period} …"):
             try:
                 report = build_air_report(con, period, city=city, lang=lang, province=prov,
-                                          render=format)   # charts start early, once
+                                          render=format,   # charts start early, once
+                                          settings=get_settings(db=str(store)))
             except (KeyError, ValueError) as exc:
                 console.print(f"[red]error:[/red] {exc}")
                 raise typer.Exit(1) from None

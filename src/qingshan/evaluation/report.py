@@ -42,6 +42,8 @@ def _accepted(ctx: SectionContext, fw):
         from qingshan.evaluation.submissions import accepted_panel
         from qingshan.store import ops
         url = ops.database_url(ctx.settings)
+        if not ops.exists(url):      # no operational store beside the store: none created
+            return None
         ops.upgrade(url)
         with ops.session_scope(url) as s:
             return accepted_panel(s, fw)

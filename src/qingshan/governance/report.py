@@ -43,6 +43,8 @@ def _frame(ctx: SectionContext, session, actor, prov_code: str) -> pd.DataFrame:
 
 def section(ctx: SectionContext) -> ReportSection | None:
     url = ops.database_url(ctx.settings)
+    if not ops.exists(url):      # no ledger beside the store: no section (and none created)
+        return None
     try:
         ops.upgrade(url)
     except Exception:  # an unreachable operational store: no section, not a broken bulletin

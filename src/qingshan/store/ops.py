@@ -55,6 +55,18 @@ def database_url(settings: Settings | None = None) -> str:
     return s.database_url or ops_url_for(s.db)
 
 
+def exists(url: str | Settings | None = None) -> bool:
+    """Whether the operational store at ``url`` is there to be read: an SQLite file that
+    exists (a server's PostgreSQL: always — a failure to connect is the caller's error). A
+    read — a bulletin's section — never creates a store (:func:`upgrade` would)."""
+    if not isinstance(url, str):
+        url = database_url(url)
+    if not url.startswith("sqlite"):
+        return True
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return bool(path) and path != ":memory:" and Path(path).is_file()
+
+
 _LOCK = threading.RLock()
 _ENGINES: dict[str, Engine] = {}
 
