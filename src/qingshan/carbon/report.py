@@ -9,9 +9,6 @@ vintage's deadline is in the period, or the ledger has no enterprise). Figures c
 
 from __future__ import annotations
 
-import pandas as pd
-
-from qingshan.carbon import ledger, service
 from qingshan.carbon.standards import power
 from qingshan.reports.model import ReportSection, ReportTable, SectionContext
 
@@ -40,6 +37,15 @@ def section(ctx: SectionContext) -> ReportSection | None:
     """The carbon section of the bulletin of ``ctx.period`` (see the module docstring)."""
     due = vintages_due(ctx.period)
     if not due:
+        return None
+    # the ledger (SQLAlchemy's ORM with it) only for a period that has a deadline: a monthly
+    # bulletin of another month does not import it (``qingshan report`` in a fresh process)
+    import pandas as pd
+
+    from qingshan.carbon import ledger, service
+    from qingshan.store import ops
+
+    if not ops.exists(ctx.settings):   # no ledger beside the store: no section, none created
         return None
     data = ledger.load(ctx.settings)
     if not len(data.enterprises):

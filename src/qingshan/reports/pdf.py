@@ -3,44 +3,133 @@
 Fonts come from the system (fontconfig): Noto Sans CJK SC from the Debian package
 ``fonts-noto-cjk`` (fallback WenQuanYi Zen Hei, ``fonts-wqy-zenhei``); WeasyPrint embeds the
 subset of every glyph used.  Nothing is downloaded at run time.
+
+Where it renders: WeasyPrint is pure Python and holds the GIL while it imports (≈ 0.5 s) and
+lays out (≈ 1.5 s for a 10-page monthly bulletin). In a process that has not imported it (the
+``qingshan report`` command, a server), :func:`preload` starts one helper process
+(:class:`_Helper`: the same interpreter, ``-I``, importing WeasyPrint while the bulletin's
+figures are still being gathered here, on the other core) and :func:`render_pdf` hands it the
+print HTML and reads the PDF back — the same WeasyPrint, fonts and HTML, so the same bytes
+(``tests/reports/test_pdf_helper.py``). Each helper renders one bulletin and exits. A helper that
+cannot start, fails or dies is not trusted: the PDF is rendered again in this process, so an
+error is raised here as before. ``HELPER = False`` renders in this process always.
 """
 
 from __future__ import annotations
 
+import os
+import struct
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 from qingshan.reports.html import render_html
 from qingshan.reports.model import ReportData
 
-__all__ = ["preload", "render_pdf", "write_pdf"]
+__all__ = ["HELPER", "preload", "render_pdf", "write_pdf"]
 
+#: render in a helper process (module docstring); False: always in this process
+HELPER = True
+#: the longest a helper may take for one bulletin before it is stopped and the PDF rendered here
+HELPER_TIMEOUT_S = 300
 
-def _import() -> None:
+#: the helper's program: one length-prefixed HTML document on stdin, one reply on stdout
+_CODE = r"""
+import struct, sys
+import weasyprint
+inp, out = sys.stdin.buffer, sys.stdout.buffer
+head = inp.read(8)
+if len(head) == 8:
+    html = inp.read(struct.unpack(">Q", head)[0]).decode("utf-8")
     try:
-        import weasyprint  # noqa: F401
-    except Exception:   # render_pdf imports it again and raises there
-        pass
+        body, ok = weasyprint.HTML(string=html, base_url=None).write_pdf(), 1
+    except Exception as exc:
+        body, ok = repr(exc).encode("utf-8"), 0
+    out.write(struct.pack(">BQ", ok, len(body)) + body)
+    out.flush()
+"""
+
+
+class _Helper:
+    """One helper process that imports WeasyPrint now and renders one document later."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-I", "-c", _CODE],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+        self.owner = os.getpid()        # a forked child (a server worker) starts its own
+
+    def usable(self) -> bool:
+        return self.owner == os.getpid() and self.proc.poll() is None
+
+    def render(self, html: str) -> bytes | None:
+        """The PDF of ``html``, or None when the helper failed (the caller renders it)."""
+        data = html.encode("utf-8")
+        try:
+            out, _ = self.proc.communicate(struct.pack(">Q", len(data)) + data,
+                                           timeout=HELPER_TIMEOUT_S)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self.close()
+            return None
+        if len(out) < 9:
+            return None
+        ok, n = struct.unpack(">BQ", out[:9])
+        body = out[9:]
+        return body if ok == 1 and len(body) == n else None
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.communicate(timeout=5)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+
+
+_HELPER: _Helper | None = None
+_LOCK = threading.Lock()
+
+
+def _take_helper() -> _Helper | None:
+    global _HELPER
+    with _LOCK:
+        h, _HELPER = _HELPER, None
+    if h is not None and not h.usable():
+        h.close()
+        return None
+    return h
 
 
 def preload() -> None:
-    """Start importing WeasyPrint (≈ 1–1.7 s in a fresh process, e.g. ``qingshan report air
-    --format pdf``) on a daemon thread, beside the build's queries (DuckDB releases the GIL
-    while a statement runs); :func:`render_pdf` then finds it imported. Nothing when it is."""
-    import sys
-
-    if "weasyprint" not in sys.modules:
-        threading.Thread(target=_import, name="qingshan-weasyprint-import", daemon=True).start()
+    """Start the helper process that imports WeasyPrint (module docstring) while the build's
+    queries run here. Nothing when WeasyPrint is already imported in this process (it renders
+    here then) or a helper is already waiting."""
+    global _HELPER
+    if not HELPER or "weasyprint" in sys.modules:
+        return
+    with _LOCK:
+        if _HELPER is not None and _HELPER.usable():
+            return
+        try:
+            _HELPER = _Helper()
+        except OSError:
+            _HELPER = None
 
 
 def render_pdf(report: ReportData) -> bytes:
     """The bulletin as PDF bytes (A4 portrait); :class:`~qingshan.reports.checks.ReportRefused`
     when no CJK font is installed (Debian package ``fonts-noto-cjk``)."""
-    import weasyprint  # imported lazily: loading WeasyPrint takes about a second
-
     from qingshan.reports.checks import check_fonts
     check_fonts()   # refuse (ReportRefused) rather than print boxes
     html = render_html(report, for_print=True)
+    helper = _take_helper() if "weasyprint" not in sys.modules else None
+    if helper is not None:
+        got = helper.render(html)
+        if got is not None:
+            return got
+    import weasyprint  # imported lazily: loading WeasyPrint takes about half a second
+
     return weasyprint.HTML(string=html, base_url=None).write_pdf()
 
 
