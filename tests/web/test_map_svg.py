@@ -42,10 +42,12 @@ def _parts(svg: str) -> dict:
             stations[dot.find(f"{SVG}title").text] = (a.get(XLINK), float(dot.get("cx")),
                                                       float(dot.get("cy")))
     labels = {t.text: (float(t.get("x")), float(t.get("y"))) for t in root.iter(f"{SVG}text")
-              if t.get("fill") == "#222222"}
+              if t.get("fill") in ("#222222", "#ffffff")}
+    inks = {t.text: t.get("fill") for t in root.iter(f"{SVG}text")
+            if t.get("fill") in ("#222222", "#ffffff")}
     legend = [t.text for t in root.iter(f"{SVG}text") if t.get("x") == "18"]
     return {"root": root, "cities": cities, "stations": stations, "labels": labels,
-            "legend": legend}
+            "inks": inks, "legend": legend}
 
 
 def _map(values: dict, **kw) -> tuple[str, object]:
@@ -72,6 +74,25 @@ def test_orangered_ramp_colours_derived_by_hand():
     assert fills["乙"] == "rgb(253, 214, 165)"
     # legend: d3 ticks(2, 12, 5): step 2 → 2, 4, …, 12 (no decimals)
     assert parts["legend"] == ["2", "4", "6", "8", "10", "12"]
+
+
+def test_names_read_on_dark_fills():
+    """Issue 13: the city names were #222222 on every fill, unreadable on the darkest reds. A
+    name takes the ink of higher WCAG 2.1 contrast with its fill. By hand: #a70403 = rgb(167,
+    4, 3) linearises to (0.3864, 0.0012, 0.0009): L = 0.0831, contrast with white 1.05 / 0.1331
+    = 7.9, with #222222 (L 0.0159) 0.1331 / 0.0659 = 2.0 → white. #fddcaf (L 0.7581): white
+    1.05 / 0.8081 = 1.3, dark 0.8081 / 0.0659 = 12.3 → dark. The no-data grey #e6e6e6: dark."""
+    from qingshan.charts.mapsvg import label_ink
+
+    assert label_ink("rgb(167, 4, 3)") == "#ffffff"
+    assert label_ink("#fddcaf") == "#222222"
+    assert label_ink("#7E0023") == "#ffffff"          # HJ 633 严重污染
+    assert label_ink("#FF7E00") == "#222222"          # HJ 633 轻度污染
+    svg, spec = _map({"A": 2.0, "B": 4.0, "C": None})
+    assert _parts(svg)["inks"] == {"A&B <市>": "#222222", "乙": "#ffffff", "丙": "#222222"}
+    # the bulletin's picture of the same spec (vl-convert) has the same inks
+    ref = render_svg(spec)
+    assert re.search(r'fill="#ffffff">乙<', ref) and re.search(r'fill="#222222">丙<', ref)
 
 
 def test_higher_is_better_reverses_the_ramp():
@@ -160,9 +181,14 @@ def test_same_map_as_vl_convert_for_the_province():
         assert len(got) == 14 and [g[::3] for g in got] == [w[::3] for w in want]
         assert [float(v) for g in got for v in g[1:3]] == pytest.approx(
             [float(v) for w in want for v in w[1:3]], abs=0.006)
-        ref_text = re.findall(r'translate\(([\d.]+),([\d.]+)\)"[^>]*fill="#222222">([^<]+)<', ref)
-        my_text = [(x, y, n) for n, (x, y) in _parts(mine)["labels"].items()]
-        assert [n for *_, n in my_text] == [n for *_, n in ref_text]
+        # every name where Vega draws it, in the same ink (one text layer per ink there)
+        ref_text = sorted(re.findall(r'translate\(([\d.]+),([\d.]+)\)"[^>]*fill="(#222222|'
+                                     r'#ffffff)">([^<]+)<', ref), key=lambda t: t[3])
+        inks = _parts(mine)["inks"]
+        my_text = sorted([(x, y, inks[n], n) for n, (x, y) in _parts(mine)["labels"].items()],
+                         key=lambda t: t[3])
+        assert len(my_text) == 16
+        assert [t[2:] for t in my_text] == [t[2:] for t in ref_text]
         assert [float(v) for t in my_text for v in t[:2]] == pytest.approx(
             [float(v) for t in ref_text for v in t[:2]], abs=0.006)
         dot = re.search(r'"circle" transform="translate\(([\d.]+),([\d.]+)\)', ref).groups()

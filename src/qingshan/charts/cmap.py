@@ -279,13 +279,25 @@ def city_map(
          "mark": mark, "encoding": enc},
     ]
     if show_labels:
-        layers.append({
-            "data": {"values": anchors},
-            "mark": {"type": "text", "fontSize": 10, "color": "#222222"},
-            "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
-                         "latitude": {"field": "lat", "type": "quantitative"},
-                         "text": {"field": "name", "type": "nominal"}},
-        })
+        # each name in the ink that reads on its city's fill (the fill as the scale gives it:
+        # charts.mapsvg.colour_scale, the same colours Vega draws, tests/web/test_map_svg.py)
+        from qingshan.charts.mapsvg import INK_DARK, INK_LIGHT, colour_scale, label_ink
+
+        field = enc["color"]["field"].split(".")[-1]
+        valid = [f["properties"]["value"] is not None for f in features]
+        fill, _ = colour_scale(enc["color"], [f["properties"]["value"]
+                                              for f, ok in zip(features, valid) if ok])
+        for a, f, ok in zip(anchors, features, valid):
+            a["ink"] = label_ink(fill(f["properties"][field]) if ok else _NO_DATA_COLOUR)
+        for ink in (INK_DARK, INK_LIGHT):   # one text layer per ink (no colour scale to share)
+            layers.append({
+                "data": {"values": anchors},
+                "transform": [{"filter": f"datum.ink == '{ink}'"}],
+                "mark": {"type": "text", "fontSize": 10, "color": ink},
+                "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                             "latitude": {"field": "lat", "type": "quantitative"},
+                             "text": {"field": "name", "type": "nominal"}},
+            })
     if points is not None and len(points):
         pts = points.dropna(subset=["lon", "lat"])
         recs = [{"code": str(r.code), "name": str(r.name), "lon": float(r.lon),

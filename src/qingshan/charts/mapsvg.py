@@ -18,7 +18,8 @@ reproduces of Vega-Lite 6.4 / Vega 6.2 (the versions vl-convert 1.9 bundles):
   extent of the values; cities without a value are the "no data" grey of ``city_map``;
   colours are written as d3 writes them (``rgb(r, g, b)``, channels rounded as JavaScript's
   ``Math.round``);
-* marks — white polygon strokes (0.8 px), city names at their anchors (10 px, #222222),
+* marks — white polygon strokes (0.8 px), city names at their anchors (10 px, the
+  anchor's ``ink``: :func:`label_ink` of its city's fill),
   station circles (Vega's circle of area ``size``: radius √size / 2) and the legend on the
   right (a gradient with the scale's ticks — d3 ``ticks`` / ``tickFormat`` of 5 — or the
   legend's explicit values, or the category symbols).
@@ -70,6 +71,37 @@ def _hex(colour: str) -> tuple[float, float, float]:
     if len(h) == 3:
         h = "".join(c * 2 for c in h)
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+#: the two colours of a city's name on the map: dark on light fills, white on dark ones
+INK_DARK, INK_LIGHT = "#222222", "#ffffff"
+
+
+def _channels(colour: str) -> tuple[float, float, float]:
+    """(r, g, b) 0–255 of ``#rgb``, ``#rrggbb`` or ``rgb(r, g, b)`` (as the scales write them)."""
+    c = colour.strip()
+    if c.startswith("rgb("):
+        r, g, b = (float(v) for v in c[4:-1].split(","))
+        return r, g, b
+    return _hex(c)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance (sRGB channels linearised: c/12.92 up to 0.04045, else
+    ((c + 0.055)/1.055)^2.4; L = 0.2126 R + 0.7152 G + 0.0722 B)."""
+    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+           for v in (x / 255 for x in _channels(colour))]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def label_ink(fill: str) -> str:
+    """The colour of a city's name on a city filled ``fill``: of :data:`INK_DARK` and
+    :data:`INK_LIGHT` the one with the higher WCAG 2.1 contrast ratio (L1 + 0.05)/(L2 + 0.05)
+    against the fill (dark names on the darkest AQI and ramp colours were unreadable: issue
+    13); a tie keeps the dark one."""
+    lf = _luminance(fill)
+    dark, light = _luminance(INK_DARK), _luminance(INK_LIGHT)
+    return INK_LIGHT if (light + 0.05) / (lf + 0.05) > (lf + 0.05) / (dark + 0.05) else INK_DARK
 
 
 def _linear(a: float, b: float) -> Callable[[float], float]:
@@ -396,7 +428,8 @@ def map_svg(spec: dict[str, Any]) -> str:
     a0 = start
     for i, a in enumerate(anchors):
         out.append(f'<text x="{px[a0 + i]:.2f}" y="{py[a0 + i] + 3:.2f}" text-anchor="middle" '
-                   f'font-size="10" fill="#222222">{escape(str(a["name"]))}</text>')
+                   f'font-size="10" fill="{escape(str(a.get("ink", INK_DARK)), True)}">'
+                   f'{escape(str(a["name"]))}</text>')
     p0 = a0 + len(anchors)
     if point_layer:
         mark = point_layer["mark"]
