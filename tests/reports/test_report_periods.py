@@ -30,3 +30,23 @@ def test_report_half_year_names(real_store):
     assert r.title == "Shandong Air Quality Half-Year Bulletin"
     methods = " ".join(next(s for s in r.sections if s.key == "methods").paragraphs)
     assert "at least 160 valid days" in methods
+
+
+def test_partial_year_calendar_counts_the_days_to_the_data_end(real_store):
+    """The real archive holds 2019-01-01 … 2019-06-30: the 2019 bulletin's calendar caption
+    counts January–June (31 + 28 + 31 + 30 + 31 + 30 = 181 days) and says it is to 2019-06-30;
+    the half-year bulletin (complete) has no such mark."""
+    from qingshan.config import load_province
+    from qingshan.reports import build_air_report
+
+    prov = load_province("shandong")
+    for period, lang, start in (("2019", "zh", "截至2019-06-30，181 天中 "),
+                                ("2019", "en", "To 2019-06-30: "),
+                                ("2019-H1", "en", "")):
+        r = build_air_report(real_store, period, lang=lang, province=prov)
+        cal = next(c for s in r.sections for c in s.charts if c.key == "cal_aqi")
+        assert cal.caption.startswith(start)
+        if period == "2019-H1":
+            assert " of 181 days have a valid AQI" in cal.caption and "To " not in cal.caption
+        elif lang == "en":
+            assert " of 181 days have a valid AQI" in cal.caption

@@ -32,9 +32,10 @@ def test_city_page_charts_are_images_of_the_chart_route(web_client):
     assert "<svg" not in html
     src, alt = imgs["calendar"]
     assert src == "/chart/city/370100/calendar.svg?year=2019&lang=en"
-    # the alt text is the caption, in the page's language (English: "… of 365 days …")
+    # the alt text is the caption, in the page's language; the store's data end on 2019-03-31:
+    # "To 2019-03-31: … of 90 days" (January–March, 31 + 28 + 31), not "… of 365 days"
     cap = re.search(r'id="calendar">.*?<figcaption[^>]*>([^<]*)<', html, re.S).group(1)
-    assert alt == cap and " of 365 days have a valid AQI" in alt
+    assert alt == cap and cap.startswith("To 2019-03-31: ") and " of 90 days have" in alt
     r = web_client.get(src)
     assert r.status_code == 200 and r.headers["content-type"] == "image/svg+xml"
     assert r.text.lstrip().startswith("<svg")
@@ -43,7 +44,7 @@ def test_city_page_charts_are_images_of_the_chart_route(web_client):
     again = web_client.get(src, headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
     zh = web_client.get("/city/370100?year=2019&lang=zh").text
-    assert "天有有效 AQI" in _imgs(zh)["calendar"][1]
+    assert _imgs(zh)["calendar"][1].startswith("截至2019-03-31，90 天中 ")
 
 
 def test_chart_route_refuses_what_it_does_not_draw(web_client):

@@ -32,7 +32,7 @@ __all__ = ["build_air_report"]
 
 def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: str | None,
             lang: str, std, daily: pd.DataFrame | None = None, rows=None,
-            kind: str | None = None) -> list[ReportChart]:
+            kind: str | None = None, data_end=None) -> list[ReportChart]:
     """The bulletin's charts; with ``kind`` ("png"/"svg") each starts rendering as soon as its
     spec exists (the map and the bar chart before the calendar's and trends' queries run)."""
     out: list[ReportChart] = []
@@ -71,7 +71,9 @@ def _charts(con, svc, period, prov: ProvinceConfig, cities: pd.DataFrame, city: 
     # the calendar shows one year: the period's months of its first year (a run crossing a
     # year end, e.g. a heating season, shows its first year's months)
     months = [m for y, m in period.months() if y == period.year]
-    spec = calendar(daily, period.year, months if period.kind != "year" else None, lang)
+    # data that end before the last day shown: the caption counts the days to the data end
+    spec = calendar(daily, period.year, months if period.kind != "year" else None, lang,
+                    through=data_end)
     if level == "province" and prov.air.province_figures == "city_mean":
         spec.caption += tr("calendar_city_mean", lang)
     add("cal_aqi", tr("chart_calendar", lang, name=label), spec, {"AQI": 0})
@@ -189,7 +191,7 @@ def build_air_report(con, period: str, city: str | None = None, lang: str = "zh"
         row = pv.iloc[0]
     std = sec.limits_module(row, lang)
     # with a known output, each chart starts rendering as soon as its spec exists
-    charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows,
+    charts = _charts(con, svc, p, prov, cities, city, lang, std, rows=rows, data_end=data_end,
                      kind=figures.kind_for(render))
     if not svc.has_hourly(con, prev.start, prev.end):
         last = pv.iloc[:0]   # no data at all last year: its assessment would be all invalid

@@ -50,6 +50,16 @@ def year_layout(daily: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
     return frame
 
 
+def _through(daily: pd.DataFrame, year: int):
+    """The last day of ``daily`` when it ends before 31 December (the page reads a year up to
+    the store's last day with data: ``air.pages._city_series``), else None — the caption says
+    "截至 …" and counts those days (``air.charts.calendar.laid_out_parts``)."""
+    if not len(daily):
+        return None
+    last = pd.to_datetime(daily["date"]).max().date()
+    return last if last.isoformat() < f"{year}-12-31" else None
+
+
 def calendar_chart(daily: pd.DataFrame, year: int, lang: str) -> str:
     """The year's calendar of daily AQI (the cells of ``air.charts.calendar``)."""
     frame = year_layout(daily, year, lang)
@@ -62,7 +72,7 @@ def calendar_table(daily: pd.DataFrame, year: int, lang: str,
     """``air.charts.calendar_table(daily, year=year, lang=lang)`` (the page's table of the
     days and the caption) from :func:`year_layout` (equal frame and caption, tests)."""
     frame = year_layout(daily, year, lang) if frame is None else frame
-    return laid_out_parts(frame, lang)[3:]
+    return laid_out_parts(frame, lang, _through(daily, year))[3:]
 
 
 def trend_chart(monthly: pd.DataFrame, stat: str, limits: dict[str, float], lang: str) -> str:

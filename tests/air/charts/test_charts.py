@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -273,3 +274,21 @@ def test_hourly_series_without_any_value_still_renders():
     spec = hourly_series(df, "o3", lang="zh")
     assert "缺测 3" in spec.caption
     assert render_svg(spec).startswith("<svg")
+
+
+def test_calendar_caption_counts_the_days_to_the_data_end():
+    """A year not over (data to 2026-10-31): the caption counts January–October, 31 + 28 + 31
+    + 30 + 31 + 30 + 31 + 31 + 30 + 31 = 304 days, and says it is to that day; before it said
+    "365 天中 …" as if November and December had been missed."""
+    daily = _daily(["2026-01-05", "2026-06-01", "2026-10-31"], [45, 160, 99])
+    zh = calendar(daily, 2026, None, lang="zh", through=date(2026, 10, 31)).caption
+    assert zh.startswith("截至2026-10-31，304 天中 3 天有有效 AQI；")
+    en = calendar(daily, 2026, None, lang="en", through=date(2026, 10, 31)).caption
+    assert en.startswith("To 2026-10-31: 3 of 304 days have a valid AQI; ")
+    # one month shown (October), data to the 20th: 20 days
+    assert calendar(daily, 2026, 10, lang="en", through=date(2026, 10, 20)).caption.startswith(
+        "To 2026-10-20: 0 of 20 days")
+    # the data reach the last day shown (or beyond): no "to" and every day counted
+    for end in (date(2026, 12, 31), date(2027, 1, 31)):
+        assert calendar(daily, 2026, None, lang="en", through=end).caption.startswith(
+            "3 of 365 days have a valid AQI")

@@ -57,32 +57,46 @@ def calendar_layout(daily_df: pd.DataFrame, year: int, month: int | list[int] | 
     return frame.drop(columns=["d"])
 
 
-def _parts(daily_df: pd.DataFrame, year: int, month, lang: str):
+def _parts(daily_df: pd.DataFrame, year: int, month, lang: str, through=None):
     """The laid-out days, the days with an AQI, the (category, colour) pairs in AQI order, the
     table and the caption of :func:`calendar` (no Altair: what a page shows beside the chart)."""
-    return laid_out_parts(calendar_layout(daily_df, year, month, lang), lang)
+    return laid_out_parts(calendar_layout(daily_df, year, month, lang), lang, through)
 
 
-def laid_out_parts(frame: pd.DataFrame, lang: str):
+def laid_out_parts(frame: pd.DataFrame, lang: str, through: dt.date | str | None = None):
     """:func:`_parts` of a frame :func:`calendar_layout` (or an equal vectorised layout, e.g.
     the city page's, :func:`qingshan.web.citycharts.year_layout`) laid out: the one place of
-    the table and the caption's wording."""
-    present = frame.dropna(subset=["aqi"]).sort_values("aqi")
+    the table and the caption's wording.
+
+    ``through``: the last day with data when it is before the last day shown (a year not over,
+    a store whose data end early): the caption counts the days up to it and says so
+    ("截至2026-10-31，304 天中 …" / "To 2026-10-31: … of 304 days"), not "365 天中 304 天"
+    as if 61 days of November and December had been missed."""
+    upto = frame
+    if through is not None:
+        through = str(through)[:10]
+        if len(frame) and through < str(frame["date"].iloc[-1]):
+            upto = frame[frame["date"].astype(str) <= through]
+        else:
+            through = None
+    present = upto.dropna(subset=["aqi"]).sort_values("aqi")
     pairs = present.drop_duplicates("category")[["category", "colour"]]
     table = frame[["date", "aqi", "category"]].rename(
         columns={"date": t("date", lang), "aqi": "AQI", "category": t("category", lang)}
     )
     counts = present["category"].value_counts()
     parts = [f"{c} {int(counts[c])}" for c in pairs["category"] if c in counts]
-    n_days = len(frame)
+    n_days = len(upto)
     if lang == "zh":
         caption = (
-            f"{n_days} 天中 {len(present)} 天有有效 AQI；" + ("、".join(parts) if parts else "无有效数据")
+            (f"截至{through}，" if through else "")
+            + f"{n_days} 天中 {len(present)} 天有有效 AQI；" + ("、".join(parts) if parts else "无有效数据")
             + "（天）。颜色按 HJ 633 空气质量指数类别。"
         )
     else:
         caption = (
-            f"{len(present)} of {n_days} days have a valid AQI; "
+            (f"To {through}: " if through else "")
+            + f"{len(present)} of {n_days} days have a valid AQI; "
             + (", ".join(parts) if parts else "no valid data")
             + " (days). Colours are the HJ 633 AQI categories."
         )
@@ -90,11 +104,12 @@ def laid_out_parts(frame: pd.DataFrame, lang: str):
 
 
 def calendar_table(daily_df: pd.DataFrame, year: int, month: int | list[int] | None = None,
-                   lang: str = "zh") -> tuple[pd.DataFrame, str]:
+                   lang: str = "zh", through: dt.date | None = None
+                   ) -> tuple[pd.DataFrame, str]:
     """``(.table, .caption)`` of :func:`calendar` with the same arguments, without building
     the chart (a page shows them and loads the chart itself from a chart route)."""
     check_lang(lang)
-    return _parts(daily_df, year, month, lang)[3:]
+    return _parts(daily_df, year, month, lang, through)[3:]
 
 
 def calendar(
@@ -104,6 +119,7 @@ def calendar(
     lang: str = "zh",
     title: str | None = None,
     annotate: str = "aqi",
+    through: dt.date | None = None,
 ) -> ChartSpec:
     """Calendar plot of daily AQI for one year (12 panels) or one month (1 panel).
 
@@ -120,6 +136,9 @@ def calendar(
     lang : {"zh", "en"}
     annotate : {"aqi", "date"}
         Text in each cell: the AQI value (default) or the day of month.
+    through : date, optional
+        The last day with data, when the data end before the last day shown: the caption
+        counts the days to it (:func:`laid_out_parts`).
 
     Returns
     -------
@@ -127,7 +146,7 @@ def calendar(
         ``.table`` has one row per day: date, AQI, category.
     """
     check_lang(lang)
-    frame, present, pairs, table, caption = _parts(daily_df, year, month, lang)
+    frame, present, pairs, table, caption = _parts(daily_df, year, month, lang, through)
     domain = pairs["category"].tolist()
     colours = pairs["colour"].tolist()
     if len(present) < len(frame):  # "no data" appears in the legend only when a day lacks data
