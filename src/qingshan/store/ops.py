@@ -150,16 +150,85 @@ def _alembic_config(url: str):
 _UPGRADED: set[str] = set()
 
 
-def upgrade(url: str | Settings | None = None, *, force: bool = False) -> None:
-    """Apply every domain's Alembic revisions (``upgrade heads``); once per URL and process."""
-    from alembic import command
+@functools.lru_cache(maxsize=1)
+def stored_heads() -> frozenset[str] | None:
+    """The rows ``alembic_version`` holds once every domain's revisions are applied, read from
+    the revision files (``revision``, ``down_revision``, ``depends_on`` literals) without
+    importing Alembic: the heads of the revision graph, less a head another head depends on
+    (Alembic keeps ``accounts_0001`` out of the table: the other branches depend on it).
+    None when a file does not have the plain literals (then :func:`upgrade` asks Alembic)."""
+    import ast
 
+    from qingshan.core.registry import domains
+
+    graph: dict[str, set[str]] = {}
+    for d in domains():
+        if not d.ops_migrations:
+            continue
+        for f in resources.files(d.ops_migrations).iterdir():
+            if not f.name.endswith(".py") or f.name == "__init__.py":
+                continue
+            vals = {}
+            try:
+                for node in ast.parse(f.read_text(encoding="utf-8")).body:
+                    if isinstance(node, ast.Assign):
+                        for t in node.targets:
+                            if isinstance(t, ast.Name) and t.id in ("revision", "down_revision",
+                                                                    "depends_on"):
+                                vals[t.id] = ast.literal_eval(node.value)
+            except (SyntaxError, ValueError):
+                return None
+            rev = vals.get("revision")
+            if not isinstance(rev, str):
+                return None
+            edges: set[str] = set()
+            for key in ("down_revision", "depends_on"):
+                v = vals.get(key)
+                edges |= {v} if isinstance(v, str) else set(v or ())
+            graph[rev] = edges
+
+    def below(rev: str, seen: set[str]) -> set[str]:
+        for e in graph.get(rev, ()):
+            if e not in seen:
+                seen.add(e)
+                below(e, seen)
+        return seen
+
+    downs = {e for r in graph for e in graph[r]}
+    heads = set(graph) - downs
+    under = set().union(*(below(h, set()) for h in heads)) if heads else set()
+    return frozenset(heads - under) or None
+
+
+def _at_heads(url: str) -> bool:
+    """Whether the store's ``alembic_version`` is :func:`stored_heads` (nothing to apply)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    want = stored_heads()
+    if want is None:
+        return False
+    try:
+        with get_engine(url).connect() as c:
+            got = {r[0] for r in c.execute(text("SELECT version_num FROM alembic_version"))}
+    except SQLAlchemyError:          # no table yet (a new store), or it cannot be read
+        return False
+    return got == want
+
+
+def upgrade(url: str | Settings | None = None, *, force: bool = False) -> None:
+    """Apply every domain's Alembic revisions (``upgrade heads``); once per URL and process.
+    A store already at the heads (:func:`_at_heads`) is left alone without importing Alembic
+    (≈ 0.2 s of a command's start: Alembic, Mako, Pygments)."""
     if not isinstance(url, str):
         url = database_url(url)
     if url in _UPGRADED and not force:
         return
     with _LOCK:
-        command.upgrade(_alembic_config(url), "heads")
+        if force or not _at_heads(url):
+            from alembic import command
+
+            command.upgrade(_alembic_config(url), "heads")
     _UPGRADED.add(url)
 
 
