@@ -59,12 +59,14 @@ def exists(url: str | Settings | None = None) -> bool:
     """Whether the operational store at ``url`` is there to be read: an SQLite file that
     exists (a server's PostgreSQL: always — a failure to connect is the caller's error). A
     read — a bulletin's section — never creates a store (:func:`upgrade` would)."""
+    from sqlalchemy.engine import make_url
+
     if not isinstance(url, str):
         url = database_url(url)
-    if not url.startswith("sqlite"):
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
         return True
-    path = url.split(":///", 1)[1] if ":///" in url else ""
-    return bool(path) and path != ":memory:" and Path(path).is_file()
+    return bool(u.database) and u.database != ":memory:" and Path(u.database).is_file()
 
 
 _LOCK = threading.RLock()
