@@ -106,3 +106,30 @@ def test_two_copies_of_a_store_have_different_versions(con, tmp_path):
         assert a[1:] == b[1:] and a != b
     finally:
         c2.close()
+
+
+def test_an_older_snapshot_keeps_the_journal_and_gets_its_own_version(con):
+    """Issue 19, the server's held instance: a read transaction begun before an upload
+    committed sees one batch fewer. Before, the journal took that for rows removed and began a
+    new generation (every kept answer recomputed, again at the next newer read); now it stays,
+    and the old snapshot gets the version it really has: the April count it saw (1 batch,
+    the file of 31 March), not the journal's newer one (2)."""
+    from qingshan.air.ingest import ingest_cnemc
+    from qingshan.air.versions import Journal
+    j = Journal()
+    old = con.cursor()
+    old.execute("BEGIN TRANSACTION READ ONLY")
+    assert j.refresh(old, None) is None                 # the first snapshot is the newest
+    before, gen = j.version(APR), j.generation
+    ingest_cnemc(con, [ARCHIVE / "china_sites_20190410.csv"])    # commits on another cursor
+    new = con.cursor()
+    assert j.refresh(new, None) is None
+    assert j.version(APR)[2] == 2 and j.generation == gen
+    at = j.refresh(old, None)                           # the older snapshot again
+    assert at is not None and j.generation == gen       # no new generation
+    assert j.version(APR, at) == before                 # 1 batch in April, as it sees
+    assert j.version(FEB, at) == j.version(FEB)         # February untouched by the upload
+    assert j.version(APR)[2] == 2                       # the journal is still the newest
+    old.execute("ROLLBACK")
+    old.close()
+    new.close()

@@ -101,13 +101,14 @@ def integrity(db: Path) -> dict:
 
 
 def batches(db: Path) -> list[tuple]:
+    """The store's batches, read as any qingshan reader does — under the store's shared lock
+    (a running server that holds the file hands it over, :mod:`qingshan.api.held`)."""
     import duckdb
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+
+    from qingshan.store.access import locked
+    with locked(db, False, lambda: duckdb.connect(str(db), read_only=True), timeout=30) as con:
         return con.execute("SELECT batch_id, kind, file_name, sha256, rows_read, rows_stored, "
                            "rows_flagged, outcome FROM ingest_batch ORDER BY batch_id").fetchall()
-    finally:
-        con.close()
 
 
 def free_port() -> int:

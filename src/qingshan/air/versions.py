@@ -45,6 +45,11 @@ __all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of
 _NEW_BATCHES = ("SELECT batch_id, min(time), max(time), count(*) FROM air_hourly "
                 "WHERE batch_id > ? GROUP BY batch_id ORDER BY batch_id")
 _TOTAL = "SELECT count(*) FROM air_hourly"
+#: the newest batch the connection sees: batch ids only grow and batches are committed one
+#: at a time (a writer holds the store alone, or the server's one-writer mutex), so a snapshot
+#: that sees a smaller one than the journal is older than the journal (a read transaction
+#: opened before the last upload committed, :mod:`qingshan.api.held`)
+_TOP = "SELECT COALESCE(max(batch_id), -1) FROM ingest_batch"
 _CATALOGUE = {
     "station": "SELECT count(*), md5(COALESCE(string_agg(CAST(t AS VARCHAR), '|' "
                "ORDER BY CAST(t AS VARCHAR)), '')) FROM station t",
@@ -71,6 +76,13 @@ def _catalogue(con) -> tuple:
         except duckdb.CatalogException:        # a store made before that table
             out.append((name, None))
     return tuple(out)
+
+
+def _top(con) -> int:
+    try:
+        return int(con.execute(_TOP).fetchall()[0][0])
+    except duckdb.CatalogException:        # a store made before that table
+        return -1
 
 
 def period_days(p: Period | str) -> tuple[date, date]:
@@ -121,22 +133,35 @@ class Journal:
         self.generation = 0
         self.catalogue: tuple | None = None
         self.total = -1
+        #: the newest batch seen (:data:`_TOP`) and the one seen when the generation began
+        self.top = -1
+        self.since = -1
         self.inode: int | None = None
         self._ids = np.empty(0, dtype=np.int64)
         self._lo = np.empty(0, dtype="datetime64[us]")
         self._hi = np.empty(0, dtype="datetime64[us]")
         self._lock = threading.Lock()
 
-    def refresh(self, con, stamp: tuple | None, inode: int | None = None) -> None:
+    def refresh(self, con, stamp: tuple | None, inode: int | None = None) -> tuple | None:
         """Bring the journal up to the store as ``con`` sees it (``stamp``: the file's stamp
         read before, remembered when trusted; ``inode``: the file's, a new file — a restore,
-        a copy moved in — is a new generation)."""
+        a copy moved in — is a new generation).
+
+        A connection whose snapshot is *older* than the journal (it sees fewer batches: a read
+        transaction begun before the last commit) leaves the journal as it is — before, such a
+        snapshot looked like rows removed and began a new generation, so every kept answer was
+        thrown away — and gets ``(top, catalogue, total)`` of its snapshot back, for
+        :meth:`version` ``at=`` it; None otherwise."""
         with self._lock:
             catalogue = _catalogue(con)
             total = int(con.execute(_TOTAL).fetchall()[0][0])
-            last = int(self._ids[-1]) if self._ids.size else -1
+            top = _top(con)
             new_file = inode is not None and inode != self.inode
+            if not new_file and top < self.top:
+                return (top, catalogue, total)
+            last = int(self._ids[-1]) if self._ids.size else -1
             self.inode = inode
+            self.top = top
             if new_file or catalogue != self.catalogue or total < self.total:
                 rows, last = con.execute(_NEW_BATCHES, [-1]).fetchall(), -1
                 self._reset(catalogue)
@@ -154,22 +179,37 @@ class Journal:
                 self._hi = np.concatenate([self._hi, hi])
             self.total = total
             self.stamp = stamp
+            return None
 
     def _reset(self, catalogue: tuple) -> None:
         self.generation += 1
+        self.since = self.top
         self.catalogue = catalogue
         self.total = 0
         self._ids = np.empty(0, dtype=np.int64)
         self._lo = np.empty(0, dtype="datetime64[us]")
         self._hi = np.empty(0, dtype="datetime64[us]")
 
-    def version(self, days: tuple[date, date] | None) -> tuple:
+    def version(self, days: tuple[date, date] | None, at: tuple | None = None) -> tuple:
         """The version of the data of ``days`` (``None``: all of it) as of the last
         :meth:`refresh`. A day's hour stamps are 01:00 … 24:00 (HJ 633 hour-ending), so the
-        span is widened by a day on each side."""
+        span is widened by a day on each side.
+
+        ``at``: an older snapshot's ``(top, catalogue, total)`` (from :meth:`refresh`): the
+        version that snapshot has — the batches up to its newest, which is exact when the
+        snapshot is of this generation (it sees the generation's first batch and the same
+        catalogue); otherwise a version no other call ever gets (the answer is not kept)."""
         with self._lock:
             ids, lo, hi = self._ids, self._lo, self._hi
             head = (self.generation, self.catalogue, self.total)
+            since = self.since
+        if at is not None:
+            top, catalogue, total = at
+            if top < since or catalogue != head[1]:
+                return ("older", object())
+            head = head[:2] + (total,)
+            keep = ids <= top
+            ids, lo, hi = ids[keep], lo[keep], hi[keep]
         if days is None:
             sel = ids
         else:
@@ -226,15 +266,19 @@ def current(path: str | os.PathLike, days: tuple[date, date] | None, open_con) -
     path = os.fspath(path)
     j = journals(path)
     stamp = store_stamp(path)
-    if stamp is None or stamp != j.stamp:
-        if isinstance(open_con, duckdb.DuckDBPyConnection):
-            j.refresh(open_con, stamp, _inode(path))
+    at = None
+    given = isinstance(open_con, duckdb.DuckDBPyConnection)
+    # a given connection may be a snapshot older than the journal (a read transaction of the
+    # held instance begun before the last commit): its newest batch tells (one small query)
+    if stamp is None or stamp != j.stamp or (given and _top(open_con) != j.top):
+        if given:
+            at = j.refresh(open_con, stamp, _inode(path))
         else:
             with open_con() as con:
-                j.refresh(con, stamp, _inode(path))
+                at = j.refresh(con, stamp, _inode(path))
     # the store's path leads: two stores with the same batches and catalogue (copies) are
     # still two stores, and an answer of one is never served for the other
-    return (path,) + j.version(days)
+    return (path,) + j.version(days, at)
 
 
 _JOURNALS: dict[str, Journal] = {}

@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI
 from qingshan.api import API_PREFIX
 from qingshan.api.auth import install_auth
 from qingshan.api.errors import install_handlers
+from qingshan.api.held import hold_enabled
 from qingshan.api.limits import BodyLimitMiddleware
 from qingshan.api.routers import batches, catalog
 from qingshan.api.security import HeavyQueryLimiter, SecurityHeadersMiddleware, guard
@@ -50,7 +51,7 @@ def create_app(db_path: str | Path, province: str | ProvinceConfig = "shandong",
     # SQLite file beside the analytic store; migrated here so a new server works at once
     ops_url = database_url or settings.database_url or ops.ops_url_for(db_path)
     ops.upgrade(ops_url)
-    store = Store(db_path, prov, read_only=read_only)
+    store = Store(db_path, prov, read_only=read_only, hold=hold_enabled())
 
     app = FastAPI(
         title="qingshan API",

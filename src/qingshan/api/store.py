@@ -1,4 +1,12 @@
-"""The server's store handle: the DuckDB file opened per use, not held while others wait.
+"""The server's store handle: one read-write instance while the server is alone with the file,
+opened per use while another process wants it.
+
+Held (``qingshan serve``, unless ``$QINGSHAN_STORE_HOLD=0``): the server keeps one read-write
+DuckDB instance, reads get read-only snapshot transactions on cursors of it and uploads write
+on it one at a time, so that neither waits for the other; another qingshan process that queues
+for the file gets it handed over within 50 ms plus the uses in flight
+(:mod:`qingshan.api.held`). Once handed over, the server opens the file per use as described
+next until its next upload, which holds it again.
 
 Side by side with CLI commands
 ------------------------------
@@ -87,6 +95,7 @@ import duckdb
 
 from qingshan.api import slots
 from qingshan.api.errors import ApiError
+from qingshan.api.held import Held
 from qingshan.config.province import ProvinceConfig
 from qingshan.store import connect
 from qingshan.store import access
@@ -168,8 +177,13 @@ class Store:
     """
 
     def __init__(self, db: str | Path, province: ProvinceConfig, read_only: bool = False,
-                 timeout: float | None = None, linger: float | None = None):
+                 timeout: float | None = None, linger: float | None = None,
+                 hold: bool = False):
         self.path, self.province, self.read_only = str(db), province, read_only
+        #: whether the server keeps one read-write instance while no other process wants the
+        #: file (:mod:`qingshan.api.held`; never for a read-only server)
+        self.hold = bool(hold) and not read_only
+        self._held: Held | None = None
         #: how long a use waits for the store [s] (:func:`request_timeout`)
         self.timeout = request_timeout() if timeout is None else timeout
         #: how long the file stays open after the last read [s] (:func:`store_linger`)
@@ -216,10 +230,11 @@ class Store:
             return con
 
     def _acquire(self, write: bool, timeout: float | None = None):
-        """(lock handle, connection), waiting at most ``timeout`` [s]; :class:`StoreBusy`."""
+        """(lock handle, connection), waiting at most ``timeout`` [s]; :class:`StoreBusy`;
+        :class:`~qingshan.store.access.Aborted` when the store came to be held meanwhile."""
         timeout = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        handle = self.lock.acquire(write, timeout)
+        handle = self.lock.acquire(write, timeout, abort=self._held_open)
         try:
             return handle, connect_retrying(lambda: self._open(write), self.path, write,
                                             deadline, timeout,
@@ -288,28 +303,103 @@ class Store:
             with slots.slot(), self._use(write, timeout, api) as con:
                 yield con
             return
-        if write:
-            with self._keep_lock:
-                self._writers += 1
-            self._drop_kept()
-        try:
-            handle, con = self._acquire(write, timeout)
-        except StoreBusy as e:
-            if not api:
-                raise
-            raise ApiError(503, "store_busy", str(e)) from None
-        finally:
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            held = self._held
+            if held is not None:
+                cur = self._held_enter(held, write, deadline, api)
+                if cur is not None:
+                    with self._held_use(held, cur, write) as con:
+                        yield con
+                    return
             if write:
                 with self._keep_lock:
-                    self._writers -= 1
+                    self._writers += 1
+                self._drop_kept()
+            try:
+                handle, con = self._acquire(write, max(0.0, deadline - time.monotonic()))
+                break
+            except access.Aborted:
+                continue              # held meanwhile: use the held instance
+            except StoreBusy as e:
+                if not api:
+                    raise
+                raise ApiError(503, "store_busy", str(e)) from None
+            finally:
+                if write:
+                    with self._keep_lock:
+                        self._writers -= 1
         if not write:                 # a read may let go before it computes (release_early)
             access.bind(con, handle)
+        kept = False
         try:
             yield con
+            kept = write and self._keep_held(handle, con)
         finally:
-            early = not write and access.unbind(con) is None
-            if early or write or self.linger <= 0 or not self._adopt(handle, con):
-                self._release(handle, con)
+            if not kept:
+                early = not write and access.unbind(con) is None
+                if early or write or self.linger <= 0 or not self._adopt(handle, con):
+                    self._release(handle, con)
+
+    # -- the held instance (qingshan.api.held) -----------------------------------------------
+    def _held_open(self) -> bool:
+        held = self._held
+        return held is not None and not held.closing
+
+    def _held_enter(self, held: Held, write: bool, deadline: float, api: bool):
+        """A cursor of the held instance (a writer first takes its one-writer mutex, bounded
+        like the lock), or None when it is being handed over."""
+        if not write:
+            return held.enter()
+        if not held.write_mutex.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            e = StoreBusy(self.path, self.timeout, True, "another upload is being stored")
+            if not api:
+                raise e
+            raise ApiError(503, "store_busy", str(e)) from None
+        try:
+            cur = held.enter()
+        except BaseException:
+            held.write_mutex.release()
+            raise
+        if cur is None:
+            held.write_mutex.release()
+        return cur
+
+    @contextmanager
+    def _held_use(self, held: Held, cur, write: bool):
+        use = None
+        try:
+            if not write:
+                use = held.read(cur)
+            yield cur
+        finally:
+            try:
+                if use is None:
+                    held.end(cur)
+                    held.leave()
+                elif access.unbind(cur) is not None:                # not released early
+                    held.end(cur)
+                    use.release()
+            finally:
+                if write:
+                    held.write_mutex.release()
+
+    def _keep_held(self, handle, con) -> bool:
+        """After a write opened per use: keep its instance as the held one (True), unless
+        holding is off or one is held already."""
+        if not self.hold or self._held is not None:
+            return False
+        try:
+            only = handle.keep_lock_only()
+        except ValueError:            # no lock files (a read-only folder): do not hold
+            return False
+        self._held = Held(self.lock, only, con, self._dropped)
+        return True
+
+    def _dropped(self, held: Held) -> None:
+        if self._held is held:
+            self._held = None
 
     def cursor(self, slot: bool = True):
         """Context manager: a read-only connection for one request (503 ``store_busy`` when a
@@ -328,7 +418,10 @@ class Store:
         return self._use(write=True)
 
     def close(self) -> None:
-        """Close the file if it is still kept open, remove the upload folder."""
+        """Close the file if it is still kept or held open, remove the upload folder."""
+        held = self._held
+        if held is not None:
+            held.hand_over(wait=10.0)
         self._drop_kept()
         if self._cleanup is not None:
             self._cleanup()

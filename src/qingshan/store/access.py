@@ -50,7 +50,7 @@ try:                                   # POSIX; elsewhere only DuckDB's own lock
 except ImportError:                    # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["StoreBusy", "StoreLock", "LockHandle", "lock_timeout", "is_lock_error",
+__all__ = ["StoreBusy", "Aborted", "StoreLock", "LockHandle", "lock_timeout", "is_lock_error",
            "connect_retrying", "locked", "bind", "unbind", "is_bound", "release_early",
            "fetch_and_release", "TIMEOUT_SETTING", "DEFAULT_TIMEOUT_S", "POLL_S"]
 
@@ -71,6 +71,11 @@ class StoreBusy(RuntimeError):
                 "command" if write else "another qingshan process is writing to it")
         super().__init__(f"the store {Path(path).name} is busy ({what}); retried for "
                          f"{waited:.0f} s — try again (or raise {TIMEOUT_SETTING})")
+
+
+class Aborted(RuntimeError):
+    """:meth:`StoreLock.acquire` gave up its wait because its ``abort()`` said so (nothing is
+    held)."""
 
 
 def lock_timeout(default: float = DEFAULT_TIMEOUT_S) -> float:
@@ -114,6 +119,21 @@ class LockHandle:
         """Whether :meth:`release` was called (or nothing was held)."""
         return not self._fds
 
+    def keep_lock_only(self) -> LockHandle:
+        """For a writer's handle: let go of the gate and keep the lock file exclusive — new
+        users may queue at the gate again (which a holder of the lock sees,
+        :meth:`StoreLock.anyone_waiting`) while this process still has the store to itself.
+        Returns the handle of the lock alone (this one is then released)."""
+        if not self.write or len(self._fds) != 2:
+            raise ValueError("only a writer's handle (gate and lock) can keep the lock alone")
+        gate, lock = self._fds
+        self._fds = []
+        try:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        finally:
+            os.close(gate)
+        return LockHandle([lock], True, self.waited)
+
     def release(self) -> None:
         fds, self._fds = self._fds, []
         for fd in reversed(fds):
@@ -146,13 +166,16 @@ class StoreLock:
             return None                  # e.g. a read-only folder: DuckDB's lock only
 
     @staticmethod
-    def _take(fd: int, mode: int, deadline: float) -> bool:
+    def _take(fd: int, mode: int, deadline: float, abort=None) -> bool | None:
+        """True when taken, False when ``deadline`` passed, None when ``abort()`` said so."""
         pauses = _pauses()
         while True:
             try:
                 fcntl.flock(fd, mode | fcntl.LOCK_NB)
                 return True
             except BlockingIOError:
+                if abort is not None and abort():
+                    return None
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -172,9 +195,30 @@ class StoreLock:
         finally:
             os.close(gate)
 
-    def acquire(self, write: bool, timeout: float | None = None) -> LockHandle:
+    def anyone_waiting(self) -> bool:
+        """Whether anyone holds the gate now: a reader waiting for the lock (readers hold the
+        gate shared only while they wait) or a writer. Meant for a process that holds the lock
+        exclusive *without* the gate (:meth:`LockHandle.keep_lock_only`): then any holder of
+        the gate is another user waiting for it."""
+        gate = self._open(self.gate_path)
+        if gate is None:
+            return False
+        try:
+            fcntl.flock(gate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(gate)
+
+    def acquire(self, write: bool, timeout: float | None = None, abort=None) -> LockHandle:
         """Take the lock (``write``: exclusive, else shared) within ``timeout`` seconds
-        (default :func:`lock_timeout`); raises :class:`StoreBusy` when it runs out."""
+        (default :func:`lock_timeout`); raises :class:`StoreBusy` when it runs out.
+
+        ``abort``: a function asked between two attempts; when it returns true the wait ends
+        with :class:`Aborted` and nothing held (the server's uses switch to the instance it
+        holds meanwhile, :mod:`qingshan.api.held`)."""
         timeout = lock_timeout() if timeout is None else timeout
         t0 = time.monotonic()
         deadline = t0 + timeout
@@ -186,15 +230,17 @@ class StoreLock:
             os.close(gate)
             return LockHandle([], write, 0.0)
         mode = fcntl.LOCK_EX if write else fcntl.LOCK_SH
-        if not self._take(gate, mode, deadline):
+        got = self._take(gate, mode, deadline, abort)
+        if not got:
             os.close(gate)
             os.close(lock)
-            raise StoreBusy(self.db, timeout, write)
-        if not self._take(lock, mode, deadline):
+            raise Aborted() if got is None else StoreBusy(self.db, timeout, write)
+        got = self._take(lock, mode, deadline, abort)
+        if not got:
             fcntl.flock(gate, fcntl.LOCK_UN)
             os.close(gate)
             os.close(lock)
-            raise StoreBusy(self.db, timeout, write)
+            raise Aborted() if got is None else StoreBusy(self.db, timeout, write)
         waited = time.monotonic() - t0
         if write:
             return LockHandle([gate, lock], True, waited)
