@@ -8,25 +8,30 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qingshan.accounts.authz import Actor
-from qingshan.governance import service
-from qingshan.governance.rates import RatesError
+from qingshan.governance.bulletin_empty import kind_is_empty
 from qingshan.reports.model import ReportSection, ReportTable, SectionContext
 from qingshan.store import ops
 
 __all__ = ["section"]
 
 
-def _frame(ctx: SectionContext, session, actor, prov_code: str) -> pd.DataFrame:
+#: the ledger kinds of the section, each with its rates (rate name, column)
+KINDS = (("complaint", (("办结率", "complaints closed %"), ("满意率", "satisfied %"))),
+         ("inspection", (("off_site_share", "off-site inspections %"),)))
+
+
+def _frame(ctx: SectionContext, session, actor, prov_code: str,
+           kinds=KINDS) -> pd.DataFrame:
+    from qingshan.governance import service
+    from qingshan.governance.rates import RatesError
+
     p = ctx.period
     rows: dict[str, dict] = {}
     names = {c.code: (c.name_zh if ctx.lang == "zh" else c.name_en) for c in ctx.province.cities}
     names[prov_code] = ctx.province.name_zh if ctx.lang == "zh" else ctx.province.name_en
     # one rates_for per ledger kind (each reads the kind's whole event log): both complaint
     # rates come from the same call
-    for kind, wanted in (("complaint", (("办结率", "complaints closed %"),
-                                        ("满意率", "satisfied %"))),
-                         ("inspection", (("off_site_share", "off-site inspections %"),))):
+    for kind, wanted in kinds:
         try:
             res = service.rates_for(session, actor, kind, p.end, period_start=p.start,
                                     province=prov_code)
@@ -49,9 +54,18 @@ def section(ctx: SectionContext) -> ReportSection | None:
         ops.upgrade(url)
     except Exception:  # an unreachable operational store: no section, not a broken bulletin
         return None
+    # a kind without a case in the period adds nothing (its rates raise RatesError): known
+    # from the cases' dates alone (bulletin_empty), its whole event log is not read
+    kinds = tuple(k for k in KINDS if not kind_is_empty(url, k[0], ctx.period.start,
+                                                        ctx.period.end))
+    if not kinds:
+        return None
+    from qingshan.accounts.authz import Actor
+    from qingshan.governance import service
+
     actor = Actor.system("governance.bulletin")
     with ops.session_scope(url) as s:
-        df = _frame(ctx, s, actor, ctx.province.code)
+        df = _frame(ctx, s, actor, ctx.province.code, kinds)
         synthetic = any(c.synthetic for c in service.repo.list_cases(s, actor, limit=20))
     if df.empty:
         return None
