@@ -138,3 +138,32 @@ def test_hold_off_opens_the_file_per_use(tmp_path, monkeypatch):
     # nothing of this process has the file open: another instance can open it read-write
     duckdb.connect(str(db)).close()
     store.close()
+
+
+def test_the_upload_scratch_is_one_locked_down_instance_with_a_connection_per_upload(held):
+    import pyarrow as pa
+
+    store, _ = held
+    with store.scratch() as a, store.scratch() as b:
+        a.register("_raw", pa.table({"x": [1, 2]}))
+        b.register("_raw", pa.table({"x": [5]}))
+        a.execute("CREATE TEMP TABLE _rows AS SELECT x * 10 AS y FROM _raw")
+        # each upload's tables are its own: 1 + 2 = 3 and 5; the temp table is a's only
+        assert a.execute("SELECT sum(x) FROM _raw").fetchall() == [(3,)]
+        assert b.execute("SELECT sum(x) FROM _raw").fetchall() == [(5,)]
+        assert a.execute("SELECT sum(y) FROM _rows").fetchall() == [(30,)]
+        with pytest.raises(duckdb.Error):
+            b.execute("SELECT * FROM _rows")
+        with pytest.raises(duckdb.Error):           # locked down: no file access from SQL
+            a.execute("SELECT * FROM read_text('/etc/passwd')")
+
+
+def test_a_snapshot_read_keeps_its_newest_batch(held):
+    from qingshan.air.versions import _top
+    from qingshan.store.access import snapshot_memo
+
+    store, _ = held
+    with store.cursor(slot=False) as r:
+        assert snapshot_memo(r) == {}
+        assert _top(r) == -1                         # no batch in this store
+        assert snapshot_memo(r) == {"top": -1}

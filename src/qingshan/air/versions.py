@@ -37,6 +37,7 @@ import numpy as np
 
 from qingshan.core.periods import Period, parse_period
 from qingshan.core.sqlkit import quote_ident
+from qingshan.store.access import snapshot_memo
 from qingshan.store.stamp import store_stamp
 
 __all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of", "kept"]
@@ -79,10 +80,17 @@ def _catalogue(con) -> tuple:
 
 
 def _top(con) -> int:
+    """The newest batch ``con`` sees (kept with a snapshot connection: it cannot change)."""
+    memo = snapshot_memo(con)
+    if memo is not None and "top" in memo:
+        return memo["top"]
     try:
-        return int(con.execute(_TOP).fetchall()[0][0])
+        top = int(con.execute(_TOP).fetchall()[0][0])
     except duckdb.CatalogException:        # a store made before that table
-        return -1
+        top = -1
+    if memo is not None:
+        memo["top"] = top
+    return top
 
 
 def period_days(p: Period | str) -> tuple[date, date]:
@@ -153,8 +161,14 @@ class Journal:
         thrown away — and gets ``(top, catalogue, total)`` of its snapshot back, for
         :meth:`version` ``at=`` it; None otherwise."""
         with self._lock:
-            catalogue = _catalogue(con)
-            total = int(con.execute(_TOTAL).fetchall()[0][0])
+            memo = snapshot_memo(con)
+            if memo is not None and "catalogue" in memo:     # the same snapshot again
+                catalogue, total = memo["catalogue"], memo["total"]
+            else:
+                catalogue = _catalogue(con)
+                total = int(con.execute(_TOTAL).fetchall()[0][0])
+                if memo is not None:
+                    memo["catalogue"], memo["total"] = catalogue, total
             top = _top(con)
             new_file = inode is not None and inode != self.inode
             if not new_file and top < self.top:

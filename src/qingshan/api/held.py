@@ -117,6 +117,7 @@ class Held:
         """Make ``cur`` (from :meth:`enter`) a read: a read-only snapshot transaction, bound so
         that :func:`~qingshan.store.access.release_early` ends the use."""
         cur.execute("BEGIN TRANSACTION READ ONLY")
+        access.mark_snapshot(cur)
         use = _Use(self)
         access.bind(cur, use)
         return use

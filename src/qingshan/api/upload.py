@@ -19,11 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-import duckdb
 
 from qingshan.api.errors import ApiError, ErrorDetail, quote
 from qingshan.api.limits import LIMIT_SETTING
-from qingshan.api.store import Store, lock_down
+from qingshan.api.store import Store
 from qingshan.config import get_settings
 from qingshan.air.ingest.runner import parse_file, store_parsed
 from qingshan.air.ingest.table import parse_map
@@ -155,12 +154,8 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
         path = Path(tmp) / name
         if _copy(data, path, limit) == 0:
             raise _bad("file", "the file is empty")
-        scratch = duckdb.connect()          # no store: parse and validate first
-        try:
-            lock_down(scratch)
+        with store.scratch() as scratch:    # no store: parse and validate first
             parsed = parse_file(kind, path, scratch, mapping=mapping, long=long)
-        finally:
-            scratch.close()
         with store.writer() as con:
             if authorize is not None:
                 authorize(con, parsed)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,7 +53,7 @@ except ImportError:                    # pragma: no cover - Windows
 
 __all__ = ["StoreBusy", "Aborted", "StoreLock", "LockHandle", "lock_timeout", "is_lock_error",
            "connect_retrying", "locked", "bind", "unbind", "is_bound", "release_early",
-           "fetch_and_release", "TIMEOUT_SETTING", "DEFAULT_TIMEOUT_S", "POLL_S"]
+           "fetch_and_release", "mark_snapshot", "snapshot_memo", "TIMEOUT_SETTING", "DEFAULT_TIMEOUT_S", "POLL_S"]
 
 #: environment variable bounding every wait for the store [s]
 TIMEOUT_SETTING = "QINGSHAN_LOCK_TIMEOUT"
@@ -275,6 +276,29 @@ def connect_retrying(open_fn, path: str | Path, write: bool, deadline: float,
             if left <= 0:
                 raise StoreBusy(path, timeout, write, str(e).splitlines()[0]) from None
             time.sleep(min(next(pauses), left))
+
+
+# -- snapshots: read transactions whose view of the store does not change -------------------
+_SNAPSHOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SNAPSHOTS_LOCK = threading.Lock()
+
+
+def mark_snapshot(con) -> None:
+    """Record that ``con`` reads inside one read-only transaction (the server's held reads,
+    :mod:`qingshan.api.held`): what it sees of the store cannot change until it is closed, so
+    small facts read through it may be kept with it (:func:`snapshot_memo`)."""
+    with _SNAPSHOTS_LOCK:
+        _SNAPSHOTS[con] = {}
+
+
+def snapshot_memo(con) -> dict | None:
+    """The memo of a connection marked by :func:`mark_snapshot` (None for any other: a CLI
+    command's connection sees its own writes, a per-use read each statement's newest)."""
+    with _SNAPSHOTS_LOCK:
+        try:
+            return _SNAPSHOTS.get(con)
+        except TypeError:
+            return None
 
 
 # -- letting go of a read before computing -------------------------------------------------
