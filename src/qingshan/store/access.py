@@ -53,7 +53,8 @@ except ImportError:                    # pragma: no cover - Windows
 
 __all__ = ["StoreBusy", "Aborted", "StoreLock", "LockHandle", "lock_timeout", "is_lock_error",
            "connect_retrying", "locked", "bind", "unbind", "is_bound", "release_early",
-           "fetch_and_release", "mark_snapshot", "snapshot_memo", "TIMEOUT_SETTING", "DEFAULT_TIMEOUT_S", "POLL_S"]
+           "fetch_and_release", "mark_snapshot", "snapshot_memo", "TIMEOUT_SETTING",
+           "DEFAULT_TIMEOUT_S", "POLL_S"]
 
 #: environment variable bounding every wait for the store [s]
 TIMEOUT_SETTING = "QINGSHAN_LOCK_TIMEOUT"
@@ -182,13 +183,13 @@ class StoreLock:
                     return False
                 time.sleep(min(next(pauses), left))
 
-    def writer_waiting(self) -> bool:
-        """Whether a writer holds the gate now (waiting for the readers, or writing)."""
+    def _gate_held(self, mode: int) -> bool:
+        """Whether the gate cannot be taken in ``mode`` without waiting (probed, let go)."""
         gate = self._open(self.gate_path)
         if gate is None:
             return False
         try:
-            fcntl.flock(gate, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(gate, mode | fcntl.LOCK_NB)
             fcntl.flock(gate, fcntl.LOCK_UN)
             return False
         except BlockingIOError:
@@ -196,22 +197,16 @@ class StoreLock:
         finally:
             os.close(gate)
 
+    def writer_waiting(self) -> bool:
+        """Whether a writer holds the gate now (waiting for the readers, or writing)."""
+        return self._gate_held(fcntl.LOCK_SH) if fcntl is not None else False
+
     def anyone_waiting(self) -> bool:
         """Whether anyone holds the gate now: a reader waiting for the lock (readers hold the
         gate shared only while they wait) or a writer. Meant for a process that holds the lock
         exclusive *without* the gate (:meth:`LockHandle.keep_lock_only`): then any holder of
         the gate is another user waiting for it."""
-        gate = self._open(self.gate_path)
-        if gate is None:
-            return False
-        try:
-            fcntl.flock(gate, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(gate, fcntl.LOCK_UN)
-            return False
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(gate)
+        return self._gate_held(fcntl.LOCK_EX) if fcntl is not None else False
 
     def acquire(self, write: bool, timeout: float | None = None, abort=None) -> LockHandle:
         """Take the lock (``write``: exclusive, else shared) within ``timeout`` seconds
