@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qingshan.evaluation import service
-from qingshan.evaluation.engine.pipeline import EngineError
-from qingshan.evaluation.frameworks import load_framework
 from qingshan.reports.model import ReportSection, ReportTable, SectionContext
 
 __all__ = ["section", "FRAMEWORK"]
@@ -56,6 +53,12 @@ def section(ctx: SectionContext) -> ReportSection | None:
     per = ctx.period
     if getattr(per, "kind", None) != "year":
         return None
+    # the engine only for an annual bulletin: a monthly one (a fresh ``qingshan report``
+    # process) does not import it
+    from qingshan.evaluation import service
+    from qingshan.evaluation.engine.pipeline import EngineError
+    from qingshan.evaluation.frameworks import load_framework
+
     t = _T.get(ctx.lang, _T["en"])
     fw = load_framework(FRAMEWORK)
     year = per.start.year

@@ -12,7 +12,6 @@ from pathlib import Path
 from qingshan.reports.html import render_html, write_html
 from qingshan.reports.model import ReportChart, ReportData, ReportSection, ReportTable
 from qingshan.reports.pdf import render_pdf, write_pdf
-from qingshan.reports.xlsx import write_xlsx
 
 __all__ = [
     "FORMATS", "ReportChart", "ReportData", "ReportSection", "ReportTable", "build_air_report",
@@ -27,6 +26,13 @@ def build_air_report(*args, **kwargs) -> ReportData:
     registered ``report`` part), imported on call so that the domain may use this package."""
     from qingshan.core.registry import domain, load
     return load(domain("air").parts["report"])(*args, **kwargs)
+
+
+def write_xlsx(report: ReportData, path: str | Path) -> Path:
+    """:func:`qingshan.reports.xlsx.write_xlsx`, imported on call: a PDF or HTML bulletin (a
+    fresh ``qingshan report`` process) does not import XlsxWriter."""
+    from qingshan.reports.xlsx import write_xlsx as write
+    return write(report, path)
 
 
 def write_report(report: ReportData, fmt: str, path: str | Path) -> Path:
