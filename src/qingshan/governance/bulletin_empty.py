@@ -32,6 +32,12 @@ __all__ = ["kind_is_empty"]
 
 #: ledger kind → the date fields of its cases its rate function filters on
 _FIELDS = {"complaint": ("received_at",), "inspection": ("date_end",)}
+#: kind → its fixed statement (made once from the constant field names above; no input in it,
+#: the kind is a bound parameter)
+_CASES_SQL = {kind: "SELECT id, " + ", ".join(f"fields -> '$.\"{f}\"'"
+                                              for f in ("received_at", *fields))
+              + " FROM governance_case WHERE kind = ? ORDER BY id DESC"
+              for kind, fields in _FIELDS.items()}
 
 
 def _decoded(texts) -> list:
@@ -66,12 +72,9 @@ def _connect(url: str):
 def _empty(url: str, kind: str, start: date, end: date) -> bool:
     import pandas as pd
 
-    fields = _FIELDS[kind]
-    cols = ", ".join(f"fields -> '$.\"{f}\"'" for f in ("received_at", *fields))
     con = _connect(url)
     try:
-        cases = con.execute(f"SELECT id, {cols} FROM governance_case WHERE kind = ? "
-                            f"ORDER BY id DESC", (kind,)).fetchall()
+        cases = con.execute(_CASES_SQL[kind], (kind,)).fetchall()
         if not cases:
             return False        # no case at all: the event log's own RatesError (kept as is)
         days = [r[0] for r in con.execute(
