@@ -96,9 +96,17 @@ def test_workflow_roles_audit_and_engine_input(settings):
         assert list_submissions(s, state="accepted")[0]["submitted_by"] == "wh_staff"
 
 
-def test_accepted_values_reach_the_engine(settings):
+def test_accepted_values_reach_the_engine(tmp_path):
+    # its own store: under xdist the workflow test above may run on another worker, so this
+    # test submits and accepts the value it reads instead of relying on the order of the module
     from qingshan.evaluation import service
+    settings = get_settings(db=str(tmp_path / "q.duckdb"))
+    upgrade(settings)
     prov = load_province("shandong")
+    with session_scope(settings) as s:
+        (sid,) = save_values(s, CITY, FW, [_v(value=41.5)], submit=True)
+    with session_scope(settings) as s:
+        transition(s, PROV, sid, "accept")
     with session_scope(settings) as s:
         sub = accepted_panel(s, FW)
     r = service.run(FW, 2025, submitted=sub, province=prov,
