@@ -12,19 +12,20 @@ from tests.api._store import built_store
 def test_warm_up_builds_the_province_days(tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from qingshan.air import daily
+    from qingshan.air import province_days
     from qingshan.air import service as svc
     from qingshan.api import create_app
     from qingshan.api.app import warm_up
     path = tmp_path / "w.duckdb"
     shutil.copy(built_store(), path)
-    daily._PROVINCE_DAYS.clear()
+    province_days.clear()
     app = create_app(path, "shandong")
     try:
         t = warm_up(app)
         t.join(120)
-        assert not t.is_alive() and len(daily._PROVINCE_DAYS) == 1
-        (_, by_version), = daily._PROVINCE_DAYS.values()
+        assert not t.is_alive() and len(province_days.states()) == 1
+        (state,), = province_days.states().values()
+        by_version = state.by_ver
         assert set(by_version) == {"2012"}      # January–March 2019: HJ 633-2012 only
 
         def no_hours(*a, **k):                  # the province hours are not computed again

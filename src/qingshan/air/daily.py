@@ -28,9 +28,9 @@ statistics, zero counts, not valid) and its ``city_hourly`` step is skipped (not
 it), (b) the service's station / city daily statistics (``daily_aqi``, ``monthly_series``,
 ``compliance_rates``) likewise, and (c) the service runs all its steps as one statement
 (:mod:`qingshan.air.views`, fused). The province series (mean of the city series at each hour)
-is not in the tables: its daily statistics of every stored day are computed once per store state
-by the service's own SQL and kept in the process (:func:`_province_days`; the first province
-answer of a server pays for it), and so is their day AQI per HJ 633 version
+is not in the tables: its daily statistics of every stored day are computed by the service's own
+SQL and kept in the process, the days of an upload spliced in (:mod:`qingshan.air.province_days`;
+the server's warm-up pays for the first), and so is their day AQI per HJ 633 version
 (:func:`_province_version_aqi`, read by the fused statement instead of its AQI SQL). The
 ``station_daily`` city method is not materialised and runs its hourly SQL (fused as well).
 ``tests/api/test_daily.py`` asserts frame equality with :mod:`qingshan.air.service` (the chain)
@@ -40,7 +40,6 @@ on the built test stores.
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -48,6 +47,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from qingshan.air import province_days
 from qingshan.air import service as svc
 from qingshan.air.engine import statistics as st
 from qingshan.air.plan import _DAY_AQI_COLS, _ONLY_2012, aqi_valid_sql
@@ -368,82 +368,28 @@ class DailyRows:
 
 # -- the province series' days, kept per process ------------------------------------------
 # The province series (mean of the city series at each hour, service._hourly) is not in the
-# tables (a city-mean day is not the day of the hourly mean). Its daily statistics of every
-# stored day are computed once per store state by the service's own SQL (_hourly +
-# daily_stats_sql over the whole span: a day's statistics depend on its own hours only) and
-# kept in memory (one row per day); a period reads its days from there, with the codes that
-# have an hour in the period, as the service's grid forms them.
+# tables (a city-mean day is not the day of the hourly mean): its daily statistics of every
+# stored day and their day AQI per HJ 633 version are kept in the process and spliced after an
+# upload (qingshan.air.province_days); a period reads its days from there.
 
-_PROVINCE_DAYS: dict[tuple, tuple[pa.Table, dict[str, pa.Table]]] = {}
-_PROVINCE_LOCK = threading.Lock()
+_stored_days = province_days.stored_days
 
 
-def _stored_days(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
-    """The first and last natural day with a stored hour (hour-ending stamps)."""
-    return tuple(con.execute("SELECT CAST(min(time) - INTERVAL 1 HOUR AS DATE), "
-                             "CAST(max(time) - INTERVAL 1 HOUR AS DATE) FROM air_hourly"
-                             ).fetchall()[0])
-
-
-def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig, memo=None
+def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig, memo=None,
+                   cover: tuple[date, date] | None = None
                    ) -> tuple[pa.Table, dict[str, pa.Table]]:
-    """The province series' daily statistics of every stored day (with ``_present``: the day
-    has an hour) and the day AQI of every day by each HJ 633 version asked so far
-    (:func:`_province_version_aqi`), kept per store state. ``memo``: the :class:`DailyRows`
-    of one service call, which looks the store state up once (not at each of its steps)."""
-    kept = getattr(memo, "_kept", None)
-    if kept is not None and kept[0] is prov:
-        return kept[1]
-    got = _province_kept_now(con, prov)
-    if memo is not None:
-        memo._kept = (prov, got)
-    return got
-
-
-def _province_kept_now(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig
-                       ) -> tuple[pa.Table, dict[str, pa.Table]]:
-    cities = con.execute("SELECT string_agg(code, ',' ORDER BY code) FROM city").fetchall()[0][0]
-    from qingshan.air.versions import db_path
-    # the store's file leads the key (two copies of one store have the same fingerprint)
-    key = (db_path(con) or ("memory", id(con)), fingerprint(con), prov.code, prov.name_zh,
-           cities)
-    with _PROVINCE_LOCK:
-        if key in _PROVINCE_DAYS:
-            return _PROVINCE_DAYS[key]
-        lo, hi = _stored_days(con)
-        from qingshan.air.views import views
-        with views(con) as put:   # eager: the hourly chain of the service, whole span
-            hourly = svc._hourly(put, "province", lo, hi, None, prov)
-            stats = st.daily_stats_sql(hourly, svc._grid(put, con, lo, hi))
-            table = con.sql(f"""
-SELECT d.*, p.date IS NOT NULL AS _present FROM ({stats}) d LEFT JOIN
-  (SELECT DISTINCT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS date FROM {hourly}) p
-  ON p.code = d.code AND p.date = d.date""").to_arrow_table()
-        _PROVINCE_DAYS.clear()            # one store state per process is enough
-        _PROVINCE_DAYS[key] = (table, {})
-        return _PROVINCE_DAYS[key]
+    """The province series' daily statistics of every stored day and of the days ``cover``
+    (with ``_present``: the day has an hour) and the day AQI of every day by each HJ 633
+    version asked so far (:func:`qingshan.air.province_days.kept`)."""
+    return province_days.kept(con, prov, memo, cover)
 
 
 def _province_version_aqi(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig,
-                          ver: str, memo=None) -> pa.Table:
-    """The day AQI by HJ 633 version ``ver`` of every kept province day (the service's
-    ``daily_rounded_sql`` + ``aqi_valid_sql`` over the whole span: a day's AQI depends on its
-    own rounded statistics only), computed the first time a period needs that version."""
-    table, by_ver = _province_kept(con, prov, memo)
-    with _PROVINCE_LOCK:
-        if ver in by_ver:
-            return by_ver[ver]
-        tag = uuid.uuid4().hex[:8]
-        days, rounded = f"_qs_pdays_{tag}", f"_qs_prounded_{tag}"
-        con.register(days, table.drop_columns(["_present"]))
-        try:
-            con.register(rounded, con.sql(st.daily_rounded_sql(days)).to_arrow_table())
-            by_ver[ver] = con.sql(f"SELECT *, '{ver}' AS aqi_version FROM "
-                                  f"({aqi_valid_sql(rounded, ver)}) AS _v").to_arrow_table()
-        finally:
-            con.unregister(days)
-            con.unregister(rounded)
-        return by_ver[ver]
+                          ver: str, memo=None, cover: tuple[date, date] | None = None
+                          ) -> pa.Table:
+    """The day AQI by HJ 633 version ``ver`` of every kept province day
+    (:func:`qingshan.air.province_days.version_aqi`)."""
+    return province_days.version_aqi(con, prov, ver, memo, cover)
 
 
 def warm(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> bool:
@@ -460,13 +406,15 @@ def warm(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> bool:
 
 
 def _province_days(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig,
-                   memo=None) -> pa.Table:
-    """The province series' daily statistics of every stored day (:func:`_province_kept`)."""
-    return _province_kept(con, prov, memo)[0]
+                   memo=None, cover: tuple[date, date] | None = None) -> pa.Table:
+    """The province series' daily statistics of every stored day and of the days ``cover``
+    (:func:`_province_kept`)."""
+    return _province_kept(con, prov, memo, cover)[0]
 
 
 def _province_stats(put, start: date, end: date, prov: ProvinceConfig) -> str:
-    days = put.values("province_days", _province_days(put.con, prov, put.rows))
+    # every day of the period, those past the stored days too (the service's grid lists them)
+    days = put.values("province_days", _province_days(put.con, prov, put.rows, (start, end)))
     a, b = _lit(start), _lit(end)
     return put("dstats", f"""
 SELECT * EXCLUDE (_present) FROM {days} WHERE date BETWEEN {a} AND {b}
@@ -478,9 +426,10 @@ def _province_aqi(put, start: date, end: date, prov: ProvinceConfig) -> str:
     columns ``plan.aqi_by_day_sql`` gives over the period's rounded statistics (one version:
     all its columns; around 2026-03-01 each day by its own version, the 2012-only columns
     NULL on 2026 days), without its SQL text in the statement."""
-    days, _ = _province_kept(put.con, prov, put.rows)
+    days, _ = _province_kept(put.con, prov, put.rows, (start, end))
     parts = aqi_versions(start, end)
-    by_ver = {v: _province_version_aqi(put.con, prov, v, put.rows) for v, _, _ in parts}
+    by_ver = {v: _province_version_aqi(put.con, prov, v, put.rows, (start, end))
+              for v, _, _ in parts}
     pdays = put.values("province_days", days)
     present = (f"code IN (SELECT code FROM {pdays} WHERE _present AND date BETWEEN "
                f"{_lit(start)} AND {_lit(end)})")

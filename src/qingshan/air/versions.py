@@ -234,6 +234,19 @@ class Journal:
             head = head[:2]            # other days' rows do not matter
         return head + (int(sel.size), int(sel.max()) if sel.size else None)
 
+    def span_after(self, generation: int, after: int, upto: int) -> tuple | bool | None:
+        """The first and last hour stamp of the batches ``after`` < id ≤ ``upto`` of
+        ``generation`` (what a reader holding the data up to batch ``after`` lacks to be at
+        ``upto``); None: no such batch holds hours; False: the journal is of another
+        generation (rows were replaced or the catalogue changed: start again)."""
+        with self._lock:
+            if generation != self.generation or after < self.since:
+                return False
+            sel = (self._ids > after) & (self._ids <= upto)
+            if not sel.any():
+                return None
+            return (self._lo[sel].min().astype(datetime), self._hi[sel].max().astype(datetime))
+
 
 #: connection -> its database file, asked once per connection object: a weak key (the entry
 #: goes with the object, so a new connection that reuses a dead one's ``id()`` is never served

@@ -1,0 +1,146 @@
+"""The province series' kept days after an upload (qingshan.air.province_days): only the days of
+the new batches (and the empty days up to them) are computed again, and the spliced days are the
+days a computation of the whole span gives, their AQI and every figure read from them the
+hourly chain's (qingshan.air.service)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from tests.api._store import ARCHIVE, built_store
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def con(tmp_path):
+    from qingshan.air import province_days
+    from qingshan.store import connect
+    path = tmp_path / "p.duckdb"
+    shutil.copy(built_store(), path)
+    province_days.clear()
+    c = connect(str(path))
+    yield c
+    c.close()
+    province_days.clear()
+
+
+@pytest.fixture
+def prov():
+    from qingshan.config import load_province
+    return load_province("shandong")
+
+
+@pytest.fixture
+def spans(monkeypatch):
+    """The spans of days the module computes (proves what was computed again)."""
+    from qingshan.air import province_days
+    calls: list[tuple[date, date]] = []
+    orig = province_days._compute
+
+    def spy(con, prov, lo, hi):
+        calls.append((lo, hi))
+        return orig(con, prov, lo, hi)
+
+    monkeypatch.setattr(province_days, "_compute", spy)
+    return calls
+
+
+def _same(got, want):
+    """Equal tables: the same rows, columns and order; the unrounded means to the last bits a
+    sum in another order can change (DuckDB sums in parallel: the hour's mean of 16 cities is
+    computed in whichever order the threads meet; figures are rounded from a DECIMAL of 10
+    decimals, qingshan.core.rounding, so such bits never reach one)."""
+    pd.testing.assert_frame_equal(got.to_pandas(), want.to_pandas(), check_exact=False,
+                                  rtol=1e-12, atol=0)
+
+
+def _whole(con, prov, versions):
+    from qingshan.air import province_days as pd_
+    table = pd_._compute(con, prov, *pd_.stored_days(con))
+    return table, {v: pd_._aqi(con, table, v) for v in versions}
+
+
+def test_an_upload_after_the_span_computes_its_days_and_the_gap(con, prov, spans):
+    from qingshan.air import province_days
+    from qingshan.air.ingest import ingest_cnemc
+    table, by_ver = province_days.kept(con, prov)
+    province_days.version_aqi(con, prov, "2012")
+    # the store: files of 1 Jan … 31 Mar 2019, hour-ending stamps, so days 31 Dec 2018 … 31 Mar
+    assert spans == [(date(2018, 12, 31), date(2019, 3, 31))]
+    assert table.num_rows == 91                       # 1 + 31 + 28 + 31 days, one code
+    ingest_cnemc(con, [ARCHIVE / "china_sites_20190410.csv"])
+    table2, by_ver2 = province_days.kept(con, prov)
+    # the file of 10 April holds the stamps 10 Apr 00:00 … 23:00: days 9 and 10 April; the
+    # days 1 … 8 April (no hour) join the span as empty days, as a whole computation has them
+    assert spans[1:] == [(date(2019, 4, 1), date(2019, 4, 10))]
+    assert table2.num_rows == 101
+    whole, whole_aqi = _whole(con, prov, ["2012"])
+    _same(table2, whole)
+    _same(by_ver2["2012"], whole_aqi["2012"])
+    present = table2.to_pandas().set_index("date")["_present"]
+    assert not present[date(2019, 4, 5)] and present[date(2019, 4, 9)]
+    # the state before the upload is kept beside the new one (a read transaction begun before
+    # the upload committed still finds its own)
+    (states,) = province_days.states().values()
+    assert [s.table.num_rows for s in states] == [91, 101]
+
+
+def test_an_upload_inside_the_span_computes_its_days_only(con, prov, spans, tmp_path):
+    from qingshan.air import province_days
+    from qingshan.air.ingest import ingest_cnemc
+    # the store without 10 February 2019's hours (the rows of that file's batch removed), then
+    # that file less its last line uploaded: new rows inside the stored span
+    con.execute("DELETE FROM air_hourly WHERE batch_id = (SELECT batch_id FROM air_hourly "
+                "WHERE time = TIMESTAMP '2019-02-10 12:00:00' LIMIT 1)")
+    province_days.kept(con, prov)
+    province_days.version_aqi(con, prov, "2012")
+    lines = (ARCHIVE / "china_sites_20190210.csv").read_text().splitlines()
+    part = tmp_path / "china_sites_20190210.csv"
+    part.write_text("\n".join(lines[:-1]) + "\n")
+    ingest_cnemc(con, [part])
+    _, by_ver = province_days.kept(con, prov)
+    # the file's stamps 10 Feb 00:00 … 23:00 are of the days 9 and 10 February
+    assert spans[1:] == [(date(2019, 2, 9), date(2019, 2, 10))]
+    whole, whole_aqi = _whole(con, prov, ["2012"])
+    _same(province_days.kept(con, prov)[0], whole)
+    _same(by_ver["2012"], whole_aqi["2012"])
+
+
+def test_a_replaced_row_computes_every_day(con, prov, spans, tmp_path):
+    from qingshan.air import province_days
+    from qingshan.air.ingest import ingest_cnemc
+    province_days.kept(con, prov)
+    src = (ARCHIVE / "china_sites_20190210.csv").read_text().splitlines()
+    cells = src[2].split(",")
+    assert cells[2] == "PM2.5"
+    cells[3] = str(int(cells[3]) + 1)
+    src[2] = ",".join(cells)
+    changed = tmp_path / "china_sites_20190210.csv"
+    changed.write_text("\n".join(src) + "\n")
+    ingest_cnemc(con, [changed])          # a superseding batch: a new generation
+    table, _ = province_days.kept(con, prov)
+    assert spans == [(date(2018, 12, 31), date(2019, 3, 31))] * 2
+    _same(table, _whole(con, prov, [])[0])
+
+
+def test_figures_after_uploads_are_the_chains(con, prov):
+    from qingshan.air import daily, province_days
+    from qingshan.air import service as svc
+    from qingshan.air.ingest import ingest_cnemc
+    province_days.kept(con, prov)
+    for name in ("china_sites_20190405.csv", "china_sites_20190410.csv"):
+        ingest_cnemc(con, [ARCHIVE / name])
+        for period in ("2019-04", "2019-Q1", "2019-01..2019-04"):
+            pd.testing.assert_frame_equal(daily.assess(con, period, "province", prov),
+                                          svc.assess(con, period, "province", prov))
+        # days past the stored ones are listed (no hour: not valid), as the chain lists them
+        pd.testing.assert_frame_equal(
+            daily.daily_aqi(con, "province", None, date(2019, 3, 25), date(2019, 4, 12), prov),
+            svc.daily_aqi(con, "province", None, date(2019, 3, 25), date(2019, 4, 12), prov))
+        pd.testing.assert_frame_equal(daily.monthly_series(con, "province", None, 2019, prov),
+                                      svc.monthly_series(con, "province", None, 2019, prov))
