@@ -163,11 +163,16 @@ def city_map_caption(geojson: dict[str, Any], values: pd.DataFrame, indicator: s
     (a page shows it and loads the map itself from a chart route)."""
     check_lang(lang)
     legend_title = pollutant_label(indicator, lang)
-    vals = values.copy()
-    vals["code"] = vals["code"].astype(str)
     codes = [str((f.get("properties") or {}).get("code")) for f in geojson["features"]]
-    table = pd.DataFrame({"code": codes}).merge(vals[["code", "value"]], on="code", how="left")
-    table = table.rename(columns={"value": legend_title})
+    by_code = pd.Series(values["value"].to_numpy(), index=values["code"].astype(str))
+    if by_code.index.is_unique:   # one value per city (a reindex, not a merge: pages ask often)
+        table = pd.DataFrame({"code": codes, legend_title: by_code.reindex(codes).to_numpy()})
+    else:
+        vals = values.copy()
+        vals["code"] = vals["code"].astype(str)
+        table = pd.DataFrame({"code": codes}).merge(vals[["code", "value"]], on="code",
+                                                    how="left")
+        table = table.rename(columns={"value": legend_title})
     return _caption(table, legend_title, indicator, lang, categories, limit, higher_is_better)
 
 
