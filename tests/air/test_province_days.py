@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tests.api._store import ARCHIVE, built_store
+from tests.api._store import ARCHIVE, built_store, changed_day_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -115,14 +115,7 @@ def test_a_replaced_row_computes_every_day(con, prov, spans, tmp_path):
     from qingshan.air import province_days
     from qingshan.air.ingest import ingest_cnemc
     province_days.kept(con, prov)
-    src = (ARCHIVE / "china_sites_20190210.csv").read_text().splitlines()
-    cells = src[2].split(",")
-    assert cells[2] == "PM2.5"
-    cells[3] = str(int(cells[3]) + 1)
-    src[2] = ",".join(cells)
-    changed = tmp_path / "china_sites_20190210.csv"
-    changed.write_text("\n".join(src) + "\n")
-    ingest_cnemc(con, [changed])          # a superseding batch: a new generation
+    ingest_cnemc(con, [changed_day_file(tmp_path)])    # a superseding batch: a new generation
     table, _ = province_days.kept(con, prov)
     assert spans == [(date(2018, 12, 31), date(2019, 3, 31))] * 2
     _same(table, _whole(con, prov, [])[0])

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.api._store import ARCHIVE, built_store
+from tests.api._store import ARCHIVE, built_store, changed_day_file
 
 FEB = (date(2019, 2, 1), date(2019, 2, 28))
 APR = (date(2019, 4, 1), date(2019, 4, 30))
@@ -58,14 +58,7 @@ def test_a_replaced_row_or_a_catalogue_change_is_a_new_generation(con, tmp_path)
     j.refresh(con, None)
     gen = j.generation
     # one value of 10 February changed: the new batch replaces that day's rows of the old one
-    src = (ARCHIVE / "china_sites_20190210.csv").read_text().splitlines()
-    cells = src[2].split(",")
-    assert cells[2] == "PM2.5"
-    cells[3] = str(int(cells[3]) + 1)
-    src[2] = ",".join(cells)
-    changed = tmp_path / "china_sites_20190210.csv"
-    changed.write_text("\n".join(src) + "\n")
-    ingest_cnemc(con, [changed])
+    ingest_cnemc(con, [changed_day_file(tmp_path)])
     j.refresh(con, None)
     assert j.generation == gen + 1                      # rows replaced: every answer anew
     con.execute("INSERT INTO store_meta VALUES ('synthetic', 'test', now()::TIMESTAMP)")

@@ -64,3 +64,16 @@ def copy_store(dest_dir: Path) -> Path:
     dest = Path(dest_dir) / "copy.duckdb"
     shutil.copy(built_store(), dest)
     return dest
+
+
+def changed_day_file(dest_dir: Path, day: str = "20190210") -> Path:
+    """The archive's file of ``day`` with its first PM2.5 value (line 3, first station) + 1:
+    ingested, its batch replaces that day's rows of the stored one."""
+    src = (ARCHIVE / f"china_sites_{day}.csv").read_text().splitlines()
+    cells = src[2].split(",")
+    assert cells[2] == "PM2.5"
+    cells[3] = str(int(cells[3]) + 1)
+    src[2] = ",".join(cells)
+    changed = Path(dest_dir) / f"china_sites_{day}.csv"
+    changed.write_text("\n".join(src) + "\n")
+    return changed

@@ -372,9 +372,6 @@ class DailyRows:
 # stored day and their day AQI per HJ 633 version are kept in the process and spliced after an
 # upload (qingshan.air.province_days); a period reads its days from there.
 
-_stored_days = province_days.stored_days
-
-
 def _province_kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig, memo=None,
                    cover: tuple[date, date] | None = None
                    ) -> tuple[pa.Table, dict[str, pa.Table]]:
@@ -396,7 +393,7 @@ def warm(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> bool:
     """Build the kept province days and their day AQI by every HJ 633 version of the stored
     span now — what the first province answer of a server would otherwise pay (1–3 s); the
     server calls it once at start (:func:`qingshan.air.api.warm`). False: nothing stored."""
-    lo, hi = _stored_days(con)
+    lo, hi = province_days.stored_days(con)
     if lo is None:
         return False
     _province_kept(con, prov)

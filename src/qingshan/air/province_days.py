@@ -112,8 +112,8 @@ def _days(con, prov: ProvinceConfig, codes: pa.Table, lo: date, hi: date) -> pa.
     """The province days ``lo`` … ``hi`` (:func:`_compute`), and the empty days of the codes of
     ``codes`` (the kept table) that have no hour in them (:func:`_empty`)."""
     got = _compute(con, prov, lo, hi)
-    missing = pc.filter(pc.unique(codes.column("code")), pc.invert(pc.is_in(
-        pc.unique(codes.column("code")), value_set=got.column("code"))))
+    known = pc.unique(codes.column("code"))
+    missing = known.filter(pc.invert(pc.is_in(known, value_set=got.column("code"))))
     if len(missing) == 0:
         return got
     empty = _empty(con, pa.table({"code": missing}), lo, hi)
