@@ -62,6 +62,15 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat`` fields 14–15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -138,6 +147,7 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int,
             time.sleep(0.3)
         cities = [c["code"] for c in httpx.get(f"{base}/api/v1/cities", timeout=30).json()]
         rss_start = _rss_mb(proc.pid)
+        cpu_start, own_start = _cpu_s(proc.pid), time.process_time()
         lat: dict[str, list[float]] = defaultdict(list)
         codes: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         errors: dict[str, int] = defaultdict(int)
@@ -206,6 +216,8 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int,
             t.join()
         wall = time.monotonic() - t0
         rss_end = _rss_mb(proc.pid)
+        cpu = _cpu_s(proc.pid) - cpu_start
+        own = time.process_time() - own_start
     finally:
         proc.terminate()
         try:
@@ -214,7 +226,7 @@ def run(db: Path, uploads: list[Path], clients: int, seconds: float, seed: int,
             proc.kill()
         log.close()
     return {"lat": lat, "codes": codes, "errors": errors, "reasons": reasons, "wall": wall,
-            "rss_start": rss_start, "rss_end": rss_end, "rss": rss,
+            "rss_start": rss_start, "rss_end": rss_end, "rss": rss, "cpu": cpu, "own_cpu": own,
             "tracebacks": log_path.read_text().count("Traceback")}
 
 
@@ -251,6 +263,13 @@ def report(res: dict, clients: int, seconds: float) -> str:
     lines.append("")
     lines.append(f"5xx in all: {total5}; connection errors: {dict(res['errors']) or 0}; "
                  f"tracebacks in the server log: {res['tracebacks']}")
+    answers = sum(len(v) for v in res["lat"].values())
+    # the cost per answer does not depend on how many other processes share the cores (a
+    # closed loop without think time: mean latency = clients / throughput, Little's law)
+    lines.append(f"answers: {answers} ({answers / res['wall']:.1f}/s); server CPU "
+                 f"{res['cpu']:.1f} s = {1000 * res['cpu'] / max(answers, 1):.1f} ms per answer "
+                 f"({res['cpu'] / res['wall']:.2f} cores); load clients' CPU {res['own_cpu']:.1f} s "
+                 f"({res['own_cpu'] / res['wall']:.2f} cores) on {os.cpu_count()} cores")
     lines.append("RSS samples [s: MB]: " + ", ".join(f"{t:.0f}: {m:.0f}" for t, m in res["rss"]))
     lines.append("non-2xx by error code: " + (", ".join(
         f"{k}: {n}" for k, n in sorted(res["reasons"].items())) or "none"))
