@@ -63,3 +63,55 @@ def test_read_only_server_refuses_uploads(tmp_path):
         from tests._auth import auth_headers
         c.headers.update(auth_headers(app, "prov_staff"))
         assert_error(_post(c, "x.csv", b"a\n1\n", kind="cnemc"), 403, "forbidden")
+
+
+def test_reupload_is_answered_from_the_batches_without_waiting_for_a_write(tmp_path):
+    """A file loaded before is answered "already loaded" (the same batch) by a read of the
+    batch table while another upload holds the write — when the uploader may store any content
+    (province staff); otherwise it waits for the write (503 ``store_busy`` after the timeout)
+    and ``authorize`` still sees the parsed file (a city user is refused as for a new file)."""
+    import threading
+
+    import pytest
+
+    from qingshan.accounts.authz import Forbidden
+    from qingshan.api.errors import ApiError
+    from qingshan.api.store import Store
+    from qingshan.api.upload import store_upload
+    from qingshan.config import load_province
+    shared_or_skip(STATIONS)
+    shared_or_skip(ARCHIVE)
+    day = ARCHIVE / "china_sites_20190401.csv"
+    store = Store(tmp_path / "s.duckdb", load_province("shandong"), timeout=1.0, hold=True)
+    try:
+        store_upload(store, STATIONS.name, STATIONS.read_bytes(), kind="stations")
+        (first,) = store_upload(store, day.name, day.read_bytes())
+        assert first.outcome == "loaded"
+        holding, done = threading.Event(), threading.Event()
+
+        def write() -> None:
+            with store.writer():
+                holding.set()
+                done.wait(30)
+
+        t = threading.Thread(target=write)
+        t.start()
+        try:
+            assert holding.wait(30)
+            (again,) = store_upload(store, day.name, day.read_bytes())
+            assert (again.outcome, again.batch_id, again.file) == ("already loaded",
+                                                                    first.batch_id, day.name)
+            with pytest.raises(ApiError) as e:
+                store_upload(store, day.name, day.read_bytes(), any_content=False)
+            assert e.value.status == 503
+        finally:
+            done.set()
+            t.join()
+
+        def refuse(con, parsed):
+            raise Forbidden(f"not this file ({parsed.kind})")
+
+        with pytest.raises(Forbidden, match="cnemc_sites"):
+            store_upload(store, day.name, day.read_bytes(), authorize=refuse)
+    finally:
+        store.close()

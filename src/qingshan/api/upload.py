@@ -24,9 +24,9 @@ from qingshan.api.errors import ApiError, ErrorDetail, quote
 from qingshan.api.limits import LIMIT_SETTING
 from qingshan.api.store import Store
 from qingshan.config import get_settings
-from qingshan.air.ingest.runner import parse_file, store_parsed
+from qingshan.air.ingest.runner import loaded_before, parse_file, store_parsed
 from qingshan.air.ingest.table import parse_map
-from qingshan.store.batches import BatchSummary
+from qingshan.store.batches import BatchSummary, file_info
 
 __all__ = ["KINDS", "MAX_UPLOAD_BYTES", "MAX_NAME_CHARS", "CHUNK_BYTES", "store_upload",
            "save_upload", "copy_limited",
@@ -123,7 +123,8 @@ def _too_large(limit: int) -> ApiError:
 def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str = "cnemc",
                  map_spec: str | None = None, long: bool = False,
                  register_unknown: bool = False,
-                 max_bytes: int | None = None, authorize=None) -> list[BatchSummary]:
+                 max_bytes: int | None = None, authorize=None,
+                 any_content: bool | None = None) -> list[BatchSummary]:
     """Copy ``data`` (a binary file object, read in chunks, or bytes) to a temporary file named
     like the upload (:func:`safe_name`), parse and validate it, then store it in one
     transaction (module docstring).
@@ -133,6 +134,11 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
     file is larger than ``max_bytes``, default :data:`MAX_UPLOAD_BYTES`).
     ``authorize(con, parsed)`` (:func:`qingshan.api.writes.authorize_upload`) runs after the
     parse, under the write lock, before anything is stored; it raises to refuse.
+
+    A file whose content was loaded before is answered "already loaded" (what the store would
+    answer) from a read of the batch table, without parsing it or taking the write lock, when
+    ``any_content`` (default: no ``authorize``) says the uploader may store any content;
+    otherwise ``authorize`` sees the parsed file first, as for a new one.
     """
     limit = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
     if store.read_only:
@@ -154,6 +160,12 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
         path = Path(tmp) / name
         if _copy(data, path, limit) == 0:
             raise _bad("file", "the file is empty")
+        if authorize is None if any_content is None else any_content:
+            info = file_info(path)
+            with store.cursor(slot=False) as con:   # one small read, no computing
+                done = loaded_before(con, kind, info)
+            if done is not None:
+                return [done]
         with store.scratch() as scratch:    # no store: parse and validate first
             parsed = parse_file(kind, path, scratch, mapping=mapping, long=long)
         with store.writer() as con:

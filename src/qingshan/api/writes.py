@@ -75,7 +75,8 @@ def authorized_upload(request, actor: Actor, store, filename: str, data, kind: s
     with acting_as(actor.username):
         res = store_upload(store, filename, data, kind, map_spec, long, register_unknown,
                            max_bytes=request.app.state.max_upload_bytes,
-                           authorize=lambda con, parsed: authorize_upload(actor, con, parsed, prov))
+                           authorize=lambda con, parsed: authorize_upload(actor, con, parsed, prov),
+                           any_content=has_role(actor, {roles.PROV_STAFF}, prov.code))
     # The batch is committed in the analytic store; the audit row follows in the operational
     # store (two databases: no shared transaction). The batch row itself names its user.
     with ops.session_scope(request.app.state.ops_url) as s:

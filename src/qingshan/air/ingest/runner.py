@@ -28,7 +28,7 @@ from qingshan.store.batches import (
 from qingshan.store.province import sync_province
 
 __all__ = ["expand_paths", "ingest_cnemc", "ingest_stations", "ingest_table", "ParsedFile",
-           "parse_file", "store_parsed"]
+           "loaded_before", "parse_file", "parsed_kind", "store_parsed"]
 
 _SITES = re.compile(r"china_sites_\d{8}\.csv$")
 _CITIES = re.compile(r"china_cities_\d{8}\.csv$")
@@ -229,6 +229,32 @@ class ParsedFile:
     meta: dict
 
 
+def parsed_kind(kind: str, name: str) -> str:
+    """The batch kind :func:`parse_file` gives a file named ``name`` uploaded as ``kind``
+    (``cnemc``: ``cnemc_cities`` or ``cnemc_sites`` by the name)."""
+    if kind in ("stations", "table"):
+        return kind
+    return "cnemc_cities" if _CITIES.search(name) else "cnemc_sites"
+
+
+def _already(info: FileInfo, kind: str, prev: int) -> BatchSummary:
+    return BatchSummary(file=info.name, kind=kind, outcome="already loaded", batch_id=prev,
+                        message=f"same content as batch {prev}")
+
+
+def loaded_before(con: duckdb.DuckDBPyConnection, kind: str, info: FileInfo
+                  ) -> BatchSummary | None:
+    """The "already loaded" summary :func:`store_parsed` would give a file of upload kind
+    ``kind`` whose content was loaded before — found without reading the file (its sha256 in
+    ``info``, :func:`~qingshan.store.batches.file_info`) — or None (not loaded: parse it)."""
+    pk = parsed_kind(kind, info.name)
+    try:
+        prev = already_loaded(con, pk, info.sha256)
+    except duckdb.CatalogException:        # a store without batches yet
+        return None
+    return None if prev is None else _already(info, pk, prev)
+
+
 def parse_file(kind: str, path: str | Path, scratch: duckdb.DuckDBPyConnection, *,
                mapping: dict | None = None, long: bool = False,
                hour_beginning: bool = False) -> ParsedFile:
@@ -264,8 +290,7 @@ def store_parsed(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, *,
     def work() -> BatchSummary:
         prev = already_loaded(con, parsed.kind, info.sha256)
         if prev is not None:
-            return BatchSummary(file=info.name, kind=parsed.kind, outcome="already loaded",
-                                batch_id=prev, message=f"same content as batch {prev}")
+            return _already(info, parsed.kind, prev)
         if parsed.kind == "stations":
             return _store_stations(con, parsed.data, parsed.meta, info, province)
         if parsed.kind == "cnemc_cities":
