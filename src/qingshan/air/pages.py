@@ -28,8 +28,9 @@ from qingshan.web.geo import load_geo
 from qingshan.web.i18n import request_lang
 from qingshan.air.limits import STAT_AVERAGING, reference_lines
 from qingshan.air.rules import rules_for
-from qingshan.air.engine.aqi import standard_module
 from qingshan.web.periods import data_days, period_options
+from qingshan.air.page_parts import (_LABEL, _STATS, _UNITS, _compliance, _flag, _map_scale,  # noqa: F401
+                                     _nd, aqi_levels, t_days)
 from qingshan.web.render import chart_src, page, svg_response
 from qingshan.water.pages import city_water, water_headline, water_periods
 
@@ -42,34 +43,6 @@ INDICATORS = {"composite_index": ("period", "composite_index", 2),
               "good_day_ratio": ("period", "good_day_ratio", 1),
               "aqi_hour": ("hour", "aqi", 0),
               "aqi_day": ("day", "aqi", 0)}
-_STATS = ("pm25", "pm10", "so2", "no2", "co_p95", "o3_8h_p90")
-#: units of the figures the pages show (nomenclature: CO mg/m³, other pollutants µg/m³)
-_UNITS = {"pm25": "µg/m³", "pm10": "µg/m³", "so2": "µg/m³", "no2": "µg/m³", "co_p95": "mg/m³",
-          "o3_8h_p90": "µg/m³", "good_day_ratio": "%", "composite_index": "", "aqi": ""}
-
-
-def _nd(v) -> int:
-    """Decimals of a day count: 0, or 1 for a province mean of city counts (e.g. 27.5)."""
-    try:
-        return 0 if v is None or pd.isna(v) or float(v) == int(v) else 1
-    except (TypeError, ValueError):
-        return 0
-
-
-def _flag(v) -> bool | None:
-    """A validity / to-date flag of a service row as a Python bool (None: unknown)."""
-    try:
-        return None if v is None or pd.isna(v) else bool(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def t_days(lang: str) -> str:
-    return "天" if lang == "zh" else "days"
-
-
-_LABEL = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
-
 
 def _svc(con, fn, *args, **kwargs) -> pd.DataFrame:
     """A service result (:func:`qingshan.air.api.computed`: one heavy-query slot, cached by the
@@ -108,30 +81,6 @@ def public_base() -> str:
     site root)."""
     base = get_settings().public_base_url
     return (base.rstrip("/") + "/") if base else "/"
-
-
-def aqi_levels(version: str) -> tuple[dict, ...]:
-    """HJ 633 Table 2 levels (with Appendix A colours) of ``version``."""
-    return standard_module(version).LEVELS
-
-
-def _map_scale(indicator: str, year: int, lang: str) -> dict:
-    """The colour scale of the map: HJ 633 categories and colours for AQI (Table 2, Appendix
-    A), the GB 3095 grade II annual limit of the year as the anchor for PM2.5 (legend shows it),
-    a reversed ramp for the good-day ratio (higher is better)."""
-    if indicator.startswith("aqi"):
-        levels = aqi_levels(rules_for(date(year, 12, 31)).aqi_version)
-        return {"categories": [
-            {"lo": lv["aqi_lo"], "hi": lv["aqi_hi"], "colour": lv["hex"],
-             "label": lv["category"] if lang == "zh" else lv["category_en"]} for lv in levels]}
-    if indicator == "pm25":
-        lines = reference_lines("pm25", year, lang)
-        if lines:
-            name, value = next(iter(lines.items()))
-            return {"limit": (name + ("年均限值" if lang == "zh" else " annual limit"), value)}
-    if indicator == "good_day_ratio":
-        return {"higher_is_better": True}
-    return {}
 
 
 def _no_data(request: Request, lang: str, what: str, first: date, last: date) -> HTMLResponse:
@@ -230,14 +179,33 @@ def overview(request: Request, period: str | None = None,
     _indicator(indicator)
     prov = request.app.state.province
     daily_ready(request)
+    # what the page shows, kept per store stamp (any commit computes it again): a repeat view
+    # opens no store; the page itself is drawn for each request (its user, CSRF field)
+    got, ctx = _OVERVIEW.get_or_compute(
+        _store(request).path, (period, indicator, lang, prov.code),
+        lambda: _overview_ctx(request, prov, lang, period, indicator))
+    if got == "empty":
+        return page(request, "empty.html")
+    if got == "none":
+        return _no_data(request, lang, *ctx)
+    return page(request, "overview.html", **ctx)
+
+
+#: the overview's page contexts (periods × indicators × languages of the store's state)
+_OVERVIEW = AnswerCache(64)
+
+
+def _overview_ctx(request: Request, prov, lang: str, period: str | None, indicator: str):
+    """("page", the overview's template context), ("none", (what, first, last)) — no data
+    for the period — or ("empty", None): nothing stored."""
     with _store(request).cursor() as con:
         first, last = data_days(con)
         if last is None:
-            return page(request, "empty.html")
+            return "empty", None
         data_last = last
         p = parse_period(period or f"{last:%Y-%m}")
         if p.end < first or p.start > last:
-            return _no_data(request, lang, p.name(lang), first, last)
+            return "none", (p.name(lang), first, last)
         ranking, values, when, last = _map_inputs(con, prov, p, indicator, last)
         summary_df = _svc(con, air_daily.assess, p.label, level="province", province=prov)
         names = _city_names(con, lang)
@@ -245,7 +213,7 @@ def overview(request: Request, period: str | None = None,
         wyear = str(p.year) if str(p.year) in wperiods else (wperiods[0] if wperiods else None)
         water = water_headline(con, wyear) if wyear else {}
     if ranking["composite_index"].isna().all() and values["value"].isna().all():
-        return _no_data(request, lang, p.name(lang), first, last)
+        return "none", (p.name(lang), first, last)
     nd = INDICATORS[indicator][2]
     caption = _map_caption(prov, values, indicator, lang, p.end.year)
     # the map is drawn by its chart route, loaded by the browser beside the page
@@ -271,32 +239,13 @@ def overview(request: Request, period: str | None = None,
     partial = {"to_date": bool(srow.get("to_date")) if srow.get("to_date") is not None
                else None, "data_end": srow.get("data_end"), "days": srow.get("days"),
                "valid": _flag(srow.get("valid"))}
-    return page(request, "overview.html", period=p, periods=period_options(first, last),
-                indicator=indicator, indicators=list(INDICATORS), summary=summary,
-                map_src=map_src, map_caption=caption, map_when=when, map_rows=map_rows,
-                partial=partial, map_unit=_UNITS.get(INDICATORS[indicator][1], ""),
-                map_invalid=map_invalid, month_min=f"{first:%Y-%m}",
-                month_max=f"{data_last:%Y-%m}",
-                ranking=ranking.to_dict(orient="records"), water=water)
-
-
-def _compliance(row: dict, year: int, lang: str) -> list[dict]:
-    """Rows of the compliance table: the assessed statistic, its reference lines, and the
-    service's verdict (``compliant``/``exceed_pollutants``: annual, valid years only — None
-    otherwise) and WHO level (``who_level_<pollutant>``)."""
-    verdict = row.get("compliant")
-    verdict = None if verdict is None or pd.isna(verdict) else bool(verdict)
-    exceed = {x.strip().upper() for x in str(row.get("exceed_pollutants") or "").split(",")}
-    out = []
-    for stat in _STATS:
-        pol = STAT_AVERAGING[stat][0]
-        lines = list(reference_lines(stat, year, lang).values())
-        ok = None if verdict is None else _LABEL[pol] not in exceed
-        out.append({"stat": stat, "value": row.get(stat), "limit": lines[0] if lines else None,
-                    "who": lines[1] if len(lines) > 1 else None, "ok": ok,
-                    "who_level": row.get(f"who_level_{pol}"),
-                    "valid": _flag(row.get("valid")) if row else None})
-    return out
+    return "page", dict(period=p, periods=period_options(first, last),
+                        indicator=indicator, indicators=list(INDICATORS), summary=summary,
+                        map_src=map_src, map_caption=caption, map_when=when, map_rows=map_rows,
+                        partial=partial, map_unit=_UNITS.get(INDICATORS[indicator][1], ""),
+                        map_invalid=map_invalid, month_min=f"{first:%Y-%m}",
+                        month_max=f"{data_last:%Y-%m}",
+                        ranking=ranking.to_dict(orient="records"), water=water)
 
 
 def _city_year(year: int | None, period: str | None, last: date):
@@ -368,18 +317,41 @@ def city_page(request: Request, code: str, year: int | None = None,
     lang = request_lang(request)
     prov = request.app.state.province
     daily_ready(request)
+    # what the page shows, kept per store stamp as the overview's (an unknown city is a 404,
+    # never kept); the page itself is drawn for each request
+    got, ctx = _CITY_PAGES.get_or_compute(
+        _store(request).path, (code, year, period, lang, prov.code),
+        lambda: _city_ctx(request, prov, lang, code, year, period))
+    if got == "empty":
+        return page(request, "empty.html")
+    if got == "none":
+        return _no_data(request, lang, *ctx)
+    return page(request, "city.html", **ctx)
+
+
+#: the city pages' contexts (cities × years or periods × languages of the store's state)
+_CITY_PAGES = AnswerCache(128)
+
+
+def _city_ctx(request: Request, prov, lang: str, code: str, year: int | None,
+              period: str | None):
+    """("page", the city page's template context), ("none", (what, first, last)) or
+    ("empty", None), as :func:`_overview_ctx`."""
     with _store(request).cursor() as con:
         check_code(con, "city", code)
         city = catalog.city(con, code)
         first, last = data_days(con)
         if last is None:
-            return page(request, "empty.html")
+            return "empty", None
         y, p = _city_year(year, period, last)
         if not first.year <= y <= last.year:
-            return _no_data(request, lang, f"{y}年" if lang == "zh" else str(y), first, last)
-        daily, monthly, end = _city_series(con, prov, code, y, last)
-        _CITY_SERIES.get_or_compute(_store(request).path, (code, y, prov.code),
-                                    lambda: (daily, monthly))
+            return "none", (f"{y}年" if lang == "zh" else str(y), first, last)
+        # the chart routes' inputs, kept per store stamp: a warm page neither computes nor
+        # filters the year's series of every city again
+        daily, monthly = _CITY_SERIES.get_or_compute(
+            _store(request).path, (code, y, prov.code),
+            lambda: _city_series(con, prov, code, y, last)[:2])
+        end = min(date(y, 12, 31), last)
         yearly = _svc(con, air_daily.assess, p.label, level="city", province=prov)
         latest = catalog.latest_hours(con, code)
         water = city_water(con, code, y)
@@ -410,14 +382,15 @@ def city_page(request: Request, code: str, year: int | None = None,
     flags = {"to_date": _flag(row.get("to_date")), "data_end": row.get("data_end"),
              "valid": _flag(row.get("valid")), "year_to_date": end < date(y, 12, 31),
              "year_end": end if end < date(y, 12, 31) else None}
-    return page(request, "city.html", city=city, year=y, period=p, units=_UNITS, flags=flags,
-                month_min=f"{first:%Y-%m}", month_max=f"{last:%Y-%m}",
-                years=list(range(last.year, first.year - 1, -1)),
-                name=city["name_zh"] if lang == "zh" else city["name_en"],
-                cal_src=chart_src(f"{base}calendar.svg", lang, year=y), cal_caption=cal_caption,
-                cal_table=cal_table,
-                trends=trends, breakdown=breakdown, row=row, compliance=compliance,
-                averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"), water=water)
+    return "page", dict(city=city, year=y, period=p, units=_UNITS, flags=flags,
+                        month_min=f"{first:%Y-%m}", month_max=f"{last:%Y-%m}",
+                        years=list(range(last.year, first.year - 1, -1)),
+                        name=city["name_zh"] if lang == "zh" else city["name_en"],
+                        cal_src=chart_src(f"{base}calendar.svg", lang, year=y),
+                        cal_caption=cal_caption, cal_table=cal_table, trends=trends,
+                        breakdown=breakdown, row=row, compliance=compliance,
+                        averaging=STAT_AVERAGING, stations=latest.to_dict(orient="records"),
+                        water=water)
 
 
 def _pollutant(pollutant: str) -> None:
