@@ -181,14 +181,21 @@ def overview(request: Request, period: str | None = None,
     daily_ready(request)
     # what the page shows, kept per store stamp (any commit computes it again): a repeat view
     # opens no store; the page itself is drawn for each request (its user, CSRF field)
-    got, ctx = _OVERVIEW.get_or_compute(
-        _store(request).path, (period, indicator, lang, prov.code),
-        lambda: _overview_ctx(request, prov, lang, period, indicator))
+    return _kept_page(request, lang, _OVERVIEW, (period, indicator, lang, prov.code),
+                      lambda: _overview_ctx(request, prov, lang, period, indicator),
+                      "overview.html")
+
+
+def _kept_page(request: Request, lang: str, cache: AnswerCache, question: tuple, compute,
+               template: str) -> HTMLResponse:
+    """The page of a context ``compute()`` — ("page", ctx), ("none", (what, first, last)) or
+    ("empty", None) — kept in ``cache`` per store stamp, drawn for this request."""
+    got, ctx = cache.get_or_compute(_store(request).path, question, compute)
     if got == "empty":
         return page(request, "empty.html")
     if got == "none":
         return _no_data(request, lang, *ctx)
-    return page(request, "overview.html", **ctx)
+    return page(request, template, **ctx)
 
 
 #: the overview's page contexts (periods × indicators × languages of the store's state)
@@ -319,14 +326,8 @@ def city_page(request: Request, code: str, year: int | None = None,
     daily_ready(request)
     # what the page shows, kept per store stamp as the overview's (an unknown city is a 404,
     # never kept); the page itself is drawn for each request
-    got, ctx = _CITY_PAGES.get_or_compute(
-        _store(request).path, (code, year, period, lang, prov.code),
-        lambda: _city_ctx(request, prov, lang, code, year, period))
-    if got == "empty":
-        return page(request, "empty.html")
-    if got == "none":
-        return _no_data(request, lang, *ctx)
-    return page(request, "city.html", **ctx)
+    return _kept_page(request, lang, _CITY_PAGES, (code, year, period, lang, prov.code),
+                      lambda: _city_ctx(request, prov, lang, code, year, period), "city.html")
 
 
 #: the city pages' contexts (cities × years or periods × languages of the store's state)
