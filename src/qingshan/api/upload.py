@@ -160,14 +160,14 @@ def store_upload(store: Store, filename: str, data: BinaryIO | bytes, kind: str 
         path = Path(tmp) / name
         if _copy(data, path, limit) == 0:
             raise _bad("file", "the file is empty")
+        info = file_info(path)
         if authorize is None if any_content is None else any_content:
-            info = file_info(path)
             with store.cursor(slot=False) as con:   # one small read, no computing
                 done = loaded_before(con, kind, info)
             if done is not None:
                 return [done]
         with store.scratch() as scratch:    # no store: parse and validate first
-            parsed = parse_file(kind, path, scratch, mapping=mapping, long=long)
+            parsed = parse_file(kind, path, scratch, mapping=mapping, long=long, info=info)
         with store.writer() as con:
             if authorize is not None:
                 authorize(con, parsed)

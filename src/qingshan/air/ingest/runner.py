@@ -257,7 +257,7 @@ def loaded_before(con: duckdb.DuckDBPyConnection, kind: str, info: FileInfo
 
 def parse_file(kind: str, path: str | Path, scratch: duckdb.DuckDBPyConnection, *,
                mapping: dict | None = None, long: bool = False,
-               hour_beginning: bool = False) -> ParsedFile:
+               hour_beginning: bool = False, info: FileInfo | None = None) -> ParsedFile:
     """Read and validate one file without the store (``scratch``: any connection, e.g. an
     in-memory one), so that the store is needed only for the write (:func:`store_parsed`).
 
@@ -265,14 +265,14 @@ def parse_file(kind: str, path: str | Path, scratch: duckdb.DuckDBPyConnection, 
     ``stations`` or ``table`` (with ``mapping``). Raises IngestError (file, line, field).
     """
     p = Path(path)
-    info = file_info(p)
+    info = file_info(p) if info is None else info     # given: read by the caller already
     if kind == "stations":
         df, meta = read_station_list(p)
         return ParsedFile("stations", info, df, meta)
     if kind == "table":
         tbl, meta = read_table(scratch, p, mapping, long=long, hour_beginning=hour_beginning)
         return ParsedFile("table", info, tbl, meta)
-    if _CITIES.search(p.name):
+    if parsed_kind(kind, p.name) == "cnemc_cities":
         tbl, meta = read_cnemc_csv(p, scratch)
         return ParsedFile("cnemc_cities", info, tbl, meta)
     tbl, metas = read_cnemc_files([p], scratch)
