@@ -158,3 +158,55 @@ def test_scope_without_a_tree_by_gbt2260_codes():
     assert in_scope(prov, "371100") and not in_scope(prov, "410100")
     county = Actor(3, "k", roles.COUNTY_STAFF, "371002")
     assert in_scope(county, "371002") and not in_scope(county, "371003")
+
+
+def test_a_token_is_checked_without_a_write_and_its_use_noted_every_5_min(ops_url, tree, system):
+    """``token_use`` reads only (a read scope keeps nothing); the last use is a write of its
+    own (``touch_token``), needed again only when the last noted use is over 5 minutes old."""
+    _add(ops_url, tree, system, "wang", roles.CITY_STAFF, "371000")
+    with ops.session_scope(ops_url) as s:
+        t = service.create_token(s, tree, system, "wang", 30)
+    with ops.read_scope(ops_url) as s:
+        actor, stale = service.token_use(s, tree, t.token)
+        assert actor.username == "wang" and stale == t.id          # never used yet
+        service.touch_token(s, stale)                               # … in a read scope
+    with ops.read_scope(ops_url) as s:
+        assert s.get(ApiToken, t.id).last_used_at is None           # was not kept
+        assert service.token_use(s, tree, "qs_" + "x" * 43) == (None, None)
+    with ops.session_scope(ops_url) as s:
+        service.touch_token(s, t.id)
+    with ops.read_scope(ops_url) as s:
+        assert service.token_use(s, tree, t.token)[1] is None       # noted just now
+        s.get(ApiToken, t.id).last_used_at = datetime.now(timezone.utc) - timedelta(minutes=6)
+        s.flush()
+        assert service.token_use(s, tree, t.token)[1] == t.id       # 6 minutes ago: again
+
+
+def test_a_read_scope_does_not_wait_for_a_writer(tmp_path):
+    """SQLite: a read scope sees the last commit at once while another connection holds the
+    write lock (a session scope would wait up to busy_timeout, 30 s)."""
+    import threading
+    import time
+
+    url = f"sqlite:///{tmp_path / 'ops.sqlite'}"
+    ops.upgrade(url)
+    holding, done = threading.Event(), threading.Event()
+
+    def writer():
+        with ops.session_scope(url) as s:                  # BEGIN IMMEDIATE: the write lock
+            s.get(User, 1)
+            holding.set()
+            done.wait(10)
+
+    th = threading.Thread(target=writer)
+    th.start()
+    try:
+        assert holding.wait(10)
+        t0 = time.monotonic()
+        with ops.read_scope(url) as s:
+            assert s.scalars(select(User)).all() == []
+        assert time.monotonic() - t0 < 2.0
+    finally:
+        done.set()
+        th.join()
+    ops.get_engine(url).dispose()

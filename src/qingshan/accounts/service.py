@@ -25,8 +25,8 @@ from qingshan.accounts.orgtree import OrgTree
 
 __all__ = ["AccountError", "LoginRefused", "add_user", "list_users", "set_role", "disable_user",
            "set_password", "actor_for", "login", "open_session", "session_actor", "end_session",
-           "create_token", "token_actor", "revoke_token", "list_tokens", "TokenIssued",
-           "MIN_PASSWORD", "hash_password"]
+           "create_token", "token_actor", "token_use", "touch_token", "revoke_token",
+           "list_tokens", "TokenIssued", "MIN_PASSWORD", "hash_password"]
 
 MIN_PASSWORD = 10
 _PH = PasswordHasher()
@@ -275,20 +275,36 @@ def create_token(s: Session, tree: OrgTree | None, by: Actor | None, username: s
 
 
 def token_actor(s: Session, tree: OrgTree | None, value: str) -> Actor | None:
-    """The actor of a live bearer token, or None (expired, revoked, unknown, disabled user)."""
+    """The actor of a live bearer token, or None (expired, revoked, unknown, disabled user);
+    its last use noted (at most every 5 minutes)."""
+    actor, stale = token_use(s, tree, value)
+    if stale is not None:
+        touch_token(s, stale)
+    return actor
+
+
+def token_use(s: Session, tree: OrgTree | None, value: str) -> tuple[Actor | None, int | None]:
+    """(the actor of a live bearer token or None, the token's id when its last use is to be
+    noted — :func:`touch_token`, not a write per request — or None); reads only."""
     if not value.startswith(TOKEN_PREFIX):
-        return None
+        return None, None
     t = s.scalar(select(ApiToken).where(ApiToken.token_hash == _sha(value)))
     now = _now()
     if t is None or t.revoked_at is not None or _aware(t.expires_at) <= now:
-        return None
+        return None, None
     u = s.get(User, t.user_id)
     if u is None or u.disabled:
-        return None
+        return None, None
     last = _aware(t.last_used_at)
-    if last is None or now - last > timedelta(minutes=5):   # not a write per request
-        t.last_used_at = now
-    return actor_for(u, tree, "token")
+    stale = t.id if last is None or now - last > timedelta(minutes=5) else None
+    return actor_for(u, tree, "token"), stale
+
+
+def touch_token(s: Session, token_id: int) -> None:
+    """Note the token's last use now."""
+    t = s.get(ApiToken, token_id)
+    if t is not None:
+        t.last_used_at = _now()
 
 
 def revoke_token(s: Session, tree: OrgTree | None, by: Actor | None, token_id: int) -> None:

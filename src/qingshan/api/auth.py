@@ -69,20 +69,35 @@ def resolve(request: Request) -> Actor | None:
     url, tree = request.app.state.ops_url, tree_for(request.app.state.province)
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
-        with ops.session_scope(url) as s:
-            st.actor = service.token_actor(s, tree, auth[7:].strip())
+        # read without SQLite's write lock; the last use (every 5 min) is a write of its own
+        with ops.read_scope(url) as s:
+            st.actor, stale = service.token_use(s, tree, auth[7:].strip())
+        if stale is not None:
+            with ops.session_scope(url) as s:
+                service.touch_token(s, stale)
         if st.actor is None:
             raise ApiError(401, "unauthorized", "the bearer token is invalid, expired or revoked")
         st.auth_via = "token"
         return st.actor
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        with ops.session_scope(url) as s:
+        with ops.read_scope(url) as s:
             got = service.session_actor(s, tree, cookie)
         if got is not None:
             st.actor, st.csrf = got
             st.auth_via = "session"
     return st.actor
+
+
+def needs_lookup(request: Request) -> bool:
+    """Whether :func:`resolve` would read the operational store for ``request`` (a bearer token
+    or a session cookie, not yet resolved): such a lookup runs in a worker thread, never in
+    the server's event loop, whose every other request would wait for it (an SQLite
+    transaction waits for the store's writer, e.g. a ledger edit's commit)."""
+    if getattr(request.state, "actor_resolved", False):
+        return False
+    return (request.headers.get("authorization", "")[:7].lower() == "bearer "
+            or bool(request.cookies.get(SESSION_COOKIE)))
 
 
 def optional_actor(request: Request) -> Actor | None:

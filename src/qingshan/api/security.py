@@ -25,8 +25,9 @@ from collections import defaultdict
 from urllib.parse import urlparse
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
-from qingshan.api.auth import SESSION_COOKIE, resolve
+from qingshan.api.auth import SESSION_COOKIE, needs_lookup, resolve
 from qingshan.api.errors import ApiError, error_json
 
 __all__ = ["SecurityHeadersMiddleware", "HeavyQueryLimiter", "guard", "CSP", "HEAVY_PATHS",
@@ -134,7 +135,10 @@ async def guard(request: Request) -> None:
     """App-wide dependency of every route (module docstring): cross-site refusal, CSRF, the
     public-pages gate. Resolves the actor once for the route's own dependencies."""
     method = request.method
-    actor = resolve(request)
+    # an anonymous request is resolved here (no I/O); a token or session is looked up in a
+    # worker thread, so that the event loop never waits for the operational store
+    actor = (await run_in_threadpool(resolve, request) if needs_lookup(request)
+             else resolve(request))
     if method in UNSAFE:
         origin = request.headers.get("origin") or request.headers.get("referer")
         host = request.headers.get("host", "").lower()

@@ -79,11 +79,14 @@ def authorized_upload(request, actor: Actor, store, filename: str, data, kind: s
                            any_content=has_role(actor, {roles.PROV_STAFF}, prov.code))
     # The batch is committed in the analytic store; the audit row follows in the operational
     # store (two databases: no shared transaction). The batch row itself names its user.
-    with ops.session_scope(request.app.state.ops_url) as s:
-        for b in res:
-            if b.batch_id is not None and b.outcome == "loaded":
+    # (a file already loaded stores nothing: no write transaction to wait for)
+    loaded = [b for b in res if b.batch_id is not None and b.outcome == "loaded"]
+    if loaded:
+        with ops.session_scope(request.app.state.ops_url) as s:
+            for b in loaded:
                 audit.record(s, actor, "upload", "batch", b.batch_id,
-                             after={"file": b.file, "kind": b.kind, "rows_stored": b.rows_stored,
+                             after={"file": b.file, "kind": b.kind,
+                                    "rows_stored": b.rows_stored,
                                     "superseded": len(b.superseded)},
                              request_id=getattr(request.state, "request_id", None),
                              client_ip=request.client.host if request.client else None)

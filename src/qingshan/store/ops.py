@@ -25,7 +25,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from qingshan.config.settings import Settings, get_settings
 
-__all__ = ["Base", "database_url", "get_engine", "session_scope", "upgrade", "ops_url_for",
+__all__ = ["Base", "database_url", "get_engine", "session_scope", "read_scope", "upgrade",
+           "ops_url_for",
            "current_heads", "dispose_all"]
 
 #: constraint names the same on SQLite and PostgreSQL (Alembic autogenerate and batch mode need them)
@@ -69,6 +70,9 @@ def exists(url: str | Settings | None = None) -> bool:
     return bool(u.database) and u.database != ":memory:" and Path(u.database).is_file()
 
 
+#: execution option of :func:`read_scope`'s engine: its SQLite transactions begin deferred
+READ_OPTION = "qingshan_read"
+
 _LOCK = threading.RLock()
 _ENGINES: dict[str, Engine] = {}
 
@@ -86,8 +90,10 @@ def _sqlite_begin(conn) -> None:
     # Every transaction takes SQLite's write lock at BEGIN: a transaction that read first and
     # wrote later could otherwise fail with "database is locked" instead of waiting its turn
     # (busy_timeout applies only to acquiring the lock at BEGIN). Writers are serial in SQLite
-    # anyway; readers in WAL mode are not blocked by the lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # anyway; readers in WAL mode are not blocked by the lock. A session of read_scope (its
+    # engine's option READ_OPTION) begins deferred: it never waits for a writer.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_OPTION)
+                         else "BEGIN IMMEDIATE")
 
 
 def get_engine(url: str | Settings | None = None) -> Engine:
@@ -114,6 +120,7 @@ def dispose_all() -> None:
             e.dispose()
         _ENGINES.clear()
         _makers.cache_clear()
+        _read_makers.cache_clear()
 
 
 @functools.lru_cache(maxsize=None)
@@ -121,12 +128,60 @@ def _makers(url: str) -> sessionmaker:
     return sessionmaker(get_engine(url), expire_on_commit=False)
 
 
+@functools.lru_cache(maxsize=None)
+def _read_makers(url: str) -> sessionmaker:
+    return sessionmaker(get_engine(url).execution_options(**{READ_OPTION: True}),
+                        expire_on_commit=False)
+
+
 @contextmanager
-def session_scope(url: str | Settings | None = None) -> Iterator[Session]:
-    """A session in one transaction: committed when the block ends, rolled back on error."""
+def read_scope(url: str | Settings | None = None) -> Iterator[Session]:
+    """A session that only reads, in one transaction rolled back when the block ends (nothing
+    it changed is kept). On SQLite the transaction does not take the write lock (WAL: it sees
+    the last commit and never waits for a writer — a sign-in check must not queue behind a
+    ledger edit's commit)."""
     if not isinstance(url, str):
         url = database_url(url)
-    with _makers(url)() as s:
+    with _read_makers(url)() as s:
+        try:
+            yield s
+        finally:
+            s.rollback()
+
+
+#: how long a session of this process waits for another one's SQLite write transaction before
+#: it goes on to SQLite's own wait (busy_timeout) [s]
+WRITER_WAIT_S = 30.0
+_WRITERS: dict[str, threading.RLock] = {}
+
+
+@contextmanager
+def _writer_turn(url: str) -> Iterator[None]:
+    """SQLite: this process's sessions take their write transactions in turn (a lock per
+    store, re-entrant in a thread). SQLite itself lets a waiting writer poll with growing
+    sleeps (busy_timeout: 1 ms … 100 ms), so under many concurrent writers a late one often
+    gets the lock first and an early one waits seconds; here the next writer starts as soon
+    as the last one ended. Another process's writer still meets busy_timeout."""
+    if not url.startswith("sqlite"):
+        yield
+        return
+    with _LOCK:
+        lock = _WRITERS.setdefault(url, threading.RLock())
+    got = lock.acquire(timeout=WRITER_WAIT_S)
+    try:
+        yield
+    finally:
+        if got:
+            lock.release()
+
+
+@contextmanager
+def session_scope(url: str | Settings | None = None) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on error
+    (on SQLite, in turn with this process's other sessions: :func:`_writer_turn`)."""
+    if not isinstance(url, str):
+        url = database_url(url)
+    with _writer_turn(url), _makers(url)() as s:
         try:
             yield s
             s.commit()
