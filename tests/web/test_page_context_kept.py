@@ -67,3 +67,37 @@ def test_pages_kept_until_a_commit_and_drawn_per_request(tmp_path, monkeypatch):
             assert len(built) == n and "kept_page_user" not in anon
     finally:
         app.state.store.close()
+
+
+def test_the_kept_content_is_the_page_drawn_whole(tmp_path, monkeypatch):
+    """The content block is kept per language and page URL (render.page ``drawn``): every
+    view — zh and en, another query string (its download links), a logged-in user's header
+    — is the page drawn whole without anything kept (``MAX_DRAWN = 0``)."""
+    from fastapi.testclient import TestClient
+
+    from qingshan.api import create_app
+    from qingshan.store import stamp
+    from qingshan.web import render
+    from tests._auth import ensure_user, login
+    monkeypatch.setattr(stamp, "SETTLE_S", 0.0)
+    path = tmp_path / "d.duckdb"
+    shutil.copy(built_store(), path)
+    app = create_app(path, "shandong")
+    urls = [u + extra for u in PAGES for extra in ("&lang=zh", "&lang=en", "&lang=en&x=odd")]
+    try:
+        with TestClient(app) as anon, TestClient(app) as user:
+            ensure_user(app, "drawn_user", "prov_staff")
+            login(user, "drawn_user")
+            _fresh(anon, PAGES[0])
+            views = lambda: {(w, u): c.get(u).text for w, c in (("anon", anon),    # noqa: E731
+                                                               ("user", user)) for u in urls}
+            first, kept = views(), views()
+            assert kept == first
+            assert "x%3Dodd" in kept[("anon", PAGES[2] + "&lang=en&x=odd")]   # its own links
+            assert "drawn_user" in kept[("user", PAGES[1] + "&lang=zh")]
+            assert "drawn_user" not in kept[("anon", PAGES[1] + "&lang=zh")]
+            monkeypatch.setattr(render, "MAX_DRAWN", 0)
+            _fresh(anon, PAGES[0])
+            assert views() == kept                                   # drawn whole: the same
+    finally:
+        app.state.store.close()

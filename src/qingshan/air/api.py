@@ -10,10 +10,12 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 
 import duckdb
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 
 from qingshan.api import catalog, slots
-from qingshan.api.answers import answers
+from qingshan.api.answers import MAX_ANSWERS, AnswerCache, answers
 from qingshan.api.deps import get_con
 from qingshan.api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from qingshan.api.models import AssessmentOut, DailyAqiOut, HourlyAqiOut, Page, records
@@ -26,7 +28,7 @@ from qingshan.air import service as svc
 from qingshan.air import versions
 from qingshan.air.versions import period_days, scope_of
 
-__all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready", "warm",
+__all__ = ["router", "check_code", "service", "computed", "heavy", "daily_ready", "ready", "warm",
            "data_version",
            "no_data",
            "HEAVY_SLOTS"]
@@ -82,12 +84,22 @@ def heavy(con=None):
         yield
 
 
-def daily_ready(request: Request) -> None:
+async def daily_ready(request: Request) -> None:
     """Once per server process and store: bring the materialised daily statistics
     (:mod:`qingshan.air.daily`) up to date when they are stale (a store made before the
     migration, or a new ``city_station`` from the province config). Later ingests keep them
     current themselves; readers check freshness on every call and fall back to the hourly
-    chain, so this only decides how fast the answers are, never what they are."""
+    chain, so this only decides how fast the answers are, never what they are.
+
+    A dependency of the figure endpoints: once ready it answers in the event loop (no worker
+    thread for a flag); the first time it opens the store in a worker thread."""
+    store = request.app.state.store
+    if not _READY.get(store.path):
+        await run_in_threadpool(_ready, store)
+
+
+def ready(request: Request) -> None:
+    """:func:`daily_ready` for a page's own (synchronous) code."""
     _ready(request.app.state.store)
 
 
@@ -194,37 +206,85 @@ def daily(request: Request, _r: Ready, con: Con, level: Level, code: Code,
 
 @router.get("/assessment", response_model=list[AssessmentOut] | Page[AssessmentOut],
             summary="Period assessment")
-def assessment(request: Request, _r: Ready, period: PeriodQ,
-               level: Annotated[Literal["city", "province", "station"],
-                                Query(description="city, province or station (as "
-                                                  "`qingshan air assess --level`)")] = "city",
-               envelope: Envelope = "list", limit: Limit = 5000, offset: Offset = 0):
+async def assessment(request: Request, _r: Ready, period: PeriodQ,
+                     level: Annotated[Literal["city", "province", "station"],
+                                      Query(description="city, province or station (as "
+                                                        "`qingshan air assess --level`)")] = "city",
+                     envelope: Envelope = "list", limit: Limit = 5000, offset: Offset = 0):
     """HJ 663 statistics, good-day ratio, composite index, compliance, WHO levels and YoY of
     every city, station or the province for a month, quarter, half-year, year or run of
     months. A period without any stored data is 404 ``no_data`` (never rows of NULLs)."""
     p = parse_period(period)
     prov = request.app.state.province
-    items = answered(request, ("assessment", p.label, level), lambda con: computed(
-        con, air_daily.assess, p.label, level=level, province=prov), period_days(p))
-    no_data(items is None, "the province" if level == "province" else f"{level} level", p.label)
-    return _listed(items, envelope, limit, offset)
+    return await figure(request, ("assessment", p.label, level), lambda con: computed(
+        con, air_daily.assess, p.label, level=level, province=prov), period_days(p),
+        ("the province" if level == "province" else f"{level} level", p.label),
+        (envelope, limit, offset))
 
 
 @router.get("/rankings", response_model=list[AssessmentOut] | Page[AssessmentOut],
             summary="City ranking")
-def rankings(request: Request, _r: Ready, period: PeriodQ,
-             weighted: Annotated[bool, Query(description="weighted composite index")] = False,
-             envelope: Envelope = "list", limit: Limit = 5000, offset: Offset = 0):
+async def rankings(request: Request, _r: Ready, period: PeriodQ,
+                   weighted: Annotated[bool, Query(description="weighted composite index")] = False,
+                   envelope: Envelope = "list", limit: Limit = 5000, offset: Offset = 0):
     """Cities ranked by composite index (ascending = better) for a period of any kind; a
     period without any stored data is 404 ``no_data``."""
     p = parse_period(period)
     prov = request.app.state.province
     # the city assessment (shared with /assessment?level=city and the pages), ranked
-    items = answered(request, ("rankings", p.label, weighted), lambda con: svc.ranked_cities(
+    return await figure(request, ("rankings", p.label, weighted), lambda con: svc.ranked_cities(
         computed(con, air_daily.assess, p.label, level="city", province=prov), weighted),
-        period_days(p))
-    no_data(items is None, "the cities", p.label)
-    return _listed(items, envelope, limit, offset)
+        period_days(p), ("the cities", p.label), (envelope, limit, offset))
+
+
+#: the JSON bodies of /assessment and /rankings in their default listing (the whole list),
+#: kept per question and data version as their rows are (:func:`answered`)
+_BODIES = AnswerCache(MAX_ANSWERS)
+#: validates and serialises the bodies exactly as FastAPI does for the routes' response model
+#: (``TypeAdapter.dump_json``, by alias, nothing excluded)
+_FIGURE_ADAPTER = TypeAdapter(list[AssessmentOut] | Page[AssessmentOut])
+_WHOLE = ("list", 5000, 0)
+
+
+async def figure(request: Request, question: tuple, compute, days, what: tuple[str, str],
+                 listing: tuple[str, int, int]):
+    """The answer of a figure endpoint (/assessment, /rankings): its kept JSON body, served
+    in the event loop when the data it reads has not changed (no worker thread, no
+    validation: the bytes FastAPI made of the same rows, :data:`_FIGURE_ADAPTER`), else
+    :func:`answered` in a worker thread (404 ``no_data`` when nothing is stored)."""
+    key = _key(request, question)
+    path = request.app.state.store.path
+    if listing == _WHOLE:
+        v = versions.current_kept(path, days)
+        body = None if v is None else _BODIES.kept(key, v)
+        if body is not None:
+            return Response(body, media_type="application/json")
+    return await run_in_threadpool(_figure, request, question, compute, days, what, listing)
+
+
+def _figure(request: Request, question: tuple, compute, days, what, listing):
+    store = request.app.state.store
+
+    def version():
+        return versions.current(store.path, days, lambda: store.cursor(slot=False))
+
+    whole = listing == _WHOLE
+    before = version() if whole else None
+    items = answered(request, question, compute, days)
+    no_data(items is None, *what)
+    shown = items if whole else _listed(items, *listing)
+    body = _FIGURE_ADAPTER.dump_json(_FIGURE_ADAPTER.validate_python(shown), by_alias=True)
+    if whole and version() == before:   # nothing committed meanwhile: the body is of that version
+        _BODIES.keep(_key(request, question), before, body)
+    return Response(body, media_type="application/json")
+
+
+def _key(request: Request, question: tuple) -> tuple:
+    """The key of a figure question's answers: the province, the daily-rows switch and the
+    day (a period to date grows with it)."""
+    prov = request.app.state.province
+    return question + (prov.code if prov else None, os.environ.get(air_daily.SWITCH, "1"),
+                       date.today())
 
 
 def answered(request: Request, question: tuple, compute, days=None):
@@ -232,9 +292,7 @@ def answered(request: Request, question: tuple, compute, days=None):
     (:mod:`qingshan.api.answers`, keyed by the store file's stamp: no DuckDB open when the
     question was answered for the store as it is) or ``compute(con)`` on a store cursor."""
     store = request.app.state.store
-    prov = request.app.state.province
-    key = question + (prov.code if prov else None, os.environ.get(air_daily.SWITCH, "1"),
-                      date.today())
+    key = _key(request, question)
 
     def run():
         with store.cursor() as con:

@@ -19,7 +19,7 @@ from qingshan.api.answers import AnswerCache
 from qingshan.api.errors import ApiError
 from qingshan.api.params import check_range, parse_date, parse_period
 from qingshan.air import daily as air_daily
-from qingshan.air.api import check_code, computed, daily_ready, data_version
+from qingshan.air.api import check_code, computed, data_version, ready
 from qingshan.air.versions import scope_of
 from qingshan.air.engine.statistics import valid_hourly_sql
 from qingshan.air import service as svc
@@ -154,7 +154,7 @@ def overview_map(request: Request, period: str, indicator: str = "composite_inde
     lang = request_lang(request)
     _indicator(indicator)
     prov = request.app.state.province
-    daily_ready(request)
+    ready(request)
 
     def build():
         with _store(request).cursor() as con:
@@ -178,7 +178,7 @@ def overview(request: Request, period: str | None = None,
     lang = request_lang(request)
     _indicator(indicator)
     prov = request.app.state.province
-    daily_ready(request)
+    ready(request)
     # what the page shows, kept per store stamp (any commit computes it again): a repeat view
     # opens no store; the page itself is drawn for each request (its user, CSRF field)
     return _kept_page(request, lang, _OVERVIEW, (period, indicator, lang, prov.code),
@@ -189,13 +189,16 @@ def overview(request: Request, period: str | None = None,
 def _kept_page(request: Request, lang: str, cache: AnswerCache, question: tuple, compute,
                template: str) -> HTMLResponse:
     """The page of a context ``compute()`` — ("page", ctx), ("none", (what, first, last)) or
-    ("empty", None) — kept in ``cache`` per store stamp, drawn for this request."""
-    got, ctx = cache.get_or_compute(_store(request).path, question, compute)
+    ("empty", None) — kept in ``cache`` per store stamp, drawn for this request (its content
+    block once per language and URL)."""
+    # kept with the context: its content block as drawn per language and URL (render.page)
+    got, ctx, drawn = cache.get_or_compute(_store(request).path, question,
+                                           lambda: (*compute(), {}))
     if got == "empty":
         return page(request, "empty.html")
     if got == "none":
         return _no_data(request, lang, *ctx)
-    return page(request, template, **ctx)
+    return page(request, template, drawn=drawn, **ctx)
 
 
 #: the overview's page contexts (periods × indicators × languages of the store's state)
@@ -292,7 +295,7 @@ def city_chart(request: Request, code: str, name: str, year: int):
     if name not in CITY_CHARTS:
         raise ApiError(404, "not_found", f"no chart {name!r}; charts: {', '.join(CITY_CHARTS)}")
     prov = request.app.state.province
-    daily_ready(request)
+    ready(request)
 
     def load():
         with _store(request).cursor() as con:
@@ -323,7 +326,7 @@ def city_page(request: Request, code: str, year: int | None = None,
               period: str | None = None) -> HTMLResponse:
     lang = request_lang(request)
     prov = request.app.state.province
-    daily_ready(request)
+    ready(request)
     # what the page shows, kept per store stamp as the overview's (an unknown city is a 404,
     # never kept); the page itself is drawn for each request
     return _kept_page(request, lang, _CITY_PAGES, (code, year, period, lang, prov.code),
@@ -499,7 +502,7 @@ def _compare(request: Request, level: str, codes: str, pollutant: str, period: s
     if len(chosen) > MAX_PLACES:
         raise _bad(f"codes: at most {MAX_PLACES} places")
     prov = request.app.state.province
-    daily_ready(request)
+    ready(request)
     with request.app.state.store.cursor() as con:
         first, last = data_days(con)
         cities = catalog.cities(con)

@@ -40,7 +40,8 @@ from qingshan.core.sqlkit import quote_ident
 from qingshan.store.access import snapshot_memo
 from qingshan.store.stamp import store_stamp
 
-__all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of", "kept"]
+__all__ = ["Journal", "journals", "current", "db_path", "period_days", "scope_of", "kept",
+           "current_kept"]
 
 #: every statement is fixed text (no input): table names are the store's own
 _NEW_BATCHES = ("SELECT batch_id, min(time), max(time), count(*) FROM air_hourly "
@@ -306,6 +307,18 @@ def current(path: str | os.PathLike, days: tuple[date, date] | None, open_con) -
     # the store's path leads: two stores with the same batches and catalogue (copies) are
     # still two stores, and an answer of one is never served for the other
     return (path,) + j.version(days, at)
+
+
+def current_kept(path: str | os.PathLike, days: tuple[date, date] | None) -> tuple | None:
+    """:func:`current` when the journal need not be read again (the file's stamp is trusted
+    and the one the journal was read at), else None: no I/O beyond ``os.stat`` — for a caller
+    that must not wait (the server's event loop)."""
+    path = os.fspath(path)
+    j = journals(path)
+    stamp = store_stamp(path)
+    if stamp is None or stamp != j.stamp:
+        return None
+    return (path,) + j.version(days, None)
 
 
 _JOURNALS: dict[str, Journal] = {}

@@ -74,6 +74,20 @@ class AnswerCache:
             self._put(key, value)
         return value
 
+    def kept(self, question: Hashable, version: Hashable) -> Any | None:
+        """The answer kept for ``question`` at data ``version`` (as ``get_or_compute(...,
+        version=)`` keys it), or None — nothing is computed or read."""
+        key = (question, "v", version)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def keep(self, question: Hashable, version: Hashable, value: Any) -> None:
+        """Keep ``value`` as the answer to ``question`` at data ``version``."""
+        self._put((question, "v", version), value)
+
     def _put(self, key, value) -> None:
         with self._lock:
             self._items[key] = value

@@ -175,8 +175,20 @@ def _switch_path(request: Request) -> str:
     return path
 
 
-def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    """Render a page in the request's language; links keep the language in the URL."""
+#: drawn content blocks kept per kept page context (languages × page URLs); beyond it a page
+#: is drawn whole each time (an odd query string never grows what is kept)
+MAX_DRAWN = 8
+
+
+def page(request: Request, template: str, status: int = 200, drawn: dict | None = None,
+         **ctx: Any) -> HTMLResponse:
+    """Render a page in the request's language; links keep the language in the URL.
+
+    ``drawn``: a dict kept with the context (a kept page, :func:`qingshan.air.pages`): the
+    page's ``content`` block is drawn once per language and page URL into it and reused, the
+    rest (the header with its user and CSRF field) is drawn for each request. A template
+    drawn so may use in its content block only the context, the language and the page URL
+    (the download links) — never the user, the CSRF field or other request state."""
     lang = request_lang(request)
     other = "en" if lang == "zh" else "zh"
 
@@ -189,7 +201,7 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
               if k in _KEPT_PARAMS and len(v) <= _MAX_PARAM_CHARS}
     params["lang"] = other
     prov = request.app.state.province
-    html = _ENV.get_template(template).render(
+    names = dict(
         request=request, lang=lang, t=translator(lang), url=url, fmt=fmt, fnum=num,
         pollutant_name=pollutant_name, wt=water_terms,
         period_name=lambda label: period_name(str(label), lang),
@@ -198,7 +210,42 @@ def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTML
         actor=_actor(request), csrf_field=lambda: Markup(_csrf_field(request)),
         dl_href=lambda table_id, fmt: download_href(_page_path(request), table_id, fmt),
         domain_nav=_domain_nav(), **ctx)
+    tmpl = _ENV.get_template(template)
+    if drawn is None:
+        html = tmpl.render(names)
+    else:
+        html = _drawn(tmpl, names, drawn, (template, lang, _page_path(request)))
     resp = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") == lang:
         resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return resp
+
+
+def _drawn(tmpl, names: dict, drawn: dict, key: tuple) -> str:
+    """``tmpl`` rendered with ``names``, its ``content`` block taken from ``drawn[key]`` or
+    drawn now and kept there (Jinja's block functions: ``Template.new_context`` /
+    ``root_render_func``, as ``Template.render`` does)."""
+    ctx = tmpl.new_context(names)
+    kept = drawn.get(key)
+    if kept is not None:
+        ctx.blocks["content"] = [lambda _c: iter((kept,))]
+        try:
+            return _ENV.concat(tmpl.root_render_func(ctx))
+        except Exception:
+            return _ENV.handle_exception()
+    own = ctx.blocks["content"][0]
+    got: list[str] = []
+
+    def capture(c):
+        text = _ENV.concat(own(c))
+        got.append(text)
+        yield text
+
+    ctx.blocks["content"] = [capture, *ctx.blocks["content"][1:]]
+    try:
+        html = _ENV.concat(tmpl.root_render_func(ctx))
+    except Exception:
+        return _ENV.handle_exception()
+    if got and len(drawn) < MAX_DRAWN:
+        drawn[key] = got[0]
+    return html
