@@ -259,10 +259,11 @@ async def figure(request: Request, question: tuple, compute, days, what: tuple[s
         body = None if v is None else _BODIES.kept(key, v)
         if body is not None:
             return Response(body, media_type="application/json")
-    return await run_in_threadpool(_figure, request, question, compute, days, what, listing)
+    return await run_in_threadpool(_figure, request, key, question, compute, days, what,
+                                   listing)
 
 
-def _figure(request: Request, question: tuple, compute, days, what, listing):
+def _figure(request: Request, key: tuple, question: tuple, compute, days, what, listing):
     store = request.app.state.store
 
     def version():
@@ -275,7 +276,7 @@ def _figure(request: Request, question: tuple, compute, days, what, listing):
     shown = items if whole else _listed(items, *listing)
     body = _FIGURE_ADAPTER.dump_json(_FIGURE_ADAPTER.validate_python(shown), by_alias=True)
     if whole and version() == before:   # nothing committed meanwhile: the body is of that version
-        _BODIES.keep(_key(request, question), before, body)
+        _BODIES.keep(key, before, body)
     return Response(body, media_type="application/json")
 
 

@@ -26,8 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from qingshan.config.settings import Settings, get_settings
 
 __all__ = ["Base", "database_url", "get_engine", "session_scope", "read_scope", "upgrade",
-           "ops_url_for",
-           "current_heads", "dispose_all"]
+           "ops_url_for", "current_heads", "dispose_all"]
 
 #: constraint names the same on SQLite and PostgreSQL (Alembic autogenerate and batch mode need them)
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
