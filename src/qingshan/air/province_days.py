@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+import warnings
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -80,15 +81,22 @@ def stored_days(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | Non
 
 
 def _compute(con, prov: ProvinceConfig, lo: date, hi: date) -> pa.Table:
-    """The province days ``lo`` … ``hi`` by the service's SQL (every day of the grid)."""
+    """The province days ``lo`` … ``hi`` by the service's SQL (every day of the grid).
+
+    The service's steps run as one statement (``views(fused=True)``): before, each step ran
+    and came back as an Arrow table (the valid station-hours of the whole span among them), so
+    a fresh process spent ≈ 0.5 s here on the demo store's 34 months, ≈ 0.35 s fused
+    (benchmarks/RESULTS.md, issue 13 session 14). Same SQL text, so the same figures: the
+    statistics agree to the last bits that parallel summation leaves to chance either way
+    (≈ 1e-14, which the GB/T 8170 rounding's 10-decimal cast removes)."""
     from qingshan.air.views import views
-    with views(con) as put:   # eager: the hourly chain of the service over the span
+    with views(con, fused=True) as put:   # the hourly chain of the service over the span
         hourly = svc._hourly(put, "province", lo, hi, None, prov)
         stats = st.daily_stats_sql(hourly, svc._grid(put, con, lo, hi))
-        return con.sql(f"""
+        return put.arrow(f"""
 SELECT d.*, p.date IS NOT NULL AS _present FROM ({stats}) d LEFT JOIN
   (SELECT DISTINCT code, CAST(time - INTERVAL 1 HOUR AS DATE) AS date FROM {hourly}) p
-  ON p.code = d.code AND p.date = d.date ORDER BY d.code, d.date""").to_arrow_table()
+  ON p.code = d.code AND p.date = d.date ORDER BY d.code, d.date""")
 
 
 def _empty(con, codes: pa.Table, lo: date, hi: date) -> pa.Table:
@@ -129,14 +137,18 @@ def _aqi(con, days: pa.Table, ver: str) -> pa.Table:
     dname, rname = f"_qs_pdays_{tag}", f"_qs_prounded_{tag}"
     con.register(dname, days.drop_columns(["_present"]))
     try:
-        con.register(rname, con.sql(st.daily_rounded_sql(dname)).to_arrow_table())
-        # ver is one of the rules' own version names (aqi_versions), never input
-        return con.sql(f"SELECT *, '{ver}' AS aqi_version FROM "
-                       f"({aqi_valid_sql(rname, ver)}) AS _v ORDER BY code, date"
-                       ).to_arrow_table()
+        # one statement (the rounded days a common table expression): ver is one of the
+        # rules' own version names (aqi_versions), never input; execute, not con.sql (the
+        # installed DuckDB's relation API tokenizes the text in Python, passes._arrow)
+        sql = (f"WITH {rname} AS MATERIALIZED ({st.daily_rounded_sql(dname)})\n"
+               f"SELECT *, '{ver}' AS aqi_version FROM ({aqi_valid_sql(rname, ver)}) AS _v "
+               f"ORDER BY code, date")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                                    category=UserWarning)
+            return con.execute(sql).to_arrow_table()
     finally:
         con.unregister(dname)
-        con.unregister(rname)
 
 
 def _splice(old: pa.Table, new: pa.Table, a: date, b: date) -> pa.Table:

@@ -17,7 +17,10 @@ Two ways of running, same SQL text, so the same figures:
   materialised daily rows the inputs are a few thousand rows and the cost of a step is
   the statement itself (parse, bind and the Python layer of the installed DuckDB: 20–110 ms
   each, ``benchmarks/RESULTS.md``), so one statement instead of ~25 is what makes a cold
-  assessment fast.
+  assessment fast. ``views(con, fused=True)`` fuses without daily rows: the province series'
+  days of the whole stored span (:mod:`qingshan.air.province_days`) — over millions of
+  station-hours one statement was faster too (0.59 → 0.40 s on the demo store,
+  ``benchmarks/bench_cold_province.py``), as no step's rows come back to Python between steps.
 
 The hook for the daily rows is explicit: ``rows`` is an object with ``plan_backend(backend,
 period, rules, prefix)`` (the plan's backend with the daily steps read from the tables) and
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -65,9 +69,10 @@ class _Collect:
 class Views:
     """The ``put`` of one service call (see the module docstring)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, rows: Any = None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, rows: Any = None,
+                 fused: bool | None = None):
         self.con, self.rows = con, rows
-        self.fused = rows is not None
+        self.fused = rows is not None if fused is None else fused
         self._tag = uuid.uuid4().hex[:8]
         self._names: list[str] = []          # registered Arrow tables
         self._planned: list[str] = []        # eager plan steps (temporary tables)
@@ -115,13 +120,30 @@ class Views:
         statement with every step recorded so far as a common table expression."""
         if not self._ctes:
             return self.con.sql(sql, params=params).df()
+        return self.con.execute(*self._statement(sql, params)).df()
+
+    def arrow(self, sql: str, params: list | None = None) -> pa.Table:
+        """:meth:`frame` as an Arrow table (the same one statement when fused)."""
+        if not self._ctes:
+            return self.con.sql(sql, params=params).to_arrow_table()
+        # execute, not con.sql: the installed DuckDB's relation API tokenizes the text in
+        # Python and binds it once more (qingshan.air.passes._arrow); the copy its warning
+        # speaks of is of the answer's rows only
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                                    category=UserWarning)
+            return self.con.execute(*self._statement(sql, params)).to_arrow_table()
+
+    def _statement(self, sql: str, params: list | None) -> tuple[str, list]:
+        """``sql`` with every recorded step it reads as a ``MATERIALIZED`` common table
+        expression, and the bound values in order."""
         ctes = self._needed(sql)
         head = ",\n".join(f"{quote_ident(n)} AS MATERIALIZED (\n{q}\n)" for n, q, _ in ctes)
         values = [v for _, _, p in ctes for v in p] + list(params or [])
         body = sql.lstrip()
         if not body[:6].upper() == "SELECT":
             body = f"SELECT * FROM ({sql}) AS _q"
-        return self.con.execute(f"WITH {head}\n{body}", values).df()
+        return f"WITH {head}\n{body}", values
 
     def _needed(self, sql: str) -> list[tuple[str, str, list]]:
         """The recorded steps ``sql`` reads, directly or through other steps, in their order
@@ -143,9 +165,12 @@ class Views:
 
 
 @contextmanager
-def views(con: duckdb.DuckDBPyConnection, rows: Any = None) -> Iterator[Views]:
-    """A :class:`Views` for one service call; its registrations are dropped afterwards."""
-    v = Views(con, rows)
+def views(con: duckdb.DuckDBPyConnection, rows: Any = None,
+          fused: bool | None = None) -> Iterator[Views]:
+    """A :class:`Views` for one service call; its registrations are dropped afterwards.
+    ``fused``: record the steps and run them as one statement (default: when ``rows`` is
+    given)."""
+    v = Views(con, rows, fused)
     try:
         yield v
     finally:

@@ -1,0 +1,104 @@
+"""What a fresh process pays for the province series' days (issue 13 session 14): baseline tree
+against the current one, in the same run.
+
+The first province figure of a process (``qingshan report air``, ``qingshan air assess --level
+province``, a server's warm-up) computes the province series' daily statistics of every stored
+day and their day AQI by each HJ 633 version (:mod:`qingshan.air.province_days`). Each timed
+run here is one fresh Python process of one tree (``PYTHONPATH`` = that tree's ``src``; the same
+venv) that opens the store read-only, imports what it needs, then times
+:func:`province_days.kept` (the days) and :func:`province_days.version_aqi` of both versions
+(HJ 633-2012, HJ 633-2026). The trees alternate ``--rounds`` times, so both see the same load.
+Prints the median seconds of each part and of their sum per tree, and the ratio baseline/new.
+
+    .venv/bin/python benchmarks/bench_cold_province.py --db qingshan.duckdb \\
+        [--baseline-rev f66f59c] [--baseline-src DIR] [--new-src DIR] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: the timed program of one run (its tree on PYTHONPATH); prints one JSON line
+_RUN = r"""
+import json, sys, time
+from qingshan.air import province_days as P
+from qingshan.air.rules import FAMILY_2012, FAMILY_2026
+from qingshan.config import load_province
+from qingshan.store import connect
+con = connect(sys.argv[1], read_only=True)
+prov = load_province("shandong")
+t0 = time.perf_counter()
+table, _ = P.kept(con, prov)
+t1 = time.perf_counter()
+for v in (FAMILY_2012, FAMILY_2026):
+    P.version_aqi(con, prov, v)
+t2 = time.perf_counter()
+print(json.dumps({"days": t1 - t0, "aqi": t2 - t1, "rows": table.num_rows,
+                  "tree": P.__file__}))
+"""
+
+
+def _baseline(args, tmp: Path) -> Path:
+    if args.baseline_src:
+        return Path(args.baseline_src)
+    dest = tmp / "baseline"
+    dest.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", args.baseline_rev, "src"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
+
+
+def _one(src: Path, db: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(src))
+    out = subprocess.run([sys.executable, "-c", _RUN, db], env=env, capture_output=True,
+                         text=True, cwd=tempfile.gettempdir(), check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    if not got["tree"].startswith(str(src)):
+        sys.exit(f"run imported qingshan from {got['tree']}, not {src}")
+    return got
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True, help="store to read (e.g. the demo's)")
+    ap.add_argument("--baseline-rev", default="f66f59c",
+                    help="git revision of the baseline (default: before issue 13 session 14)")
+    ap.add_argument("--baseline-src", help="a src folder instead of --baseline-rev")
+    ap.add_argument("--new-src", default=str(REPO / "src"))
+    ap.add_argument("--rounds", type=int, default=5, help="fresh processes per tree")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-cold-province-") as tmp:
+        trees = {"baseline": _baseline(args, Path(tmp)), "new": Path(args.new_src)}
+        load = os.getloadavg()[0]
+        print(f"store {args.db}, {os.cpu_count()} CPUs, load {load:.1f}; baseline "
+              f"{trees['baseline']}, new {trees['new']}", flush=True)
+        runs: dict[str, list[dict]] = {k: [] for k in trees}
+        for k in trees:                 # one untimed run each (the page cache, .pyc files)
+            _one(trees[k], args.db)
+        for _ in range(args.rounds):
+            for k, src in trees.items():
+                runs[k].append(_one(src, args.db))
+        med = {}
+        for k, rs in runs.items():
+            d = statistics.median(r["days"] for r in rs)
+            a = statistics.median(r["aqi"] for r in rs)
+            t = statistics.median(r["days"] + r["aqi"] for r in rs)
+            med[k] = t
+            print(f"{k:9} days {d:6.3f} s  day AQI (2 versions) {a:6.3f} s  total {t:6.3f} s  "
+                  f"({rs[0]['rows']} days, n={len(rs)})")
+        print(f"ratio baseline/new: {med['baseline'] / med['new']:.2f} "
+              f"(load at the end {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    main()
