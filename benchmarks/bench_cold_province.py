@@ -26,6 +26,8 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_report import _baseline  # noqa: E402  (the same baseline tree: git archive)
 
 #: the timed program of one run (its tree on PYTHONPATH); prints one JSON line
 _RUN = r"""
@@ -45,17 +47,6 @@ t2 = time.perf_counter()
 print(json.dumps({"days": t1 - t0, "aqi": t2 - t1, "rows": table.num_rows,
                   "tree": P.__file__}))
 """
-
-
-def _baseline(args, tmp: Path) -> Path:
-    if args.baseline_src:
-        return Path(args.baseline_src)
-    dest = tmp / "baseline"
-    dest.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", args.baseline_rev, "src"],
-                             check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    return dest / "src"
 
 
 def _one(src: Path, db: str) -> dict:
