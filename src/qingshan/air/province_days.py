@@ -42,6 +42,12 @@ from qingshan.config import ProvinceConfig
 
 __all__ = ["kept", "version_aqi", "states", "clear", "stored_days"]
 
+# _aqi reads a DB-API result as Arrow (the copy DuckDB warns of is of ~1,000 rows); a filter
+# for this module only, set once (catch_warnings would change the process's filters under the
+# server's threads)
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                        category=UserWarning, module=r"qingshan\.air\.province_days")
+
 #: states kept per key (the newest ones): the store now and the one before the last upload
 KEEP = 2
 
@@ -143,10 +149,7 @@ def _aqi(con, days: pa.Table, ver: str) -> pa.Table:
         sql = (f"WITH {rname} AS MATERIALIZED ({st.daily_rounded_sql(dname)})\n"
                f"SELECT *, '{ver}' AS aqi_version FROM ({aqi_valid_sql(rname, ver)}) AS _v "
                f"ORDER BY code, date")
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
-                                    category=UserWarning)
-            return con.execute(sql).to_arrow_table()
+        return con.execute(sql).to_arrow_table()   # its copy warning: filtered, above
     finally:
         con.unregister(dname)
 

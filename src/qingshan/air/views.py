@@ -47,6 +47,11 @@ from qingshan.core.sqlkit import quote_ident
 
 __all__ = ["Views", "views"]
 
+# Views.arrow reads a DB-API result as Arrow (see there); a filter for this module only, set
+# once (catch_warnings would change the process's filters under the server's threads)
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                        category=UserWarning, module=r"qingshan\.air\.views")
+
 #: the names :class:`Views` gives (``_qs_<step>_<tag>_<n>``, plan steps ``_qs_plan_…``)
 _NAME = re.compile(r"\b_qs_\w+")
 
@@ -128,11 +133,8 @@ class Views:
             return self.con.sql(sql, params=params).to_arrow_table()
         # execute, not con.sql: the installed DuckDB's relation API tokenizes the text in
         # Python and binds it once more (qingshan.air.passes._arrow); the copy its warning
-        # speaks of is of the answer's rows only
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
-                                    category=UserWarning)
-            return self.con.execute(*self._statement(sql, params)).to_arrow_table()
+        # (filtered for this module, below the imports) speaks of is of the answer's rows only
+        return self.con.execute(*self._statement(sql, params)).to_arrow_table()
 
     def _statement(self, sql: str, params: list | None) -> tuple[str, list]:
         """``sql`` with every recorded step it reads as a ``MATERIALIZED`` common table
