@@ -42,12 +42,6 @@ from qingshan.config import ProvinceConfig
 
 __all__ = ["kept", "version_aqi", "states", "clear", "stored_days"]
 
-# _aqi reads a DB-API result as Arrow (the copy DuckDB warns of is of ~1,000 rows); a filter
-# for this module only, set once (catch_warnings would change the process's filters under the
-# server's threads)
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
-                        category=UserWarning, module=r"qingshan\.air\.province_days")
-
 #: states kept per key (the newest ones): the store now and the one before the last upload
 KEEP = 2
 
@@ -149,7 +143,10 @@ def _aqi(con, days: pa.Table, ver: str) -> pa.Table:
         sql = (f"WITH {rname} AS MATERIALIZED ({st.daily_rounded_sql(dname)})\n"
                f"SELECT *, '{ver}' AS aqi_version FROM ({aqi_valid_sql(rname, ver)}) AS _v "
                f"ORDER BY code, date")
-        return con.execute(sql).to_arrow_table()   # its copy warning: filtered, above
+        # the copy DuckDB warns of is of ~1,000 rows: this module's filter, as Views.arrow's
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                                category=UserWarning, module=r"qingshan\.air\.province_days")
+        return con.execute(sql).to_arrow_table()
     finally:
         con.unregister(dname)
 

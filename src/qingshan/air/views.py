@@ -47,11 +47,6 @@ from qingshan.core.sqlkit import quote_ident
 
 __all__ = ["Views", "views"]
 
-# Views.arrow reads a DB-API result as Arrow (see there); a filter for this module only, set
-# once (catch_warnings would change the process's filters under the server's threads)
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
-                        category=UserWarning, module=r"qingshan\.air\.views")
-
 #: the names :class:`Views` gives (``_qs_<step>_<tag>_<n>``, plan steps ``_qs_plan_…``)
 _NAME = re.compile(r"\b_qs_\w+")
 
@@ -133,7 +128,11 @@ class Views:
             return self.con.sql(sql, params=params).to_arrow_table()
         # execute, not con.sql: the installed DuckDB's relation API tokenizes the text in
         # Python and binds it once more (qingshan.air.passes._arrow); the copy its warning
-        # (filtered for this module, below the imports) speaks of is of the answer's rows only
+        # speaks of is of the answer's rows only. The filter is this module's, added again
+        # each time (an equal filter replaces the former one; catch_warnings would swap the
+        # process's filters under the server's threads)
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                                category=UserWarning, module=r"qingshan\.air\.views")
         return self.con.execute(*self._statement(sql, params)).to_arrow_table()
 
     def _statement(self, sql: str, params: list | None) -> tuple[str, list]:
