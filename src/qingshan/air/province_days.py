@@ -137,16 +137,17 @@ def _aqi(con, days: pa.Table, ver: str) -> pa.Table:
     dname, rname = f"_qs_pdays_{tag}", f"_qs_prounded_{tag}"
     con.register(dname, days.drop_columns(["_present"]))
     try:
-        # one statement (the rounded days a common table expression): ver is one of the
-        # rules' own version names (aqi_versions), never input; execute, not con.sql (the
-        # installed DuckDB's relation API tokenizes the text in Python, passes._arrow)
+        # one statement (the rounded days a common table expression); ver selects the
+        # rules' own HJ 633 formulas in aqi_valid_sql (one of aqi_versions, never input) and
+        # its name is a bound value; execute, not con.sql (the installed DuckDB's relation
+        # API tokenizes the text in Python, passes._arrow)
         sql = (f"WITH {rname} AS MATERIALIZED ({st.daily_rounded_sql(dname)})\n"
-               f"SELECT *, '{ver}' AS aqi_version FROM ({aqi_valid_sql(rname, ver)}) AS _v "
-               f"ORDER BY code, date")
+               f"SELECT *, CAST(? AS VARCHAR) AS aqi_version FROM "
+               f"({aqi_valid_sql(rname, ver)}) AS _v ORDER BY code, date")
         # the copy DuckDB warns of is of ~1,000 rows: this module's filter, as Views.arrow's
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
                                 category=UserWarning, module=r"qingshan\.air\.province_days")
-        return con.execute(sql).to_arrow_table()
+        return con.execute(sql, [ver]).to_arrow_table()
     finally:
         con.unregister(dname)
 
