@@ -175,3 +175,64 @@ SELECT d.*, p.date IS NOT NULL AS _present FROM ({stats}) d LEFT JOIN
         # the day AQI is of the rounded statistics: equal to the last bit
         pd.testing.assert_frame_equal(new.to_pandas(), old.to_pandas())
         assert new.column("aqi").null_count < new.num_rows      # days with an AQI
+
+
+def test_a_fresh_process_reads_the_days_a_process_before_computed(con, prov, spans):
+    """The kept days and their AQI are kept in files beside the store (qingshan.air.day_files):
+    a process that never computed them (the kept states cleared) reads them, equal to a
+    computation of every day."""
+    from qingshan.air import day_files, province_days, versions
+    table, _ = province_days.kept(con, prov)
+    aqi = province_days.version_aqi(con, prov, "2012")
+    assert len(spans) == 1
+    files = sorted(f.name.split("-", 1)[1] for f in
+                   day_files.folder(versions.db_path(con)).glob("*.arrow"))
+    assert files == ["aqi-2012.arrow", "days.arrow"]
+    province_days.clear()                               # as a new process finds it
+    table2, _ = province_days.kept(con, prov)
+    aqi2 = province_days.version_aqi(con, prov, "2012")
+    assert len(spans) == 1                              # read, not computed again
+    whole, whole_aqi = _whole(con, prov, ["2012"])
+    _same(table2, whole)
+    _same(aqi2, whole_aqi["2012"])
+    assert table2.equals(table) and aqi2.equals(aqi)
+
+
+def test_files_of_other_content_are_never_read(con, prov, spans):
+    """An upload changes the content (rows, batches): a fresh process computes the days again
+    under another name, and its figures are the hourly chain's; a damaged file is computed
+    again too."""
+    from qingshan.air import day_files, daily, province_days, versions
+    from qingshan.air import service as svc
+    from qingshan.air.ingest import ingest_cnemc
+    province_days.kept(con, prov)
+    ingest_cnemc(con, [ARCHIVE / "china_sites_20190405.csv"])
+    province_days.clear()
+    table, _ = province_days.kept(con, prov)
+    assert spans == [(date(2018, 12, 31), date(2019, 3, 31)), (date(2018, 12, 31),
+                                                              date(2019, 4, 5))]
+    _same(table, _whole(con, prov, [])[0])
+    pd.testing.assert_frame_equal(daily.assess(con, "2019-04", "province", prov),
+                                  svc.assess(con, "2019-04", "province", prov))
+    folder = day_files.folder(versions.db_path(con))
+    assert len(list(folder.glob("*-days.arrow"))) == 2
+    for f in folder.glob("*.arrow"):
+        f.write_bytes(b"not an Arrow file")
+    province_days.clear()
+    n = len(spans)
+    table = province_days.kept(con, prov)[0]
+    assert len(spans) == n + 1                          # computed again, not read
+    _same(table, _whole(con, prov, [])[0])
+    assert table.num_rows == 96                         # 31 Dec 2018 … 5 Apr 2019
+
+
+def test_the_files_name_the_content_the_province_and_the_code(prov):
+    from qingshan.air import day_files
+    ver = ("/s.duckdb", 1, (("station", 3, "ab"),), 1000, 5, 7)
+    k = day_files.key(ver, prov, "370100,370200")
+    assert k == day_files.key(("/elsewhere.duckdb",) + ver[1:], prov, "370100,370200")
+    assert k != day_files.key(ver[:3] + (1001, 5, 7), prov, "370100,370200")   # rows
+    assert k != day_files.key(ver[:5] + (8,), prov, "370100,370200")          # a batch
+    assert k != day_files.key(ver, prov, "370100")                            # cities
+    assert k != day_files.key(ver, prov.model_copy(update={"code": "xx"}), "370100,370200")
+    assert day_files.key(("/s.duckdb", "older", object()), prov, "") is None

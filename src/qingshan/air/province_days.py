@@ -34,8 +34,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qingshan.air import day_files, versions
 from qingshan.air import service as svc
-from qingshan.air import versions
 from qingshan.air.engine import statistics as st
 from qingshan.air.plan import aqi_valid_sql
 from qingshan.config import ProvinceConfig
@@ -49,12 +49,14 @@ KEEP = 2
 class _State:
     """One store state's kept days: the table, the day AQI by version, and where it stands."""
 
-    __slots__ = ("generation", "top", "span", "table", "by_ver")
+    __slots__ = ("generation", "top", "span", "table", "by_ver", "disk")
 
     def __init__(self, generation, top: int, span: tuple, table: pa.Table,
-                 by_ver: dict[str, pa.Table] | None = None) -> None:
+                 by_ver: dict[str, pa.Table] | None = None, disk: tuple | None = None) -> None:
         self.generation, self.top, self.span = generation, top, span
         self.table, self.by_ver = table, {} if by_ver is None else by_ver
+        #: (store path, file name) of the state's files (qingshan.air.day_files), or None
+        self.disk = disk
 
 
 #: (store file, province code and name, cities) -> the kept states, newest last; a store in
@@ -200,12 +202,27 @@ def _cover(con, prov: ProvinceConfig, s: _State, start: date, end: date) -> None
         fresh = _days(con, prov, s.table, a, b)
         s.by_ver = {ver: _splice(t, _aqi(con, fresh, ver), a, b) for ver, t in s.by_ver.items()}
         s.table = _splice(s.table, fresh, a, b)
+    if parts:
+        s.disk = None            # the files hold the stored days only
     s.span = (min(k0, start), max(k1, end))
 
 
 def _memory_key(con, prov: ProvinceConfig, cities) -> tuple:
     from qingshan.air.daily import fingerprint
     return (("memory", id(con)), prov.code, prov.name_zh, cities, fingerprint(con))
+
+
+def _stored_or_computed(con, prov: ProvinceConfig, path: str, ver: tuple, cities,
+                        generation, top: int, span: tuple) -> _State:
+    """Every stored day computed, or read from the state's files (:mod:`qingshan.air.
+    day_files`) when a process before computed them for the same content and code."""
+    name = day_files.key(ver, prov, cities) if span[0] is not None else None
+    table = day_files.read(path, name, "days") if name else None
+    if table is None:
+        table = _compute(con, prov, *span)
+        if name:
+            day_files.write(path, name, "days", table)
+    return _State(generation, top, span, table, disk=(path, name) if name else None)
 
 
 def _kept_state(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> _State:
@@ -237,7 +254,7 @@ def _kept_state(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig) -> _State:
                     new = _advance(con, prov, base, span, hours, generation, top)
                     break
         if new is None:
-            new = _State(generation, top, span, _compute(con, prov, *span))
+            new = _stored_or_computed(con, prov, path, ver, cities, generation, top, span)
         if isinstance(generation, str):
             return new                           # not kept: no later reader has that state
         got = sorted([s for s in got if s.generation == generation] + [new],
@@ -253,14 +270,19 @@ def kept(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig, memo=None,
     kept per store state (module docstring). ``memo``: the :class:`qingshan.air.daily.
     DailyRows` of one service call, which looks the store state up once (not at each of its
     steps)."""
+    return _kept(con, prov, memo, cover)[:2]
+
+
+def _kept(con, prov: ProvinceConfig, memo, cover) -> tuple:
+    """:func:`kept`'s table and AQI and the state's files (``(path, name)`` or None)."""
     got = getattr(memo, "_kept", None)
     if got is not None and got[0] is prov and _covers(got[1], cover):
         return got[2]
     s = _kept_state(con, prov)
-    with _LOCK:                  # the table, its span and its AQI read together
+    with _LOCK:                  # the table, its span, its AQI and its files read together
         if cover is not None and not _covers(s.span, cover):
             _cover(con, prov, s, *cover)
-        out, span = (s.table, s.by_ver), s.span
+        out, span = (s.table, s.by_ver, s.disk), s.span
     if memo is not None:
         memo._kept = (prov, span, out)
     return out
@@ -275,8 +297,13 @@ def version_aqi(con: duckdb.DuckDBPyConnection, prov: ProvinceConfig, ver: str,
                 memo=None, cover: tuple[date, date] | None = None) -> pa.Table:
     """The day AQI by HJ 633 version ``ver`` of every kept province day, computed the first
     time a period needs that version (and spliced after an upload with the days)."""
-    table, by_ver = kept(con, prov, memo, cover)
+    table, by_ver, disk = _kept(con, prov, memo, cover)
     with _LOCK:
         if ver not in by_ver:
-            by_ver[ver] = _aqi(con, table, ver)
+            got = day_files.read(*disk, f"aqi-{ver}") if disk else None
+            if got is None:
+                got = _aqi(con, table, ver)
+                if disk:
+                    day_files.write(*disk, f"aqi-{ver}", got)
+            by_ver[ver] = got
         return by_ver[ver]
