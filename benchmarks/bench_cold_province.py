@@ -12,8 +12,13 @@ venv) that opens the store read-only, imports what it needs, then times
 times, so both see the same load. Prints the median seconds of each part per tree and the
 ratios baseline/new.
 
+A tree with :mod:`qingshan.air.day_files` (issue 13 session 15) keeps the days in
+``<db>.qsdays/``: its untimed run writes them and its timed runs read them (what a fresh
+process after the first pays). ``--cold`` removes the folder before every run instead: each
+run computes every day, as the first process after an upload does.
+
     .venv/bin/python benchmarks/bench_cold_province.py --db qingshan.duckdb \\
-        [--baseline-rev f66f59c] [--baseline-src DIR] [--new-src DIR] [--rounds 5]
+        [--baseline-rev f66f59c] [--baseline-src DIR] [--new-src DIR] [--rounds 5] [--cold]
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,7 +63,9 @@ print(json.dumps({"days": t1 - t0, "aqi": t2 - t1, "rows": table.num_rows,
 """
 
 
-def _one(src: Path, db: str) -> dict:
+def _one(src: Path, db: str, cold: bool = False) -> dict:
+    if cold:
+        shutil.rmtree(f"{db}.qsdays", ignore_errors=True)
     env = dict(os.environ, PYTHONPATH=str(src))
     out = subprocess.run([sys.executable, "-c", _RUN, db], env=env, capture_output=True,
                          text=True, cwd=tempfile.gettempdir(), check=True)
@@ -75,18 +83,21 @@ def main() -> None:
     ap.add_argument("--baseline-src", help="a src folder instead of --baseline-rev")
     ap.add_argument("--new-src", default=str(REPO / "src"))
     ap.add_argument("--rounds", type=int, default=5, help="fresh processes per tree")
+    ap.add_argument("--cold", action="store_true",
+                    help="remove <db>.qsdays/ before every run (every run computes the days)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-cold-province-") as tmp:
         trees = {"baseline": _baseline(args, Path(tmp)), "new": Path(args.new_src)}
         load = os.getloadavg()[0]
-        print(f"store {args.db}, {os.cpu_count()} CPUs, load {load:.1f}; baseline "
+        print(f"store {args.db}{' (cold: no kept-days files)' if args.cold else ''}, "
+              f"{os.cpu_count()} CPUs, load {load:.1f}; baseline "
               f"{trees['baseline']}, new {trees['new']}", flush=True)
         runs: dict[str, list[dict]] = {k: [] for k in trees}
         for k in trees:                 # one untimed run each (the page cache, .pyc files)
-            _one(trees[k], args.db)
+            _one(trees[k], args.db, args.cold)
         for _ in range(args.rounds):
             for k, src in trees.items():
-                runs[k].append(_one(src, args.db))
+                runs[k].append(_one(src, args.db, args.cold))
         med = {}
         for k, rs in runs.items():
             d = statistics.median(r["days"] for r in rs)
