@@ -234,5 +234,6 @@ def test_the_files_name_the_content_the_province_and_the_code(prov):
     assert k != day_files.key(ver[:3] + (1001, 5, 7), prov, "370100,370200")   # rows
     assert k != day_files.key(ver[:5] + (8,), prov, "370100,370200")          # a batch
     assert k != day_files.key(ver, prov, "370100")                            # cities
+    assert k != day_files.key(ver, prov, "370100,370200", inode=42)          # another file
     assert k != day_files.key(ver, prov.model_copy(update={"code": "xx"}), "370100,370200")
     assert day_files.key(("/s.duckdb", "older", object()), prov, "") is None

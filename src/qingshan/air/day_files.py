@@ -4,7 +4,8 @@ computing every stored day again (≈ 0.6 s of CPU on the demo store, issue 13's
 
 A file is named by a SHA-256 of everything its rows depend on: the store's content as the batch
 journal sees it (:meth:`qingshan.air.versions.Journal.version`: the catalogue's fingerprint —
-stations, cities, membership —, the row count, the batches and the newest batch id), the
+stations, cities, membership —, the row count, the batches and the newest batch id) and the
+file's inode (a store restored or copied in is another file, as the journal counts it), the
 province's configuration and cities, the code that computes them (every source and data file of
 the ``qingshan`` package) and the DuckDB and PyArrow versions (a release that rounds otherwise
 is another key). A store whose content changes gets another name; an old file is never read for
@@ -58,13 +59,14 @@ def _code() -> str:
     return _CODE
 
 
-def key(version: tuple, prov, cities: str | None) -> str | None:
+def key(version: tuple, prov, cities: str | None, inode: int | None = None) -> str | None:
     """The name of the files of one store state (``version``: :func:`qingshan.air.versions.
-    current` of all days, ``(path, generation, catalogue, total, batches, newest)``), province
-    and cities; None when the state has no file (an older snapshot)."""
+    current` of all days, ``(path, generation, catalogue, total, batches, newest)``; ``inode``:
+    the store file's), province and cities; None when the state has no file (an older
+    snapshot)."""
     if isinstance(version[1], str):                  # "older", object(): not kept
         return None
-    content = json.dumps([list(version[2] or ()), *version[3:]], default=str)
+    content = json.dumps([list(version[2] or ()), *version[3:], inode], default=str)
     h = hashlib.sha256("\x1f".join((content, prov.model_dump_json(), cities or "",
                                     _code())).encode())
     return h.hexdigest()[:40]

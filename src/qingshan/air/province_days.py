@@ -216,7 +216,8 @@ def _stored_or_computed(con, prov: ProvinceConfig, path: str, ver: tuple, cities
                         generation, top: int, span: tuple) -> _State:
     """Every stored day computed, or read from the state's files (:mod:`qingshan.air.
     day_files`) when a process before computed them for the same content and code."""
-    name = day_files.key(ver, prov, cities) if span[0] is not None else None
+    name = (day_files.key(ver, prov, cities, versions._inode(path)) if span[0] is not None
+            else None)
     table = day_files.read(path, name, "days") if name else None
     if table is None:
         table = _compute(con, prov, *span)
