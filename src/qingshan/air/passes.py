@@ -21,7 +21,6 @@ frames of the demo store equal those of the tree before (``benchmarks/RESULTS.md
 from __future__ import annotations
 
 import threading
-import warnings
 from collections import OrderedDict
 
 import pyarrow as pa
@@ -47,18 +46,9 @@ _CITY_INDEX_LOCK = threading.Lock()
 
 def _arrow(put, name: str) -> pa.Table:
     """The rows of the recorded step ``name`` of a fused call, now, as an Arrow table: the
-    statement :meth:`qingshan.air.views.Views.frame` would run for ``SELECT * FROM name``."""
-    ctes = put._needed(name)
-    head = ",\n".join(f"{quote_ident(n)} AS MATERIALIZED (\n{q}\n)" for n, q, _ in ctes)
-    values = [v for _, _, p in ctes for v in p]
-    # execute, not con.sql: the installed DuckDB's relation API tokenizes the text in Python
-    # to find its parameter markers and binds it once more (~90 ms of a 15 kB statement); the
-    # extra copy its warning speaks of is of the few rows of an index table (the filter is
-    # idempotent: an equal filter replaces the former one)
-    warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
-                            category=UserWarning, module=r"qingshan\.air\.passes")
-    return put.con.execute(f"WITH {head}\nSELECT * FROM {quote_ident(name)}",
-                           values).to_arrow_table()
+    statement :meth:`qingshan.air.views.Views.frame` would run for ``SELECT * FROM name``
+    (:meth:`~qingshan.air.views.Views.arrow`)."""
+    return put.arrow(f"SELECT * FROM {quote_ident(name)}")
 
 
 def _city_key(put, per: Period, rules: AirRules, den: dict, prov: ProvinceConfig,

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-import warnings
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -141,15 +140,12 @@ def _aqi(con, days: pa.Table, ver: str) -> pa.Table:
     try:
         # one statement (the rounded days a common table expression); ver selects the
         # rules' own HJ 633 formulas in aqi_valid_sql (one of aqi_versions, never input) and
-        # its name is a bound value; execute, not con.sql (the installed DuckDB's relation
-        # API tokenizes the text in Python, passes._arrow)
+        # its name is a bound value
+        from qingshan.air.views import execute_arrow
         sql = (f"WITH {rname} AS MATERIALIZED ({st.daily_rounded_sql(dname)})\n"
                f"SELECT *, CAST(? AS VARCHAR) AS aqi_version FROM "
                f"({aqi_valid_sql(rname, ver)}) AS _v ORDER BY code, date")
-        # the copy DuckDB warns of is of ~1,000 rows: this module's filter, as Views.arrow's
-        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
-                                category=UserWarning, module=r"qingshan\.air\.province_days")
-        return con.execute(sql, [ver]).to_arrow_table()
+        return execute_arrow(con, sql, [ver])
     finally:
         con.unregister(dname)
 
