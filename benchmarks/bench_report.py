@@ -77,8 +77,9 @@ def _cli_worker(period: str, lang: str, repeat: int, db: str | None) -> None:
     store = _store(db)
     with tempfile.TemporaryDirectory(prefix="bench-report-cli-") as tmp:
         out = Path(tmp) / "b.pdf"
-        cmd = [sys.executable, "-c", "import sys; from qingshan.cli import main; "
-               "sys.argv[0] = 'qingshan'; sys.exit(main())", "report", "air", "--period",
+        # ``python -m qingshan``: the tree's own console entry (its ``__main__``: the command
+        # line, or from this session on qingshan.launch, which starts the helpers first)
+        cmd = [sys.executable, "-m", "qingshan", "report", "air", "--period",
                period, "--lang", lang, "--format", "pdf", "--db", store, "-o", str(out)]
         for _ in range(repeat):
             r0 = resource.getrusage(resource.RUSAGE_CHILDREN)

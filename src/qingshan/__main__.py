@@ -1,4 +1,4 @@
-from qingshan.cli import main
+from qingshan.launch import main
 
 if __name__ == "__main__":
     main()

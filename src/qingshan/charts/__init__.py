@@ -15,12 +15,32 @@ Example
 >>> svg = render_svg(spec)                                        # doctest: +SKIP
 """
 
-from qingshan.charts.calsvg import calendar_svg
-from qingshan.charts.cmap import city_map, city_map_caption
-from qingshan.charts.compare import compare_series
-from qingshan.charts.common import FONT_FAMILY, ChartSpec, pollutant_label
-from qingshan.charts.linesvg import line_svg
-from qingshan.charts.render import render_png, render_svg
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qingshan.charts.calsvg import calendar_svg
+    from qingshan.charts.cmap import city_map, city_map_caption
+    from qingshan.charts.compare import compare_series
+    from qingshan.charts.common import FONT_FAMILY, ChartSpec, pollutant_label
+    from qingshan.charts.linesvg import line_svg
+    from qingshan.charts.render import render_png, render_svg
 
 __all__ = ["FONT_FAMILY", "ChartSpec", "calendar_svg", "city_map", "city_map_caption",
            "compare_series", "line_svg", "pollutant_label", "render_png", "render_svg"]
+
+#: where each name lives, imported on first use (PEP 562): the chart helper of a bulletin
+#: (:mod:`qingshan.reports.figures`) needs only :mod:`qingshan.charts.render`, not Altair and
+#: pandas (≈ 0.75 s), and ``qingshan report`` starts it before those load
+_LAZY = {"calendar_svg": "calsvg", "city_map": "cmap", "city_map_caption": "cmap",
+         "compare_series": "compare", "FONT_FAMILY": "common", "ChartSpec": "common",
+         "pollutant_label": "common", "line_svg": "linesvg", "render_png": "render",
+         "render_svg": "render"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+        value = getattr(importlib.import_module(f"qingshan.charts.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -94,8 +94,15 @@ def main() -> None:
     import sys
 
     import duckdb
+
+    from qingshan.cli import common
+    common._QUICK = False      # only what this command says (an earlier in-process run aside)
     try:
         _with_domains(_command_of(sys.argv[1:]))()
+    except SystemExit as e:
+        if common.quick_exit_allowed():      # a finished read-only command (end_quickly)
+            common.quick_exit(e.code)
+        raise
     except (duckdb.IOException, duckdb.TransactionException, duckdb.OutOfMemoryException) as e:
         # the store could not be written or read (disk full, I/O error, memory): one line; the
         # transaction was rolled back, so the store is as it was before the command

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qingshan.cli.common import DbOpt, ProvinceOpt, console, open_store
+from qingshan.cli.common import DbOpt, ProvinceOpt, console, end_quickly, open_store
 
 __all__ = ["app"]
 
@@ -71,3 +71,4 @@ def air_cmd(
     finally:
         con.close()
     console.print(f"wrote {report.title} {report.subtitle} ({format}) to {path}")
+    end_quickly()      # the bulletin is written: the console command ends without teardown

@@ -23,9 +23,10 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qingshan.reports.html import render_html
-from qingshan.reports.model import ReportData
+if TYPE_CHECKING:      # imported on use: this module starts the helper before pandas loads
+    from qingshan.reports.model import ReportData
 
 __all__ = ["HELPER", "preload", "render_pdf", "write_pdf"]
 
@@ -36,8 +37,11 @@ HELPER_TIMEOUT_S = 300
 
 #: the helper's program: one length-prefixed HTML document on stdin, one reply on stdout
 _CODE = r"""
-import struct, sys
+import os, struct, sys
 import weasyprint
+# warm up (fontconfig, Pango's font map, the CJK faces a bulletin uses) before the document
+weasyprint.HTML(string="<p style='font-family: Noto Serif CJK SC'>济南<b style='font-family: "
+                "Noto Sans CJK SC'>全省 1</b></p>").write_pdf()
 inp, out = sys.stdin.buffer, sys.stdout.buffer
 head = inp.read(8)
 if len(head) == 8:
@@ -48,6 +52,7 @@ if len(head) == 8:
         body, ok = repr(exc).encode("utf-8"), 0
     out.write(struct.pack(">BQ", ok, len(body)) + body)
     out.flush()
+os._exit(0)     # the reply is out: no interpreter teardown (the caller waits for the exit)
 """
 
 
@@ -121,6 +126,7 @@ def render_pdf(report: ReportData) -> bytes:
     """The bulletin as PDF bytes (A4 portrait); :class:`~qingshan.reports.checks.ReportRefused`
     when no CJK font is installed (Debian package ``fonts-noto-cjk``)."""
     from qingshan.reports.checks import check_fonts
+    from qingshan.reports.html import render_html
     check_fonts()   # refuse (ReportRefused) rather than print boxes
     html = render_html(report, for_print=True)
     helper = _take_helper() if "weasyprint" not in sys.modules else None
