@@ -76,3 +76,30 @@ def test_not_sqlite_or_missing_is_not_empty(tmp_path):
     assert not kind_is_empty("postgresql+psycopg://qs@127.0.0.1:1/qs", "complaint", d, d)
     assert not kind_is_empty(f"sqlite:///{tmp_path}/none.sqlite", "complaint", d, d)
     assert not kind_is_empty("sqlite:///x", "permit", d, d)
+
+
+def test_a_period_without_cases_reads_no_orm(demo_url, tmp_path):
+    """A bulletin of a month without a complaint or an inspection: no section, told from the
+    cases' dates alone — SQLAlchemy (the ORM, the migrations) is never imported for it, in a
+    fresh process as ``qingshan report`` runs it; a month with cases still has its section."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from qingshan.config import load_province\n"
+            "from qingshan.config.settings import Settings\n"
+            "from qingshan.core.periods import parse_period\n"
+            "from qingshan.governance import report\n"
+            "from qingshan.reports.model import SectionContext\n"
+            f"s = Settings(db={str(tmp_path / 'x.duckdb')!r}, database_url={demo_url!r})\n"
+            "ctx = SectionContext(con=None, period=parse_period(sys.argv[1]),\n"
+            "                     province=load_province('shandong'), lang='zh', settings=s)\n"
+            "got = report.section(ctx)\n"
+            "print(got is None, 'sqlalchemy' in sys.modules)\n")
+
+    def run(label):
+        return subprocess.run([sys.executable, "-c", code, label], capture_output=True,
+                              text=True, timeout=120, check=True).stdout.split()
+
+    assert run("2019-03") == ["True", "False"]
+    assert run("2023-06") == ["False", "True"]

@@ -61,10 +61,10 @@ def _connect(url: str):
     import sqlite3
     from urllib.parse import quote
 
-    from sqlalchemy.engine import make_url
+    from qingshan.store.ops_where import sqlite_file
 
-    path = make_url(url).database
-    if not path or path == ":memory:":
+    path = sqlite_file(url)
+    if path is None:
         raise FileNotFoundError(url)
     return sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
 

@@ -18,14 +18,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from qingshan.config.settings import Settings, get_settings
+from qingshan.config.settings import Settings
+# where the store is, asked without the ORM first (bulletin sections): re-exported here
+from qingshan.store.ops_where import database_url, exists, ops_url_for
 
-__all__ = ["Base", "database_url", "get_engine", "session_scope", "read_scope", "upgrade",
+__all__ = ["Base", "database_url", "exists", "get_engine", "session_scope", "read_scope", "upgrade",
            "ops_url_for", "current_heads", "dispose_all"]
 
 #: constraint names the same on SQLite and PostgreSQL (Alembic autogenerate and batch mode need them)
@@ -39,34 +40,6 @@ class Base(DeclarativeBase):
     """The declarative base of every operational model (tables prefixed with their domain)."""
 
     metadata = MetaData(naming_convention=NAMING)
-
-
-def ops_url_for(db_path: str | Path) -> str:
-    """The default operational store of the analytic store ``db_path``: an SQLite file beside it."""
-    p = Path(db_path)
-    name = p.name[: -len(p.suffix)] if p.suffix else p.name
-    return f"sqlite:///{(p.parent / f'{name}.ops.sqlite').resolve()}"
-
-
-def database_url(settings: Settings | None = None) -> str:
-    """``settings.database_url`` (env ``QINGSHAN_DATABASE_URL``) or the SQLite file beside
-    ``settings.db``."""
-    s = settings or get_settings()
-    return s.database_url or ops_url_for(s.db)
-
-
-def exists(url: str | Settings | None = None) -> bool:
-    """Whether the operational store at ``url`` is there to be read: an SQLite file that
-    exists (a server's PostgreSQL: always — a failure to connect is the caller's error). A
-    read — a bulletin's section — never creates a store (:func:`upgrade` would)."""
-    from sqlalchemy.engine import make_url
-
-    if not isinstance(url, str):
-        url = database_url(url)
-    u = make_url(url)
-    if u.get_backend_name() != "sqlite":
-        return True
-    return bool(u.database) and u.database != ":memory:" and Path(u.database).is_file()
 
 
 #: execution option of :func:`read_scope`'s engine: its SQLite transactions begin deferred
