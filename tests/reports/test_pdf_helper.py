@@ -3,6 +3,7 @@ process, and a helper that fails or dies leaves the PDF to this process."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -69,3 +70,46 @@ def test_render_pdf_uses_the_helper_in_a_fresh_process(tmp_path):
                          timeout=120, check=True).stdout
     assert out.strip() == "False"
     assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def _nice_of(pid: int) -> int | None:
+    """The niceness ``pid`` runs at (``/proc/<pid>/stat`` field 19), None once it ended."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[16])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _settled_nice(pid: int, want: int) -> int | None:
+    import time
+
+    deadline = time.monotonic() + 20        # the helper lowers itself as its first step
+    got = _nice_of(pid)
+    while got != want and got is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        got = _nice_of(pid)
+    return got
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_helpers_run_below_the_command_priority():
+    """Both helpers (WeasyPrint's and the chart renderer's) lower their own priority by
+    ``HELPER_NICE``, so that on a 2-core machine the command's build is not slowed by their
+    start-up; the PDF they give is the same (test above)."""
+    from qingshan.reports import figures
+
+    own = _nice_of(os.getpid())
+    want = min(19, own + pdf.HELPER_NICE)
+    assert pdf.HELPER_NICE >= 5
+    helper = pdf._Helper()
+    try:
+        assert _settled_nice(helper.proc.pid, want) == want
+    finally:
+        helper.close()
+    worker = figures._Worker()
+    try:
+        assert _settled_nice(worker.proc.pid, want) == want
+    finally:
+        worker.proc.stdin.close()
+        worker.proc.wait(timeout=30)

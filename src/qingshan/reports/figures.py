@@ -15,7 +15,8 @@ Python loop ran 8–10× slower beside a rendering thread), so a rendering *thre
 build it was meant to overlap. The default ``"process"`` renders in one helper process
 (:class:`_Worker`: the same interpreter, ``-I``, importing only ``vl_convert``, the same font
 directories registered, then ``vegalite_to_png``/``vegalite_to_svg`` — byte-identical output),
-started on first use and kept for the life of the process; ``"thread"`` is the former path. A
+started on first use and kept for the life of the process, at a lower priority
+(:data:`qingshan.reports.pdf.HELPER_NICE`, as the PDF helper); ``"thread"`` is the former path. A
 chart whose render fails in the helper (or a helper that cannot start) is rendered again in
 this process, so an error is raised here as before.
 """
@@ -57,7 +58,11 @@ def _render(chart, kind: str) -> None:
 
 #: the helper's program: length-prefixed JSON requests on stdin, replies on stdout, in order
 _CODE = r"""
-import json, struct, sys
+import json, os, struct, sys
+try:
+    os.nice(int(sys.argv[2]))   # below the command it serves (qingshan.reports.pdf.HELPER_NICE)
+except (AttributeError, OSError, ValueError):
+    pass
 import vl_convert as vlc
 inp, out = sys.stdin.buffer, sys.stdout.buffer
 for d in json.loads(sys.argv[1]):
@@ -97,9 +102,10 @@ class _Worker:
 
     def __init__(self) -> None:
         from qingshan.charts.render import available_font_dirs
+        from qingshan.reports.pdf import HELPER_NICE
 
         dirs = json.dumps(list(available_font_dirs()))
-        self.proc = subprocess.Popen([sys.executable, "-I", "-c", _CODE, dirs],
+        self.proc = subprocess.Popen([sys.executable, "-I", "-c", _CODE, dirs, str(HELPER_NICE)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.owner = os.getpid()        # a forked child (a server worker) starts its own
         self.waiting: deque[Future] = deque()
