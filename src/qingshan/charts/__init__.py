@@ -17,6 +17,8 @@ Example
 
 from typing import TYPE_CHECKING
 
+from qingshan.core.lazy import lazy_getattr
+
 if TYPE_CHECKING:
     from qingshan.charts.calsvg import calendar_svg
     from qingshan.charts.cmap import city_map, city_map_caption
@@ -36,11 +38,4 @@ _LAZY = {"calendar_svg": "calsvg", "city_map": "cmap", "city_map_caption": "cmap
          "pollutant_label": "common", "line_svg": "linesvg", "render_png": "render",
          "render_svg": "render"}
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-        value = getattr(importlib.import_module(f"qingshan.charts.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())

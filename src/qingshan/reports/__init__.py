@@ -11,6 +11,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from qingshan.core.lazy import lazy_getattr
 from qingshan.reports.pdf import render_pdf, write_pdf
 
 if TYPE_CHECKING:
@@ -30,14 +31,7 @@ FORMATS = ("html", "pdf", "xlsx")
 _LAZY = {"render_html": "html", "write_html": "html", "ReportChart": "model",
          "ReportData": "model", "ReportSection": "model", "ReportTable": "model"}
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-        value = getattr(importlib.import_module(f"qingshan.reports.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 def build_air_report(*args, **kwargs) -> ReportData:
